@@ -1,0 +1,62 @@
+"""Matching typed answers: normalise both sides, then allow a small edit distance on long ones.
+
+"The Beatles", "beatles" and "Beatels" all match "The Beatles"; "Cat" does not match "Car".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARTICLES = re.compile(r"^(the|a|an)\s+")
+_NOT_WORD = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+
+#: Answers at least this long (after normalisation) tolerate one typo; twice as long, two.
+TYPO_MIN_LENGTH = 5
+
+
+def normalise(text: str) -> str:
+    """Lower-case, strip accents, punctuation and a leading article, squash spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _NOT_WORD.sub(" ", plain.replace("&", " and "))
+    plain = _SPACES.sub(" ", plain).strip()
+    return _ARTICLES.sub("", plain)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between a and b, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def allowed_typos(answer: str) -> int:
+    """How many typos a normalised accepted answer of this length tolerates."""
+    if len(answer) < TYPO_MIN_LENGTH:
+        return 0
+    return 1 if len(answer) < 2 * TYPO_MIN_LENGTH else 2
+
+
+def matches(given: str, accepted: tuple[str, ...] | list[str]) -> bool:
+    """Whether a typed answer matches any of the accepted answers."""
+    guess = normalise(given)
+    if not guess:
+        return False
+    for answer in accepted:
+        target = normalise(answer)
+        if not target:
+            continue
+        limit = allowed_typos(target)
+        if guess == target or (limit and edit_distance(guess, target, limit) <= limit):
+            return True
+    return False

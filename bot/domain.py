@@ -1,0 +1,158 @@
+"""The domain: banks and the four kinds of question, as plain immutable values.
+
+Every bank format parses into these, the store persists them, and the engine asks them.
+A true/false question is a two-option multiple choice whose options are not shuffled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    """What kind of question a :class:`Question` is; the value is what bank files write."""
+
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    TYPED = "typed"
+    FLASHCARD = "flashcard"
+
+
+#: Kinds that can be asked as a round of a quiz (flashcards are reviewed, not asked).
+PLAYABLE_KINDS: frozenset[QuestionKind] = frozenset(
+    {QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE, QuestionKind.TYPED}
+)
+
+TRUE_FALSE_OPTIONS: tuple[str, str] = ("True", "False")
+OPTION_LETTERS = "ABCDEFGHIJ"
+MAX_OPTIONS = len(OPTION_LETTERS)
+
+_SPACES = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of a bank.
+
+    - multiple choice: ``options`` (2-10) and ``correct``, the index of the one right option;
+    - true/false: ``options`` is :data:`TRUE_FALSE_OPTIONS`, ``correct`` 0 (true) or 1 (false);
+    - typed: ``accepted`` holds the accepted answers (matched after normalisation);
+    - flashcard: ``prompt`` is the front, ``back`` the back.
+
+    ``line`` is the line of the source file the question came from, when there is one.
+    """
+
+    kind: QuestionKind
+    prompt: str
+    options: tuple[str, ...] = ()
+    correct: int | None = None
+    accepted: tuple[str, ...] = ()
+    back: str = ""
+    explanation: str = ""
+    topic: str = ""
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    line: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def true_false(cls, prompt: str, answer: bool, **extra: object) -> Question:
+        """A true/false question whose answer is ``answer``."""
+        return cls(
+            kind=QuestionKind.TRUE_FALSE,
+            prompt=prompt,
+            options=TRUE_FALSE_OPTIONS,
+            correct=0 if answer else 1,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    @property
+    def correct_option(self) -> str | None:
+        """The text of the right option, for multiple choice and true/false."""
+        if self.correct is None or not self.options:
+            return None
+        return self.options[self.correct]
+
+    def problems(self) -> list[str]:
+        """What is wrong with this question, as messages; empty when it is sound."""
+        found: list[str] = []
+        if not self.prompt.strip():
+            found.append("the question text is empty")
+        if self.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE):
+            if len(self.options) < 2:
+                found.append("a multiple-choice question needs at least 2 options")
+            if len(self.options) > MAX_OPTIONS:
+                found.append(f"a question has at most {MAX_OPTIONS} options")
+            if any(not o.strip() for o in self.options):
+                found.append("an option is empty")
+            folded = [_squash(o).casefold() for o in self.options]
+            if len(set(folded)) != len(folded):
+                found.append("two options are the same")
+            if self.correct is None or not 0 <= self.correct < len(self.options):
+                found.append("exactly one option must be marked correct")
+        elif self.kind is QuestionKind.TYPED:
+            if not any(a.strip() for a in self.accepted):
+                found.append("a typed-answer question needs at least one accepted answer")
+        elif self.kind is QuestionKind.FLASHCARD and not self.back.strip():
+            found.append("the flashcard has no back")
+        return found
+
+    def identity_key(self) -> str:
+        """What identifies the question in its bank: its kind and its text.
+
+        Importing a question with the same key but other content updates it.
+        """
+        raw = f"{self.kind.value}\n{_squash(self.prompt).casefold()}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    def content_hash(self) -> str:
+        """A digest of everything a player sees; equal hashes mean an unchanged question."""
+        payload = json.dumps(
+            [
+                self.kind.value,
+                self.prompt,
+                list(self.options),
+                self.correct,
+                list(self.accepted),
+                self.back,
+                self.explanation,
+                self.topic,
+                list(self.tags),
+                self.source,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class BankInfo:
+    """A bank's own description: its name (a slug used in commands) and what it is."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A question a parser read but cannot play (an essay, a numeric question...)."""
+
+    line: int | None
+    reason: str
+
+
+@dataclass(slots=True)
+class Bank:
+    """A bank held in memory: its description and its questions in file order."""
+
+    info: BankInfo
+    questions: list[Question] = field(default_factory=list)

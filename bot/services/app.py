@@ -1,0 +1,160 @@
+"""QuizApp: the one entry to the core for every adapter and the CLI.
+
+It opens the database (the SQLite default upgrades its schema itself), loads the shipped
+banks on first run, and exposes the services with plain ids in and view objects out.
+See docs/ARCHITECTURE.md for how adapters use it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import Clock, SystemClock
+from bot.scoring import ScoringRules
+from bot.services.banks import bank_summaries, load_shipped_banks
+from bot.services.flashcards import Flashcards
+from bot.services.leaderboards import Leaderboards
+from bot.services.quizzes import Quizzes
+from bot.store import migrate
+from bot.store.database import Database
+from bot.views import (
+    AnswerReceipt,
+    BankSummary,
+    ChannelRef,
+    FlashcardView,
+    LeaderboardView,
+    PlayerRef,
+    QuestionView,
+    QuizResults,
+    RoundOutcome,
+)
+
+DEFAULT_BANK = "crm-podcast"
+
+
+class QuizApp:
+    """The core's services over one database."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.quizzes = Quizzes(db, self.clock)
+        self.leaderboards = Leaderboards(db, self.clock)
+        self.flashcards = Flashcards(db, self.clock)
+
+    @classmethod
+    async def open(
+        cls,
+        database_url: str,
+        clock: Clock | None = None,
+        *,
+        upgrade: bool | None = None,
+        load_banks: bool = True,
+    ) -> QuizApp:
+        """Connect; upgrade the schema (by default only for SQLite); load shipped banks."""
+        db = Database(database_url)
+        try:
+            await db.check()
+            if upgrade if upgrade is not None else db.dialect == "sqlite":
+                await migrate.upgrade(db)
+            app = cls(db, clock)
+            if load_banks:
+                await app.load_shipped_banks()
+        except BaseException:
+            await db.dispose()
+            raise
+        return app
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+    async def load_shipped_banks(self) -> None:
+        async with self.db.transaction() as session:
+            await load_shipped_banks(session, self.clock)
+
+    # -- quizzes ------------------------------------------------------------------------
+
+    async def start_quiz(
+        self,
+        where: ChannelRef,
+        who: PlayerRef,
+        bank: str | None = None,
+        count: int = 10,
+        seconds: int = 30,
+        *,
+        topic: str | None = None,
+        seed: int | None = None,
+        solo: bool = False,
+        scoring: ScoringRules | None = None,
+    ) -> QuestionView:
+        return await self.quizzes.start(
+            where,
+            who,
+            bank or DEFAULT_BANK,
+            count,
+            seconds,
+            topic=topic,
+            seed=seed,
+            solo=solo,
+            scoring=scoring,
+        )
+
+    async def set_round_message(self, round_id: int, message_ref: str) -> None:
+        await self.quizzes.set_message(round_id, message_ref)
+
+    async def answer(self, round_id: int, who: PlayerRef, choice: str) -> AnswerReceipt:
+        return await self.quizzes.answer(round_id, who, choice)
+
+    async def answer_text(
+        self, where: ChannelRef, who: PlayerRef, text: str
+    ) -> AnswerReceipt | None:
+        return await self.quizzes.answer_text(where, who, text)
+
+    async def close_round(self, round_id: int) -> RoundOutcome | None:
+        return await self.quizzes.close_round(round_id)
+
+    async def close_due_rounds(self, platform: str | None = None) -> list[RoundOutcome]:
+        return await self.quizzes.close_due(platform)
+
+    async def stop_quiz(
+        self, where: ChannelRef, who: PlayerRef, *, is_moderator: bool = False
+    ) -> QuizResults:
+        return await self.quizzes.stop(where, who, is_moderator=is_moderator)
+
+    async def open_round(self, where: ChannelRef) -> QuestionView | None:
+        return await self.quizzes.open_round(where)
+
+    async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
+        return await self.quizzes.open_rounds(platform)
+
+    # -- leaderboards -------------------------------------------------------------------
+
+    async def leaderboard(
+        self,
+        where: ChannelRef,
+        scope: str = "channel",
+        period: str = "all",
+        bank: str | None = None,
+        limit: int = 10,
+    ) -> LeaderboardView:
+        return await self.leaderboards.for_channel(where, scope, period, bank, limit)
+
+    # -- banks --------------------------------------------------------------------------
+
+    async def list_banks(self) -> list[BankSummary]:
+        async with self.db.sessions() as session:
+            return await bank_summaries(session)
+
+    async def bank_names(self, prefix: str = "") -> list[str]:
+        return [b.name for b in await self.list_banks() if b.name.startswith(prefix.lower())]
+
+    # -- flashcards ---------------------------------------------------------------------
+
+    async def next_flashcard(self, who: PlayerRef, bank: str | None = None) -> FlashcardView:
+        return await self.flashcards.next_card(who, bank)
+
+    async def rate_flashcard(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:
+        return await self.flashcards.rate(who, card_id, rating)
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,170 @@
+"""Flashcard reviews on a spaced-repetition schedule per player, kept by the ``fsrs`` package.
+
+Each player's card state is fsrs's own ``Card`` (serialised with ``to_dict``) in SQL; the
+next card shown is the one most overdue, then a new one in deck order.
+"""
+
+from __future__ import annotations
+
+from fsrs import Card, Rating, Scheduler
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain import QuestionKind
+from bot.errors import EmptyBankError, QuizbotError
+from bot.services.banks import find_bank
+from bot.services.records import ensure_player
+from bot.store.database import Database
+from bot.store.models import BankRow, FlashcardStateRow, QuestionRow
+from bot.views import FlashcardView, PlayerRef
+
+RATINGS: dict[str, Rating] = {
+    "again": Rating.Again,
+    "hard": Rating.Hard,
+    "good": Rating.Good,
+    "easy": Rating.Easy,
+}
+
+
+class Flashcards:
+    """Flashcard reviews for one player at a time."""
+
+    def __init__(self, db: Database, clock: Clock, scheduler: Scheduler | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.scheduler = scheduler or Scheduler()
+
+    async def default_bank(self, session: AsyncSession) -> str:
+        name = (
+            await session.execute(
+                select(BankRow.name)
+                .join(QuestionRow, QuestionRow.bank_id == BankRow.id)
+                .where(
+                    QuestionRow.kind == QuestionKind.FLASHCARD.value, QuestionRow.active.is_(True)
+                )
+                .order_by(BankRow.name)
+                .limit(1)
+            )
+        ).scalar()
+        if name is None:
+            raise EmptyBankError("no bank has flashcards yet")
+        return name
+
+    async def next_card(self, who: PlayerRef, bank: str | None = None) -> FlashcardView:
+        """The card to review now (most overdue first, then new ones), or done."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            bank_row = await find_bank(session, bank or await self.default_bank(session))
+            player_id = await ensure_player(session, who)
+            return await self._next(session, bank_row, player_id, now)
+
+    async def _next(
+        self, session: AsyncSession, bank: BankRow, player_id: int, now
+    ) -> FlashcardView:
+        cards = select(QuestionRow).where(
+            QuestionRow.bank_id == bank.id,
+            QuestionRow.kind == QuestionKind.FLASHCARD.value,
+            QuestionRow.active.is_(True),
+        )
+        states = select(FlashcardStateRow).where(
+            FlashcardStateRow.player_id == player_id, FlashcardStateRow.bank_id == bank.id
+        )
+        due_count = (
+            await session.execute(
+                select(func.count()).select_from(
+                    states.where(FlashcardStateRow.due <= now).subquery()
+                )
+            )
+        ).scalar_one()
+        seen = select(FlashcardStateRow.question_id).where(
+            FlashcardStateRow.player_id == player_id, FlashcardStateRow.bank_id == bank.id
+        )
+        new_query = cards.where(QuestionRow.id.not_in(seen))
+        new_count = (
+            await session.execute(select(func.count()).select_from(new_query.subquery()))
+        ).scalar_one()
+        if due_count:
+            question = (
+                await session.execute(
+                    select(QuestionRow)
+                    .join(FlashcardStateRow, FlashcardStateRow.question_id == QuestionRow.id)
+                    .where(
+                        FlashcardStateRow.player_id == player_id,
+                        FlashcardStateRow.bank_id == bank.id,
+                        FlashcardStateRow.due <= now,
+                        QuestionRow.active.is_(True),
+                    )
+                    .order_by(FlashcardStateRow.due)
+                    .limit(1)
+                )
+            ).scalar()
+        elif new_count:
+            question = (
+                await session.execute(new_query.order_by(QuestionRow.position).limit(1))
+            ).scalar()
+        else:
+            question = None
+        if question is None:
+            if not (
+                await session.execute(select(func.count()).select_from(cards.subquery()))
+            ).scalar_one():
+                raise EmptyBankError(f"the bank {bank.name!r} has no flashcards")
+            next_due = (
+                await session.execute(
+                    select(func.min(FlashcardStateRow.due)).where(
+                        FlashcardStateRow.player_id == player_id,
+                        FlashcardStateRow.bank_id == bank.id,
+                    )
+                )
+            ).scalar()
+            return FlashcardView(bank.name, None, "", "", 0, 0, next_due=next_due, done=True)
+        return FlashcardView(
+            bank=bank.name,
+            card_id=question.id,
+            front=question.prompt,
+            back=question.back,
+            due=due_count,
+            new=new_count,
+        )
+
+    async def rate(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:
+        """Record how well the player knew a card, reschedule it, and return the next card."""
+        fsrs_rating = RATINGS.get(rating.strip().lower())
+        if fsrs_rating is None:
+            raise QuizbotError(f"rate a card with one of: {', '.join(RATINGS)}")
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            question = await session.get(QuestionRow, card_id)
+            if question is None or question.kind != QuestionKind.FLASHCARD.value:
+                raise QuizbotError("that flashcard no longer exists")
+            player_id = await ensure_player(session, who)
+            state = (
+                await session.execute(
+                    select(FlashcardStateRow).where(
+                        FlashcardStateRow.player_id == player_id,
+                        FlashcardStateRow.question_id == card_id,
+                    )
+                )
+            ).scalar()
+            card = Card.from_dict(state.card) if state else Card(due=now)
+            card, _log = self.scheduler.review_card(card, fsrs_rating, now)
+            if state is None:
+                state = FlashcardStateRow(
+                    player_id=player_id,
+                    question_id=card_id,
+                    bank_id=question.bank_id,
+                    card={},
+                    due=now,
+                    reviews=0,
+                )
+                session.add(state)
+            state.card = card.to_dict()
+            state.due = card.due
+            state.reviews += 1
+            state.last_rating = rating.strip().lower()
+            state.last_review = now
+            await session.flush()
+            bank = await session.get(BankRow, question.bank_id)
+            assert bank is not None
+            return await self._next(session, bank, player_id, now)

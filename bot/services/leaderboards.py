@@ -1,0 +1,119 @@
+"""Leaderboards: ranked players by channel, workspace or everywhere, over a period.
+
+They read the ``scores`` table (points per player, channel, bank and day, kept as rounds
+close), so a leaderboard costs the same whatever the number of answers behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from bot.clock import Clock
+from bot.errors import QuizbotError
+from bot.services.records import rank
+from bot.store.database import Database
+from bot.store.models import BankRow, ChannelRow, PlayerRow, ScoreRow
+from bot.views import ChannelRef, LeaderboardView
+
+SCOPES = ("channel", "workspace", "all")
+PERIODS = ("all", "today", "week", "month")
+PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
+
+
+def period_start(period: str, today: date) -> date | None:
+    """The first day a period covers (weeks start on Monday), or None for all time."""
+    if period == "all":
+        return None
+    if period == "today":
+        return today
+    if period == "week":
+        return today - timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    raise QuizbotError(f"unknown period {period!r} (one of: {', '.join(PERIODS)})")
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardFilter:
+    """Which scores count: any combination of platform, workspace, channel, bank and start day."""
+
+    platform: str | None = None
+    workspace: str | None = None
+    channel: str | None = None
+    bank: str | None = None
+    since: date | None = None
+
+
+class Leaderboards:
+    """Ranked tables of players."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def for_channel(
+        self,
+        where: ChannelRef,
+        scope: str = "channel",
+        period: str = "all",
+        bank: str | None = None,
+        limit: int = 10,
+    ) -> LeaderboardView:
+        """The leaderboard seen from a channel: of the channel, its workspace, or everyone."""
+        if scope not in SCOPES:
+            raise QuizbotError(f"unknown scope {scope!r} (one of: {', '.join(SCOPES)})")
+        since = period_start(period, self.clock.now().date())
+        filters = LeaderboardFilter(
+            platform=where.platform if scope != "all" else None,
+            workspace=where.workspace if scope != "all" else None,
+            channel=where.channel if scope == "channel" else None,
+            bank=bank,
+            since=since,
+        )
+        rows = await self.query(filters, limit)
+        place = {"channel": "this channel", "workspace": "this server", "all": "everywhere"}[scope]
+        return LeaderboardView(
+            title=f"Leaderboard: {place}, {PERIOD_TITLES[period]}",
+            scope=scope,
+            period=period,
+            rows=rows,
+        )
+
+    async def query(self, filters: LeaderboardFilter, limit: int = 10) -> tuple:
+        """Standings for any filter, best first."""
+        points = func.sum(ScoreRow.points).label("points")
+        correct = func.sum(ScoreRow.correct).label("correct")
+        answered = func.sum(ScoreRow.answered).label("answered")
+        totals = select(ScoreRow.player_id, points, correct, answered)
+        if filters.platform is not None:
+            totals = totals.where(ScoreRow.platform == filters.platform)
+        if filters.workspace is not None:
+            totals = totals.where(ScoreRow.workspace == filters.workspace)
+        if filters.channel is not None:
+            totals = totals.join(ChannelRow, ChannelRow.id == ScoreRow.channel_id).where(
+                ChannelRow.channel_id == filters.channel
+            )
+        if filters.bank is not None:
+            totals = totals.join(BankRow, BankRow.id == ScoreRow.bank_id).where(
+                BankRow.name == filters.bank
+            )
+        if filters.since is not None:
+            totals = totals.where(ScoreRow.day >= filters.since)
+        top = (
+            totals.group_by(ScoreRow.player_id)
+            .order_by(points.desc(), correct.desc(), ScoreRow.player_id)
+            .limit(limit)
+            .subquery()
+        )
+        async with self.db.sessions() as session:
+            rows = await session.execute(
+                select(
+                    PlayerRow.user_id, PlayerRow.name, top.c.points, top.c.correct, top.c.answered
+                )
+                .join(top, top.c.player_id == PlayerRow.id)
+                .order_by(top.c.points.desc(), top.c.correct.desc(), PlayerRow.id)
+            )
+            return rank(rows.all())

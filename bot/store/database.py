@@ -1,0 +1,119 @@
+"""The database connection: an async engine and session factory, set up per backend.
+
+SQLite (aiosqlite) gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` transactions so that
+several processes on one laptop take turns instead of failing; PostgreSQL (asyncpg) gets a
+small pool that fits the connection limits of small PaaS database plans.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.config import normalise_database_url
+from bot.errors import ConfigError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_engine(url: str) -> AsyncEngine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (see the "begin" hook) instead of pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: a deferred transaction that reads and then writes
+        # can fail at once with "database is locked" instead of waiting its turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _postgres_engine(url: str) -> AsyncEngine:
+    pool_size = int(os.environ.get("QUIZBOT_DB_POOL_SIZE", "5"))
+    max_overflow = int(os.environ.get("QUIZBOT_DB_MAX_OVERFLOW", "5"))
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+class Database:
+    """One database: its engine and a factory of sessions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_database_url(url)
+        try:
+            if self.url.startswith("sqlite"):
+                self.engine = _sqlite_engine(self.url)
+            else:
+                self.engine = _postgres_engine(self.url)
+        except (ArgumentError, ValueError) as exc:
+            raise ConfigError(f"DATABASE_URL is not usable: {exc}") from None
+        except ModuleNotFoundError as exc:
+            raise ConfigError(
+                f"the database driver {exc.name!r} is missing: pip install 'quizbot[postgres]'"
+            ) from None
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, safe to print and log."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def check(self) -> None:
+        """Connect once, turning connection failures into one clear ConfigError."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+        except (OperationalError, DBAPIError, OSError) as exc:
+            reason = (
+                str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                if str(exc)
+                else type(exc).__name__
+            )
+            raise ConfigError(
+                f"cannot connect to the database {self.display_url}: {reason}"
+            ) from None
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,238 @@
+"""The SQL schema as SQLAlchemy 2.0 typed models; Alembic migrations are generated from it.
+
+Rules that must hold across processes live here as constraints, not in Python:
+one answer per (round, player), one running quiz per channel, one round number per quiz.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class BankRow(Base):
+    """A question bank; ``file_digest`` marks a shipped bank's file as loaded."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    file_digest: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class QuestionRow(Base):
+    """One question of a bank; ``active`` is false once a --replace import dropped it."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "identity_key"),
+        Index("ix_questions_bank_position", "bank_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[Any]] = mapped_column(default=list)
+    correct: Mapped[int | None]
+    accepted: Mapped[list[Any]] = mapped_column(default=list)
+    back: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(Text, default="")
+    identity_key: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+
+class PlayerRow(Base):
+    """A user of a workspace on a platform, with the last name we saw for them."""
+
+    __tablename__ = "players"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ChannelRow(Base):
+    """A channel of a workspace on a platform."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+
+
+class QuizRow(Base):
+    """A quiz in a channel: the questions chosen for it, its settings and its state."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (
+        Index(
+            "uq_quizzes_one_running_per_channel",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    started_by: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    status: Mapped[str] = mapped_column(String(10))  # running | finished | stopped
+    question_ids: Mapped[list[Any]]
+    total: Mapped[int]
+    seconds: Mapped[int]
+    solo: Mapped[bool] = mapped_column(Boolean, default=False)
+    seed: Mapped[int]
+    scoring: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    stopped_by: Mapped[int | None] = mapped_column(ForeignKey("players.id"))
+
+
+class RoundRow(Base):
+    """One question asked in a quiz; open until its deadline or until closed by one UPDATE."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "number"),
+        Index("ix_rounds_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    option_order: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(10))  # open | closed
+    opened_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    message_ref: Mapped[str | None] = mapped_column(String(200))
+
+
+class AnswerRow(Base):
+    """A player's one answer to a round; points are set when the round closes."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("round_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime]
+    points: Mapped[int] = mapped_column(default=0)
+
+
+class ScoreRow(Base):
+    """Points per player, channel, bank and day, kept up to date as rounds close.
+
+    Leaderboards read this table, so their cost follows players x days, not answers.
+    """
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint("player_id", "channel_id", "bank_id", "day"),
+        Index("ix_scores_channel_day", "channel_id", "day"),
+        Index("ix_scores_workspace_day", "platform", "workspace", "day"),
+        Index("ix_scores_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    points: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+
+
+class FlashcardStateRow(Base):
+    """A player's fsrs card for one flashcard: the scheduler's state and when it is due."""
+
+    __tablename__ = "flashcard_states"
+    __table_args__ = (
+        UniqueConstraint("player_id", "question_id"),
+        Index("ix_flashcard_states_player_due", "player_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    card: Mapped[dict[str, Any]]
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(default=0)
+    last_rating: Mapped[str | None] = mapped_column(String(10))
+    last_review: Mapped[datetime | None]

@@ -1,0 +1,68 @@
+"""The deadline ticker: each running process polls for open rounds past their deadline.
+
+Closing is a conditional UPDATE, so when several processes tick at once each round is
+announced by exactly one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from bot.views import RoundOutcome
+
+log = logging.getLogger(__name__)
+
+Announce = Callable[[RoundOutcome], Awaitable[None]]
+
+
+class ClosesDueRounds(Protocol):
+    async def close_due_rounds(self, platform: str | None = None) -> list[RoundOutcome]: ...
+
+
+class Ticker:
+    """Closes due rounds of one platform every ``interval`` seconds and announces them."""
+
+    def __init__(
+        self, app: ClosesDueRounds, platform: str | None, announce: Announce, interval: float = 1.0
+    ) -> None:
+        self.app = app
+        self.platform = platform
+        self.announce = announce
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    async def tick(self) -> int:
+        """One pass: close what is due and announce each outcome; returns how many closed."""
+        outcomes = await self.app.close_due_rounds(self.platform)
+        for outcome in outcomes:
+            try:
+                await self.announce(outcome)
+            except Exception:  # an announcement failing must not stop the ticker
+                log.exception("announcing round %s failed", outcome.round_id)
+        return len(outcomes)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("ticker pass failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._stopping.clear()
+            self._task = asyncio.create_task(self._run(), name=f"ticker-{self.platform}")
+
+    async def stop(self) -> None:
+        """Finish the pass in flight, then stop."""
+        self._stopping.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

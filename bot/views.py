@@ -1,0 +1,179 @@
+"""Plain view objects the services return and adapters render.
+
+They say what to show (text, options, who got it right), never how: no platform types,
+no markup. Bank text and player names in them are untrusted; adapters send them with
+mentions disabled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain import QuestionKind
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """Where a quiz runs: a channel of a workspace (Discord server, Slack team) on a platform."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerRef:
+    """Who acts: a user of a workspace on a platform, with the name to show for them."""
+
+    platform: str
+    workspace: str
+    user: str
+    name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.user
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """One option as shown: its letter and its text."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    """A question being asked: the round to answer and what to show."""
+
+    quiz_id: int
+    round_id: int
+    channel: ChannelRef
+    number: int
+    total: int
+    kind: QuestionKind
+    prompt: str
+    options: tuple[OptionView, ...]
+    deadline: datetime
+    seconds: int
+    topic: str = ""
+    bank_title: str = ""
+
+    @property
+    def is_typed(self) -> bool:
+        return self.kind is QuestionKind.TYPED
+
+
+class AnswerStatus(StrEnum):
+    """What became of an answer."""
+
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already_answered"
+    CLOSED = "closed"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A player's place in a quiz's results or a leaderboard."""
+
+    rank: int
+    player: str
+    name: str
+    points: int
+    correct: int
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuizResults:
+    """The end of a quiz: final standings, in order."""
+
+    quiz_id: int
+    channel: ChannelRef
+    bank_title: str
+    rounds_played: int
+    standings: tuple[Standing, ...]
+    stopped_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOutcome:
+    """A round that has just closed: the reveal, then what comes next.
+
+    Exactly one process gets this for a round (the one whose UPDATE closed it), so
+    whoever holds it announces it: edit ``message_ref`` to reveal the answer, then post
+    ``next_question`` or ``results``.
+    """
+
+    quiz_id: int
+    round_id: int
+    channel: ChannelRef
+    message_ref: str | None
+    number: int
+    total: int
+    kind: QuestionKind
+    prompt: str
+    options: tuple[OptionView, ...]
+    correct_label: str | None
+    correct_text: str
+    explanation: str
+    winners: tuple[str, ...]
+    answered: int
+    next_question: QuestionView | None = None
+    results: QuizResults | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReceipt:
+    """What the player who answered is told (privately), and the round's count so far.
+
+    ``outcome`` is set when this answer was the last one expected and closed the round.
+    """
+
+    status: AnswerStatus
+    round_id: int
+    message: str
+    choice: str = ""
+    correct: bool | None = None
+    answered: int = 0
+    outcome: RoundOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardView:
+    """A ranked table of players for a scope and period."""
+
+    title: str
+    scope: str
+    period: str
+    rows: tuple[Standing, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BankSummary:
+    """A bank as listed to users."""
+
+    name: str
+    title: str
+    description: str
+    questions: int
+    flashcards: int
+    topics: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class FlashcardView:
+    """The next flashcard due for a player, or none (``done``) with when the next is due."""
+
+    bank: str
+    card_id: int | None
+    front: str
+    back: str
+    due: int
+    new: int
+    next_due: datetime | None = None
+    done: bool = False
