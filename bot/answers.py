@@ -26,18 +26,25 @@ def normalise(text: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance between a and b, or ``limit + 1`` once it exceeds ``limit``."""
+    """Edit distance (insert, delete, substitute, swap two neighbours) between a and b.
+
+    Returns ``limit + 1`` as soon as the distance is known to exceed ``limit``.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
         current = [i]
         for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
-    return previous[-1]
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
 
 
 def allowed_typos(answer: str) -> int:

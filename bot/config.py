@@ -14,9 +14,10 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 
-def default_sqlite_path() -> Path:
+def default_sqlite_path(env: dict[str, str] | None = None) -> Path:
     """Where the SQLite database lives when DATABASE_URL is unset."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    env = os.environ if env is None else env  # type: ignore[assignment]
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "quizbot" / "quizbot.db"
 
 
@@ -68,7 +69,7 @@ class Settings:
         env = dict(os.environ if env is None else env)
         url = database_url or env.get("DATABASE_URL")
         if url is None:
-            url = f"sqlite+aiosqlite:///{default_sqlite_path()}"
+            url = f"sqlite+aiosqlite:///{default_sqlite_path(env)}"
         port_text = env.get("PORT", "3000")
         try:
             port = int(port_text)

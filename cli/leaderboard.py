@@ -1,0 +1,88 @@
+"""``quizbot leaderboard``: ranked players, filtered by platform, workspace, channel, bank, time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+
+PERIODS = ["all", "today", "week", "month"]
+
+
+@click.command()
+@click.option("--platform", help="Only scores from this platform (console, discord, slack).")
+@click.option("--workspace", help="Only this workspace (Discord server id, Slack team id).")
+@click.option("--channel", help="Only this channel id.")
+@click.option("--bank", help="Only quizzes on this bank.")
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this day (YYYY-MM-DD)."
+)
+@click.option(
+    "--period",
+    type=click.Choice(PERIODS),
+    default="all",
+    show_default=True,
+    help="A period ending today (weeks start on Monday).",
+)
+@click.option("--limit", default=10, show_default=True, help="How many players to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def leaderboard(
+    state: CliState,
+    platform: str | None,
+    workspace: str | None,
+    channel: str | None,
+    bank: str | None,
+    since: object,
+    period: str,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Show the leaderboard.
+
+    \b
+    Examples:
+      quizbot leaderboard
+      quizbot leaderboard --platform discord --workspace 1234 --period week
+      quizbot leaderboard --since 2026-09-01 --bank crm-podcast --json
+    """
+    from bot.services.leaderboards import PERIOD_TITLES, LeaderboardFilter, period_start
+
+    async def go() -> None:
+        app = await open_app(state, load_banks=False)
+        try:
+            start: date | None = since.date() if since is not None else None  # type: ignore[attr-defined]
+            if start is None:
+                start = period_start(period, app.now().date())
+            filters = LeaderboardFilter(platform, workspace, channel, bank, start)
+            rows = await app.leaderboards.query(filters, limit)
+        finally:
+            await app.close()
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "rank": r.rank,
+                        "player": r.player,
+                        "name": r.name,
+                        "points": r.points,
+                        "correct": r.correct,
+                        "answered": r.answered,
+                    }
+                    for r in rows
+                ]
+            )
+            return
+        if not rows:
+            click.echo("No scores yet: play a quiz with 'quizbot play'.")
+            return
+        when = f"since {start}" if since is not None else PERIOD_TITLES[period]
+        print_table(
+            f"Leaderboard ({when})",
+            ["#", "player", "points", "correct", "answered"],
+            [(r.rank, r.name, r.points, r.correct, r.answered) for r in rows],
+        )
+
+    run(go)

@@ -1,0 +1,54 @@
+"""The ``quizbot`` command: play in the terminal, run the chat bots, manage banks and scores.
+
+Subcommands live in their own modules and are imported here; they import the core only
+when they run, so ``quizbot --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import CliState
+
+EPILOG = """\b
+Examples:
+  quizbot play --bank crm-podcast --count 5
+  quizbot leaderboard --period week
+  quizbot import my-questions.gift --bank biology
+  DATABASE_URL=postgresql://user@host/db quizbot db upgrade
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    metavar="URL",
+    help="Database to use (default: a SQLite file in your data folder). Env: DATABASE_URL.",
+)
+@click.version_option(package_name="quizbot")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """quizbot: quizzes, trivia and flashcards for study groups."""
+    ctx.obj = CliState(database_url=database_url)
+
+
+def _register() -> None:
+    from cli import banks, db, leaderboard, play, run
+
+    cli.add_command(play.play)
+    cli.add_command(leaderboard.leaderboard)
+    cli.add_command(db.db)
+    cli.add_command(banks.banks)
+    cli.add_command(run.run_group)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="quizbot")
+
+
+if __name__ == "__main__":
+    main()

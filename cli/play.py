@@ -1,0 +1,46 @@
+"""``quizbot play``: a quiz in the terminal on a shipped or imported bank."""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import CliState, open_app, pass_state, run
+
+
+@click.command()
+@click.option("--bank", "-b", metavar="NAME", help="Bank to play (default: crm-podcast).")
+@click.option("--count", "-n", default=10, show_default=True, help="Number of questions.")
+@click.option("--seconds", default=120, show_default=True, help="Time to answer each question.")
+@click.option("--topic", metavar="TOPIC", help="Only questions on this topic.")
+@click.option("--seed", type=int, help="Seed for choosing and shuffling (same seed, same quiz).")
+@click.option("--name", metavar="NAME", help="Your name on the leaderboard (default: login name).")
+@pass_state
+def play(
+    state: CliState,
+    bank: str | None,
+    count: int,
+    seconds: int,
+    topic: str | None,
+    seed: int | None,
+    name: str | None,
+) -> None:
+    """Play a quiz in the terminal, answering on standard input.
+
+    \b
+    Examples:
+      quizbot play
+      quizbot play --bank crm-podcast --count 5 --topic "CRM Project Management"
+      printf 'A\\nC\\n' | quizbot play --bank demo --count 2 --seed 1
+    """
+    from adapters.console.game import play_in_terminal
+
+    async def go() -> None:
+        app = await open_app(state)
+        try:
+            await play_in_terminal(
+                app, bank=bank, count=count, seconds=seconds, seed=seed, topic=topic, name=name
+            )
+        finally:
+            await app.close()
+
+    run(go)

@@ -1,0 +1,327 @@
+"""The quiz engine's rules through the services, on SQLite and PostgreSQL.
+
+Late answers, double answers, invalid answers, deadlines from the injected clock, early
+close when everyone has answered, exactly-once closing, ties, streaks and speed bonus,
+stopping, and a restart of the process in the middle of a quiz.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import FakeClock
+from bot.domain import QuestionKind
+from bot.errors import (
+    EmptyBankError,
+    NoQuizRunningError,
+    NotAllowedError,
+    QuizAlreadyRunningError,
+    QuizbotError,
+    UnknownBankError,
+)
+from bot.scoring import ScoringRules
+from bot.services import QuizApp
+from bot.store.models import AnswerRow, RoundRow
+from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView
+
+HERE = ChannelRef("discord", "guild-1", "chan-1")
+ANN = PlayerRef("discord", "guild-1", "u-ann", "Ann")
+BOB = PlayerRef("discord", "guild-1", "u-bob", "Bob")
+CAT = PlayerRef("discord", "guild-1", "u-cat", "Cat")
+
+
+async def correct_letter(app: QuizApp, view: QuestionView) -> str:
+    """The letter of the right option as shown in this round (read from the store)."""
+    async with app.db.sessions() as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT r.option_order, q.correct FROM rounds r "
+                    "JOIN questions q ON q.id = r.question_id WHERE r.id = :rid"
+                ),
+                {"rid": view.round_id},
+            )
+        ).one()
+    order, correct = row
+    if isinstance(order, str):  # SQLite returns JSON text through raw SQL
+        import json
+
+        order = json.loads(order)
+    return "ABCDEFGHIJ"[order.index(correct)]
+
+
+def wrong_letter(view: QuestionView, right: str) -> str:
+    return next(o.label for o in view.options if o.label != right)
+
+
+async def start_mc(app: QuizApp, count: int = 3, seconds: int = 30, **kw) -> QuestionView:
+    """A quiz on the multiple-choice podcast bank."""
+    return await app.start_quiz(HERE, ANN, "crm-podcast", count, seconds, seed=7, **kw)
+
+
+async def test_a_recorded_answer_and_a_double_answer(app: QuizApp) -> None:
+    view = await start_mc(app)
+    assert view.kind is QuestionKind.MULTIPLE_CHOICE
+    assert [o.label for o in view.options] == ["A", "B", "C", "D"]
+    first = await app.answer(view.round_id, ANN, "b")
+    assert first.status is AnswerStatus.RECORDED and first.choice == "B"
+    assert first.message == "recorded: B"
+    again = await app.answer(view.round_id, ANN, "C")
+    assert again.status is AnswerStatus.ALREADY_ANSWERED
+    assert again.choice == "B" and again.answered == 1
+    async with app.db.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(AnswerRow))
+    assert count == 1
+
+
+async def test_invalid_answers_are_refused_and_not_stored(app: QuizApp) -> None:
+    view = await start_mc(app)
+    for garbage in ["Z", "", "AB", "5", "\x00"]:
+        receipt = await app.answer(view.round_id, ANN, garbage)
+        assert receipt.status is AnswerStatus.INVALID
+        assert "A, B, C, D" in receipt.message
+    assert (await app.answer(view.round_id, ANN, "a")).status is AnswerStatus.RECORDED
+    unknown = await app.answer(987654, ANN, "A")
+    assert unknown.status is AnswerStatus.INVALID
+
+
+async def test_late_answer_after_the_deadline_is_refused(app: QuizApp, clock: FakeClock) -> None:
+    view = await start_mc(app, seconds=20)
+    clock.advance(19.9)
+    assert (await app.answer(view.round_id, BOB, "A")).status is AnswerStatus.RECORDED
+    clock.advance(0.1)  # exactly at the deadline: closed, even before the ticker runs
+    late = await app.answer(view.round_id, CAT, "A")
+    assert late.status is AnswerStatus.CLOSED
+    assert "too late" in late.message
+
+
+async def test_deadline_closes_the_round_once_and_opens_the_next(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    view = await start_mc(app, count=2, seconds=30)
+    right = await correct_letter(app, view)
+    await app.answer(view.round_id, ANN, right)
+    await app.answer(view.round_id, BOB, wrong_letter(view, right))
+    assert await app.close_due_rounds("discord") == []  # not due yet
+    clock.advance(30)
+    assert await app.close_due_rounds("slack") == []  # another platform's rounds are not ours
+    outcomes = await app.close_due_rounds("discord")
+    assert len(outcomes) == 1
+    outcome = outcomes[0]
+    assert outcome.correct_label == right
+    assert outcome.winners == ("Ann",)
+    assert outcome.answered == 2
+    assert outcome.next_question is not None and outcome.next_question.number == 2
+    assert outcome.next_question.deadline == clock.now() + timedelta(seconds=30)
+    assert await app.close_due_rounds("discord") == []
+    assert await app.close_round(view.round_id) is None  # already closed: nobody else announces
+
+
+async def test_concurrent_closers_get_exactly_one_outcome(app: QuizApp, clock: FakeClock) -> None:
+    view = await start_mc(app, count=2)
+    clock.advance(31)
+    results = await asyncio.gather(*(app.close_round(view.round_id) for _ in range(6)))
+    assert sum(r is not None for r in results) == 1
+    async with app.db.sessions() as session:
+        rounds = (await session.execute(select(RoundRow.number, RoundRow.status))).all()
+    assert sorted(rounds) == [(1, "closed"), (2, "open")]
+
+
+async def test_concurrent_double_clicks_count_once(app: QuizApp) -> None:
+    view = await start_mc(app)
+    players = [PlayerRef("discord", "guild-1", f"u{i}", f"P{i}") for i in range(12)]
+    clicks = [app.answer(view.round_id, p, "A") for p in players for _ in range(3)]
+    receipts = await asyncio.gather(*clicks)
+    recorded = [r for r in receipts if r.status is AnswerStatus.RECORDED]
+    doubles = [r for r in receipts if r.status is AnswerStatus.ALREADY_ANSWERED]
+    assert len(recorded) == 12 and len(doubles) == 24
+    async with app.db.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(AnswerRow))
+    assert count == 12
+
+
+async def test_round_closes_early_when_everyone_playing_has_answered(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    view = await start_mc(app, count=3)
+    # Round 1 has no known players yet: it stays open until its deadline.
+    assert (await app.answer(view.round_id, ANN, "A")).outcome is None
+    assert (await app.answer(view.round_id, BOB, "A")).outcome is None
+    clock.advance(30)
+    second = (await app.close_due_rounds())[0].next_question
+    assert second is not None
+    assert (await app.answer(second.round_id, ANN, "A")).outcome is None
+    last = await app.answer(second.round_id, BOB, "B")
+    assert last.outcome is not None and last.outcome.round_id == second.round_id
+    assert last.outcome.next_question is not None and last.outcome.next_question.number == 3
+
+
+async def test_solo_quiz_closes_each_round_on_the_answer(app: QuizApp) -> None:
+    view = await start_mc(app, count=2, solo=True)
+    receipt = await app.answer(view.round_id, ANN, "A")
+    assert receipt.outcome is not None
+    nxt = receipt.outcome.next_question
+    assert nxt is not None
+    final = await app.answer(nxt.round_id, ANN, "A")
+    assert final.outcome is not None and final.outcome.results is not None
+    assert final.outcome.results.rounds_played == 2
+    assert await app.open_round(HERE) is None
+
+
+async def test_ties_share_a_rank(app: QuizApp, clock: FakeClock) -> None:
+    view = await start_mc(app, count=1)
+    right = await correct_letter(app, view)
+    await app.answer(view.round_id, ANN, right)
+    await app.answer(view.round_id, BOB, right)
+    await app.answer(view.round_id, CAT, wrong_letter(view, right))
+    clock.advance(30)
+    results = (await app.close_due_rounds())[0].results
+    assert results is not None
+    assert [(s.name, s.rank, s.points) for s in results.standings] == [
+        ("Ann", 1, 10),
+        ("Bob", 1, 10),
+        ("Cat", 3, 0),
+    ]
+
+
+async def test_streak_and_speed_bonus_are_deterministic(app: QuizApp, clock: FakeClock) -> None:
+    rules = ScoringRules(correct=10, speed_bonus=10, streak_bonus=5, streak_cap=2)
+    view = await start_mc(app, count=4, seconds=20, scoring=rules)
+    expected_ann = 0
+    for number in range(1, 5):
+        right = await correct_letter(app, view)
+        clock.advance(5)  # a quarter of the window gone: speed bonus round(10 * 0.75) = 8
+        await app.answer(view.round_id, ANN, right)
+        bob = await app.answer(
+            view.round_id, BOB, right if number != 2 else wrong_letter(view, right)
+        )
+        expected_ann += 10 + 8 + 5 * min(number - 1, 2)
+        # From round 2 on both players answering closes the round early.
+        if number == 1:
+            assert bob.outcome is None
+            clock.advance(15)
+            outcome = (await app.close_due_rounds())[0]
+        else:
+            assert bob.outcome is not None
+            outcome = bob.outcome
+        if outcome.next_question is None:
+            break
+        view = outcome.next_question
+    assert outcome.results is not None
+    points = {s.name: s.points for s in outcome.results.standings}
+    # Bob: right in rounds 1, 3, 4 -> streak before round 4 is 1 (round 3 only).
+    assert points == {"Ann": expected_ann, "Bob": 18 + 0 + 18 + (18 + 5)}
+
+
+async def test_scoring_options_are_off_by_default(app: QuizApp, clock: FakeClock) -> None:
+    view = await start_mc(app, count=2)
+    for _ in range(2):
+        receipt = await app.answer(view.round_id, ANN, await correct_letter(app, view))
+        clock.advance(30)
+        outcome = receipt.outcome or (await app.close_due_rounds())[0]
+        view = outcome.next_question or view
+    assert outcome.results is not None
+    assert outcome.results.standings[0].points == 20  # 10 each, no speed or streak bonus
+
+
+async def test_one_quiz_per_channel(app: QuizApp) -> None:
+    await start_mc(app)
+    with pytest.raises(QuizAlreadyRunningError):
+        await app.start_quiz(HERE, BOB, "crm-podcast")
+    other = ChannelRef("discord", "guild-1", "chan-2")
+    assert (await app.start_quiz(other, BOB, "crm-podcast", 2)).number == 1
+
+
+async def test_the_database_itself_refuses_two_running_quizzes(app: QuizApp) -> None:
+    view = await start_mc(app)
+    with pytest.raises(IntegrityError):
+        async with app.db.transaction() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO quizzes (channel_id, bank_id, started_by, status, question_ids,"
+                    " total, seconds, solo, seed, scoring, created_at)"
+                    " SELECT channel_id, bank_id, started_by, 'running', question_ids, total,"
+                    " seconds, solo, seed, scoring, created_at FROM quizzes WHERE id = :id"
+                ),
+                {"id": view.quiz_id},
+            )
+
+
+async def test_stop_needs_the_starter_or_a_moderator(app: QuizApp, clock: FakeClock) -> None:
+    view = await start_mc(app)
+    await app.answer(view.round_id, BOB, await correct_letter(app, view))
+    with pytest.raises(NotAllowedError, match="only Ann"):
+        await app.stop_quiz(HERE, BOB)
+    results = await app.stop_quiz(HERE, CAT, is_moderator=True)
+    assert results.stopped_by == "Cat"
+    assert results.rounds_played == 1  # the open round was closed and scored
+    assert [(s.name, s.points) for s in results.standings] == [("Bob", 10)]
+    with pytest.raises(NoQuizRunningError):
+        await app.stop_quiz(HERE, ANN)
+    clock.advance(60)
+    assert await app.close_due_rounds() == []
+
+
+async def test_typed_answers_match_after_normalisation(app: QuizApp, clock: FakeClock) -> None:
+    where = ChannelRef("slack", "T1", "C1")
+    ann = PlayerRef("slack", "T1", "U1", "Ann")
+    bob = PlayerRef("slack", "T1", "U2", "Bob")
+    # The demo bank's typed question is "What is the capital of France?" (Paris).
+    view = await app.start_quiz(where, ann, "demo", 4, 30, seed=3)
+    while view.kind is not QuestionKind.TYPED:
+        clock.advance(30)
+        view = (await app.close_due_rounds())[0].next_question
+        assert view is not None
+    assert await app.answer_text(ChannelRef("slack", "T1", "C2"), ann, "paris") is None
+    receipt = await app.answer_text(where, ann, "  PÁRIS! ")
+    assert receipt is not None and receipt.status is AnswerStatus.RECORDED
+    assert (await app.answer_text(where, bob, "Lyon")).status is AnswerStatus.RECORDED
+    clock.advance(30)
+    outcome = (await app.close_due_rounds())[0]
+    assert outcome.winners == ("Ann",)
+    assert outcome.correct_text == "Paris"
+
+
+async def test_errors_for_unknown_and_empty_banks_and_bad_settings(app: QuizApp) -> None:
+    with pytest.raises(UnknownBankError, match=r"no bank called 'nope'.*crm-podcast"):
+        await app.start_quiz(HERE, ANN, "nope")
+    with pytest.raises(EmptyBankError):
+        await app.start_quiz(HERE, ANN, "crm-flashcards")  # flashcards only: nothing to ask
+    with pytest.raises(EmptyBankError, match="topic"):
+        await app.start_quiz(HERE, ANN, "crm-podcast", topic="Underwater basket weaving")
+    with pytest.raises(QuizbotError, match="between 1 and"):
+        await app.start_quiz(HERE, ANN, "crm-podcast", count=0)
+    with pytest.raises(QuizbotError, match="seconds"):
+        await app.start_quiz(HERE, ANN, "crm-podcast", seconds=1)
+
+
+async def test_same_seed_gives_the_same_quiz(app: QuizApp) -> None:
+    a = await app.start_quiz(HERE, ANN, "crm-podcast", 5, seed=42)
+    b = await app.start_quiz(ChannelRef("discord", "g", "other"), ANN, "crm-podcast", 5, seed=42)
+    assert (a.prompt, a.options) == (b.prompt, b.options)
+
+
+async def test_a_quiz_survives_a_restart(database_url: str, clock: FakeClock) -> None:
+    first = await QuizApp.open(database_url, clock, upgrade=True)
+    view = await first.start_quiz(HERE, ANN, "crm-podcast", 2, 30, seed=1)
+    await first.set_round_message(view.round_id, "message-123")
+    await first.answer(view.round_id, ANN, "A")
+    await first.close()
+
+    second = await QuizApp.open(database_url, clock, upgrade=True)
+    try:
+        resumed = await second.open_rounds("discord")
+        assert [(v.round_id, ref) for v, ref in resumed] == [(view.round_id, "message-123")]
+        assert (await second.answer(view.round_id, BOB, "B")).status is AnswerStatus.RECORDED
+        again = await second.answer(view.round_id, ANN, "B")
+        assert again.status is AnswerStatus.ALREADY_ANSWERED
+        clock.advance(30)
+        outcome = (await second.close_due_rounds())[0]
+        assert outcome.answered == 2 and outcome.message_ref == "message-123"
+    finally:
+        await second.close()

@@ -1,0 +1,79 @@
+"""The store: migrations from empty, models and migrations agreeing, URLs and connection errors."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.config import Settings, normalise_database_url
+from bot.errors import ConfigError
+from bot.store import migrate
+from bot.store.database import Database
+from bot.store.models import Base
+
+
+async def test_upgrade_from_empty_and_autogenerate_finds_no_difference(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        assert await migrate.current_revision(db) is None
+        await migrate.upgrade(db)
+        assert await migrate.current_revision(db) == migrate.head_revision()
+        async with db.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert set(Base.metadata.tables) <= tables
+        assert await migrate.schema_diff(db) == []
+        await migrate.upgrade(db)  # a second upgrade is a no-op
+    finally:
+        await db.dispose()
+
+
+async def test_autogenerate_diff_notices_a_missing_table(database_url: str) -> None:
+    """The diff check can fail: drop a table and it reports it."""
+    db = Database(database_url)
+    try:
+        await migrate.upgrade(db)
+        async with db.engine.begin() as conn:
+            await conn.exec_driver_sql("DROP TABLE flashcard_states")
+        diff = await migrate.schema_diff(db)
+        assert any(change[0] == "add_table" for change in diff if isinstance(change, tuple))
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h:5432/db", "postgresql+asyncpg://u:p@h:5432/db"),
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("sqlite:///tmp/x.db", "sqlite+aiosqlite:///tmp/x.db"),
+        ("sqlite+aiosqlite:////abs/x.db", "sqlite+aiosqlite:////abs/x.db"),
+    ],
+)
+def test_database_urls_paas_providers_hand_out_are_accepted(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "nonsense", "mysql://u@h/db", "ftp://x"])
+def test_unusable_database_urls_are_a_config_error(bad: str) -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        normalise_database_url(bad)
+
+
+def test_default_database_is_a_sqlite_file_in_the_data_folder(tmp_path) -> None:
+    settings = Settings.from_env({"XDG_DATA_HOME": str(tmp_path)})
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/quizbot/quizbot.db"
+
+
+async def test_an_unreachable_database_is_one_clear_error() -> None:
+    db = Database("postgresql://nobody@127.0.0.1:1/nowhere")
+    try:
+        with pytest.raises(ConfigError, match=r"cannot connect to the database .*127\.0\.0\.1:1"):
+            await db.check()
+    finally:
+        await db.dispose()
+
+
+def test_passwords_are_hidden_when_a_url_is_shown() -> None:
+    db = Database("postgresql://user:s3cret@127.0.0.1/db")
+    assert "s3cret" not in db.display_url
