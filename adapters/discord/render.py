@@ -1,0 +1,216 @@
+"""Embeds for the core's view objects: questions, reveals, results, leaderboards, banks, cards.
+
+Pure functions from :mod:`bot.views` values to :class:`discord.Embed`; nothing here talks to
+Discord. Bank text and player names are untrusted: they are only ever sent with mentions
+disabled (see :data:`NO_MENTIONS`), and they are cut to Discord's size limits here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import discord
+
+from bot.views import (
+    AnswerReceipt,
+    AnswerStatus,
+    BankSummary,
+    FlashcardView,
+    LeaderboardView,
+    OptionView,
+    QuestionView,
+    QuizResults,
+    RoundOutcome,
+    Standing,
+)
+
+#: Every message and edit the bot sends uses this: nothing it sends pings anyone.
+NO_MENTIONS = discord.AllowedMentions.none()
+
+ANSWERS_FIELD = "Answers"
+QUESTION_COLOUR = discord.Colour.blurple()
+REVEAL_COLOUR = discord.Colour.green()
+RESULTS_COLOUR = discord.Colour.gold()
+CARD_COLOUR = discord.Colour.teal()
+
+DESCRIPTION_LIMIT = 4000
+FIELD_LIMIT = 1024
+TITLE_LIMIT = 256
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` shortened to ``limit`` characters (with an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def timestamp(moment: datetime, style: str = "R") -> str:
+    """A Discord timestamp tag, which every client shows in its own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def _title(number: int, total: int, bank_title: str) -> str:
+    head = f"Question {number}/{total}"
+    return cut(f"{head} · {bank_title}" if bank_title else head, TITLE_LIMIT)
+
+
+def _option_lines(options: Iterable[OptionView], correct: str | None = None) -> str:
+    lines = []
+    for option in options:
+        mark = " ✅" if correct is not None and option.label == correct else ""
+        lines.append(f"**{option.label}**  {option.text}{mark}")
+    return "\n".join(lines)
+
+
+def answers_text(count: int) -> str:
+    return "no answers yet" if count == 0 else f"{count} answered"
+
+
+def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
+    """A question as asked: prompt, options (or how to answer a typed one), deadline, count."""
+    parts = [view.prompt]
+    if view.options:
+        parts.append(_option_lines(view.options))
+    else:
+        parts.append("*Type your answer in the channel, or press **Answer**.*")
+    parts.append(f"Closes {timestamp(view.deadline)}")
+    embed = discord.Embed(
+        title=_title(view.number, view.total, view.bank_title),
+        description=cut("\n\n".join(parts), DESCRIPTION_LIMIT),
+        colour=QUESTION_COLOUR,
+    )
+    if view.topic:
+        embed.set_footer(text=cut(view.topic, 200))
+    embed.add_field(name=ANSWERS_FIELD, value=answers_text(answered), inline=False)
+    return embed
+
+
+def with_answer_count(embed: discord.Embed, count: int) -> discord.Embed:
+    """A copy of a question embed showing ``count`` answers so far."""
+    embed = embed.copy()
+    for index, item in enumerate(embed.fields):
+        if item.name == ANSWERS_FIELD:
+            embed.set_field_at(index, name=ANSWERS_FIELD, value=answers_text(count), inline=False)
+            return embed
+    embed.add_field(name=ANSWERS_FIELD, value=answers_text(count), inline=False)
+    return embed
+
+
+def names(players: Iterable[str], limit: int = FIELD_LIMIT) -> str:
+    return cut(", ".join(players), limit) or "nobody"
+
+
+def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
+    """A closed round: the question with the right option marked, the explanation, who got it."""
+    parts = [outcome.prompt]
+    if outcome.options:
+        parts.append(_option_lines(outcome.options, outcome.correct_label))
+    embed = discord.Embed(
+        title=_title(outcome.number, outcome.total, ""),
+        description=cut("\n\n".join(parts), DESCRIPTION_LIMIT),
+        colour=REVEAL_COLOUR,
+    )
+    answer = (
+        f"**{outcome.correct_label}**  {outcome.correct_text}"
+        if outcome.correct_label
+        else outcome.correct_text
+    )
+    embed.add_field(name="Answer", value=cut(answer or "—", FIELD_LIMIT), inline=False)
+    if outcome.explanation:
+        embed.add_field(name="Why", value=cut(outcome.explanation, FIELD_LIMIT), inline=False)
+    embed.add_field(name="Got it right", value=names(outcome.winners), inline=False)
+    embed.add_field(name=ANSWERS_FIELD, value=answers_text(outcome.answered), inline=False)
+    return embed
+
+
+def stopped_embed(embed: discord.Embed) -> discord.Embed:
+    """A question message whose quiz was stopped before it closed."""
+    embed = embed.copy()
+    embed.colour = discord.Colour.dark_grey()
+    embed.add_field(name="Stopped", value="This quiz was stopped.", inline=False)
+    return embed
+
+
+def _standing_line(row: Standing) -> str:
+    name = row.name or row.player
+    return f"**{row.rank}.** {name} — {row.points} pts ({row.correct}/{row.answered} right)"
+
+
+def _table(rows: Iterable[Standing]) -> str:
+    return cut("\n".join(_standing_line(r) for r in rows), DESCRIPTION_LIMIT)
+
+
+def results_embed(results: QuizResults) -> discord.Embed:
+    """The end of a quiz: final standings."""
+    embed = discord.Embed(
+        title=cut(f"Quiz over · {results.bank_title}", TITLE_LIMIT),
+        description=_table(results.standings) or "Nobody answered.",
+        colour=RESULTS_COLOUR,
+    )
+    footer = f"{results.rounds_played} question{'s' if results.rounds_played != 1 else ''} played"
+    if results.stopped_by:
+        footer += f" · stopped by {results.stopped_by}"
+    embed.set_footer(text=cut(footer, 2000))
+    return embed
+
+
+def leaderboard_embed(board: LeaderboardView) -> discord.Embed:
+    return discord.Embed(
+        title=cut(board.title, TITLE_LIMIT),
+        description=_table(board.rows) or "No scores yet.",
+        colour=RESULTS_COLOUR,
+    )
+
+
+def banks_embed(banks: list[BankSummary]) -> discord.Embed:
+    lines = []
+    for bank in banks:
+        counts = f"{bank.questions} questions, {bank.flashcards} flashcards"
+        line = f"**{bank.name}** — {bank.title} ({counts})"
+        if bank.description:
+            line += f"\n{bank.description}"
+        lines.append(line)
+    return discord.Embed(
+        title="Question banks",
+        description=cut("\n\n".join(lines), DESCRIPTION_LIMIT) or "No banks yet.",
+        colour=QUESTION_COLOUR,
+    )
+
+
+def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.Embed:
+    """A flashcard's front (and back, once asked for), or the end of the review."""
+    if card.done or card.card_id is None:
+        text = "Nothing is due right now. Well done!"
+        if card.next_due is not None:
+            text += f"\nNext card due {timestamp(card.next_due)}."
+        return discord.Embed(title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
+                             description=text, colour=CARD_COLOUR)
+    embed = discord.Embed(
+        title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
+        description=cut(card.front, DESCRIPTION_LIMIT),
+        colour=CARD_COLOUR,
+    )
+    if show_back:
+        embed.add_field(name="Answer", value=cut(card.back or "—", FIELD_LIMIT), inline=False)
+    embed.set_footer(text=f"{card.due} due · {card.new} new")
+    return embed
+
+
+def receipt_text(receipt: AnswerReceipt) -> str:
+    """What the player who answered is told, privately."""
+    if receipt.status is AnswerStatus.RECORDED:
+        return receipt.message or f"recorded: {receipt.choice}"
+    if receipt.status is AnswerStatus.ALREADY_ANSWERED:
+        return "you already answered" + (f": {receipt.choice}" if receipt.choice else "")
+    return receipt.message or "that did not count"
+
+
+HELP_TEXT = """\
+**/quiz start** `[bank] [questions] [seconds]` — start a quiz in this channel (one at a time).
+**/quiz stop** — stop it (whoever started it, or a moderator).
+**/quiz leaderboard** `[scope] [period]` — the best players of this channel, server or everywhere.
+**/quiz banks** — the question banks you can play.
+**/flashcards** `[bank]` — review the flashcards due for you, privately.
+
+Answer a question with its buttons; only you see your receipt. Typed-answer questions take a \
+message in the channel (when the bot can read messages) or the **Answer** button."""
