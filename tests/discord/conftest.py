@@ -1,0 +1,75 @@
+"""Fixtures for the Discord end-to-end tests: the fake Discord, and real bots connected to it.
+
+discord.py is pointed at the fake by patching ``discord.http.Route.BASE`` (REST) and
+``DiscordWebSocket.DEFAULT_GATEWAY`` (the fake also answers ``/gateway/bot``). Each bot is
+the real :class:`adapters.discord.client.QuizClient` over the real core on a fresh SQLite
+file, with the shared ``clock`` fixture (a :class:`bot.clock.FakeClock`); tests drive
+deadlines by advancing the clock and calling the ticker's ``tick()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from adapters.discord.client import QuizClient
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.services import QuizApp
+from tests.discord.fake_discord import GOOD_TOKEN, MODERATOR_ROLE_NAME, FakeDiscord
+from tests.discord.harness import RunningBot, StartBot, wait_until
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url)
+    )
+    yield server
+    await server.stop()
+    assert not server.unknown, f"the bot called endpoints the fake lacks: {server.unknown}"
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    """A fresh SQLite file (tests/conftest.py's ``sqlite_url``) and the fake's token."""
+    return Settings(
+        database_url=sqlite_url,
+        discord_token=GOOD_TOKEN,
+        discord_moderator_role=MODERATOR_ROLE_NAME,
+    )
+
+
+@pytest.fixture
+async def start_bot(
+    fake: FakeDiscord, settings: Settings, clock: FakeClock
+) -> AsyncIterator[StartBot]:
+    """Start a bot (call again after stopping one to "restart" it on the same database)."""
+    running: list[RunningBot] = []
+
+    async def start(**changes: Any) -> RunningBot:
+        options = {"run_ticker": False, "guild_ready_timeout": 0.05}
+        options.update(changes.pop("client_options", {}))
+        bot_settings = replace(settings, **changes)
+        app = await QuizApp.open(bot_settings.database_url, clock=clock)
+        client = QuizClient(app, bot_settings, **options)
+        task = asyncio.create_task(client.start(GOOD_TOKEN))
+        bot = RunningBot(client, app, task)
+        running.append(bot)
+        await wait_until(lambda: client.is_ready() or task.done(), what="the bot to be ready")
+        if task.done():
+            task.result()  # raise what stopped it
+        return bot
+
+    yield start
+    for bot in running:
+        await bot.stop()

@@ -1,0 +1,424 @@
+"""End to end: a real discord.py client, connected to the fake Discord, over the real core.
+
+Covers a whole quiz with three players (double click, late click, a typed answer by
+message, early close and close by the ticker), typed answers through the modal when the
+message-content intent is not granted, moderation of /quiz stop, a flashcard review, the
+leaderboard, a restart in the middle of a quiz, failed sends, token errors, and that
+nothing the bot sends can ping anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from adapters.discord.client import QuizClient
+from adapters.discord.runner import run_discord, serve_discord
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.errors import ConfigError
+from tests.discord.fake_discord import (
+    DEFAULT_PERMISSIONS,
+    GOOD_TOKEN,
+    MANAGE_GUILD,
+    MESSAGE_CONTENT_INTENT,
+    MODERATOR_ROLE_ID,
+    FakeDiscord,
+    FakeUser,
+)
+from tests.discord.harness import RunningBot, StartBot, wait_until
+
+ALICE = FakeUser(3_000_000_000_000_000_001, "alice")
+BOB = FakeUser(3_000_000_000_000_000_002, "bob")
+CAROL = FakeUser(3_000_000_000_000_000_003, "carol")
+DANA = FakeUser(3_000_000_000_000_000_004, "dana")
+QUIZMASTER = FakeUser(3_000_000_000_000_000_005, "quinn", roles=(MODERATOR_ROLE_ID,))
+ADMIN = FakeUser(3_000_000_000_000_000_006, "erin", permissions=DEFAULT_PERMISSIONS | MANAGE_GUILD)
+
+EPHEMERAL = 64
+DEMO = Path(__file__).resolve().parents[2] / "questions" / "demo.yaml"
+
+
+def answer_key() -> dict[str, dict[str, Any]]:
+    """The demo bank's questions by prompt: kind and the right answer's text."""
+    key = {}
+    for q in yaml.safe_load(DEMO.read_text())["questions"]:
+        if q["type"] == "multiple_choice":
+            right = q["options"]["ABCDEFGHIJ".index(q["answer"])]
+        elif q["type"] == "true_false":
+            right = "True" if q["answer"] else "False"
+        elif q["type"] == "typed":
+            right = q["answers"][0]
+        else:
+            continue
+        key[q["question"]] = {"kind": q["type"], "right": str(right), "why": q["explanation"]}
+    return key
+
+
+KEY = answer_key()
+
+
+# -- reading what the bot sent --------------------------------------------------------------
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """custom_id -> label of a message's buttons."""
+    return {c["custom_id"]: c.get("label", "") for row in message["components"]
+            for c in row["components"] if "custom_id" in c}
+
+
+def embed(message: dict[str, Any]) -> dict[str, Any]:
+    return message["embeds"][0]
+
+
+def field(message_embed: dict[str, Any], name: str) -> str | None:
+    return next((f["value"] for f in message_embed.get("fields", []) if f["name"] == name), None)
+
+
+def prompt_of(message: dict[str, Any]) -> str:
+    description = embed(message)["description"]
+    return next(p for p in KEY if description.startswith(p))
+
+
+def question_message(fake: FakeDiscord, number: int, total: int) -> dict[str, Any] | None:
+    """The public message asking question ``number``, once posted."""
+    for message in fake.channel_messages():
+        if message["embeds"] and embed(message)["title"].startswith(f"Question {number}/{total}"):
+            return message
+    return None
+
+
+def option_buttons(message: dict[str, Any]) -> tuple[str, str]:
+    """(a right option's custom id, a wrong one's) of a multiple-choice or true/false question."""
+    right_text = KEY[prompt_of(message)]["right"]
+    right = wrong = None
+    for custom_id, label in buttons(message).items():
+        if label.split(" · ", 1)[1] == right_text:
+            right = custom_id
+        else:
+            wrong = custom_id
+    assert right and wrong
+    return right, wrong
+
+
+def results_message(fake: FakeDiscord) -> dict[str, Any] | None:
+    return next((m for m in fake.channel_messages()
+                 if m["embeds"] and embed(m)["title"].startswith("Quiz over")), None)
+
+
+def revealed(fake: FakeDiscord, message_id: int) -> bool:
+    message = fake.messages[message_id]
+    return not message["components"] and field(embed(message), "Answer") is not None
+
+
+async def private_reply(fake: FakeDiscord, sent: Any) -> str:
+    """The ephemeral text the bot answered an interaction with."""
+    reply = await fake.reply_to(sent)
+    assert reply["type"] == 4, reply
+    assert reply["data"]["flags"] & EPHEMERAL, reply
+    return str(reply["data"]["content"])
+
+
+def assert_never_pings(fake: FakeDiscord) -> None:
+    """Every message the bot sent or edited had mentions disabled."""
+    calls = fake.message_calls()
+    assert calls
+    for call in calls:
+        body = call.json["data"] if call.path.endswith("/callback") else call.json
+        assert body.get("allowed_mentions") == {"parse": []}, (call.method, call.path, body)
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+async def test_whole_quiz_with_three_players(
+    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock
+) -> None:
+    bot = await start_bot()
+    assert fake.identifies[-1]["intents"] & MESSAGE_CONTENT_INTENT
+
+    # Bank names autocomplete.
+    typed = await fake.autocomplete(ALICE, "quiz", "start", "bank", "de")
+    reply = await fake.reply_to(typed)
+    assert reply["type"] == 8
+    assert {"name": "demo", "value": "demo"} in reply["data"]["choices"]
+
+    start = await fake.slash(ALICE, "quiz", "start", bank="demo", questions=4, seconds=20)
+    reply = await fake.reply_to(start)
+    assert reply["type"] == 4 and not reply["data"].get("flags", 0) & EPHEMERAL
+
+    # One quiz per channel.
+    again = await fake.slash(BOB, "quiz", "start", bank="demo")
+    assert "already running" in await private_reply(fake, again)
+
+    late_click: tuple[dict[str, Any], str] | None = None
+    double_clicked = False
+    for number in range(1, 5):
+        message = await fake.wait_for(lambda n=number: question_message(fake, n, 4),
+                                      what=f"question {number}")
+        mid = int(message["id"])
+        prompt = prompt_of(message)
+        assert field(embed(message), "Answers") == "no answers yet"
+        if KEY[prompt]["kind"] == "typed":
+            (answer_button,) = buttons(message)
+            assert answer_button.startswith("quiz:typed:")
+            carol_says = "Lyon" if number == 1 else "Paris!"  # Carol misses round 1
+            for user, text in ((ALICE, "paris"), (BOB, "London"), (CAROL, carol_says)):
+                said = await fake.say(user, text)
+                await fake.wait_for(lambda s=said: any(
+                    c.method == "PUT" and f"/messages/{s['id']}/reactions/" in c.path
+                    for c in fake.calls), what="the typed answer to be acknowledged")
+        else:
+            right, wrong = option_buttons(message)
+            if late_click is None:
+                late_click = (copy.deepcopy(message), right)
+            assert await private_reply(fake, await fake.click(ALICE, mid, right)) == (
+                f"recorded: {right[-1]}"
+            )
+            await fake.wait_for(lambda m=mid: field(embed(fake.messages[m]), "Answers")
+                                == "1 answered", what="the count to show 1")
+            assert await private_reply(fake, await fake.click(BOB, mid, wrong)) == (
+                f"recorded: {wrong[-1]}"
+            )
+            if not double_clicked:
+                double_clicked = True
+                second = await private_reply(fake, await fake.click(BOB, mid, right))
+                assert second == f"you already answered: {wrong[-1]}"
+            await fake.wait_for(lambda m=mid: field(embed(fake.messages[m]), "Answers")
+                                == "2 answered", what="the count to show 2")
+            # Others see only the count: the public message never names a choice.
+            assert "recorded" not in str(fake.messages[mid])
+            carol_choice = wrong if number == 1 else right  # Carol misses round 1
+            assert (await private_reply(fake, await fake.click(CAROL, mid, carol_choice)))\
+                .startswith("recorded")
+        if number == 1:
+            # The first round has no known players yet, so it runs to its deadline.
+            # (Typed answers are acknowledged with a reaction, not counted on the question.)
+            counted = "no answers yet" if KEY[prompt]["kind"] == "typed" else "3 answered"
+            await fake.wait_for(
+                lambda m=mid, c=counted: field(embed(fake.messages[m]), "Answers") == c,
+                what="the count")
+            assert not revealed(fake, mid)
+            clock.advance(seconds=20)
+            assert await bot.client.ticker.tick() == 1
+        # Later rounds close as soon as all three have answered: no tick needed.
+        await fake.wait_for(lambda m=mid: revealed(fake, m), what=f"round {number} revealed")
+        shown = embed(fake.messages[mid])
+        assert KEY[prompt]["right"] in field(shown, "Answer")
+        assert field(shown, "Why") == KEY[prompt]["why"]
+        winners = field(shown, "Got it right")
+        assert winners == ("Alice" if number == 1 else "Alice, Carol")
+        assert field(shown, "Answers") == "3 answered"
+
+    # A click that arrives after its question closed does not count.
+    assert late_click is not None
+    old_message, right = late_click
+    late = await fake.click(DANA, int(old_message["id"]), right, message=old_message)
+    assert await private_reply(fake, late) == "too late: this question has closed"
+
+    results = await fake.wait_for(lambda: results_message(fake), what="the results")
+    standings = embed(results)["description"].splitlines()
+    assert standings[0].startswith("**1.** Alice — 40 pts")
+    assert standings[1].startswith("**2.** Carol — 30 pts")
+    assert standings[2].startswith("**3.** Bob — 0 pts")
+
+    board = await fake.slash(BOB, "quiz", "leaderboard", scope="server", period="week")
+    reply = await fake.reply_to(board)
+    assert reply["type"] == 4
+    shown = reply["data"]["embeds"][0]
+    assert shown["title"] == "Leaderboard: this server, this week"
+    assert [line.split(" — ")[0] for line in shown["description"].splitlines()] == [
+        "**1.** Alice", "**2.** Carol", "**3.** Bob"]
+
+    assert_never_pings(fake)
+
+
+async def test_typed_answer_through_the_modal_without_message_content(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, settings: Settings, clock: FakeClock
+) -> None:
+    """Without the privileged intent the bot reconnects without it; the Answer button works."""
+    fake.allow_message_content = False
+    clients: list[QuizClient] = []
+    task = asyncio.create_task(serve_discord(
+        settings, clock=clock, clients=clients, guild_ready_timeout=0.05, ticker_interval=0.02))
+    try:
+        await wait_until(lambda: (clients and clients[-1].is_ready()) or task.done(),
+                         what="the bot to connect")
+        assert len(clients) == 2 and not clients[-1].message_content
+        assert not fake.identifies[-1]["intents"] & MESSAGE_CONTENT_INTENT
+
+        start = await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Geography",
+                                 questions=1, seconds=30)
+        await fake.reply_to(start)
+        message = await fake.wait_for(lambda: question_message(fake, 1, 1), what="question")
+        mid = int(message["id"])
+        (answer_button,) = buttons(message)
+        assert answer_button.startswith("quiz:typed:")
+
+        # A plain message does nothing: the bot cannot read it.
+        await fake.say(BOB, "Paris")
+        opened = await fake.click(ALICE, mid, answer_button)
+        modal = await fake.reply_to(opened)
+        assert modal["type"] == 9
+        submitted = await fake.submit_modal(ALICE, modal["data"]["custom_id"],
+                                            {"answer": "  paris "}, message_id=mid)
+        assert await private_reply(fake, submitted) == "recorded: paris"
+
+        # The running ticker (not a test tick) closes the round once its deadline passes.
+        clock.advance(seconds=31)
+        await fake.wait_for(lambda: revealed(fake, mid), what="the reveal")
+        assert field(embed(fake.messages[mid]), "Got it right") == "Alice"
+        results = await fake.wait_for(lambda: results_message(fake), what="the results")
+        assert "Alice" in embed(results)["description"]
+        assert "Bob" not in embed(results)["description"]
+    finally:
+        for client in clients:
+            await client.close()
+        await task
+
+
+async def test_only_the_starter_or_a_moderator_can_stop(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot()
+    start = await fake.slash(ALICE, "quiz", "start", bank="demo", questions=3)
+    await fake.reply_to(start)
+    message = await fake.wait_for(lambda: question_message(fake, 1, 3), what="question")
+
+    refused = await fake.slash(BOB, "quiz", "stop")
+    text = await private_reply(fake, refused)
+    assert text == "only Alice, who started this quiz, or a moderator can stop it"
+    assert buttons(fake.messages[int(message["id"])])  # still running
+
+    # A member with the configured moderator role may stop it.
+    stopped = await fake.slash(QUIZMASTER, "quiz", "stop")
+    reply = await fake.reply_to(stopped)
+    assert reply["type"] == 4 and not reply["data"].get("flags", 0) & EPHEMERAL
+    assert "stopped by Quinn" in reply["data"]["embeds"][0]["footer"]["text"]
+    await fake.wait_for(lambda: not fake.messages[int(message["id"])]["components"],
+                        what="the stopped question to lose its buttons")
+
+    nothing = await fake.slash(ALICE, "quiz", "stop")
+    assert await private_reply(fake, nothing) == "no quiz is running here"
+
+    # So may anyone with Manage Server; and the starter always may.
+    await fake.reply_to(await fake.slash(BOB, "quiz", "start", bank="demo", questions=2))
+    reply = await fake.reply_to(await fake.slash(ADMIN, "quiz", "stop"))
+    assert "stopped by Erin" in reply["data"]["embeds"][0]["footer"]["text"]
+    await fake.reply_to(await fake.slash(CAROL, "quiz", "start", bank="demo", questions=2))
+    reply = await fake.reply_to(await fake.slash(CAROL, "quiz", "stop"))
+    assert "stopped by Carol" in reply["data"]["embeds"][0]["footer"]["text"]
+    assert_never_pings(fake)
+
+
+async def test_flashcard_review(fake: FakeDiscord, start_bot: StartBot) -> None:
+    # Also: with a shard count configured the bot does not ask Discord for one.
+    await start_bot(discord_shard_count=1, discord_shard_ids=(0,))
+    assert not [c for c in fake.calls if c.path == "/gateway/bot"]
+    assert fake.identifies[-1]["shard"] == [0, 1]
+
+    review = await fake.slash(DANA, "flashcards", bank="demo")
+    reply = await fake.reply_to(review)
+    assert reply["type"] == 4 and reply["data"]["flags"] & EPHEMERAL
+    card = reply["data"]["embeds"][0]
+    assert card["description"] == "What does CPU stand for?"
+    assert not card.get("fields")
+    message_id = int(fake.response_message(review)["id"])
+    (show,) = buttons(fake.messages[message_id])
+    assert show.startswith("fc:show:")
+
+    turned = await fake.reply_to(await fake.click(DANA, message_id, show))
+    assert turned["type"] == 7
+    assert field(turned["data"]["embeds"][0], "Answer") == "Central Processing Unit"
+    ratings = buttons(fake.messages[message_id])
+    assert list(ratings.values()) == ["Again", "Hard", "Good", "Easy"]
+
+    good = next(c for c, label in ratings.items() if label == "Good")
+    rated = await fake.reply_to(await fake.click(DANA, message_id, good))
+    assert rated["type"] == 7
+    assert "Nothing is due" in rated["data"]["embeds"][0]["description"]
+    assert fake.messages[message_id]["components"] == []
+
+    # The rating fed the schedule: asking again finds nothing due.
+    again = await fake.reply_to(await fake.slash(DANA, "flashcards", bank="demo"))
+    assert "Nothing is due" in again["data"]["embeds"][0]["description"]
+    assert_never_pings(fake)
+
+
+async def test_a_click_counts_after_a_restart(
+    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock
+) -> None:
+    first = await start_bot()
+    start = await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space", questions=1)
+    await fake.reply_to(start)
+    message = await fake.wait_for(lambda: question_message(fake, 1, 1), what="question")
+    mid = int(message["id"])
+    right, wrong = option_buttons(message)
+    await private_reply(fake, await fake.click(ALICE, mid, right))
+
+    await first.stop()
+    second: RunningBot = await start_bot()
+    assert second.client is not first.client and second.app is not first.app
+
+    # The button of the message posted before the restart still works.
+    assert await private_reply(fake, await fake.click(BOB, mid, wrong)) == (
+        f"recorded: {wrong[-1]}")
+    assert await private_reply(fake, await fake.click(ALICE, mid, wrong)) == (
+        f"you already answered: {right[-1]}")
+    await fake.wait_for(lambda: field(embed(fake.messages[mid]), "Answers") == "2 answered",
+                        what="the count")
+    clock.advance(seconds=30)
+    assert await second.client.ticker.tick() == 1
+    await fake.wait_for(lambda: revealed(fake, mid), what="the reveal")
+    assert field(embed(fake.messages[mid]), "Got it right") == "Alice"
+    assert field(embed(fake.messages[mid]), "Answers") == "2 answered"
+    await fake.wait_for(lambda: results_message(fake), what="the results")
+
+
+async def test_failed_sends_are_logged_and_the_quiz_goes_on(
+    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = await start_bot()
+    await fake.reply_to(await fake.slash(ALICE, "quiz", "start", bank="demo", questions=2))
+    first = await fake.wait_for(lambda: question_message(fake, 1, 2), what="question 1")
+
+    fake.refuse_channel_messages = True
+    clock.advance(seconds=30)
+    with caplog.at_level(logging.WARNING):
+        assert await bot.client.ticker.tick() == 1  # reveal and next question both refused
+    assert "could not reveal round" in caplog.text
+    assert "could not post question 2" in caplog.text
+    assert not revealed(fake, int(first["id"]))
+
+    fake.refuse_channel_messages = False
+    clock.advance(seconds=30)
+    assert await bot.client.ticker.tick() == 1
+    # Question 2 was never shown, so its answer is posted as a new message.
+    await fake.wait_for(lambda: any(
+        m["embeds"] and embed(m)["title"].startswith("Question 2/2")
+        and field(embed(m), "Answer") for m in fake.channel_messages()), what="round 2's answer")
+    await fake.wait_for(lambda: results_message(fake), what="the results")
+
+
+def test_missing_token_is_a_clear_error(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN is not set$"):
+        run_discord(Settings(database_url=settings.database_url))
+
+
+async def test_rejected_token_is_a_clear_error(
+    fake: FakeDiscord, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = Settings(database_url=settings.database_url, discord_token="not-" + GOOD_TOKEN)
+    with caplog.at_level(logging.DEBUG), pytest.raises(
+        ConfigError, match=r"^DISCORD_TOKEN was rejected by Discord$"
+    ):
+        await serve_discord(bad, guild_ready_timeout=0.05)
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
+    assert GOOD_TOKEN not in caplog.text
+
