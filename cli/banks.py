@@ -51,3 +51,84 @@ def list_banks(state: CliState, as_json: bool) -> None:
         )
 
     run(go)
+
+
+@banks.command("show")
+@click.argument("name")
+@click.option("--limit", default=20, show_default=True, help="How many questions to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def show_bank(state: CliState, name: str, limit: int, as_json: bool) -> None:
+    """Show a bank: its description, topics and first questions.
+
+    \b
+    Example:
+      quizbot banks show crm-podcast --limit 5
+    """
+    from bot.services.banks import bank_contents
+
+    async def go():
+        app = await open_app(state)
+        try:
+            async with app.db.sessions() as session:
+                return await bank_contents(session, name)
+        finally:
+            await app.close()
+
+    info, questions = run(go)
+    topics = sorted({q.topic for q in questions if q.topic})
+    if as_json:
+        emit_json(
+            {
+                "name": info.name,
+                "title": info.title,
+                "description": info.description,
+                "source": info.source,
+                "questions": len(questions),
+                "topics": topics,
+                "first": [{"kind": q.kind.value, "question": q.prompt} for q in questions[:limit]],
+            }
+        )
+        return
+    click.echo(f"{info.name}: {info.title}")
+    if info.description:
+        click.echo(info.description)
+    if info.source:
+        click.echo(f"Source: {info.source}")
+    click.echo(f"{len(questions)} questions; topics: {', '.join(topics) or 'none'}")
+    print_table(
+        None,
+        ["#", "kind", "question"],
+        [(i, q.kind.value, q.prompt) for i, q in enumerate(questions[:limit], start=1)],
+    )
+
+
+@banks.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def remove_bank_command(state: CliState, name: str, yes: bool) -> None:
+    """Delete a bank with its questions, past quizzes and the points scored on it.
+
+    \b
+    Example:
+      quizbot banks remove old-bank --yes
+    """
+    from bot.services.banks import remove_bank
+
+    if not yes:
+        click.confirm(
+            f"Delete the bank {name!r}, its questions, its past quizzes and their points?",
+            abort=True,
+        )
+
+    async def go() -> int:
+        app = await open_app(state)
+        try:
+            async with app.db.transaction() as session:
+                return await remove_bank(session, name)
+        finally:
+            await app.close()
+
+    removed = run(go)
+    click.echo(f"removed the bank {name!r} ({removed} questions)")

@@ -34,12 +34,17 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import banks, db, leaderboard, play, run
+    from cli import banks, db, imports, leaderboard, play, players, questions, run
 
     cli.add_command(play.play)
     cli.add_command(leaderboard.leaderboard)
-    cli.add_command(db.db)
+    cli.add_command(imports.import_command)
+    cli.add_command(imports.validate)
+    cli.add_command(imports.export)
     cli.add_command(banks.banks)
+    cli.add_command(questions.questions)
+    cli.add_command(players.players)
+    cli.add_command(db.db)
     cli.add_command(run.run_group)
 
 

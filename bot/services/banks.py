@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain import BankInfo, Question, QuestionKind, Skipped
-from bot.errors import BankFormatError, UnknownBankError
+from bot.errors import BankFormatError, QuizbotError, UnknownBankError
 from bot.formats.native import NAME_PATTERN
 from bot.store.models import BankRow, QuestionRow
 from bot.views import BankSummary
@@ -138,6 +138,40 @@ def _row_values(question: Question) -> dict[str, Any]:
     }
 
 
+class CheckedItems:
+    """The questions of a parsed stream, checked for duplicates, with its bank info and skips.
+
+    Import and validate share it, so both apply the same rules.
+    """
+
+    def __init__(self, items: Iterable[Any], source: str) -> None:
+        self.items = items
+        self.source = source
+        self.info: BankInfo | None = None
+        self.skipped: list[Skipped] = []
+        self.seen: dict[str, int | None] = {}
+
+    def __iter__(self) -> Iterator[Question]:
+        for item in self.items:
+            if isinstance(item, BankInfo):
+                self.info = item
+            elif isinstance(item, Skipped):
+                self.skipped.append(item)
+            else:
+                key = item.identity_key()
+                if key in self.seen:
+                    earlier = f" (same as line {self.seen[key]})" if self.seen[key] else ""
+                    raise BankFormatError(self.source, item.line, f"duplicate question{earlier}")
+                self.seen[key] = item.line
+                yield item
+
+    def warnings(self) -> list[str]:
+        return [
+            f"{self.source}:{s.line}: {s.reason}" if s.line else f"{self.source}: {s.reason}"
+            for s in self.skipped
+        ]
+
+
 class BankImporter:
     """Writes a stream of parsed items into one bank, in batches, in the caller's transaction."""
 
@@ -159,34 +193,22 @@ class BankImporter:
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
         """Import every question of ``items``; raises BankFormatError on bad input."""
         summary = ImportSummary(source=source)
-        info: BankInfo | None = None
+        checked = CheckedItems(items, source)
         bank: BankRow | None = None
-        seen: dict[str, int | None] = {}
         batch: list[Question] = []
-        for item in items:
-            if isinstance(item, BankInfo):
-                info = item
-                continue
-            if isinstance(item, Skipped):
-                summary.skipped += 1
-                where = f"{source}:{item.line}" if item.line else source
-                summary.warnings.append(f"{where}: {item.reason}")
-                continue
-            key = item.identity_key()
-            if key in seen:
-                earlier = f" (same as line {seen[key]})" if seen[key] else ""
-                raise BankFormatError(source, item.line, f"duplicate question{earlier}")
-            seen[key] = item.line
-            batch.append(item)
+        for question in checked:
+            batch.append(question)
             if len(batch) >= BATCH_SIZE:
-                bank = bank or await self._bank(info, source)
+                bank = bank or await self._bank(checked.info, source)
                 await self._write(bank, batch, summary)
                 batch = []
-        bank = bank or await self._bank(info, source)
+        bank = bank or await self._bank(checked.info, source)
         await self._write(bank, batch, summary)
         if self.replace:
-            summary.removed = await self._retire_unseen(bank, set(seen))
+            summary.removed = await self._retire_unseen(bank, set(checked.seen))
         summary.bank = bank.name
+        summary.skipped = len(checked.skipped)
+        summary.warnings = checked.warnings()
         return summary
 
     async def _bank(self, info: BankInfo | None, source: str) -> BankRow:
@@ -294,3 +316,78 @@ async def load_shipped_banks(
         )
         summaries.append(summary)
     return summaries
+
+
+def question_from_row(row: QuestionRow) -> Question:
+    """The domain question stored in a row."""
+    return Question(
+        kind=QuestionKind(row.kind),
+        prompt=row.prompt,
+        options=tuple(row.options),
+        correct=row.correct,
+        accepted=tuple(row.accepted),
+        back=row.back,
+        explanation=row.explanation,
+        topic=row.topic,
+        tags=tuple(row.tags),
+        source=row.source,
+    )
+
+
+async def bank_contents(session: AsyncSession, name: str) -> tuple[BankInfo, list[Question]]:
+    """A bank's description and its active questions in order (for export)."""
+    bank = await find_bank(session, name)
+    rows = await session.execute(
+        select(QuestionRow)
+        .where(QuestionRow.bank_id == bank.id, QuestionRow.active.is_(True))
+        .order_by(QuestionRow.position, QuestionRow.id)
+    )
+    info = BankInfo(bank.name, bank.title, bank.description, bank.source)
+    return info, [question_from_row(row) for row in rows.scalars()]
+
+
+async def remove_bank(session: AsyncSession, name: str) -> int:
+    """Delete a bank with its questions, quizzes and scores; refuses while it is being played."""
+    from bot.store.models import QuizRow
+
+    bank = await find_bank(session, name)
+    running = await session.scalar(
+        select(func.count())
+        .select_from(QuizRow)
+        .where(QuizRow.bank_id == bank.id, QuizRow.status == "running")
+    )
+    if running:
+        raise QuizbotError(
+            f"the bank {name!r} is being played in {running} channel(s); stop them first"
+        )
+    questions = await session.scalar(
+        select(func.count()).select_from(QuestionRow).where(QuestionRow.bank_id == bank.id)
+    )
+    await session.delete(bank)
+    await session.flush()
+    return int(questions or 0)
+
+
+async def search_questions(
+    session: AsyncSession, text: str, bank: str | None = None, limit: int = 20
+) -> list[tuple[str, int, Question]]:
+    """Active questions whose text, options, answers or back contain ``text`` (any case)."""
+    needle = text.strip().lower()
+    if not needle:
+        raise QuizbotError("give some text to search for")
+    query = (
+        select(BankRow.name, QuestionRow)
+        .join(BankRow, BankRow.id == QuestionRow.bank_id)
+        .where(
+            QuestionRow.active.is_(True),
+            func.lower(QuestionRow.prompt).contains(needle, autoescape=True)
+            | func.lower(QuestionRow.back).contains(needle, autoescape=True),
+        )
+        .order_by(BankRow.name, QuestionRow.position)
+        .limit(limit)
+    )
+    if bank is not None:
+        await find_bank(session, bank)
+        query = query.where(BankRow.name == bank)
+    rows = await session.execute(query)
+    return [(name, row.id, question_from_row(row)) for name, row in rows]

@@ -1,0 +1,132 @@
+"""``quizbot players``: a player's record, and resetting it."""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+
+player_options = [
+    click.argument("player"),
+    click.option("--platform", help="The player's platform (console, discord, slack)."),
+    click.option("--workspace", help="The player's workspace (server or team id)."),
+]
+
+
+def with_player_options(function):
+    for option in reversed(player_options):
+        function = option(function)
+    return function
+
+
+@click.group()
+def players() -> None:
+    """See and reset players' scores.
+
+    \b
+    Examples:
+      quizbot players show Ann
+      quizbot players reset U123 --platform slack --workspace T456
+    """
+
+
+@players.command()
+@with_player_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def show(
+    state: CliState, player: str, platform: str | None, workspace: str | None, as_json: bool
+) -> None:
+    """Show a player's answers, accuracy, points and accuracy per topic.
+
+    PLAYER is a user id or a display name.
+
+    \b
+    Example:
+      quizbot players show Ann --platform discord
+    """
+    from bot.services.players import find_player, player_stats
+
+    async def go():
+        app = await open_app(state, load_banks=False)
+        try:
+            async with app.db.sessions() as session:
+                return await player_stats(
+                    session, await find_player(session, player, platform, workspace)
+                )
+        finally:
+            await app.close()
+
+    stats = run(go)
+    if as_json:
+        emit_json(
+            {
+                "platform": stats.platform,
+                "workspace": stats.workspace,
+                "user": stats.user,
+                "name": stats.name,
+                "answered": stats.answered,
+                "correct": stats.correct,
+                "accuracy": round(stats.accuracy, 3),
+                "points": stats.points,
+                "cards_reviewed": stats.cards_reviewed,
+                "topics": [
+                    {"topic": t.topic, "answered": t.answered, "correct": t.correct}
+                    for t in stats.topics
+                ],
+            }
+        )
+        return
+    click.echo(f"{stats.name} ({stats.platform}/{stats.workspace}/{stats.user})")
+    click.echo(
+        f"{stats.answered} answers, {stats.correct} correct ({stats.accuracy:.0%}), "
+        f"{stats.points} points, {stats.cards_reviewed} flashcards reviewed"
+    )
+    if stats.topics:
+        print_table(
+            "By topic",
+            ["topic", "answered", "correct", "accuracy"],
+            [(t.topic, t.answered, t.correct, f"{t.accuracy:.0%}") for t in stats.topics],
+        )
+
+
+@players.command()
+@with_player_options
+@click.option("--flashcards", is_flag=True, help="Also forget their flashcard schedule.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def reset(
+    state: CliState,
+    player: str,
+    platform: str | None,
+    workspace: str | None,
+    flashcards: bool,
+    yes: bool,
+) -> None:
+    """Forget a player's answers and leaderboard points.
+
+    \b
+    Example:
+      quizbot players reset Ann --platform console --yes
+    """
+    from bot.services.players import find_player, reset_player
+
+    async def go() -> tuple[str, int]:
+        app = await open_app(state, load_banks=False)
+        try:
+            async with app.db.transaction() as session:
+                found = await find_player(session, player, platform, workspace)
+                label = f"{found.name or found.user_id} ({found.platform}/{found.workspace})"
+                if not yes:
+                    what = (
+                        "answers, points and flashcard schedule"
+                        if flashcards
+                        else "answers and points"
+                    )
+                    click.confirm(f"Forget all {what} of {label}?", abort=True)
+                return label, await reset_player(session, found, flashcards=flashcards)
+        finally:
+            await app.close()
+
+    label, answers = run(go)
+    click.echo(f"reset {label}: {answers} answers forgotten")
