@@ -37,6 +37,11 @@ class Announcer:
         self._locks: OrderedDict[int, asyncio.Lock] = OrderedDict()
         self._shown: OrderedDict[int, int] = OrderedDict()  # round id -> answer count shown
         self._closed: OrderedDict[int, None] = OrderedDict()  # rounds revealed by this process
+        #: Channels with a running quiz, as far as this process knows: a chat message is only
+        #: looked up as a typed answer there, not every message of every server. (A guild's
+        #: events all reach the one shard serving it; the set is rebuilt from the database
+        #: at start-up.)
+        self.quiz_channels: set[int] = set()
 
     def _remember(self, table: OrderedDict, key: int, value: object) -> None:  # type: ignore[type-arg]
         table[key] = value
@@ -60,7 +65,11 @@ class Announcer:
 
     async def remember_message(self, question: QuestionView, message_id: int) -> None:
         """Record which message shows a round, so any process can edit it later."""
+        self.quiz_channels.add(int(question.channel.channel))
         await self.app.set_round_message(question.round_id, str(message_id))
+
+    def quiz_ended(self, channel_id: str | int) -> None:
+        self.quiz_channels.discard(int(channel_id))
 
     async def post_question(self, question: QuestionView) -> discord.Message | None:
         """Post a question with its buttons in its channel; None if Discord refused."""
@@ -102,8 +111,10 @@ class Announcer:
             self._remember(self._closed, outcome.round_id, None)
             await self._reveal(channel, outcome)
         if outcome.next_question is not None:
+            self.quiz_channels.add(int(outcome.channel.channel))
             await self.post_question(outcome.next_question)
         elif outcome.results is not None:
+            self.quiz_ended(outcome.channel.channel)
             try:
                 await channel.send(embed=render.results_embed(outcome.results),
                                    allowed_mentions=render.NO_MENTIONS)

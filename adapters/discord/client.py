@@ -86,6 +86,7 @@ class QuizClient(discord.AutoShardedClient):
             # Nothing to rebuild: their buttons are dynamic items, and the ticker closes
             # whichever of them fell due while the bot was away.
             log.info("resuming %d open rounds", len(open_rounds))
+        self.announcer.quiz_channels.update(int(view.channel.channel) for view, _ in open_rounds)
         if self.run_ticker:
             await self.ticker.start()
 
@@ -103,6 +104,8 @@ class QuizClient(discord.AutoShardedClient):
     async def on_message(self, message: discord.Message) -> None:
         """A message in a channel with an open typed-answer round answers it."""
         if message.author.bot or message.guild is None or not message.content:
+            return
+        if message.channel.id not in self.announcer.quiz_channels:
             return
         where = channel_ref(message.guild.id, message.channel.id)
         who = player_ref(message.guild.id, message.author)

@@ -121,6 +121,7 @@ class QuizCommands(app_commands.Group):
         except QuizbotError as error:
             await reply_private(interaction, str(error))
             return
+        client.announcer.quiz_ended(where.channel)
         await interaction.response.send_message(
             embed=render.results_embed(results), allowed_mentions=render.NO_MENTIONS
         )

@@ -8,7 +8,9 @@ traceback; the CLI turns them into an exit code. The token is never logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from typing import Any
 
 import discord
@@ -30,9 +32,27 @@ def run_discord(settings: Settings) -> None:
     if not settings.discord_token:
         raise ConfigError("DISCORD_TOKEN is not set")
     try:
-        asyncio.run(serve_discord(settings))
+        asyncio.run(_serve_until_terminated(settings))
     except KeyboardInterrupt:
         log.info("stopped")
+
+
+async def _serve_until_terminated(settings: Settings) -> None:
+    """Serve, closing the connection cleanly on SIGTERM (how a PaaS stops a worker)."""
+    clients: list[QuizClient] = []
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def terminate() -> None:
+        log.info("SIGTERM received: disconnecting")
+        for client in clients:
+            task = loop.create_task(client.close())
+            closing.add(task)
+            task.add_done_callback(closing.discard)
+
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    await serve_discord(settings, clients=clients)
 
 
 async def serve_discord(

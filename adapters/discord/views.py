@@ -170,7 +170,11 @@ async def submit_answer(interaction: discord.Interaction, round_id: int, choice:
     except QuizbotError as error:
         await reply_private(interaction, str(error))
         return
-    await reply_private(interaction, render.receipt_text(receipt))
+    try:
+        await reply_private(interaction, render.receipt_text(receipt))
+    except discord.HTTPException:
+        # The answer counts anyway; and an outcome must still be announced.
+        log.warning("could not send the receipt of round %s", round_id, exc_info=True)
     if receipt.outcome is not None:
         await client.announcer.announce(receipt.outcome)
     elif receipt.status is AnswerStatus.RECORDED and interaction.message is not None:

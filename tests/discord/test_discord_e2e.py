@@ -379,6 +379,7 @@ async def test_a_click_counts_after_a_restart(
     assert field(embed(fake.messages[mid]), "Got it right") == "Alice"
     assert field(embed(fake.messages[mid]), "Answers") == "2 answered"
     await fake.wait_for(lambda: results_message(fake), what="the results")
+    assert_never_pings(fake)
 
 
 async def test_failed_sends_are_logged_and_the_quiz_goes_on(
