@@ -1,0 +1,340 @@
+"""Block Kit rendering of the core's view objects.
+
+Every function here is pure: a view in, a message (``text`` fallback plus ``blocks``) or a
+list of blocks out. All untrusted text (bank text, player names) goes through
+:func:`escape`, so a question that says ``<!channel>`` or ``<@U123>`` shows those characters
+instead of pinging anyone.
+
+Interactive elements carry everything a process needs to serve a click, since the game's
+state lives in the database: answer buttons are ``quiz_answer_<label>`` with value
+``"<round_id>:<label>"``; flashcard buttons carry ``"<bank>:<card_id>"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import QuestionKind
+from bot.views import (
+    BankSummary,
+    FlashcardView,
+    LeaderboardView,
+    QuestionView,
+    QuizResults,
+    RoundOutcome,
+    Standing,
+)
+
+Block = dict[str, Any]
+
+ANSWER_ACTION_PREFIX = "quiz_answer_"
+TYPED_OPEN_ACTION = "quiz_typed_open"
+TYPED_SUBMIT_CALLBACK = "quiz_typed_submit"
+TYPED_INPUT_BLOCK = "typed_answer"
+TYPED_INPUT_ACTION = "answer"
+FLASH_SHOW_ACTION = "flash_show"
+FLASH_RATE_PREFIX = "flash_rate_"
+HOME_FLASHCARDS_ACTION = "home_flashcards"
+RATINGS: tuple[str, ...] = ("again", "hard", "good", "easy")
+
+SECTION_LIMIT = 3000  # characters of a section's text
+BUTTON_LIMIT = 75  # characters of a button's label
+MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
+
+
+def escape(text: str) -> str:
+    """Make untrusted text safe for Slack mrkdwn: no links, no mentions, no broadcasts."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    """A mrkdwn section; ``text`` must already be escaped."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)}}
+
+
+def context(text: str) -> Block:
+    """A small grey line of mrkdwn; ``text`` must already be escaped."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 2000)}]}
+
+
+def button(action_id: str, label: str, value: str, style: str | None = None) -> Block:
+    """A button; ``label`` is plain text (not parsed for mentions) and is shortened to fit."""
+    element: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": _cut(label, BUTTON_LIMIT), "emoji": True},
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def message(text: str, blocks: list[Block]) -> dict[str, Any]:
+    """Keyword arguments for ``chat.postMessage`` / ``chat.update`` / ``respond``."""
+    return {"text": _cut(text, 3000), "blocks": blocks}
+
+
+def _heading(number: int, total: int, bank_title: str, topic: str) -> str:
+    parts = [f"*Question {number}/{total}*"]
+    if bank_title:
+        parts.append(escape(bank_title))
+    if topic:
+        parts.append(f"_{escape(topic)}_")
+    return "  ·  ".join(parts)
+
+
+def _deadline(view: QuestionView) -> str:
+    stamp = int(view.deadline.timestamp())
+    return f"<!date^{stamp}^closes at {{time_secs}}|closes in {view.seconds} s>"
+
+
+def question_message(view: QuestionView) -> dict[str, Any]:
+    """The message asking a question, with its options as buttons (or a typed-answer hint)."""
+    heading = _heading(view.number, view.total, view.bank_title, view.topic)
+    blocks: list[Block] = [section(f"{heading}\n{escape(view.prompt)}")]
+    if view.kind is QuestionKind.TYPED:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"quiz_round_{view.round_id}",
+                "elements": [button(TYPED_OPEN_ACTION, "Answer privately", str(view.round_id))],
+            }
+        )
+        hint = "Type your answer in this channel, or answer privately"
+    else:
+        lines = [f"*{o.label}.* {escape(o.text)}" for o in view.options]
+        blocks.append(section("\n".join(lines)))
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"quiz_round_{view.round_id}",
+                "elements": [
+                    button(
+                        f"{ANSWER_ACTION_PREFIX}{o.label}",
+                        f"{o.label}. {o.text}",
+                        f"{view.round_id}:{o.label}",
+                    )
+                    for o in view.options
+                ],
+            }
+        )
+        hint = "One answer each"
+    blocks.append(context(f"{hint} · {_deadline(view)}"))
+    return message(f"Question {view.number}/{view.total}: {escape(view.prompt)}", blocks)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(escape(n) for n in names)
+
+
+def reveal_message(outcome: RoundOutcome) -> dict[str, Any]:
+    """The question message once closed: the right answer, the explanation, who got it."""
+    heading = f"*Question {outcome.number}/{outcome.total}* (closed)"
+    blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
+    if outcome.kind is QuestionKind.TYPED or not outcome.options:
+        blocks.append(section(f":white_check_mark: *Answer:* {escape(outcome.correct_text)}"))
+    else:
+        lines = []
+        for option in outcome.options:
+            if option.label == outcome.correct_label:
+                lines.append(f":white_check_mark: *{option.label}. {escape(option.text)}*")
+            else:
+                lines.append(f":white_small_square: {option.label}. {escape(option.text)}")
+        blocks.append(section("\n".join(lines)))
+    if outcome.explanation:
+        blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
+    who = f"Got it right: {_names(outcome.winners)}" if outcome.winners else "Nobody got it right."
+    answered = "1 answer" if outcome.answered == 1 else f"{outcome.answered} answers"
+    blocks.append(context(f"{who} · {answered}"))
+    answer = outcome.correct_text
+    if outcome.correct_label:
+        answer = f"{outcome.correct_label}. {answer}"
+    return message(
+        f"Question {outcome.number}/{outcome.total} closed. Answer: {escape(answer)}", blocks
+    )
+
+
+def stopped_question_message(view: QuestionView) -> dict[str, Any]:
+    """A question whose quiz was stopped before it closed: the prompt, no buttons."""
+    heading = f"*Question {view.number}/{view.total}* (quiz stopped)"
+    return message(
+        f"Question {view.number}/{view.total}: quiz stopped",
+        [section(f"{heading}\n{escape(view.prompt)}")],
+    )
+
+
+def _standing_line(row: Standing) -> str:
+    place = MEDALS.get(row.rank, f"{row.rank}.")
+    points = "1 point" if row.points == 1 else f"{row.points} points"
+    name = escape(row.name or row.player)
+    return f"{place} {name} — {points} ({row.correct}/{row.answered} right)"
+
+
+def results_message(results: QuizResults) -> dict[str, Any]:
+    """The end of a quiz: the final standings."""
+    played = "1 question" if results.rounds_played == 1 else f"{results.rounds_played} questions"
+    title = f"*Quiz over* · {escape(results.bank_title)} · {played}"
+    if results.stopped_by:
+        title += f"\nStopped by {escape(results.stopped_by)}."
+    lines = [_standing_line(row) for row in results.standings] or ["Nobody answered."]
+    blocks = [section(title), section("\n".join(lines))]
+    winner = results.standings[0] if results.standings else None
+    fallback = "Quiz over."
+    if winner:
+        fallback += f" Winner: {escape(winner.name or winner.player)} ({winner.points} points)"
+    return message(fallback, blocks)
+
+
+LEADERBOARD_PLACES = {
+    "channel": "this channel",
+    "workspace": "this workspace",
+    "all": "everywhere",
+}
+LEADERBOARD_PERIODS = {
+    "all": "all time",
+    "today": "today",
+    "week": "this week",
+    "month": "this month",
+}
+
+
+def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
+    """A leaderboard table, titled in Slack's words (a workspace, not a server)."""
+    if board.scope in LEADERBOARD_PLACES and board.period in LEADERBOARD_PERIODS:
+        title = f"Leaderboard: {LEADERBOARD_PLACES[board.scope]}, "
+        title += LEADERBOARD_PERIODS[board.period]
+    else:
+        title = escape(board.title)
+    lines = [_standing_line(row) for row in board.rows] or ["No scores yet."]
+    blocks = [section(f"*{title}*"), section("\n".join(lines))]
+    return message(title, blocks)
+
+
+def banks_message(banks: list[BankSummary]) -> dict[str, Any]:
+    """The banks one can play, with their sizes."""
+    if not banks:
+        return message("No banks yet.", [section("No banks yet.")])
+    lines = []
+    for bank in banks:
+        line = f"*{escape(bank.name)}* — {escape(bank.title)} ({bank.questions} questions"
+        if bank.flashcards:
+            line += f", {bank.flashcards} flashcards"
+        line += ")"
+        if bank.description:
+            line += f"\n      {escape(bank.description)}"
+        lines.append(line)
+    text = "\n".join(lines)
+    blocks = [section("*Question banks*")]
+    # A section holds 3000 characters: split long lists over several sections.
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_LIMIT - 10:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return message(_cut("Question banks:\n" + text, 3000), blocks[:50])
+
+
+def flashcard_message(
+    card: FlashcardView, requested_bank: str, show_back: bool = False
+) -> dict[str, Any]:
+    """A flashcard: its front and a "show answer" button, or its back and the rating buttons."""
+    counts = f"{card.due} due · {card.new} new"
+    if card.done or card.card_id is None:
+        text = "No flashcards due. :tada:"
+        if card.next_due is not None:
+            stamp = int(card.next_due.timestamp())
+            text += f" Next one <!date^{stamp}^{{date_short_pretty}} at {{time}}|later>."
+        return message("No flashcards due.", [section(text)])
+    value = f"{requested_bank}:{card.card_id}"
+    heading = f"*Flashcard* · {escape(card.bank)} · {counts}"
+    blocks: list[Block] = [section(f"{heading}\n{escape(card.front)}")]
+    if show_back:
+        blocks.append({"type": "divider"})
+        blocks.append(section(escape(card.back)))
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"flash_rate_{card.card_id}",
+                "elements": [
+                    button(f"{FLASH_RATE_PREFIX}{rating}", rating.capitalize(), value)
+                    for rating in RATINGS
+                ],
+            }
+        )
+        blocks.append(context("How well did you remember it?"))
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"flash_show_{card.card_id}",
+                "elements": [button(FLASH_SHOW_ACTION, "Show answer", value, style="primary")],
+            }
+        )
+    return message(f"Flashcard: {escape(card.front)}", blocks)
+
+
+def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
+    """The modal for answering a typed question privately."""
+    return {
+        "type": "modal",
+        "callback_id": TYPED_SUBMIT_CALLBACK,
+        "private_metadata": f"{view.round_id}:{channel}",
+        "title": {"type": "plain_text", "text": f"Question {view.number}/{view.total}"},
+        "submit": {"type": "plain_text", "text": "Answer"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(escape(view.prompt)),
+            {
+                "type": "input",
+                "block_id": TYPED_INPUT_BLOCK,
+                "label": {"type": "plain_text", "text": "Your answer"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": TYPED_INPUT_ACTION,
+                    "max_length": 200,
+                },
+            },
+        ],
+    }
+
+
+def closed_modal() -> dict[str, Any]:
+    """The modal shown when the question has closed before the button was clicked."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Too late"},
+        "close": {"type": "plain_text", "text": "OK"},
+        "blocks": [section("This question has closed.")],
+    }
+
+
+HELP_TEXT = "\n".join(
+    [
+        "*quizbot* — quizzes and flashcards for study groups",
+        "`/quiz start [bank] [questions] [seconds]` — start a quiz in this channel",
+        "`/quiz stop` — stop this channel's quiz (whoever started it, admins, moderators)",
+        "`/quiz leaderboard [channel|workspace|all] [today|week|month|all]` — the best players",
+        "`/quiz banks` — the question banks",
+        "`/quiz flashcards [bank]` — review your flashcards (just for you)",
+        "`/quiz help` — this help",
+    ]
+)
+
+
+def help_message(prefix: str = "") -> dict[str, Any]:
+    """How to use ``/quiz``; ``prefix`` (escaped already) says why it is shown."""
+    text = f"{prefix}\n{HELP_TEXT}" if prefix else HELP_TEXT
+    return message(text, [section(text)])
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A one-line message (already escaped)."""
+    return message(text, [section(text)])

@@ -1,0 +1,331 @@
+"""Bolt listeners: ``/quiz``, answer buttons, the typed-answer modal, channel messages,
+flashcard buttons and the Home tab.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and then does
+its work: the core call, then Web API calls with the request's own client (which carries
+the workspace's bot token). Users see errors the core raises (``QuizbotError``) as
+ephemeral messages; anything else is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, commands, home
+from adapters.slack.app import PLATFORM, SlackBot, parse_message_ref
+from bot.errors import NotAllowedError, QuizbotError
+from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, FlashcardView, PlayerRef
+
+log = logging.getLogger(__name__)
+
+ANSWER_ACTION = re.compile(rf"^{blocks.ANSWER_ACTION_PREFIX}[A-J]$")
+RATE_ACTION = re.compile(rf"^{blocks.FLASH_RATE_PREFIX}({'|'.join(blocks.RATINGS)})$")
+#: Message subtypes that are people writing (everything else: edits, joins, bots...).
+HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def _workspace(context: AsyncBoltContext) -> str:
+    return context.team_id or context.enterprise_id or ""
+
+
+def _sentence(text: str) -> str:
+    """A core message ("too late: ...") as a sentence for people."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]) if text else text
+
+
+def register(bot: SlackBot) -> None:
+    """Attach every listener to ``bot.bolt``."""
+    app = bot.bolt
+    quiz = bot.quiz
+
+    def player(context: AsyncBoltContext, user: str, name: str = "") -> PlayerRef:
+        workspace = _workspace(context)
+        if name:
+            bot.names[(workspace, user)] = name
+        return PlayerRef(PLATFORM, workspace, user, name or bot.names.get((workspace, user), ""))
+
+    async def tell(client: AsyncWebClient, channel: str, user: str, text: str) -> None:
+        """An ephemeral line for one user in a channel."""
+        try:
+            await client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=[blocks.section(text)]
+            )
+        except SlackApiError as exc:
+            log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
+
+    async def deliver_receipt(
+        client: AsyncWebClient,
+        channel: str,
+        user: str,
+        receipt: AnswerReceipt,
+        fallback_ref: str | None = None,
+    ) -> None:
+        text = blocks.escape(_sentence(receipt.message))
+        if receipt.status is AnswerStatus.RECORDED:
+            text = f":ballot_box_with_check: {text}"
+        await tell(client, channel, user, text)
+        if receipt.outcome is not None:
+            await bot.announce(receipt.outcome, client=client, fallback_ref=fallback_ref)
+
+    # --- /quiz ---------------------------------------------------------------------------
+
+    @app.command("/quiz")
+    async def on_quiz(
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        parsed = commands.parse(command.get("text", ""))
+        user = command["user_id"]
+        where = ChannelRef(PLATFORM, _workspace(context), command["channel_id"])
+        who = player(context, user, command.get("user_name", ""))
+        try:
+            await run_command(parsed, where, who, client, respond)
+        except QuizbotError as exc:
+            await respond(response_type="ephemeral", **blocks.notice(
+                f":warning: {blocks.escape(_sentence(str(exc)))}"
+            ))
+
+    async def run_command(
+        parsed: commands.Command,
+        where: ChannelRef,
+        who: PlayerRef,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        if isinstance(parsed, commands.Help):
+            await respond(response_type="ephemeral", **blocks.help_message(parsed.reason))
+        elif isinstance(parsed, commands.Start):
+            await start_quiz(parsed, where, who, client, respond)
+        elif isinstance(parsed, commands.Stop):
+            await stop_quiz(where, who, client, respond)
+        elif isinstance(parsed, commands.Leaderboard):
+            board = await quiz.leaderboard(where, scope=parsed.scope, period=parsed.period)
+            await respond(response_type="in_channel", **blocks.leaderboard_message(board))
+        elif isinstance(parsed, commands.Banks):
+            summaries = await quiz.list_banks()
+            await respond(response_type="ephemeral", **blocks.banks_message(list(summaries)))
+        elif isinstance(parsed, commands.Flashcards):
+            card = await quiz.next_flashcard(who, bank=parsed.bank)
+            await respond(
+                response_type="ephemeral",
+                **blocks.flashcard_message(card, parsed.bank or ""),
+            )
+
+    async def start_quiz(
+        parsed: commands.Start,
+        where: ChannelRef,
+        who: PlayerRef,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        options: dict[str, Any] = {}
+        if parsed.count is not None:
+            options["count"] = parsed.count
+        if parsed.seconds is not None:
+            options["seconds"] = parsed.seconds
+        view = await quiz.start_quiz(where, who, bank=parsed.bank, **options)
+        try:
+            await bot.post_question(client, view)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("could not post in %s: %s", where.channel, error)
+            await quiz.stop_quiz(where, who, is_moderator=True)
+            hint = " Invite me first: `/invite @quizbot`." if error == "not_in_channel" else ""
+            await respond(
+                response_type="ephemeral",
+                **blocks.notice(f":warning: I can't post in this channel ({error}).{hint}"),
+            )
+
+    async def stop_quiz(
+        where: ChannelRef, who: PlayerRef, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        open_here = [(v, ref) for v, ref in await quiz.open_rounds(PLATFORM) if v.channel == where]
+        try:
+            results = await quiz.stop_quiz(
+                where, who, is_moderator=who.user in bot.settings.slack_moderators
+            )
+        except NotAllowedError:
+            if not await bot.is_moderator(client, where.workspace, who.user):
+                raise
+            results = await quiz.stop_quiz(where, who, is_moderator=True)
+        for view, ref in open_here:
+            if ref:
+                channel, ts = parse_message_ref(ref, where.channel)
+                try:
+                    await client.chat_update(
+                        channel=channel, ts=ts, **blocks.stopped_question_message(view)
+                    )
+                except SlackApiError as exc:
+                    log.warning("chat.update of a stopped question failed: %s", exc)
+        await bot.post_results(client, where, results)
+
+    # --- answer buttons ------------------------------------------------------------------
+
+    @app.action(ANSWER_ACTION)
+    async def on_answer(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        round_text, _, label = str(action.get("value", "")).partition(":")
+        if not round_text.isdigit():
+            return
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
+        message_ts = body.get("container", {}).get("message_ts")
+        receipt = await quiz.answer(int(round_text), who, label)
+        fallback = f"{channel}:{message_ts}" if message_ts else None
+        await deliver_receipt(client, channel, who.user, receipt, fallback)
+
+    # --- typed answers: in the channel, or in a modal ------------------------------------
+
+    @app.event("message")
+    async def on_message(
+        event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if event.get("subtype") not in HUMAN_SUBTYPES or event.get("bot_id"):
+            return
+        user, text, channel = event.get("user"), event.get("text") or "", event.get("channel")
+        if not user or not channel or not text.strip():
+            return
+        where = ChannelRef(PLATFORM, _workspace(context), channel)
+        key = (where.workspace, user)
+        if key not in bot.names:
+            # Only look the name up for someone who is answering a typed question.
+            view = await quiz.open_round(where)
+            if view is None or not view.is_typed:
+                return
+            bot.names[key] = await bot.display_name(client, user)
+        receipt = await quiz.answer_text(where, player(context, user), text)
+        if receipt is not None:
+            await deliver_receipt(client, channel, user, receipt)
+
+    @app.action(blocks.TYPED_OPEN_ACTION)
+    async def on_typed_open(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
+        view = await quiz.open_round(ChannelRef(PLATFORM, _workspace(context), channel))
+        if view is None or str(view.round_id) != str(action.get("value")):
+            modal = blocks.closed_modal()
+        else:
+            modal = blocks.typed_answer_modal(view, channel)
+        await client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    @app.view(blocks.TYPED_SUBMIT_CALLBACK)
+    async def on_typed_submit(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        round_text, _, channel = str(view.get("private_metadata", "")).partition(":")
+        if not round_text.isdigit() or not channel:
+            return
+        values = view.get("state", {}).get("values", {})
+        text = values.get(blocks.TYPED_INPUT_BLOCK, {}).get(blocks.TYPED_INPUT_ACTION, {})
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        receipt = await quiz.answer(int(round_text), who, str(text.get("value") or ""))
+        await deliver_receipt(client, channel, who.user, receipt)
+
+    # --- flashcards ----------------------------------------------------------------------
+
+    async def show_card(
+        body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+        card: FlashcardView, bank: str, show_back: bool,
+    ) -> None:
+        """Replace the clicked card message: ephemeral through response_url, else chat.update."""
+        content = blocks.flashcard_message(card, bank, show_back=show_back)
+        container = body.get("container", {})
+        if container.get("is_ephemeral") or not container.get("message_ts"):
+            await respond(replace_original=True, response_type="ephemeral", **content)
+        else:
+            await client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], **content
+            )
+
+    def card_value(action: dict[str, Any]) -> tuple[str, int] | None:
+        bank, _, card_text = str(action.get("value", "")).rpartition(":")
+        return (bank, int(card_text)) if card_text.isdigit() else None
+
+    @app.action(blocks.FLASH_SHOW_ACTION)
+    async def on_flash_show(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext, respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        value = card_value(action)
+        if value is None:
+            return
+        bank, _card_id = value
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        try:
+            card = await quiz.next_flashcard(who, bank=bank or None)
+        except QuizbotError as exc:
+            await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
+            return
+        await show_card(body, client, respond, card, bank, show_back=True)
+
+    @app.action(RATE_ACTION)
+    async def on_flash_rate(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext, respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        value = card_value(action)
+        if value is None:
+            return
+        bank, card_id = value
+        rating = str(action["action_id"]).removeprefix(blocks.FLASH_RATE_PREFIX)
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        try:
+            card = await quiz.rate_flashcard(who, card_id, rating)
+        except QuizbotError as exc:
+            await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
+            return
+        await show_card(body, client, respond, card, bank, show_back=False)
+
+    # --- the Home tab --------------------------------------------------------------------
+
+    @app.event("app_home_opened")
+    async def on_home_opened(
+        event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = event["user"]
+        await home.publish(bot, client, player(context, user))
+
+    @app.action(blocks.HOME_FLASHCARDS_ACTION)
+    async def on_home_flashcards(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        bank = str(action.get("value") or "")
+        try:
+            card = await quiz.next_flashcard(who, bank=bank or None)
+        except QuizbotError as exc:
+            card_message = blocks.notice(blocks.escape(_sentence(str(exc))))
+        else:
+            card_message = blocks.flashcard_message(card, bank)
+        dm = await client.conversations_open(users=who.user)
+        await client.chat_postMessage(channel=dm["channel"]["id"], **card_message)

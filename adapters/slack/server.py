@@ -1,0 +1,149 @@
+"""The HTTP side: the aiohttp application that serves Slack, and the Socket Mode loop.
+
+:func:`create_web_app` builds the aiohttp app a web process serves:
+
+- ``POST /slack/events`` — slash commands, interactivity and events, all verified against
+  ``SLACK_SIGNING_SECRET`` by Bolt (bad or stale signatures get 401);
+- ``GET /slack/install`` and ``GET /slack/oauth_redirect`` — the OAuth install flow, when
+  ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` are set;
+- ``GET /health`` — 200 ``{"status": "ok"}`` when the database answers, else 503.
+
+The deadline ticker runs inside the app (started on startup, stopped on cleanup), so any
+web process closes due rounds and announces them. On shutdown, requests already
+acknowledged get a few seconds to finish their work. Tests and launchers reuse the app by
+awaiting :func:`create_web_app` and serving it themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from adapters.slack.app import PLATFORM, SlackBot, build_slack_bot, check_settings
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import QuizbotError
+from bot.services import QuizApp
+from bot.ticker import Ticker
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/health"
+DRAIN_SECONDS = 5.0
+SLACK_BOT: web.AppKey[SlackBot] = web.AppKey("slack_bot", SlackBot)
+TICKER: web.AppKey[Ticker] = web.AppKey("ticker", Ticker)
+
+
+def _listener_tasks() -> list[asyncio.Task[object]]:
+    """Bolt's in-flight listeners: after ``ack()`` they go on as tasks of their own."""
+    current = asyncio.current_task()
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current
+        and not task.done()
+        and "run_ack_function_asynchronously" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+
+
+async def drain_listeners(within: float = DRAIN_SECONDS) -> None:
+    """Let acknowledged requests finish their work (post, record the message) on shutdown."""
+    tasks = _listener_tasks()
+    if tasks:
+        log.info("waiting for %d Slack request(s) in flight", len(tasks))
+        await asyncio.wait(tasks, timeout=within)
+
+
+async def _health(request: web.Request) -> web.Response:
+    bot = request.app[SLACK_BOT]
+    try:
+        await bot.quiz.db.check()
+    except QuizbotError as exc:
+        log.warning("health check: %s", exc)
+        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "platform": PLATFORM})
+
+
+async def create_web_app(
+    settings: Settings,
+    quiz: QuizApp | None = None,
+    *,
+    api_base_url: str | None = None,
+    clock: Clock | None = None,
+    run_ticker: bool = True,
+    ticker_interval: float = 1.0,
+) -> web.Application:
+    """The aiohttp app serving Slack for these settings; raises ConfigError if incomplete.
+
+    Without ``quiz`` it opens the QuizApp on ``settings.database_url`` (and closes it on
+    cleanup). ``api_base_url`` points the Web API elsewhere (tests); ``run_ticker=False``
+    leaves closing due rounds to whoever calls ``app[TICKER].tick()``.
+    """
+    check_settings(settings)
+    owns_quiz = quiz is None
+    if quiz is None:
+        quiz = await QuizApp.open(settings.database_url, clock=clock)
+    try:
+        bot = build_slack_bot(settings, quiz, api_base_url=api_base_url)
+        await bot.start()
+    except BaseException:
+        if owns_quiz:
+            await quiz.close()
+        raise
+    web_app = bot.bolt.web_app(path=EVENTS_PATH, port=settings.port)
+    web_app.router.add_get(HEALTH_PATH, _health)
+    ticker = Ticker(quiz, PLATFORM, bot.announce, interval=ticker_interval)
+    web_app[SLACK_BOT] = bot
+    web_app[TICKER] = ticker
+
+    async def start_ticker(_app: web.Application) -> None:
+        if run_ticker:
+            await ticker.start()
+
+    async def drain(_app: web.Application) -> None:
+        await drain_listeners()
+
+    async def stop(_app: web.Application) -> None:
+        await ticker.stop()
+        if owns_quiz:
+            await quiz.close()
+
+    web_app.on_startup.append(start_ticker)
+    web_app.on_shutdown.append(drain)
+    web_app.on_cleanup.append(stop)
+    mode = "OAuth (many workspaces)" if bot.installation_store else "one workspace"
+    log.info("Slack app ready: %s, events at %s", mode, EVENTS_PATH)
+    return web_app
+
+
+async def run_socket_mode(
+    settings: Settings,
+    *,
+    api_base_url: str | None = None,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve Slack over Socket Mode until ``stop`` is set (or forever)."""
+    check_settings(settings, socket_mode=True)
+    quiz = await QuizApp.open(settings.database_url, clock=clock)
+    try:
+        bot = build_slack_bot(settings, quiz, api_base_url=api_base_url, socket_mode=True)
+        ticker = Ticker(quiz, PLATFORM, bot.announce)
+        handler = AsyncSocketModeHandler(bot.bolt, settings.slack_app_token)
+        await ticker.start()
+        try:
+            await handler.connect_async()
+            log.info("Slack app connected over Socket Mode")
+            await (stop or asyncio.Event()).wait()
+        finally:
+            with contextlib.suppress(Exception):
+                await handler.close_async()
+            await drain_listeners()
+            await ticker.stop()
+    finally:
+        await quiz.close()
