@@ -1,0 +1,381 @@
+"""Fixtures for the Slack adapter's end-to-end tests.
+
+- ``stub``: the stub Web API (``stub_slack_api.py``) on 127.0.0.1;
+- ``quiz``: the real core (QuizApp) on a fresh database (SQLite unless a module overrides
+  ``slack_database_url``) with the shared FakeClock and the test banks;
+- ``slack``: the real Bolt app, served by aiohttp on 127.0.0.1 (single-workspace mode), with
+  its Web API pointed at the stub, and a :class:`SlackDriver` that sends it requests
+  signed exactly as Slack signs them;
+- ``slack_oauth``: the same in multi-workspace (OAuth) mode.
+
+The ticker does not run by itself: tests advance the clock and call ``slack.tick()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import slack_signing as signing
+from aiohttp import web
+from stub_slack_api import BOT_USER_ID, StubSlackApi
+
+from adapters.slack.app import SlackBot
+from adapters.slack.server import SLACK_BOT, TICKER, create_web_app
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.services import QuizApp
+from bot.services.banks import load_shipped_banks
+from bot.ticker import Ticker
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-bot-token"
+TEAM = "T0ONE"
+CHANNEL = "C0QUIZ"
+APP_ID = "A0QUIZ"
+
+TEST_BANKS = {
+    "slack-mc.yaml": """
+bank: slack-mc
+title: Slack <test> & bank
+description: Multiple choice questions for the Slack tests.
+questions:
+  - type: multiple_choice
+    question: "Who gets pinged by <!channel> or @here in a question?"
+    options: ["Nobody <@U0ALICE>", "Everyone", "Only admins"]
+    answer: A
+    explanation: "Bank text is escaped: <!here> & friends stay text."
+  - type: multiple_choice
+    question: How many sides does a hexagon have?
+    options: ["5", "6", "7"]
+    answer: B
+    explanation: Hexa- means six.
+""",
+    "slack-typed.yaml": """
+bank: slack-typed
+title: Typed answers
+questions:
+  - type: typed
+    question: What is the capital of France?
+    answers: [Paris]
+    explanation: Paris it is.
+""",
+    "slack-cards.yaml": """
+bank: slack-cards
+title: Slack flashcards
+questions:
+  - type: flashcard
+    front: What does CPU stand for?
+    back: Central Processing Unit
+  - type: flashcard
+    front: What does RAM stand for?
+    back: Random Access Memory
+""",
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bolt reads SLACK_* variables from the environment: the tests must not."""
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_APP_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[StubSlackApi]:
+    api = StubSlackApi(users={"U0ADMIN": {"is_admin": True}})
+    runner = web.AppRunner(api.web_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    api.url = f"http://127.0.0.1:{port}"
+    yield api
+    await runner.cleanup()
+
+
+@pytest.fixture
+def slack_database_url(sqlite_url: str) -> str:
+    """The database of a Slack test: SQLite (test modules may override it)."""
+    return sqlite_url
+
+
+@pytest.fixture
+async def quiz(
+    tmp_path: Path, slack_database_url: str, clock: FakeClock
+) -> AsyncIterator[QuizApp]:
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    for name, text in TEST_BANKS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    app = await QuizApp.open(slack_database_url, clock=clock, upgrade=True)
+    async with app.db.transaction() as session:
+        await load_shipped_banks(session, clock, folder=folder)
+    yield app
+    await app.close()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the app answered an HTTP request."""
+
+    status: int
+    text: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+@dataclass
+class SlackDriver:
+    """Sends the Bolt app requests as Slack would, and reaches into its ticker."""
+
+    url: str
+    stub: StubSlackApi
+    web_app: web.Application
+    session: aiohttp.ClientSession
+    secret: str = SIGNING_SECRET
+    team: str = TEAM
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def bot(self) -> SlackBot:
+        return self.web_app[SLACK_BOT]
+
+    @property
+    def ticker(self) -> Ticker:
+        return self.web_app[TICKER]
+
+    async def tick(self) -> int:
+        """One ticker pass, once every open round's message is recorded (as it would be
+        long before a real deadline)."""
+        deadline = time.monotonic() + 5
+        while any(ref is None for _view, ref in await self.bot.quiz.open_rounds("slack")):
+            assert time.monotonic() < deadline, "a question's message was never recorded"
+            await asyncio.sleep(0.01)
+        return await self.ticker.tick()
+
+    def response_url(self) -> str:
+        return f"{self.stub.url}/response/{uuid.uuid4().hex}"
+
+    async def send(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        path: str = "/slack/events",
+    ) -> Reply:
+        """POST a body with Slack's signature headers (or the ones given)."""
+        headers = signing.signed_headers(self.secret, body, content_type, timestamp)
+        if signature is not None:
+            headers["X-Slack-Signature"] = signature
+        async with self.session.post(self.url + path, data=body, headers=headers) as response:
+            return Reply(response.status, await response.text(), dict(response.headers))
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+        """GET a path of the app (health, OAuth pages); redirects are not followed."""
+        async with self.session.get(
+            self.url + path, headers=headers or {}, allow_redirects=False
+        ) as response:
+            return Reply(response.status, await response.text(), dict(response.headers))
+
+    def command_fields(
+        self, text: str, user: str = "U0ALICE", name: str = "alice", channel: str = CHANNEL
+    ) -> dict[str, str]:
+        return {
+            "token": "legacy-verification-token",
+            "team_id": self.team,
+            "team_domain": "quizbot-test",
+            "channel_id": channel,
+            "channel_name": "quiz",
+            "user_id": user,
+            "user_name": name,
+            "command": "/quiz",
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": self.response_url(),
+            "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
+        }
+
+    async def command(
+        self, text: str, user: str = "U0ALICE", name: str = "alice", channel: str = CHANNEL
+    ) -> Reply:
+        """``/quiz <text>`` typed by ``user`` in ``channel``."""
+        body = signing.command_body(self.command_fields(text, user, name, channel))
+        return await self.send(body, signing.FORM)
+
+    async def click(
+        self,
+        button: dict[str, Any],
+        user: str,
+        name: str,
+        *,
+        channel: str = CHANNEL,
+        message_ts: str = "",
+        ephemeral: bool = False,
+    ) -> Reply:
+        """A ``block_actions`` payload for a click on ``button`` (as found in a message)."""
+        container: dict[str, Any] = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        }
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": name, "name": name, "team_id": self.team},
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "container": container,
+            "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
+            "team": {"id": self.team, "domain": "quizbot-test"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": channel, "name": "quiz"},
+            "message": {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER_ID},
+            "state": {"values": {}},
+            "response_url": self.response_url(),
+            "actions": [
+                {
+                    "action_id": button["action_id"],
+                    "block_id": "b",
+                    "text": button["text"],
+                    "value": button.get("value", ""),
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return await self.send(signing.interactive_body(payload), signing.FORM)
+
+    async def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], user: str, name: str
+    ) -> Reply:
+        """A ``view_submission`` of a modal opened earlier, with the inputs' values."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team, "domain": "quizbot-test"},
+            "user": {"id": user, "username": name, "name": name, "team_id": self.team},
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
+            "view": {
+                **view,
+                "id": "V0MODAL",
+                "team_id": self.team,
+                "state": {"values": values},
+                "hash": "1.abc",
+            },
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        return await self.send(signing.interactive_body(payload), signing.FORM)
+
+    def envelope(self, event: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "token": "legacy-verification-token",
+            "team_id": self.team,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": self.team,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+
+    async def event(self, event: dict[str, Any]) -> Reply:
+        """An Events API ``event_callback`` carrying ``event``."""
+        return await self.send(json.dumps(self.envelope(event)), signing.JSON)
+
+    async def message(
+        self, text: str, user: str, channel: str = CHANNEL
+    ) -> Reply:
+        """A ``message`` event: ``user`` wrote ``text`` in ``channel``."""
+        ts = f"{time.time():.6f}"
+        return await self.event(
+            {
+                "type": "message",
+                "channel": channel,
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "event_ts": ts,
+                "channel_type": "channel",
+            }
+        )
+
+
+async def _serve(
+    settings: Settings, quiz: QuizApp, stub: StubSlackApi
+) -> AsyncIterator[SlackDriver]:
+    web_app = await create_web_app(
+        settings, quiz, api_base_url=f"{stub.url}/api/", run_ticker=False
+    )
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as session:
+        yield SlackDriver(f"http://127.0.0.1:{port}", stub, web_app, session)
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def slack(
+    stub: StubSlackApi, quiz: QuizApp, slack_database_url: str
+) -> AsyncIterator[SlackDriver]:
+    """The Bolt app in single-workspace mode (SLACK_BOT_TOKEN)."""
+    settings = Settings(
+        database_url=slack_database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_moderators=frozenset({"U0MOD"}),
+    )
+    async for driver in _serve(settings, quiz, stub):
+        yield driver
+
+
+@pytest.fixture
+async def slack_oauth(
+    stub: StubSlackApi, quiz: QuizApp, slack_database_url: str
+) -> AsyncIterator[SlackDriver]:
+    """The Bolt app in multi-workspace mode (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)."""
+    settings = Settings(
+        database_url=slack_database_url,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_client_id="1111.2222",
+        slack_client_secret="client-secret",
+    )
+    async for driver in _serve(settings, quiz, stub):
+        driver.team = stub.oauth_team
+        yield driver

@@ -1,0 +1,108 @@
+"""Configuration errors name the missing variable; Socket Mode works against the stub;
+``/quiz`` parsing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
+from stub_slack_api import StubSlackApi
+
+from adapters.slack import commands
+from adapters.slack.runner import run_slack
+from adapters.slack.server import create_web_app, run_socket_mode
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("settings", "socket", "variable"),
+    [
+        (dict(slack_bot_token="xoxb-1"), False, "SLACK_SIGNING_SECRET"),
+        (dict(slack_signing_secret="s"), False, "SLACK_BOT_TOKEN"),
+        (dict(slack_signing_secret="s", slack_client_id="1.2"), False, "SLACK_CLIENT_SECRET"),
+        (dict(slack_signing_secret="s", slack_client_secret="x"), False, "SLACK_CLIENT_ID"),
+        (dict(slack_bot_token="xoxb-1"), True, "SLACK_APP_TOKEN"),
+        (dict(slack_app_token="xapp-1"), True, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_missing_configuration_names_the_variable(
+    sqlite_url: str, settings: dict[str, str], socket: bool, variable: str
+) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        run_slack(Settings(database_url=sqlite_url, **settings), socket_mode=socket)  # type: ignore[arg-type]
+
+
+async def test_create_web_app_checks_configuration_first(sqlite_url: str) -> None:
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        await create_web_app(Settings(database_url=sqlite_url, slack_bot_token="xoxb-1"))
+
+
+async def test_socket_mode_serves_commands(
+    stub: StubSlackApi, sqlite_url: str, clock: FakeClock
+) -> None:
+    settings = Settings(
+        database_url=sqlite_url, slack_bot_token=BOT_TOKEN, slack_app_token="xapp-1"
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        run_socket_mode(settings, api_base_url=f"{stub.url}/api/", clock=clock, stop=stop)
+    )
+    try:
+        await stub.wait_for("socket.connect", within=10)
+        [opened] = stub.of("apps.connections.open")
+        assert opened.token == "xapp-1"
+        driver = SlackDriver("", stub, None, None)  # type: ignore[arg-type]
+        fields = driver.command_fields("start demo 1 20", "U0ALICE", "alice")
+        stub.socket_send(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "payload": fields,
+                "accepts_response_payload": True,
+            }
+        )
+        [ack] = await stub.wait_for("socket.ack")
+        assert ack.params["envelope_id"] == "env-1"
+        [question] = await stub.wait_for("chat.postMessage")
+        assert question.params["channel"] == CHANNEL
+        assert question.token == BOT_TOKEN
+        assert fields["team_id"] == TEAM
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", commands.Help()),
+        ("help", commands.Help()),
+        ("start", commands.Start()),
+        ("start crm-podcast", commands.Start(bank="crm-podcast")),
+        ("start CRM 5 20", commands.Start(bank="crm", count=5, seconds=20)),
+        ("start 5", commands.Start(count=5)),
+        ("stop", commands.Stop()),
+        ("leaderboard", commands.Leaderboard()),
+        ("leaderboard all", commands.Leaderboard(scope="all")),
+        ("leaderboard week", commands.Leaderboard(period="week")),
+        ("leaderboard workspace month", commands.Leaderboard("workspace", "month")),
+        ("leaderboard all all", commands.Leaderboard("all", "all")),
+        ("banks", commands.Banks()),
+        ("flashcards", commands.Flashcards()),
+        ("flashcards crm-flashcards", commands.Flashcards("crm-flashcards")),
+    ],
+)
+def test_parse(text: str, expected: commands.Command) -> None:
+    assert commands.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["dance", "start crm 5 x", "start crm 0", "start crm 5 1", "leaderboard up", "<!here>"]
+)
+def test_parse_mistakes_show_help_with_the_reason(text: str) -> None:
+    parsed = commands.parse(text)
+    assert isinstance(parsed, commands.Help) and parsed.reason
+    assert "<" not in parsed.reason

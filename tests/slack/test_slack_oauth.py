@@ -1,0 +1,88 @@
+"""End to end: the OAuth install flow of the multi-workspace mode, on SQLite and PostgreSQL.
+
+``GET /slack/install`` issues a state (kept in slack_sdk's SQLAlchemy state store and in a
+cookie); Slack sends the installer back to ``/slack/oauth_redirect`` with a code, which the
+app exchanges through ``oauth.v2.access`` (answered by the stub) and stores with slack_sdk's
+SQLAlchemy installation store. Then the installed workspace's requests are authorised with
+the stored token, and the ticker finds that token to announce.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import CHANNEL, SlackDriver
+
+from bot.clock import FakeClock
+
+# slack_sdk's oauth.v2.access call uses aiohttp's BasicAuth, which aiohttp deprecates.
+pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+
+
+@pytest.fixture
+def slack_database_url(database_url: str) -> str:
+    """These tests run once on SQLite and once on PostgreSQL (see tests/conftest.py)."""
+    return database_url
+
+
+async def install(slack: SlackDriver) -> None:
+    page = await slack.get("/slack/install")
+    assert page.status == 200
+    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.text)
+    assert link, page.text
+    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
+    assert query["client_id"] == ["1111.2222"]
+    assert "commands" in query["scope"][0].split(",")
+    [state] = query["state"]
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    assert cookie == f"slack-app-oauth-state={state}"
+
+    done = await slack.get(
+        f"/slack/oauth_redirect?code=the-code&state={state}", headers={"Cookie": cookie}
+    )
+    assert done.status == 200, done.text
+    [exchange] = slack.stub.of("oauth.v2.access")
+    assert exchange.params["code"] == "the-code"
+
+
+async def test_oauth_install_stores_the_installation(slack_oauth: SlackDriver) -> None:
+    slack = slack_oauth
+    store = slack.bot.installation_store
+    assert store is not None
+    assert await store.async_find_installation(enterprise_id=None, team_id="T0TWO") is None
+
+    await install(slack)
+
+    installation = await store.async_find_installation(enterprise_id=None, team_id="T0TWO")
+    assert installation is not None
+    assert installation.bot_token == slack.stub.oauth_token
+    assert installation.user_id == "U0INSTALLER"
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T0TWO")
+    assert bot is not None and bot.bot_user_id == "UQUIZBOT"
+
+    # A state is good once: replaying the redirect is refused and stores nothing new.
+    calls = len(slack.stub.of("oauth.v2.access"))
+    again = await slack.get("/slack/oauth_redirect?code=the-code&state=forged-state")
+    assert again.status >= 400
+    assert len(slack.stub.of("oauth.v2.access")) == calls
+
+
+async def test_installed_workspace_plays_with_its_own_token(
+    slack_oauth: SlackDriver, clock: FakeClock
+) -> None:
+    slack = slack_oauth
+    await install(slack)
+    await slack.command("start slack-mc 1 20", "U2ALICE", "alice")
+    [question] = await slack.stub.wait_for("chat.postMessage")
+    assert question.token == slack.stub.oauth_token
+    assert question.params["channel"] == CHANNEL
+
+    # The ticker has no request to take a token from: it finds the installation's.
+    clock.advance(21)
+    assert await slack.tick() == 1
+    [reveal] = await slack.stub.wait_for("chat.update")
+    assert reveal.token == slack.stub.oauth_token
+    results = (await slack.stub.wait_for("chat.postMessage", count=2))[1]
+    assert results.token == slack.stub.oauth_token
