@@ -1,17 +1,21 @@
 """Configuration errors name the missing variable; Socket Mode works against the stub;
-``/quiz`` parsing."""
+``/quiz`` parsing; manifest.yml agrees with the code."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+import yaml
 from conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
 from stub_slack_api import StubSlackApi
 
 from adapters.slack import commands
+from adapters.slack.app import BOT_SCOPES
 from adapters.slack.runner import run_slack
-from adapters.slack.server import create_web_app, run_socket_mode
+from adapters.slack.server import EVENTS_PATH, create_web_app, run_socket_mode
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.errors import ConfigError
@@ -106,3 +110,27 @@ def test_parse_mistakes_show_help_with_the_reason(text: str) -> None:
     parsed = commands.parse(text)
     assert isinstance(parsed, commands.Help) and parsed.reason
     assert "<" not in parsed.reason
+
+
+def test_manifest_matches_the_app() -> None:
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text())
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/quiz"
+    settings = manifest["settings"]
+    for url in (
+        command["url"],
+        settings["interactivity"]["request_url"],
+        settings["event_subscriptions"]["request_url"],
+    ):
+        assert urlparse(url).path == EVENTS_PATH
+    [redirect] = manifest["oauth_config"]["redirect_urls"]
+    assert urlparse(redirect).path == "/slack/oauth_redirect"
+    assert settings["interactivity"]["is_enabled"] is True
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+        "message.im",
+    }
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
