@@ -1,15 +1,19 @@
 """Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
 
-``database_url`` runs a test once per backend. Each PostgreSQL test gets a database of its
-own, created from the server in ``QUIZBOT_TEST_POSTGRES`` (default: CI's server at
-127.0.0.1:5432, trust auth, database ``test``) and dropped afterwards. Where no PostgreSQL
-answers, those tests are skipped, except under ``CI=true``, where that is a failure.
+``database_url`` runs a test once per backend on a new database that is already migrated
+and has the shipped banks (cloned from a template the session prepares once: PostgreSQL's
+``CREATE DATABASE ... TEMPLATE``, a file copy for SQLite); ``empty_database_url`` gives a new
+empty one. Each PostgreSQL database is created on the server in ``QUIZBOT_TEST_POSTGRES``
+(default: CI's server at 127.0.0.1:5432, trust auth, database ``test``) and dropped
+afterwards. Where no PostgreSQL answers, those tests are skipped, except under ``CI=true``,
+where that is a failure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -60,33 +64,92 @@ def _admin(statement: str) -> None:
     asyncio.run(go())
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """A new SQLite file for this test."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A new PostgreSQL database for this test, dropped afterwards."""
+def _require_postgres() -> None:
     problem = postgres_problem()
     if problem:
         message = f"PostgreSQL at {POSTGRES_ADMIN_URL} is not available ({problem})"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def _postgres_database_url(name: str) -> str:
+    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def _prepare(url: str) -> None:
+    prepared = await QuizApp.open(url, FakeClock(), upgrade=True)
+    await prepared.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A new, empty SQLite file for this test."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test, dropped afterwards."""
+    _require_postgres()
     name = f"quizbot_test_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
     try:
-        yield f"{base}/{name}"
+        yield _postgres_database_url(name)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the shipped banks, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_prepare(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database with the shipped banks, cloned for each test."""
+    _require_postgres()
+    name = f"quizbot_template_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    try:
+        asyncio.run(_prepare(_postgres_database_url(name)))
+        yield name
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def prepared_sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A new SQLite file, migrated, with the shipped banks."""
+    path = tmp_path / "quizbot.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def prepared_postgres_url(postgres_template: str) -> Iterator[str]:
+    """A new PostgreSQL database, migrated, with the shipped banks; dropped afterwards."""
+    name = f"quizbot_test_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    try:
+        yield _postgres_database_url(name)
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> str:
-    """A fresh database URL, once for SQLite and once for PostgreSQL."""
+    """A new migrated database with the shipped banks, once on SQLite, once on PostgreSQL."""
+    return request.getfixturevalue(f"prepared_{request.param}_url")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest) -> str:
+    """A new empty database, once on SQLite, once on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_url")
 
 
@@ -106,9 +169,9 @@ async def app(database_url: str, clock: FakeClock) -> AsyncIterator[QuizApp]:
 
 
 @pytest.fixture
-async def sqlite_app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[QuizApp]:
+async def sqlite_app(prepared_sqlite_url: str, clock: FakeClock) -> AsyncIterator[QuizApp]:
     """The services on a fresh SQLite database only (for tests about SQLite itself)."""
-    quiz_app = await QuizApp.open(sqlite_url, clock, upgrade=True)
+    quiz_app = await QuizApp.open(prepared_sqlite_url, clock, upgrade=True)
     try:
         yield quiz_app
     finally:

@@ -12,8 +12,10 @@ from bot.store.database import Database
 from bot.store.models import Base
 
 
-async def test_upgrade_from_empty_and_autogenerate_finds_no_difference(database_url: str) -> None:
-    db = Database(database_url)
+async def test_upgrade_from_empty_and_autogenerate_finds_no_difference(
+    empty_database_url: str,
+) -> None:
+    db = Database(empty_database_url)
     try:
         assert await migrate.current_revision(db) is None
         await migrate.upgrade(db)
@@ -27,9 +29,9 @@ async def test_upgrade_from_empty_and_autogenerate_finds_no_difference(database_
         await db.dispose()
 
 
-async def test_autogenerate_diff_notices_a_missing_table(database_url: str) -> None:
+async def test_autogenerate_diff_notices_a_missing_table(empty_database_url: str) -> None:
     """The diff check can fail: drop a table and it reports it."""
-    db = Database(database_url)
+    db = Database(empty_database_url)
     try:
         await migrate.upgrade(db)
         async with db.engine.begin() as conn:

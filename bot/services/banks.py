@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain import BankInfo, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, QuizbotError, UnknownBankError
 from bot.formats.native import NAME_PATTERN
+from bot.services.records import dialect_insert
 from bot.store.models import BankRow, QuestionRow
 from bot.views import BankSummary
 
@@ -138,15 +139,33 @@ def _row_values(question: Question) -> dict[str, Any]:
     }
 
 
+def duplicate_error(source: str, line: int | None, earlier: int | None) -> BankFormatError:
+    same = f" (same as line {earlier})" if earlier else ""
+    return BankFormatError(source, line, f"duplicate question{same}")
+
+
+#: The identity keys an import has seen so far, kept in the database rather than in memory
+#: so that an import's memory stays flat whatever the size of the file.
+_import_metadata = MetaData()
+IMPORT_KEYS = Table(
+    "quizbot_import_keys",
+    _import_metadata,
+    Column("identity_key", String(32), primary_key=True),
+    Column("line", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+
 class CheckedItems:
     """The questions of a parsed stream, checked for duplicates, with its bank info and skips.
 
     Import and validate share it, so both apply the same rules.
     """
 
-    def __init__(self, items: Iterable[Any], source: str) -> None:
+    def __init__(self, items: Iterable[Any], source: str, *, check_duplicates: bool = True) -> None:
         self.items = items
         self.source = source
+        self.check_duplicates = check_duplicates
         self.info: BankInfo | None = None
         self.skipped: list[Skipped] = []
         self.seen: dict[str, int | None] = {}
@@ -157,11 +176,12 @@ class CheckedItems:
                 self.info = item
             elif isinstance(item, Skipped):
                 self.skipped.append(item)
+            elif not self.check_duplicates:
+                yield item
             else:
                 key = item.identity_key()
                 if key in self.seen:
-                    earlier = f" (same as line {self.seen[key]})" if self.seen[key] else ""
-                    raise BankFormatError(self.source, item.line, f"duplicate question{earlier}")
+                    raise duplicate_error(self.source, item.line, self.seen[key])
                 self.seen[key] = item.line
                 yield item
 
@@ -193,23 +213,55 @@ class BankImporter:
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
         """Import every question of ``items``; raises BankFormatError on bad input."""
         summary = ImportSummary(source=source)
-        checked = CheckedItems(items, source)
+        checked = CheckedItems(items, source, check_duplicates=False)
+        await self.session.run_sync(
+            lambda s: (
+                IMPORT_KEYS.drop(s.connection(), checkfirst=True),
+                IMPORT_KEYS.create(s.connection()),
+            )
+        )
         bank: BankRow | None = None
         batch: list[Question] = []
         for question in checked:
             batch.append(question)
             if len(batch) >= BATCH_SIZE:
                 bank = bank or await self._bank(checked.info, source)
-                await self._write(bank, batch, summary)
+                await self._write(bank, batch, summary, source)
                 batch = []
         bank = bank or await self._bank(checked.info, source)
-        await self._write(bank, batch, summary)
+        await self._write(bank, batch, summary, source)
         if self.replace:
-            summary.removed = await self._retire_unseen(bank, set(checked.seen))
+            summary.removed = await self._retire_unseen(bank)
+        await self.session.run_sync(lambda s: IMPORT_KEYS.drop(s.connection()))
         summary.bank = bank.name
         summary.skipped = len(checked.skipped)
         summary.warnings = checked.warnings()
         return summary
+
+    async def _remember(self, batch: list[Question], source: str) -> list[str]:
+        """Record the batch's keys as seen; a key seen before is a duplicate question."""
+        keys: dict[str, int | None] = {}
+        for question in batch:
+            key = question.identity_key()
+            if key in keys:
+                raise duplicate_error(source, question.line, keys[key])
+            keys[key] = question.line
+        stmt = (
+            dialect_insert(self.session, IMPORT_KEYS)
+            .values([{"identity_key": k, "line": line} for k, line in keys.items()])
+            .on_conflict_do_nothing(index_elements=["identity_key"])
+            .returning(IMPORT_KEYS.c.identity_key)
+        )
+        fresh = set((await self.session.execute(stmt)).scalars())
+        if len(fresh) != len(keys):
+            repeated = next(q for q in batch if q.identity_key() not in fresh)
+            earlier = await self.session.scalar(
+                select(IMPORT_KEYS.c.line).where(
+                    IMPORT_KEYS.c.identity_key == repeated.identity_key()
+                )
+            )
+            raise duplicate_error(source, repeated.line, earlier)
+        return list(keys)
 
     async def _bank(self, info: BankInfo | None, source: str) -> BankRow:
         name = self.bank_name or (info.name if info else slug(Path(source).stem))
@@ -234,10 +286,12 @@ class BankImporter:
             bank.source = info.source or bank.source
         return bank
 
-    async def _write(self, bank: BankRow, batch: list[Question], summary: ImportSummary) -> None:
+    async def _write(
+        self, bank: BankRow, batch: list[Question], summary: ImportSummary, source: str
+    ) -> None:
         if not batch:
             return
-        keys = [q.identity_key() for q in batch]
+        keys = await self._remember(batch, source)
         existing = {
             row.identity_key: row
             for row in await self.session.execute(
@@ -277,19 +331,19 @@ class BankImporter:
         if self.progress:
             self.progress(len(batch))
 
-    async def _retire_unseen(self, bank: BankRow, seen: set[str]) -> int:
-        active = await self.session.execute(
-            select(QuestionRow.id, QuestionRow.identity_key).where(
-                QuestionRow.bank_id == bank.id, QuestionRow.active.is_(True)
+    async def _retire_unseen(self, bank: BankRow) -> int:
+        """Mark the bank's questions that this import did not contain as inactive."""
+        retired = await self.session.execute(
+            update(QuestionRow)
+            .where(
+                QuestionRow.bank_id == bank.id,
+                QuestionRow.active.is_(True),
+                QuestionRow.identity_key.not_in(select(IMPORT_KEYS.c.identity_key)),
             )
+            .values(active=False)
+            .execution_options(synchronize_session=False)
         )
-        gone = [row.id for row in active if row.identity_key not in seen]
-        for start in range(0, len(gone), BATCH_SIZE):
-            chunk = gone[start : start + BATCH_SIZE]
-            await self.session.execute(
-                update(QuestionRow).where(QuestionRow.id.in_(chunk)).values(active=False)
-            )
-        return len(gone)
+        return int(retired.rowcount or 0)
 
 
 def file_digest(path: Path) -> str:
