@@ -404,8 +404,10 @@ class FakeDiscord:
         return await self.interact(user, 2, self._command(name, sub, options))
 
     async def autocomplete(self, user: FakeUser, name: str, sub: str | None, option: str,
-                           value: str) -> Sent:
-        return await self.interact(user, 4, self._command(name, sub, {option: value}, option))
+                           value: str, **filled: Any) -> Sent:
+        """Type ``value`` into ``option`` (other options already ``filled``) and ask for choices."""
+        return await self.interact(
+            user, 4, self._command(name, sub, {**filled, option: value}, option))
 
     async def click(self, user: FakeUser, message_id: int, custom_id: str,
                     message: dict[str, Any] | None = None) -> Sent:

@@ -138,8 +138,9 @@ def assert_never_pings(fake: FakeDiscord) -> None:
 
 
 async def test_whole_quiz_with_three_players(
-    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock
+    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     bot = await start_bot()
     assert fake.identifies[-1]["intents"] & MESSAGE_CONTENT_INTENT
 
@@ -148,6 +149,9 @@ async def test_whole_quiz_with_three_players(
     reply = await fake.reply_to(typed)
     assert reply["type"] == 8
     assert {"name": "demo", "value": "demo"} in reply["data"]["choices"]
+    topics = await fake.reply_to(
+        await fake.autocomplete(ALICE, "quiz", "start", "topic", "ge", bank="demo"))
+    assert topics["data"]["choices"] == [{"name": "Geography", "value": "Geography"}]
 
     start = await fake.slash(ALICE, "quiz", "start", bank="demo", questions=4, seconds=20)
     reply = await fake.reply_to(start)
@@ -237,6 +241,7 @@ async def test_whole_quiz_with_three_players(
         "**1.** Alice", "**2.** Carol", "**3.** Bob"]
 
     assert_never_pings(fake)
+    assert GOOD_TOKEN not in caplog.text  # not even in debug logs
 
 
 async def test_typed_answer_through_the_modal_without_message_content(
@@ -380,6 +385,22 @@ async def test_a_click_counts_after_a_restart(
     assert field(embed(fake.messages[mid]), "Answers") == "2 answered"
     await fake.wait_for(lambda: results_message(fake), what="the results")
     assert_never_pings(fake)
+
+
+async def test_simultaneous_clicks_all_count(fake: FakeDiscord, start_bot: StartBot) -> None:
+    """Twenty clicks dispatched at once: every one recorded, the count ends at 20."""
+    await start_bot()
+    await fake.reply_to(await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space",
+                                         questions=1))
+    message = await fake.wait_for(lambda: question_message(fake, 1, 1), what="question")
+    mid = int(message["id"])
+    right, _wrong = option_buttons(message)
+    crowd = [FakeUser(4_000_000_000_000_000_000 + i, f"player{i}") for i in range(20)]
+    sent = [await fake.click(user, mid, right) for user in crowd]
+    replies = await asyncio.gather(*(private_reply(fake, s) for s in sent))
+    assert replies == [f"recorded: {right[-1]}"] * 20
+    await fake.wait_for(lambda: field(embed(fake.messages[mid]), "Answers") == "20 answered",
+                        what="the count to reach 20")
 
 
 async def test_failed_sends_are_logged_and_the_quiz_goes_on(
