@@ -61,6 +61,7 @@ class QuestionView:
     seconds: int
     topic: str = ""
     bank_title: str = ""
+    message_ref: str | None = None
 
     @property
     def is_typed(self) -> bool:
@@ -90,7 +91,11 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class QuizResults:
-    """The end of a quiz: final standings, in order."""
+    """The end of a quiz: final standings, in order.
+
+    When the quiz was stopped, ``closed_rounds`` holds the round(s) the stop closed, so the
+    adapter can reveal their answers on the question messages.
+    """
 
     quiz_id: int
     channel: ChannelRef
@@ -98,6 +103,7 @@ class QuizResults:
     rounds_played: int
     standings: tuple[Standing, ...]
     stopped_by: str | None = None
+    closed_rounds: tuple[RoundOutcome, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -257,8 +257,14 @@ async def test_stop_needs_the_starter_or_a_moderator(app: QuizApp, clock: FakeCl
     await app.answer(view.round_id, BOB, await correct_letter(app, view))
     with pytest.raises(NotAllowedError, match="only Ann"):
         await app.stop_quiz(HERE, BOB)
+    await app.set_round_message(view.round_id, "msg-1")
+    assert (await app.open_round(HERE)).message_ref == "msg-1"
     results = await app.stop_quiz(HERE, CAT, is_moderator=True)
     assert results.stopped_by == "Cat"
+    assert [(r.round_id, r.message_ref) for r in results.closed_rounds] == [
+        (view.round_id, "msg-1")
+    ]
+    assert results.closed_rounds[0].next_question is None
     assert results.rounds_played == 1  # the open round was closed and scored
     assert [(s.name, s.points) for s in results.standings] == [("Bob", 10)]
     with pytest.raises(NoQuizRunningError):

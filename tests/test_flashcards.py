@@ -51,3 +51,13 @@ async def test_bad_ratings_and_banks_without_cards(app: QuizApp) -> None:
         await app.next_flashcard(ANN, "crm-podcast")
     with pytest.raises(QuizbotError):
         await app.rate_flashcard(ANN, 10**9, "good")
+
+
+async def test_a_card_by_id_shows_its_back_and_the_counts(app: QuizApp) -> None:
+    first = await app.next_flashcard(ANN)
+    shown = await app.flashcard(ANN, first.card_id)
+    assert (shown.front, shown.back) == (first.front, first.back)
+    assert shown.back.startswith("Customer Relationship Management")
+    assert shown.new == 42
+    with pytest.raises(QuizbotError, match="no longer exists"):
+        await app.flashcard(ANN, 10**9)

@@ -79,3 +79,31 @@ async def test_an_unreachable_database_is_one_clear_error() -> None:
 def test_passwords_are_hidden_when_a_url_is_shown() -> None:
     db = Database("postgresql://user:s3cret@127.0.0.1/db")
     assert "s3cret" not in db.display_url
+
+
+async def test_shipped_banks_load_once_and_a_removed_one_stays_removed(
+    empty_database_url: str, tmp_path
+) -> None:
+    from bot.clock import FakeClock
+    from bot.services import QuizApp
+    from bot.services.banks import load_shipped_banks, remove_bank
+
+    app = await QuizApp.open(empty_database_url, FakeClock(), upgrade=True)
+    try:
+        assert [b.name for b in await app.list_banks()] == ["crm-flashcards", "crm-podcast", "demo"]
+        async with app.db.transaction() as session:
+            assert await load_shipped_banks(session, app.clock) == []  # nothing new to load
+            await remove_bank(session, "demo")
+        await app.load_shipped_banks()
+        assert "demo" not in [b.name for b in await app.list_banks()]
+        # A changed file is loaded again.
+        folder = tmp_path / "shipped"
+        folder.mkdir()
+        (folder / "demo.yaml").write_text(
+            "bank: demo\nquestions:\n  - question: New?\n    answer: true\n"
+        )
+        async with app.db.transaction() as session:
+            loaded = await load_shipped_banks(session, app.clock, folder)
+        assert [(s.bank, s.new) for s in loaded] == [("demo", 1)]
+    finally:
+        await app.close()

@@ -47,7 +47,6 @@ _HIDDEN_TAGS = frozenset({"script", "style", "head", "title"})
 _LOOKS_LIKE_HTML = re.compile(
     r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);"
 )
-_ANKI_MEDIA = re.compile(r"\[sound:[^\]]*\]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _INLINE_SPACE = re.compile(r"[ \t\f\v\xa0]+")
 _SLUG_JUNK = re.compile(r"[^a-z0-9_-]+")
@@ -92,13 +91,12 @@ def looks_like_html(text: str) -> bool:
 def strip_html(text: str) -> str:
     """HTML as plain text: tags removed, entities decoded, ``<br>`` and blocks as new lines.
 
-    Source line breaks count as spaces (as in a browser); runs of spaces collapse, and
-    Anki media references such as ``[sound:x.mp3]`` are dropped.
+    Source line breaks count as spaces (as in a browser) and runs of spaces collapse.
     """
     extractor = _TextExtractor()
     extractor.feed(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
     extractor.close()
-    plain = _ANKI_MEDIA.sub("", "".join(extractor.parts))
+    plain = "".join(extractor.parts)
     lines = [_INLINE_SPACE.sub(" ", line).strip() for line in plain.split("\n")]
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
@@ -151,6 +149,14 @@ def numbered_lines(stream: TextIO, source: str) -> Iterator[tuple[int, str]]:
     try:
         for number, line in enumerate(stream, start=1):
             yield number, line.rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+
+
+def raw_lines(stream: TextIO, source: str) -> Iterator[str]:
+    """The stream's lines as they are (endings kept, for the csv module), read lazily."""
+    try:
+        yield from stream
     except UnicodeDecodeError:
         raise BankFormatError(source, None, "the file is not UTF-8 text") from None
 

@@ -153,6 +153,9 @@ class QuizApp:
     async def next_flashcard(self, who: PlayerRef, bank: str | None = None) -> FlashcardView:
         return await self.flashcards.next_card(who, bank)
 
+    async def flashcard(self, who: PlayerRef, card_id: int) -> FlashcardView:
+        return await self.flashcards.card(who, card_id)
+
     async def rate_flashcard(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:
         return await self.flashcards.rate(who, card_id, rating)
 

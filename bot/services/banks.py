@@ -23,7 +23,7 @@ from bot.domain import BankInfo, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, QuizbotError, UnknownBankError
 from bot.formats.native import NAME_PATTERN
 from bot.services.records import dialect_insert
-from bot.store.models import BankRow, QuestionRow
+from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
 BATCH_SIZE = 500
@@ -353,22 +353,26 @@ def file_digest(path: Path) -> str:
 async def load_shipped_banks(
     session: AsyncSession, clock: Clock, folder: Path | None = None
 ) -> list[ImportSummary]:
-    """Import the shipped bank files whose current content is not loaded yet."""
+    """Import the shipped bank files that are new or changed since they were last loaded."""
     from bot.formats import parse_path
 
     folder = folder or shipped_banks_dir()
-    loaded = set((await session.execute(select(BankRow.file_digest))).scalars())
+    loaded = dict(
+        (await session.execute(select(ShippedBankRow.file_name, ShippedBankRow.digest))).all()
+    )
     summaries = []
     for path in sorted(folder.glob("*.yaml")):
         digest = file_digest(path)
-        if digest in loaded:
+        if loaded.get(path.name) == digest:
             continue
         importer = BankImporter(session, clock, replace=True)
-        summary = await importer.run(parse_path(path, "native"), str(path))
-        await session.execute(
-            update(BankRow).where(BankRow.name == summary.bank).values(file_digest=digest)
-        )
-        summaries.append(summary)
+        summaries.append(await importer.run(parse_path(path, "native"), str(path)))
+        record = await session.get(ShippedBankRow, path.name)
+        if record is None:
+            session.add(ShippedBankRow(file_name=path.name, digest=digest, loaded_at=clock.now()))
+        else:
+            record.digest, record.loaded_at = digest, clock.now()
+    await session.flush()
     return summaries
 
 

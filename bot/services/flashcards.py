@@ -128,6 +128,27 @@ class Flashcards:
             new=new_count,
         )
 
+    async def card(self, who: PlayerRef, card_id: int) -> FlashcardView:
+        """One flashcard by id (to show its back), with the player's due and new counts."""
+        now = self.clock.now()
+        async with self.db.sessions() as session:
+            question = await session.get(QuestionRow, card_id)
+            if question is None or question.kind != QuestionKind.FLASHCARD.value:
+                raise QuizbotError("that flashcard no longer exists")
+            bank = await session.get(BankRow, question.bank_id)
+            assert bank is not None
+            player_id = await ensure_player(session, who)
+            counts = await self._next(session, bank, player_id, now)
+            await session.commit()
+        return FlashcardView(
+            bank=bank.name,
+            card_id=question.id,
+            front=question.prompt,
+            back=question.back,
+            due=counts.due,
+            new=counts.new,
+        )
+
     async def rate(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:
         """Record how well the player knew a card, reschedule it, and return the next card."""
         fsrs_rating = RATINGS.get(rating.strip().lower())

@@ -9,6 +9,7 @@ SQLite serialises writers), so a round cannot close between an answer's check an
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import datetime, timedelta
 from typing import Any
@@ -86,6 +87,7 @@ def _question_view(
         seconds=quiz.seconds,
         topic=question.topic,
         bank_title=bank.title or bank.name,
+        message_ref=rnd.message_ref,
     )
 
 
@@ -572,12 +574,12 @@ class Quizzes:
                     )
                 ).scalars()
             )
-            for round_id in open_rounds:
-                await self._settle(session, round_id, now)
+            closed = [await self._settle(session, round_id, now) for round_id in open_rounds]
             channel = await session.get(ChannelRow, quiz.channel_id)
             bank = await session.get(BankRow, quiz.bank_id)
             assert channel is not None and bank is not None
-            return await self._results(session, quiz, channel, bank, stopped_by=who.display_name)
+            results = await self._results(session, quiz, channel, bank, stopped_by=who.display_name)
+            return dataclasses.replace(results, closed_rounds=tuple(closed))
 
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
         """The channel's open round, if a quiz is running there."""

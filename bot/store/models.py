@@ -61,7 +61,7 @@ class Base(DeclarativeBase):
 
 
 class BankRow(Base):
-    """A question bank; ``file_digest`` marks a shipped bank's file as loaded."""
+    """A question bank."""
 
     __tablename__ = "banks"
 
@@ -70,8 +70,20 @@ class BankRow(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
-    file_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class ShippedBankRow(Base):
+    """Which version of each shipped bank file was loaded, so each is loaded once.
+
+    A moderator who removes a shipped bank does not see it come back until the file changes.
+    """
+
+    __tablename__ = "shipped_banks"
+
+    file_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]
 
 
 class QuestionRow(Base):

@@ -1,0 +1,109 @@
+"""Moodle's Aiken format: multiple-choice questions in plain text.
+
+Each question is its text, then its options ``A) text`` or ``A. text`` (letters in order),
+then ``ANSWER: X``; blank lines separate questions. Read line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.domain import OPTION_LETTERS, Question, QuestionKind
+from bot.errors import BankFormatError
+from bot.formats._text import checked, letter_range, numbered_lines
+
+_OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(.*?)\s*$|^\s*([A-Z])\s*[.)]\s*$")
+_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Draft:
+    line: int
+    prompt: list[str]
+    options: list[str] = field(default_factory=list)
+
+
+def _finish(draft: _Draft, answer: str, answer_line: int, source: str) -> Question:
+    letter = answer.upper()
+    if len(draft.options) < 2:
+        raise BankFormatError(
+            source,
+            draft.line,
+            f"the question has {len(draft.options)} option(s); it needs at least 2 "
+            "(lines like 'A) text' or 'A. text')",
+        )
+    if len(letter) != 1 or letter not in OPTION_LETTERS:
+        raise BankFormatError(
+            source, answer_line, f"'ANSWER:' must be followed by an option letter, not {answer!r}"
+        )
+    index = OPTION_LETTERS.index(letter)
+    if index >= len(draft.options):
+        raise BankFormatError(
+            source,
+            answer_line,
+            f"option letter {letter!r} is not among the options {letter_range(len(draft.options))}",
+        )
+    question = Question(
+        kind=QuestionKind.MULTIPLE_CHOICE,
+        prompt="\n".join(draft.prompt).strip(),
+        options=tuple(draft.options),
+        correct=index,
+        line=draft.line,
+    )
+    return checked(question, source, draft.line)
+
+
+def _missing_answer(draft: _Draft, source: str, where: str) -> BankFormatError:
+    return BankFormatError(
+        source, draft.line, f"the question has no 'ANSWER: <letter>' line ({where})"
+    )
+
+
+def parse(stream: TextIO, source: str) -> Iterator[Question]:
+    """Read an Aiken file question by question."""
+    draft: _Draft | None = None
+    gap = False  # a blank line since the last line of the question
+    for number, line in numbered_lines(stream, source):
+        text = line.strip()
+        if draft is None:
+            if not text:
+                continue
+            if _ANSWER.match(text):
+                raise BankFormatError(source, number, "'ANSWER:' line without a question before it")
+            draft = _Draft(line=number, prompt=[text])
+            gap = False
+            continue
+        answer = _ANSWER.match(text)
+        if answer:
+            yield _finish(draft, answer.group(1), number, source)
+            draft = None
+        elif not text:
+            gap = True
+        elif (option := _OPTION.match(text)) and (draft.options or text[0] == "A"):
+            letter = option.group(1) or option.group(3)
+            count = len(draft.options)
+            if count >= len(OPTION_LETTERS):
+                raise BankFormatError(
+                    source, number, f"a question has at most {len(OPTION_LETTERS)} options"
+                )
+            if letter != OPTION_LETTERS[count]:
+                raise BankFormatError(
+                    source,
+                    number,
+                    f"expected option {OPTION_LETTERS[count]!r} here but found {letter!r}",
+                )
+            draft.options.append(option.group(2) or "")
+            gap = False
+        elif draft.options:
+            raise _missing_answer(draft, source, f"line {number} starts something else")
+        else:
+            # The question text goes on over several lines (until option A).
+            if gap:
+                draft.prompt.append("")
+            draft.prompt.append(text)
+            gap = False
+    if draft is not None:
+        raise _missing_answer(draft, source, "the file ends first")

@@ -1,0 +1,221 @@
+"""Writing banks out: native YAML, GIFT and CSV, each readable again by its parser.
+
+Every writer takes ``(info, questions, stream)``, writes question by question (the
+questions may be a lazy iterable) and returns an :class:`ExportResult`. What each carries:
+
+- ``yaml`` (native): everything, all four kinds, the bank's name/title/description/source;
+- ``csv``: all four kinds and every question field; not the bank's name or title;
+- ``gift``: multiple choice, true/false and typed questions with explanation, topic
+  (``$CATEGORY``) and tags (``// [tag:...]``); not flashcards (skipped with a note), not a
+  question's ``source``, and not typed questions whose every answer contains ``->`` (GIFT
+  reads those as matching). The bank's description is written as comments.
+
+Parsing an exported file gives back questions equal to the ones written.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import yaml
+
+from bot.domain import OPTION_LETTERS, BankInfo, Question, QuestionKind
+from bot.formats.csv_format import EXPORT_COLUMNS, join_cell
+from bot.formats.gift import category_path, escape
+
+
+@dataclass(slots=True)
+class ExportResult:
+    """How many questions were written and which were left out, and why."""
+
+    written: int = 0
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, question: Question, why: str) -> None:
+        self.skipped += 1
+        where = f" (line {question.line})" if question.line is not None else ""
+        self.notes.append(f"{_first_line(question.prompt)!r}{where}: {why}")
+
+
+Exporter = Callable[[BankInfo, Iterable[Question], TextIO], ExportResult]
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+# --- native YAML -------------------------------------------------------------------------
+
+
+class _FlowList(list[str]):
+    """A list written on one line: ``[a, b]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block scalars (``|``) for multi-line text, short lists inline."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_FlowList, _represent_flow)
+
+
+def _dump(value: Any) -> str:
+    return yaml.dump(
+        value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+
+
+def _native_question(question: Question) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type": question.kind.value}
+    if question.kind is QuestionKind.FLASHCARD:
+        entry["front"] = question.prompt
+        entry["back"] = question.back
+    else:
+        entry["question"] = question.prompt
+    if question.kind is QuestionKind.MULTIPLE_CHOICE:
+        entry["options"] = list(question.options)
+        entry["answer"] = OPTION_LETTERS[question.correct or 0]
+    elif question.kind is QuestionKind.TRUE_FALSE:
+        entry["answer"] = question.correct == 0
+    elif question.kind is QuestionKind.TYPED:
+        entry["answers"] = list(question.accepted)
+    for key in ("explanation", "topic", "source"):
+        value = getattr(question, key)
+        if value:
+            entry[key] = value
+    if question.tags:
+        entry["tags"] = _FlowList(question.tags)
+    return entry
+
+
+def write_native(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
+    """Write a native YAML bank (every kind, every field)."""
+    result = ExportResult()
+    head = {"bank": info.name}
+    for key in ("title", "description", "source"):
+        value = getattr(info, key)
+        if value:
+            head[key] = value
+    stream.write(_dump(head))
+    for question in questions:
+        stream.write("\n" if result.written else "questions:\n")
+        stream.write(_dump([_native_question(question)]))
+        result.written += 1
+    if not result.written:
+        stream.write("questions: []\n")
+    return result
+
+
+# --- GIFT --------------------------------------------------------------------------------
+
+
+def _gift_answer(marker: str, text: str, weight: str) -> str:
+    """One answer line; an explicit weight keeps a leading '%' from reading as one."""
+    escaped = escape(text)
+    if escaped.startswith("%"):
+        return f"\t{marker}%{weight}%{escaped}\n"
+    return f"\t{marker}{escaped}\n"
+
+
+def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
+    """Write a GIFT file (multiple choice, true/false and typed questions)."""
+    result = ExportResult()
+    header = [f"quizbot bank: {info.name}", info.title, *info.description.splitlines()]
+    if info.source:
+        header.append(f"source: {info.source}")
+    stream.write("".join(f"// {line}".rstrip() + "\n" for line in header if line.strip()))
+    topic = ""
+    for question in questions:
+        if question.kind is QuestionKind.FLASHCARD:
+            result.skip(question, "flashcard skipped (GIFT has no flashcards)")
+            stream.write(f"\n// flashcard skipped: {_first_line(question.prompt)}\n")
+            continue
+        if question.kind is QuestionKind.TYPED and all("->" in a for a in question.accepted):
+            result.skip(question, "typed question skipped (GIFT would read '->' as matching)")
+            continue
+        if question.topic != topic:
+            topic = question.topic
+            path = category_path(topic)
+            stream.write(f"\n$CATEGORY: {path}\n" if path else "\n$CATEGORY:\n")
+        stream.write("\n")
+        if question.tags:
+            stream.write("// " + " ".join(f"[tag:{tag}]" for tag in question.tags) + "\n")
+        stream.write(escape(question.prompt) + " {")
+        if question.kind is QuestionKind.TRUE_FALSE:
+            stream.write("TRUE" if question.correct == 0 else "FALSE")
+            if question.explanation:
+                stream.write("####" + escape(question.explanation))
+            stream.write("}\n")
+        else:
+            stream.write("\n")
+            if question.kind is QuestionKind.MULTIPLE_CHOICE:
+                for index, option in enumerate(question.options):
+                    right = index == question.correct
+                    if right and option.startswith("%"):
+                        stream.write(_gift_answer("~", option, "100"))
+                    else:
+                        stream.write(_gift_answer("=" if right else "~", option, "0"))
+            else:
+                for answer in question.accepted:
+                    stream.write(_gift_answer("=", answer, "100"))
+            if question.explanation:
+                stream.write("\t####" + escape(question.explanation) + "\n")
+            stream.write("}\n")
+        result.written += 1
+    return result
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _csv_row(question: Question) -> list[str]:
+    options = ""
+    if question.kind is QuestionKind.MULTIPLE_CHOICE:
+        options = join_cell(question.options)
+        answer = OPTION_LETTERS[question.correct or 0]
+    elif question.kind is QuestionKind.TRUE_FALSE:
+        answer = "true" if question.correct == 0 else "false"
+    elif question.kind is QuestionKind.TYPED:
+        answer = join_cell(question.accepted)
+    else:
+        answer = question.back
+    cells = {
+        "question": question.prompt,
+        "options": options,
+        "answer": answer,
+        "explanation": question.explanation,
+        "topic": question.topic,
+        "type": question.kind.value,
+        "tags": join_cell(question.tags),
+        "source": question.source,
+    }
+    return [cells[name] for name in EXPORT_COLUMNS]
+
+
+def write_csv(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
+    """Write a CSV bank with a header row (every kind, every question field)."""
+    result = ExportResult()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for question in questions:
+        writer.writerow(_csv_row(question))
+        result.written += 1
+    return result
+
+
+#: export format name -> writer.
+EXPORTERS: dict[str, Exporter] = {"yaml": write_native, "gift": write_gift, "csv": write_csv}

@@ -1,0 +1,301 @@
+"""Moodle's GIFT format: questions in plain text, separated by blank lines.
+
+Supported: multiple choice (``{=right ~wrong}``, ``~%100%`` counts as right, other weights as
+wrong), true/false (``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``), short answer
+(``{=a =b}`` -> a typed question), missing-word questions (text after the answers),
+``::titles::``, ``//`` comments (``// [tag:name]`` sets tags), per-answer feedback ``#...``
+and general feedback ``####...`` (-> explanation), escapes ``\\: \\~ \\= \\# \\{ \\} \\\\ \\n``,
+``$CATEGORY: a/b/c`` (topic = last segment) and ``[html]``/``[moodle]``/``[plain]``/
+``[markdown]`` text formats (HTML is stripped). Numeric, matching, essay, description and
+multiple-answer questions cannot be played and are reported as :class:`Skipped`.
+
+Read block by block: only the lines of one question are held at a time. The escaping
+helpers are shared with the GIFT exporter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.domain import Question, QuestionKind, Skipped
+from bot.errors import BankFormatError
+from bot.formats._text import checked, numbered_lines, strip_html
+
+#: Characters GIFT lets you escape with a backslash (``\\n`` is a new line).
+ESCAPABLE = "\\~=#{}:"
+_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
+# Escaped characters are swapped for private-use characters while the structure is parsed,
+# as Moodle does with its "&&058;" placeholders, then swapped back.
+_PROTECT = {char: chr(0xF0100 + index) for index, char in enumerate("~=#{}:\\n")}
+_RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _PROTECT.items()})
+_FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+_TAG = re.compile(r"\[tag:([^\]]*)\]")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_CATEGORY = "$CATEGORY:"
+_SLASH = "\ufffe"  # stands for an escaped "//" while a category path is split
+
+
+def _escape_chars(text: str) -> str:
+    out = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        out = out.replace(char, "\\" + char)
+    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def escape(text: str) -> str:
+    """``text`` written so a GIFT reader gives it back unchanged (one line, specials escaped)."""
+    out = _escape_chars(text)
+    if _FORMAT_PREFIX.match(out) or out.startswith("//"):
+        out = "[moodle]" + out  # so a leading "[html]" or "//" stays text
+    return out
+
+
+def category_path(topic: str) -> str:
+    """A topic as a one-segment ``$CATEGORY`` path (``/`` doubled, specials escaped)."""
+    return _escape_chars(topic).replace("/", "//")
+
+
+def _protect(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda match: _PROTECT[match.group(1)], text)
+
+
+def _restore(text: str) -> str:
+    return text if text.isascii() else text.translate(_RESTORE)
+
+
+def _topic(path: str) -> str:
+    """The last segment of a category path; ``//`` is a literal slash."""
+    segments = path.replace("//", _SLASH).split("/")
+    for segment in reversed(segments):
+        if segment.strip():
+            return _restore(segment.replace(_SLASH, "/")).strip()
+    return ""
+
+
+def _text(raw: str, default_format: str = "moodle") -> tuple[str, str]:
+    """Protected raw text as plain text, and its format (from a ``[format]`` prefix)."""
+    raw = raw.strip()
+    if not raw:
+        return "", default_format
+    fmt = default_format
+    match = _FORMAT_PREFIX.match(raw) if raw[0] == "[" else None
+    if match:
+        fmt = match.group(1).lower()
+        raw = raw[match.end() :]
+    text = _restore(raw)
+    if fmt == "html":
+        text = strip_html(text)
+    return text.strip(), fmt
+
+
+@dataclass(slots=True)
+class _Answer:
+    text: str
+    weight: float
+    feedback: str
+
+
+@dataclass(slots=True)
+class _Context:
+    """What every kind of question takes from the text around its answers."""
+
+    start: int
+    prompt: str
+    fmt: str
+    general: str
+    topic: str
+    tags: tuple[str, ...]
+
+    def fields(self, explanation: str) -> dict[str, object]:
+        return {
+            "prompt": self.prompt,
+            "explanation": self.general or explanation,
+            "topic": self.topic,
+            "tags": self.tags,
+            "line": self.start,
+        }
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.topic = ""
+
+    def fail(self, line: int, message: str) -> BankFormatError:
+        return BankFormatError(self.source, line, message)
+
+    def block(self, first: int, lines: list[str]) -> Question | Skipped | None:
+        """One blank-line-separated block whose first line is line ``first``."""
+        tags: list[str] = []
+        for index, line in enumerate(lines):
+            if "//" in line and line.lstrip().startswith("//"):
+                tags.extend(tag.strip() for tag in _TAG.findall(line) if tag.strip())
+                lines[index] = ""  # comments are dropped; the line numbers stay
+        skip = 0
+        while skip < len(lines) and not lines[skip].strip():
+            skip += 1
+        if skip < len(lines) and lines[skip].lstrip().startswith(_CATEGORY):
+            self.topic = _topic(_protect(lines[skip].lstrip())[len(_CATEGORY) :])
+            skip += 1
+            while skip < len(lines) and not lines[skip].strip():
+                skip += 1
+        if skip == len(lines):
+            return None
+        full = _protect("\n".join(lines[skip:] if skip else lines))
+        return self.question(first + skip, full, tuple(tags))
+
+    def question(self, start: int, full: str, tags: tuple[str, ...]) -> Question | Skipped:
+        """A question from its text (escapes protected), starting at line ``start``."""
+
+        def line_at(index: int) -> int:
+            return start + full.count("\n", 0, index)
+
+        pos = len(full) - len(full.lstrip())
+        if full.startswith("::", pos):
+            end = full.find("::", pos + 2)
+            if end < 0:
+                raise self.fail(start, "the question title starting with '::' is never closed")
+            pos = end + 2
+        opening = full.find("{", pos)
+        closing = full.find("}", pos)
+        if opening < 0 and closing < 0:
+            return Skipped(start, "description (text without answers) skipped")
+        if closing < 0:
+            raise self.fail(
+                line_at(opening), "'{' is never closed with '}' (write \\{ for a literal brace)"
+            )
+        if opening < 0 or closing < opening:
+            raise self.fail(
+                line_at(closing), "'}' without a '{' before it (write \\} for a literal brace)"
+            )
+        nested = full.find("{", opening + 1, closing)
+        if nested >= 0:
+            raise self.fail(
+                line_at(nested), "'{' inside an answer block (write \\{ for a literal brace)"
+            )
+        after = full[closing + 1 :]
+        if "{" in after or "}" in after:
+            extra = min(i for i in (after.find("{"), after.find("}")) if i >= 0)
+            raise self.fail(
+                line_at(closing + 1 + extra),
+                "a question has only one answer block {...} (write \\{ and \\} for literal braces)",
+            )
+        before = full[pos:opening]
+        prompt_raw = before + "_____" + after if after.strip() else before
+        prompt, fmt = _text(prompt_raw)
+        answers = full[opening + 1 : closing].strip()
+        general = ""
+        split = answers.rfind("####")
+        if split >= 0:
+            general = _text(answers[split + 4 :], fmt)[0]
+            answers = answers[:split].strip()
+        context = _Context(start, prompt, fmt, general, self.topic, tags)
+        if not answers:
+            return Skipped(start, "essay question skipped")
+        if answers.startswith("#"):
+            return Skipped(start, "numeric question skipped")
+        if "~" in answers:
+            return self.multiple_choice(answers, context)
+        pieces = self.pieces(answers, "=")
+        if "=" in answers and pieces and all("->" in piece for piece in pieces):
+            return Skipped(start, "matching question skipped")
+        head = answers.split("#", 1)[0].strip().upper()
+        if head in _TRUE_FALSE:
+            bits = answers.split("#", 2)
+            right_feedback = _text(bits[2], fmt)[0] if len(bits) > 2 else ""
+            question = Question.true_false(
+                answer=_TRUE_FALSE[head],
+                **context.fields(right_feedback),  # type: ignore[arg-type]
+            )
+            return checked(question, self.source, start)
+        return self.short_answer(pieces, context)
+
+    @staticmethod
+    def pieces(answers: str, marker: str) -> list[str]:
+        parts = [part.strip() for part in answers.split(marker)]
+        if parts and not parts[0]:
+            parts.pop(0)
+        return parts
+
+    @staticmethod
+    def weighed(piece: str, default: float, fmt: str) -> _Answer:
+        weight = default
+        match = _WEIGHT.match(piece) if piece.startswith("%") else None
+        if match:
+            weight = float(match.group(1))
+            piece = piece[match.end() :]
+        text, _, feedback = piece.partition("#")
+        return _Answer(_text(text, fmt)[0], weight, _text(feedback, fmt)[0])
+
+    def multiple_choice(self, answers: str, context: _Context) -> Question | Skipped:
+        parsed: list[_Answer] = []
+        for piece in self.pieces(answers.replace("=", "~="), "~"):
+            if piece.startswith("="):
+                parsed.append(self.weighed(piece[1:].strip(), 100.0, context.fmt))
+            else:
+                parsed.append(self.weighed(piece, 0.0, context.fmt))
+        right = [index for index, answer in enumerate(parsed) if answer.weight >= 100]
+        if len(right) > 1:
+            return Skipped(
+                context.start, "multiple-choice question with several right answers skipped"
+            )
+        if not right:
+            if any(answer.weight > 0 for answer in parsed):
+                return Skipped(
+                    context.start, "multiple-answer question (partial credit only) skipped"
+                )
+            raise self.fail(
+                context.start,
+                "the multiple-choice question has no right answer (mark it with '=')",
+            )
+        question = Question(
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            options=tuple(answer.text for answer in parsed),
+            correct=right[0],
+            **context.fields(parsed[right[0]].feedback),  # type: ignore[arg-type]
+        )
+        return checked(question, self.source, context.start)
+
+    def short_answer(self, pieces: list[str], context: _Context) -> Question | Skipped:
+        parsed = [self.weighed(piece, 100.0, context.fmt) for piece in pieces]
+        right = [answer for answer in parsed if answer.weight >= 100 and answer.text]
+        if not right:
+            if parsed:
+                return Skipped(
+                    context.start, "short-answer question with no fully right answer skipped"
+                )
+            raise self.fail(context.start, "the short-answer question has no answers")
+        question = Question(
+            kind=QuestionKind.TYPED,
+            accepted=tuple(answer.text for answer in right),
+            **context.fields(right[0].feedback),  # type: ignore[arg-type]
+        )
+        return checked(question, self.source, context.start)
+
+
+def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
+    """Read a GIFT file question by question (questions are separated by blank lines)."""
+    reader = _Reader(source)
+    block: list[str] = []
+    first = 0
+    for number, line in numbered_lines(stream, source):
+        if line and not line.isspace():
+            if not block:
+                first = number
+            block.append(line)
+            continue
+        if block:
+            item = reader.block(first, block)
+            block = []
+            if item is not None:
+                yield item
+    if block:
+        item = reader.block(first, block)
+        if item is not None:
+            yield item

@@ -1,0 +1,101 @@
+"""Red-DiscordBot trivia lists: a YAML mapping of each question to its accepted answers.
+
+``AUTHOR`` (who wrote the list) and ``CONFIG`` (Red's game settings, ignored) are not
+questions. Every other key is a question and becomes a typed question whose accepted
+answers are the listed values; numbers and booleans count as the text written in the file
+(``- 1984``, ``- yes``). The list's name is its file name, as in Red; the author becomes
+the bank's ``source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TextIO
+
+import yaml
+
+from bot.domain import BankInfo, Question, QuestionKind
+from bot.errors import BankFormatError
+from bot.formats._text import checked, name_from_source
+
+RESERVED_KEYS = frozenset({"AUTHOR", "CONFIG"})
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _scalar_text(node: yaml.Node) -> str | None:
+    if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
+        return str(node.value).strip()
+    return None
+
+
+def _answers(node: yaml.Node, source: str) -> tuple[str, ...]:
+    single = _scalar_text(node)
+    if single is not None:
+        return (single,)
+    if not isinstance(node, yaml.SequenceNode):
+        raise BankFormatError(source, _line(node), "the answers must be a list of texts")
+    answers: list[str] = []
+    for item in node.value:
+        text = _scalar_text(item)
+        if text is None:
+            raise BankFormatError(source, _line(item), "each answer must be a text or a number")
+        if text:
+            answers.append(text)
+    return tuple(answers)
+
+
+def _compose(stream: TextIO, source: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(stream, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise BankFormatError(source, line, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise BankFormatError(source, None, f"not valid YAML: {exc}") from None
+    except UnicodeDecodeError:
+        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+    except RecursionError:
+        raise BankFormatError(source, None, "the YAML is nested too deeply") from None
+
+
+def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
+    """Read a Red trivia list: a :class:`BankInfo` named after the file, then its questions."""
+    root = _compose(stream, source)
+    if root is None:
+        raise BankFormatError(source, 1, "the file is empty")
+    if not isinstance(root, yaml.MappingNode):
+        raise BankFormatError(
+            source, _line(root), "a trivia list must be a mapping of questions to answers"
+        )
+    author = ""
+    for key, value in root.value:
+        if _scalar_text(key) == "AUTHOR":
+            text = _scalar_text(value)
+            if text is None:
+                raise BankFormatError(source, _line(value), "AUTHOR must be a text")
+            author = text
+    yield BankInfo(name=name_from_source(source, "trivia"), source=author)
+    seen: dict[str, int] = {}
+    for key, value in root.value:
+        prompt = _scalar_text(key)
+        if prompt is None:
+            raise BankFormatError(source, _line(key), "each question must be a text")
+        if prompt in RESERVED_KEYS:
+            continue
+        line = _line(key)
+        if prompt in seen:
+            raise BankFormatError(
+                source, line, f"the question {prompt!r} is there twice (also line {seen[prompt]})"
+            )
+        seen[prompt] = line
+        question = Question(
+            kind=QuestionKind.TYPED,
+            prompt=prompt,
+            accepted=_answers(value, source),
+            line=line,
+        )
+        yield checked(question, source, line)
