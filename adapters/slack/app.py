@@ -98,12 +98,10 @@ class SlackBot:
     settings: Settings
     quiz: QuizApp
     bolt: AsyncApp
-    api_base_url: str | None = None
     installation_store: AsyncSQLAlchemyInstallationStore | None = None
     state_store: AsyncSQLAlchemyOAuthStateStore | None = None
     #: (workspace, user) -> display name, as seen in commands and clicks or from users.info.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
-    _admins: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     async def start(self) -> None:
         """Create the OAuth tables if missing (idempotent)."""
@@ -125,21 +123,18 @@ class SlackBot:
 
     # --- permissions ---------------------------------------------------------------------
 
-    async def is_moderator(self, client: AsyncWebClient, workspace: str, user: str) -> bool:
+    async def is_moderator(self, client: AsyncWebClient, user: str) -> bool:
         """Listed in SLACK_MODERATORS, or a workspace admin or owner (``users.info``)."""
         if user in self.settings.slack_moderators:
             return True
-        key = (workspace, user)
-        if key not in self._admins:
-            try:
-                info = await client.users_info(user=user)
-            except SlackApiError as exc:
-                log.warning("users.info failed for %s: %s", user, exc.response.get("error"))
-                return False
-            profile = info.get("user") or {}
-            flags = ("is_admin", "is_owner", "is_primary_owner")
-            self._admins[key] = any(profile.get(flag) for flag in flags)
-        return self._admins[key]
+        # Asked each time (only a refused stop gets here), so a demoted admin is no longer one.
+        try:
+            info = await client.users_info(user=user)
+        except SlackApiError as exc:
+            log.warning("users.info failed for %s: %s", user, exc.response.get("error"))
+            return False
+        profile = info.get("user") or {}
+        return any(profile.get(flag) for flag in ("is_admin", "is_owner", "is_primary_owner"))
 
     async def display_name(self, client: AsyncWebClient, user: str) -> str:
         """A user's display name from ``users.info`` ("" if it cannot be had)."""
@@ -250,7 +245,6 @@ def build_slack_bot(
             settings=settings,
             quiz=quiz,
             bolt=bolt,
-            api_base_url=api_base_url,
             installation_store=installation_store,
             state_store=state_store,
         )
@@ -261,7 +255,7 @@ def build_slack_bot(
             name="quizbot",
             logger=logging.getLogger("adapters.slack.bolt"),
         )
-        bot = SlackBot(settings=settings, quiz=quiz, bolt=bolt, api_base_url=api_base_url)
+        bot = SlackBot(settings=settings, quiz=quiz, bolt=bolt)
 
     from adapters.slack import handlers
 

@@ -156,7 +156,7 @@ def register(bot: SlackBot) -> None:
                 where, who, is_moderator=who.user in bot.settings.slack_moderators
             )
         except NotAllowedError:
-            if not await bot.is_moderator(client, where.workspace, who.user):
+            if not await bot.is_moderator(client, who.user):
                 raise
             results = await quiz.stop_quiz(where, who, is_moderator=True)
         for view, ref in open_here:
@@ -209,7 +209,8 @@ def register(bot: SlackBot) -> None:
                 return
             bot.names[key] = await bot.display_name(client, user)
         receipt = await quiz.answer_text(where, player(context, user), text)
-        if receipt is not None:
+        # Only the first message of a player is an answer; say nothing about the chat after it.
+        if receipt is not None and receipt.status is not AnswerStatus.ALREADY_ANSWERED:
             await deliver_receipt(client, channel, user, receipt)
 
     @app.action(blocks.TYPED_OPEN_ACTION)
