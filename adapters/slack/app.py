@@ -159,6 +159,25 @@ class SlackBot:
         ref = f"{response['channel']}:{response['ts']}"
         await self.quiz.set_round_message(view.round_id, ref)
 
+    async def reveal(
+        self,
+        client: AsyncWebClient,
+        outcome: RoundOutcome,
+        fallback_ref: str | None = None,
+        stopped: bool = False,
+    ) -> None:
+        """Edit a closed round's question message to show the answer (buttons removed)."""
+        ref = outcome.message_ref or fallback_ref
+        if not ref:
+            return
+        channel, ts = parse_message_ref(ref, outcome.channel.channel)
+        try:
+            await client.chat_update(
+                channel=channel, ts=ts, **blocks.reveal_message(outcome, stopped=stopped)
+            )
+        except SlackApiError as exc:
+            log.warning("chat.update failed for round %s: %s", outcome.round_id, exc)
+
     async def announce(
         self,
         outcome: RoundOutcome,
@@ -173,13 +192,7 @@ class SlackBot:
         """
         if client is None:
             client = await self.client_for(outcome.channel.workspace)
-        ref = outcome.message_ref or fallback_ref
-        if ref:
-            channel, ts = parse_message_ref(ref, outcome.channel.channel)
-            try:
-                await client.chat_update(channel=channel, ts=ts, **blocks.reveal_message(outcome))
-            except SlackApiError as exc:
-                log.warning("chat.update failed for round %s: %s", outcome.round_id, exc)
+        await self.reveal(client, outcome, fallback_ref)
         if outcome.next_question is not None:
             try:
                 await self.post_question(client, outcome.next_question)

@@ -132,9 +132,10 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(escape(n) for n in names)
 
 
-def reveal_message(outcome: RoundOutcome) -> dict[str, Any]:
+def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, Any]:
     """The question message once closed: the right answer, the explanation, who got it."""
-    heading = f"*Question {outcome.number}/{outcome.total}* (closed)"
+    closed = "closed: the quiz was stopped" if stopped else "closed"
+    heading = f"*Question {outcome.number}/{outcome.total}* ({closed})"
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
     if outcome.kind is QuestionKind.TYPED or not outcome.options:
         blocks.append(section(f":white_check_mark: *Answer:* {escape(outcome.correct_text)}"))
@@ -156,15 +157,6 @@ def reveal_message(outcome: RoundOutcome) -> dict[str, Any]:
         answer = f"{outcome.correct_label}. {answer}"
     return message(
         f"Question {outcome.number}/{outcome.total} closed. Answer: {escape(answer)}", blocks
-    )
-
-
-def stopped_question_message(view: QuestionView) -> dict[str, Any]:
-    """A question whose quiz was stopped before it closed: the prompt, no buttons."""
-    heading = f"*Question {view.number}/{view.total}* (quiz stopped)"
-    return message(
-        f"Question {view.number}/{view.total}: quiz stopped",
-        [section(f"{heading}\n{escape(view.prompt)}")],
     )
 
 

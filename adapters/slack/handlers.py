@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, commands, home
-from adapters.slack.app import PLATFORM, SlackBot, parse_message_ref
+from adapters.slack.app import PLATFORM, SlackBot
 from bot.errors import NotAllowedError, QuizbotError
 from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, FlashcardView, PlayerRef
 
@@ -150,7 +150,6 @@ def register(bot: SlackBot) -> None:
     async def stop_quiz(
         where: ChannelRef, who: PlayerRef, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        open_here = [(v, ref) for v, ref in await quiz.open_rounds(PLATFORM) if v.channel == where]
         try:
             results = await quiz.stop_quiz(
                 where, who, is_moderator=who.user in bot.settings.slack_moderators
@@ -159,15 +158,9 @@ def register(bot: SlackBot) -> None:
             if not await bot.is_moderator(client, who.user):
                 raise
             results = await quiz.stop_quiz(where, who, is_moderator=True)
-        for view, ref in open_here:
-            if ref:
-                channel, ts = parse_message_ref(ref, where.channel)
-                try:
-                    await client.chat_update(
-                        channel=channel, ts=ts, **blocks.stopped_question_message(view)
-                    )
-                except SlackApiError as exc:
-                    log.warning("chat.update of a stopped question failed: %s", exc)
+        # Reveal the round(s) the stop closed on their messages, then post the results.
+        for outcome in results.closed_rounds:
+            await bot.reveal(client, outcome, stopped=True)
         await bot.post_results(client, where, results)
 
     # --- answer buttons ------------------------------------------------------------------
@@ -272,11 +265,11 @@ def register(bot: SlackBot) -> None:
         value = card_value(action)
         if value is None:
             return
-        bank, _card_id = value
+        bank, card_id = value
         user = body["user"]
         who = player(context, user["id"], user.get("name") or user.get("username") or "")
         try:
-            card = await quiz.next_flashcard(who, bank=bank or None)
+            card = await quiz.flashcard(who, card_id)
         except QuizbotError as exc:
             await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
             return

@@ -40,7 +40,11 @@ TICKER: web.AppKey[Ticker] = web.AppKey("ticker", Ticker)
 
 
 def _listener_tasks() -> list[asyncio.Task[object]]:
-    """Bolt's in-flight listeners: after ``ack()`` they go on as tasks of their own."""
+    """Bolt's in-flight listeners: after ``ack()`` they go on as tasks of their own.
+
+    Bolt does not keep them, so they are found by the name of its inner coroutine
+    (slack-bolt 1.x's ``AsyncioListenerRunner``); should that change, draining is skipped.
+    """
     current = asyncio.current_task()
     return [
         task

@@ -307,7 +307,8 @@ async def test_stop_by_someone_else_is_refused_then_an_admin_stops(
     assert "Stopped by admin" in text_of(results)
     [stopped] = await stub.wait_for("chat.update")
     assert stopped.params["ts"] == question.ts
-    assert "quiz stopped" in text_of(stopped)
+    assert "the quiz was stopped" in text_of(stopped)
+    assert ":white_check_mark:" in text_of(stopped)  # the stop reveals the answer
     assert stopped.buttons() == []
     assert await quiz.open_round(where) is None
 
