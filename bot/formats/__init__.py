@@ -104,17 +104,20 @@ _GIFT_SIGNS = re.compile(
 )
 _AIKEN_ANSWER = re.compile(r"^[ \t]*ANSWER[ \t]*:[ \t]*[A-Z][ \t]*$", re.MULTILINE)
 _CARD_LINE = re.compile(r"^[^\t\n#][^\t\n]*\t", re.MULTILINE)
-_TOP_KEY = re.compile(r"^(?![#\-{\[\s'\"])[^\n]*?:(?:[ \t]|$)", re.MULTILINE)
+_TOP_KEY = re.compile(r"^(?![#\-{\[\s])[^\n]*?:(?:[ \t]|$)", re.MULTILINE)
 _NATIVE_KEY = re.compile(r"^(bank|questions)[ \t]*:", re.MULTILINE)
 _CSV_COLUMNS = ("question", "answer", "options", "explanation", "topic", "type", "tags")
 
 
 def _sniff_text(head: str) -> str | None:
-    """.txt: Anki if it starts with Anki headers, else whichever of GIFT, Aiken and
-    tab-separated cards has the most signs; other separated lines count as cards last."""
+    """.txt: Anki if it starts with Anki headers, CSV if it starts with a quizbot CSV header,
+    else whichever of GIFT, Aiken and tab-separated cards has the most signs; lines with
+    other separators count as cards last."""
     first = head.lstrip().split("\n", 1)[0]
     if _ANKI_HEADER.match(first):
         return "anki"
+    if _sniff_delimited(head) == "csv":
+        return "csv"
     scores = {
         "gift": len(_GIFT_SIGNS.findall(head)),
         "aiken": len(_AIKEN_ANSWER.findall(head)),

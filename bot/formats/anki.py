@@ -80,6 +80,8 @@ def _header_line(header: _Header, line: str, number: int, source: str) -> None:
         name = value.strip().lower()
         if name in SEPARATORS:
             header.separator = SEPARATORS[name]
+        elif value == '"':
+            raise _fail(source, number, "the separator cannot be '\"', which quotes fields")
         elif len(value) == 1:
             header.separator = value
         else:
@@ -103,7 +105,7 @@ def _header_line(header: _Header, line: str, number: int, source: str) -> None:
         header.notetype = value.strip()
     elif key in _COLUMN_KEYS:
         raw = value.strip()
-        if not raw.isdigit() or int(raw) < 1:
+        if not raw.isdecimal() or int(raw) < 1:
             raise _fail(source, number, f"'#{key}:' needs a column number (1, 2, ...), not {raw!r}")
         header.meta[_COLUMN_KEYS[key]] = int(raw) - 1
     else:

@@ -22,13 +22,13 @@ from typing import TextIO
 
 from bot.domain import Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
-from bot.formats._text import checked, numbered_lines, strip_html
+from bot.formats._text import checked, strip_html
 
-#: Characters GIFT lets you escape with a backslash (``\\n`` is a new line).
-ESCAPABLE = "\\~=#{}:"
 _ESCAPE = re.compile(r"\\([~=#{}:\\n])")
-# Escaped characters are swapped for private-use characters while the structure is parsed,
-# as Moodle does with its "&&058;" placeholders, then swapped back.
+# Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
+# private-use plane 15 while the structure is parsed, as Moodle does with its "&&058;"
+# placeholders, then swapped back (text holding those characters itself would come out
+# changed; no real bank does).
 _PROTECT = {char: chr(0xF0100 + index) for index, char in enumerate("~=#{}:\\n")}
 _RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _PROTECT.items()})
 _FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
@@ -83,6 +83,8 @@ def _text(raw: str, default_format: str = "moodle") -> tuple[str, str]:
     raw = raw.strip()
     if not raw:
         return "", default_format
+    if raw[0] != "[" and default_format != "html":  # the common case, made quick
+        return _restore(raw).strip(), default_format
     fmt = default_format
     match = _FORMAT_PREFIX.match(raw) if raw[0] == "[" else None
     if match:
@@ -123,6 +125,8 @@ class _Context:
 
 
 class _Reader:
+    """Turns blocks into questions; remembers the topic set by the last ``$CATEGORY``."""
+
     def __init__(self, source: str) -> None:
         self.source = source
         self.topic = ""
@@ -230,8 +234,8 @@ class _Reader:
         if match:
             weight = float(match.group(1))
             piece = piece[match.end() :]
-        text, _, feedback = piece.partition("#")
-        return _Answer(_text(text, fmt)[0], weight, _text(feedback, fmt)[0])
+        text, hashed, feedback = piece.partition("#")
+        return _Answer(_text(text, fmt)[0], weight, _text(feedback, fmt)[0] if hashed else "")
 
     def multiple_choice(self, answers: str, context: _Context) -> Question | Skipped:
         parsed: list[_Answer] = []
@@ -281,14 +285,21 @@ class _Reader:
 
 def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
     """Read a GIFT file question by question (questions are separated by blank lines)."""
+    try:
+        yield from _parse(stream, source)
+    except UnicodeDecodeError:
+        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+
+
+def _parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
     reader = _Reader(source)
     block: list[str] = []
     first = 0
-    for number, line in numbered_lines(stream, source):
+    for number, line in enumerate(stream, start=1):
         if line and not line.isspace():
             if not block:
                 first = number
-            block.append(line)
+            block.append(line.rstrip("\r\n"))
             continue
         if block:
             item = reader.block(first, block)
