@@ -63,6 +63,11 @@ def check_settings(settings: Settings, socket_mode: bool = False) -> None:
                 "SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token (xoxb-...) "
                 "from OAuth & Permissions"
             )
+        if settings.slack_client_id or settings.slack_client_secret:
+            raise ConfigError(
+                "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set: Socket Mode serves one workspace "
+                "with SLACK_BOT_TOKEN, unset them"
+            )
         return
     if not settings.slack_signing_secret:
         raise ConfigError(
@@ -264,11 +269,15 @@ def build_slack_bot(
     else:
         bolt = AsyncApp(
             signing_secret=signing_secret,
-            client=AsyncWebClient(token=settings.slack_bot_token, **client_args),
+            token=settings.slack_bot_token,
             name="quizbot",
             logger=logging.getLogger("adapters.slack.bolt"),
         )
+        if api_base_url:
+            bolt.client.base_url = api_base_url
         bot = SlackBot(settings=settings, quiz=quiz, bolt=bolt)
+    # Bolt's INFO line about a bad signature quotes the whole request body: keep it out.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
 
     from adapters.slack import handlers
 

@@ -30,6 +30,11 @@ from bot.errors import ConfigError
         (dict(slack_signing_secret="s", slack_client_secret="x"), False, "SLACK_CLIENT_ID"),
         (dict(slack_bot_token="xoxb-1"), True, "SLACK_APP_TOKEN"),
         (dict(slack_app_token="xapp-1"), True, "SLACK_BOT_TOKEN"),
+        (
+            dict(slack_app_token="xapp-1", slack_bot_token="xoxb-1", slack_client_id="1.2"),
+            True,
+            "SLACK_CLIENT_ID",
+        ),
     ],
 )
 def test_missing_configuration_names_the_variable(
