@@ -110,9 +110,10 @@ async def stub() -> AsyncIterator[StubSlackApi]:
 
 
 @pytest.fixture
-def slack_database_url(sqlite_url: str) -> str:
-    """The database of a Slack test: SQLite (test modules may override it)."""
-    return sqlite_url
+def slack_database_url(prepared_sqlite_url: str) -> str:
+    """The database of a Slack test: a new, migrated SQLite file with the shipped banks
+    (tests/conftest.py clones it from a template); test modules may override it."""
+    return prepared_sqlite_url
 
 
 @pytest.fixture
