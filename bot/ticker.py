@@ -1,7 +1,8 @@
 """The deadline ticker: each running process polls for open rounds past their deadline.
 
 Closing is a conditional UPDATE, so when several processes tick at once each round is
-announced by exactly one of them.
+announced by exactly one of them. Given a ``post`` callback, the ticker also posts the daily
+questions that are due (claimed the same way: one process per question).
 """
 
 from __future__ import annotations
@@ -12,38 +13,54 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from bot.views import RoundOutcome
+from bot.views import QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
 
 Announce = Callable[[RoundOutcome], Awaitable[None]]
+Post = Callable[[QuestionView], Awaitable[None]]
 
 
 class ClosesDueRounds(Protocol):
     async def close_due_rounds(self, platform: str | None = None) -> list[RoundOutcome]: ...
+
+    async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]: ...
 
 
 class Ticker:
     """Closes due rounds of one platform every ``interval`` seconds and announces them."""
 
     def __init__(
-        self, app: ClosesDueRounds, platform: str | None, announce: Announce, interval: float = 1.0
+        self,
+        app: ClosesDueRounds,
+        platform: str | None,
+        announce: Announce,
+        interval: float = 1.0,
+        post: Post | None = None,
     ) -> None:
         self.app = app
         self.platform = platform
         self.announce = announce
+        self.post = post
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     async def tick(self) -> int:
-        """One pass: close what is due and announce each outcome; returns how many closed."""
+        """One pass: close what is due and announce each outcome, then post due daily
+        questions; returns how many rounds closed."""
         outcomes = await self.app.close_due_rounds(self.platform)
         for outcome in outcomes:
             try:
                 await self.announce(outcome)
             except Exception:  # an announcement failing must not stop the ticker
                 log.exception("announcing round %s failed", outcome.round_id)
+        if self.post is not None:
+            for question in await self.app.start_due_dailies(self.platform):
+                try:
+                    await self.post(question)
+                except Exception:
+                    log.exception("posting daily question %s failed", question.round_id)
         return len(outcomes)
 
     async def _run(self) -> None:

@@ -62,6 +62,8 @@ class QuestionView:
     topic: str = ""
     bank_title: str = ""
     message_ref: str | None = None
+    private_to: str | None = None
+    mode: str = "normal"
 
     @property
     def is_typed(self) -> bool:
@@ -91,7 +93,7 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class QuizResults:
-    """The end of a quiz: final standings, in order.
+    """The end of a quiz: final standings, in order (``private_to``: a player's own review).
 
     When the quiz was stopped, ``closed_rounds`` holds the round(s) the stop closed, so the
     adapter can reveal their answers on the question messages.
@@ -104,6 +106,7 @@ class QuizResults:
     standings: tuple[Standing, ...]
     stopped_by: str | None = None
     closed_rounds: tuple[RoundOutcome, ...] = ()
+    private_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,8 @@ class RoundOutcome:
     answered: int
     next_question: QuestionView | None = None
     results: QuizResults | None = None
+    private_to: str | None = None
+    mode: str = "normal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,11 @@ class BankSummary:
 
 @dataclass(frozen=True, slots=True)
 class FlashcardView:
-    """The next flashcard due for a player, or none (``done``) with when the next is due."""
+    """The next flashcard for a player, or none (``done``).
+
+    ``due`` and ``new`` count the cards waiting now; ``next_due`` is when the next card not
+    yet due will be.
+    """
 
     bank: str
     card_id: int | None
@@ -183,3 +192,67 @@ class FlashcardView:
     new: int
     next_due: datetime | None = None
     done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    """A player's answers on one topic."""
+
+    topic: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerStats:
+    """A player's record: answers and accuracy (overall and per topic), streaks, reviews due.
+
+    ``streak`` counts answers in a row that were right (``best_streak`` the longest run);
+    ``daily_streak`` counts days in a row the player got a daily question right.
+    """
+
+    platform: str
+    workspace: str
+    user: str
+    name: str
+    answered: int
+    correct: int
+    points: int
+    streak: int
+    best_streak: int
+    daily_streak: int
+    best_daily_streak: int
+    cards_due: int
+    mistakes_due: int
+    mistakes: int
+    cards_reviewed: int
+    topics: tuple[TopicStats, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DailyView:
+    """A channel's daily-question schedule, or that it has none (``enabled`` false)."""
+
+    channel: ChannelRef
+    enabled: bool
+    at_time: str = ""
+    timezone: str = ""
+    bank: str = ""
+    open_minutes: int = 0
+    next_run_at: datetime | None = None
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return "No daily question here."
+        return (
+            f"A daily question from {self.bank} at {self.at_time} ({self.timezone}), "
+            f"open for {self.open_minutes} minutes."
+        )

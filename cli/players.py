@@ -19,6 +19,18 @@ def with_player_options(function):
     return function
 
 
+def stats_text(stats) -> str:
+    """A player's record as a few lines of text."""
+    return (
+        f"{stats.answered} answers, {stats.correct} correct ({stats.accuracy:.0%}), "
+        f"{stats.points} points\n"
+        f"streak: {stats.streak} right in a row (best {stats.best_streak}); "
+        f"daily streak: {stats.daily_streak} days (best {stats.best_daily_streak})\n"
+        f"flashcards: {stats.cards_reviewed} reviewed, {stats.cards_due} due; "
+        f"mistakes to review: {stats.mistakes} ({stats.mistakes_due} due)"
+    )
+
+
 @click.group()
 def players() -> None:
     """See and reset players' scores.
@@ -51,9 +63,8 @@ def show(
         app = await open_app(state, load_banks=False)
         try:
             async with app.db.sessions() as session:
-                return await player_stats(
-                    session, await find_player(session, player, platform, workspace)
-                )
+                found = await find_player(session, player, platform, workspace)
+                return await player_stats(session, found, app.now())
         finally:
             await app.close()
 

@@ -6,9 +6,9 @@ questions may be a lazy iterable) and returns an :class:`ExportResult`. What eac
 - ``yaml`` (native): everything, all four kinds, the bank's name/title/description/source;
 - ``csv``: all four kinds and every question field; not the bank's name or title;
 - ``gift``: multiple choice, true/false and typed questions with explanation, topic
-  (``$CATEGORY``) and tags (``// [tag:...]``); not flashcards (skipped with a note), not a
-  question's ``source``, and not typed questions whose every answer contains ``->`` (GIFT
-  reads those as matching). The bank's description is written as comments.
+  (``$CATEGORY``), tags (``// [tag:...]``) and a question's source (``// source: "..."``);
+  not flashcards (skipped with a note), and not typed questions whose every answer
+  contains ``->`` (GIFT reads those as matching). The bank's description is written as comments.
 
 Parsing an exported file gives back questions equal to the ones written.
 """
@@ -16,6 +16,7 @@ Parsing an exported file gives back questions equal to the ones written.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -152,6 +153,8 @@ def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) ->
             path = category_path(topic)
             stream.write(f"\n$CATEGORY: {path}\n" if path else "\n$CATEGORY:\n")
         stream.write("\n")
+        if question.source:
+            stream.write(f"// source: {json.dumps(question.source, ensure_ascii=False)}\n")
         if question.tags:
             stream.write("// " + " ".join(f"[tag:{tag}]" for tag in question.tags) + "\n")
         stream.write(escape(question.prompt) + " {")

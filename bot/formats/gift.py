@@ -15,6 +15,7 @@ helpers are shared with the GIFT exporter.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,19 @@ _RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark i
 _FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
+#: A whole-line comment ``// source: TEXT`` gives the question its source; quizbot's export
+#: writes TEXT as a JSON string so any text survives. Moodle ignores it like any comment.
+_SOURCE = re.compile(r"^\s*//\s*source:\s*(.*?)\s*$")
+
+
+def _source_text(raw: str) -> str:
+    if raw.startswith('"'):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return raw
+        return value if isinstance(value, str) else raw
+    return raw
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _CATEGORY = "$CATEGORY:"
 _SLASH = "\ufffe"  # stands for an escaped "//" while a category path is split
@@ -113,6 +127,7 @@ class _Context:
     general: str
     topic: str
     tags: tuple[str, ...]
+    origin: str = ""
 
     def fields(self, explanation: str) -> dict[str, object]:
         return {
@@ -120,6 +135,7 @@ class _Context:
             "explanation": self.general or explanation,
             "topic": self.topic,
             "tags": self.tags,
+            "source": self.origin,
             "line": self.start,
         }
 
@@ -137,9 +153,13 @@ class _Reader:
     def block(self, first: int, lines: list[str]) -> Question | Skipped | None:
         """One blank-line-separated block whose first line is line ``first``."""
         tags: list[str] = []
+        origin = ""
         for index, line in enumerate(lines):
             if "//" in line and line.lstrip().startswith("//"):
                 tags.extend(tag.strip() for tag in _TAG.findall(line) if tag.strip())
+                found = _SOURCE.match(line)
+                if found:
+                    origin = _source_text(found.group(1))
                 lines[index] = ""  # comments are dropped; the line numbers stay
         skip = 0
         while skip < len(lines) and not lines[skip].strip():
@@ -152,9 +172,11 @@ class _Reader:
         if skip == len(lines):
             return None
         full = _protect("\n".join(lines[skip:] if skip else lines))
-        return self.question(first + skip, full, tuple(tags))
+        return self.question(first + skip, full, tuple(tags), origin)
 
-    def question(self, start: int, full: str, tags: tuple[str, ...]) -> Question | Skipped:
+    def question(
+        self, start: int, full: str, tags: tuple[str, ...], origin: str = ""
+    ) -> Question | Skipped:
         """A question from its text (escapes protected), starting at line ``start``."""
 
         def line_at(index: int) -> int:
@@ -199,7 +221,7 @@ class _Reader:
         if split >= 0:
             general = _text(answers[split + 4 :], fmt)[0]
             answers = answers[:split].strip()
-        context = _Context(start, prompt, fmt, general, self.topic, tags)
+        context = _Context(start, prompt, fmt, general, self.topic, tags, origin)
         if not answers:
             return Skipped(start, "essay question skipped")
         if answers.startswith("#"):

@@ -164,7 +164,11 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     """Read a native bank: first its :class:`BankInfo`, then its questions in order."""
     reader = _Reader(source)
     try:
-        root = yaml.compose(stream, Loader=yaml.SafeLoader)
+        text = stream.read()
+        if text.lstrip().startswith("{"):
+            # JSON: a tab can only be whitespace there, but YAML forbids tabs as indentation.
+            text = text.replace("\t", " ")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

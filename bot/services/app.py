@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from fsrs import Scheduler
+
 from bot.clock import Clock, SystemClock
 from bot.scoring import ScoringRules
 from bot.services.banks import bank_summaries, load_shipped_banks
+from bot.services.daily import Dailies
 from bot.services.flashcards import Flashcards
 from bot.services.leaderboards import Leaderboards
+from bot.services.players import stats_for
 from bot.services.quizzes import Quizzes
 from bot.store import migrate
 from bot.store.database import Database
@@ -21,9 +25,11 @@ from bot.views import (
     AnswerReceipt,
     BankSummary,
     ChannelRef,
+    DailyView,
     FlashcardView,
     LeaderboardView,
     PlayerRef,
+    PlayerStats,
     QuestionView,
     QuizResults,
     RoundOutcome,
@@ -35,12 +41,16 @@ DEFAULT_BANK = "crm-podcast"
 class QuizApp:
     """The core's services over one database."""
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock | None = None, scheduler: Scheduler | None = None
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
-        self.quizzes = Quizzes(db, self.clock)
+        self.scheduler = scheduler or Scheduler()
+        self.quizzes = Quizzes(db, self.clock, self.scheduler)
         self.leaderboards = Leaderboards(db, self.clock)
-        self.flashcards = Flashcards(db, self.clock)
+        self.flashcards = Flashcards(db, self.clock, self.scheduler)
+        self.dailies = Dailies(db, self.clock)
 
     @classmethod
     async def open(
@@ -50,6 +60,7 @@ class QuizApp:
         *,
         upgrade: bool | None = None,
         load_banks: bool = True,
+        scheduler: Scheduler | None = None,
     ) -> QuizApp:
         """Connect; upgrade the schema (by default only for SQLite); load shipped banks."""
         db = Database(database_url)
@@ -57,7 +68,7 @@ class QuizApp:
             await db.check()
             if upgrade if upgrade is not None else db.dialect == "sqlite":
                 await migrate.upgrade(db)
-            app = cls(db, clock)
+            app = cls(db, clock, scheduler)
             if load_banks:
                 await app.load_shipped_banks()
         except BaseException:
@@ -86,7 +97,9 @@ class QuizApp:
         seed: int | None = None,
         solo: bool = False,
         scoring: ScoringRules | None = None,
+        order: str = "random",
     ) -> QuestionView:
+        """Start a quiz; ``order="hardest"`` asks the questions most players miss first."""
         return await self.quizzes.start(
             where,
             who,
@@ -97,7 +110,14 @@ class QuizApp:
             seed=seed,
             solo=solo,
             scoring=scoring,
+            order=order,
         )
+
+    async def start_review(
+        self, where: ChannelRef, who: PlayerRef, count: int = 10, seconds: int = 120
+    ) -> QuestionView:
+        """ "Review my mistakes": a quiz for ``who`` alone (views carry ``private_to``)."""
+        return await self.quizzes.start_review(where, who, count, seconds)
 
     async def set_round_message(self, round_id: int, message_ref: str) -> None:
         await self.quizzes.set_message(round_id, message_ref)
@@ -126,6 +146,47 @@ class QuizApp:
 
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
         return await self.quizzes.open_rounds(platform)
+
+    # -- daily questions ----------------------------------------------------------------
+
+    async def set_daily(
+        self,
+        where: ChannelRef,
+        who: PlayerRef,
+        at: str,
+        timezone: str,
+        bank: str | None = None,
+        *,
+        is_moderator: bool = False,
+        open_minutes: int | None = None,
+    ) -> DailyView:
+        return await self.dailies.set(
+            where,
+            who,
+            at,
+            timezone,
+            bank or DEFAULT_BANK,
+            is_moderator=is_moderator,
+            open_minutes=open_minutes,
+        )
+
+    async def daily_off(
+        self, where: ChannelRef, who: PlayerRef, *, is_moderator: bool = False
+    ) -> DailyView:
+        return await self.dailies.off(where, who, is_moderator=is_moderator)
+
+    async def daily(self, where: ChannelRef) -> DailyView:
+        return await self.dailies.get(where)
+
+    async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]:
+        """Post the daily questions that are due (each by exactly one process)."""
+        return await self.dailies.start_due(platform)
+
+    # -- players ------------------------------------------------------------------------
+
+    async def player_stats(self, who: PlayerRef) -> PlayerStats:
+        """A player's answers, accuracy (overall and per topic), streaks and reviews due."""
+        return await stats_for(self.db, self.clock, who)
 
     # -- leaderboards -------------------------------------------------------------------
 

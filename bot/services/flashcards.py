@@ -19,6 +19,8 @@ from bot.store.database import Database
 from bot.store.models import BankRow, FlashcardStateRow, QuestionRow
 from bot.views import FlashcardView, PlayerRef
 
+FLASHCARD_DECK = "flashcard"
+
 RATINGS: dict[str, Rating] = {
     "again": Rating.Again,
     "hard": Rating.Hard,
@@ -67,9 +69,12 @@ class Flashcards:
             QuestionRow.kind == QuestionKind.FLASHCARD.value,
             QuestionRow.active.is_(True),
         )
-        states = select(FlashcardStateRow).where(
-            FlashcardStateRow.player_id == player_id, FlashcardStateRow.bank_id == bank.id
+        mine = (
+            FlashcardStateRow.player_id == player_id,
+            FlashcardStateRow.bank_id == bank.id,
+            FlashcardStateRow.deck == FLASHCARD_DECK,
         )
+        states = select(FlashcardStateRow).where(*mine)
         due_count = (
             await session.execute(
                 select(func.count()).select_from(
@@ -77,9 +82,7 @@ class Flashcards:
                 )
             )
         ).scalar_one()
-        seen = select(FlashcardStateRow.question_id).where(
-            FlashcardStateRow.player_id == player_id, FlashcardStateRow.bank_id == bank.id
-        )
+        seen = select(FlashcardStateRow.question_id).where(*mine)
         new_query = cards.where(QuestionRow.id.not_in(seen))
         new_count = (
             await session.execute(select(func.count()).select_from(new_query.subquery()))
@@ -89,12 +92,7 @@ class Flashcards:
                 await session.execute(
                     select(QuestionRow)
                     .join(FlashcardStateRow, FlashcardStateRow.question_id == QuestionRow.id)
-                    .where(
-                        FlashcardStateRow.player_id == player_id,
-                        FlashcardStateRow.bank_id == bank.id,
-                        FlashcardStateRow.due <= now,
-                        QuestionRow.active.is_(True),
-                    )
+                    .where(*mine, FlashcardStateRow.due <= now, QuestionRow.active.is_(True))
                     .order_by(FlashcardStateRow.due)
                     .limit(1)
                 )
@@ -105,20 +103,16 @@ class Flashcards:
             ).scalar()
         else:
             question = None
+        upcoming = (
+            await session.execute(
+                select(func.min(FlashcardStateRow.due)).where(*mine, FlashcardStateRow.due > now)
+            )
+        ).scalar()
         if question is None:
-            if not (
-                await session.execute(select(func.count()).select_from(cards.subquery()))
-            ).scalar_one():
+            total = select(func.count()).select_from(cards.subquery())
+            if not (await session.execute(total)).scalar_one():
                 raise EmptyBankError(f"the bank {bank.name!r} has no flashcards")
-            next_due = (
-                await session.execute(
-                    select(func.min(FlashcardStateRow.due)).where(
-                        FlashcardStateRow.player_id == player_id,
-                        FlashcardStateRow.bank_id == bank.id,
-                    )
-                )
-            ).scalar()
-            return FlashcardView(bank.name, None, "", "", 0, 0, next_due=next_due, done=True)
+            return FlashcardView(bank.name, None, "", "", 0, 0, next_due=upcoming, done=True)
         return FlashcardView(
             bank=bank.name,
             card_id=question.id,
@@ -126,6 +120,7 @@ class Flashcards:
             back=question.back,
             due=due_count,
             new=new_count,
+            next_due=upcoming,
         )
 
     async def card(self, who: PlayerRef, card_id: int) -> FlashcardView:
@@ -147,6 +142,7 @@ class Flashcards:
             back=question.back,
             due=counts.due,
             new=counts.new,
+            next_due=counts.next_due,
         )
 
     async def rate(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:

@@ -1,20 +1,21 @@
-"""The quiz engine: start and stop quizzes, record answers, close rounds and score them.
+"""The quiz engine: start and stop quizzes, record answers, close rounds.
 
 All state is in the database. Two rules are the database's to enforce: one answer per
 (round, player) is a unique constraint hit by ``INSERT ... ON CONFLICT DO NOTHING``, and a
 round is closed by one conditional UPDATE, so of several processes exactly one gets the
 :class:`RoundOutcome` to announce. An answer takes a share lock on its round (PostgreSQL;
 SQLite serialises writers), so a round cannot close between an answer's check and insert.
+Scoring and what follows a closed round are in :mod:`bot.services.rounds`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, select, update
+from fsrs import Scheduler
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,9 @@ from bot.errors import (
 )
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
-from bot.services.records import dialect_insert, ensure_channel, ensure_player, find_channel, rank
+from bot.services.mistakes import review_question_ids
+from bot.services.records import dialect_insert, ensure_channel, ensure_player, find_channel
+from bot.services.rounds import open_round, private_to, question_view, quiz_results, settle
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
@@ -40,13 +43,11 @@ from bot.store.models import (
     QuestionRow,
     QuizRow,
     RoundRow,
-    ScoreRow,
 )
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
     ChannelRef,
-    OptionView,
     PlayerRef,
     QuestionView,
     QuizResults,
@@ -56,47 +57,42 @@ from bot.views import (
 MAX_QUESTIONS = 100
 MIN_SECONDS, MAX_SECONDS = 5, 3600
 MAX_TYPED_ANSWER = 500
+ORDERS = ("random", "hardest")
+ALREADY_RUNNING = "a quiz is already running here: answer it, or stop it first"
 
 
-def _channel_ref(channel: ChannelRow) -> ChannelRef:
-    return ChannelRef(channel.platform, channel.workspace, channel.channel_id)
+def _check_sizes(count: int, seconds: int) -> None:
+    if not 1 <= count <= MAX_QUESTIONS:
+        raise QuizbotError(f"the number of questions must be between 1 and {MAX_QUESTIONS}")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise QuizbotError(
+            f"the time per question must be between {MIN_SECONDS} and {MAX_SECONDS} seconds"
+        )
 
 
-def _options(question: QuestionRow, order: list[Any]) -> tuple[OptionView, ...]:
-    if question.kind == QuestionKind.TYPED:
-        return ()
-    return tuple(
-        OptionView(OPTION_LETTERS[shown], question.options[original])
-        for shown, original in enumerate(order)
+async def _hardest_first(session: AsyncSession, ids: list[int], rng: random.Random) -> list[int]:
+    """Questions most players miss first; never-asked ones after, in random order."""
+    miss_rate = func.avg(case((AnswerRow.correct, 0.0), else_=1.0))
+    rows = await session.execute(
+        select(RoundRow.question_id, miss_rate, func.count(AnswerRow.id))
+        .join(AnswerRow, AnswerRow.round_id == RoundRow.id)
+        .where(RoundRow.question_id.in_(ids))
+        .group_by(RoundRow.question_id)
     )
-
-
-def _question_view(
-    quiz: QuizRow, rnd: RoundRow, question: QuestionRow, channel: ChannelRow, bank: BankRow
-) -> QuestionView:
-    return QuestionView(
-        quiz_id=quiz.id,
-        round_id=rnd.id,
-        channel=_channel_ref(channel),
-        number=rnd.number,
-        total=quiz.total,
-        kind=QuestionKind(question.kind),
-        prompt=question.prompt,
-        options=_options(question, rnd.option_order),
-        deadline=rnd.deadline,
-        seconds=quiz.seconds,
-        topic=question.topic,
-        bank_title=bank.title or bank.name,
-        message_ref=rnd.message_ref,
-    )
+    stats = {qid: (float(rate), int(n)) for qid, rate, n in rows}
+    asked = sorted(stats, key=lambda q: (-stats[q][0], -stats[q][1], q))
+    never = [q for q in ids if q not in stats]
+    rng.shuffle(never)
+    return asked + never
 
 
 class Quizzes:
     """Quizzes in channels, as runs of rounds."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, scheduler: Scheduler) -> None:
         self.db = db
         self.clock = clock
+        self.scheduler = scheduler
 
     # -- starting -----------------------------------------------------------------------
 
@@ -112,15 +108,15 @@ class Quizzes:
         seed: int | None = None,
         solo: bool = False,
         scoring: ScoringRules | None = None,
+        order: str = "random",
     ) -> QuestionView:
-        """Start a quiz in a channel and open its first round."""
-        if not 1 <= count <= MAX_QUESTIONS:
-            raise QuizbotError(f"the number of questions must be between 1 and {MAX_QUESTIONS}")
-        if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-            raise QuizbotError(
-                f"the time per question must be between {MIN_SECONDS} and {MAX_SECONDS} seconds"
-            )
-        now = self.clock.now()
+        """Start a quiz in a channel and open its first round.
+
+        ``order`` "hardest" asks the questions most players miss first.
+        """
+        _check_sizes(count, seconds)
+        if order not in ORDERS:
+            raise QuizbotError(f"unknown order {order!r} (one of: {', '.join(ORDERS)})")
         async with self.db.transaction() as session:
             bank_row = await find_bank(session, bank)
             query = (
@@ -138,64 +134,110 @@ class Quizzes:
             if not ids:
                 about = f" on the topic {topic!r}" if topic else ""
                 raise EmptyBankError(f"the bank {bank_row.name!r} has no questions to play{about}")
-            channel_id = await ensure_channel(session, where)
+            seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+            rng = random.Random(seed)
+            if order == "hardest":
+                chosen = (await _hardest_first(session, ids, rng))[:count]
+            else:
+                chosen = rng.sample(ids, min(count, len(ids)))
+            return await self._create(
+                session,
+                where,
+                who,
+                bank_row.id,
+                chosen,
+                seconds,
+                seed,
+                mode="normal",
+                solo=solo,
+                scoring=scoring,
+            )
+
+    async def start_review(
+        self, where: ChannelRef, who: PlayerRef, count: int = 10, seconds: int = 120
+    ) -> QuestionView:
+        """A quiz for one player from the questions they got wrong (it replaces their last)."""
+        _check_sizes(count, seconds)
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            player_id = await ensure_player(session, who)
+            await session.execute(
+                update(QuizRow)
+                .where(
+                    QuizRow.started_by == player_id,
+                    QuizRow.mode == "review",
+                    QuizRow.status == "running",
+                )
+                .values(status="stopped", ended_at=now)
+            )
+            await session.execute(
+                update(RoundRow)
+                .where(
+                    RoundRow.status == "open",
+                    RoundRow.quiz_id.in_(
+                        select(QuizRow.id).where(
+                            QuizRow.started_by == player_id,
+                            QuizRow.mode == "review",
+                            QuizRow.status == "stopped",
+                        )
+                    ),
+                )
+                .values(status="closed", closed_at=now)
+            )
+            chosen = await review_question_ids(session, player_id, now, count)
+            if not chosen:
+                raise EmptyBankError("you have no mistakes to review yet: play a quiz first")
+            seed = random.SystemRandom().randrange(2**31)
+            return await self._create(
+                session, where, who, None, chosen, seconds, seed, mode="review", solo=True
+            )
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        where: ChannelRef,
+        who: PlayerRef,
+        bank_id: int | None,
+        chosen: list[int],
+        seconds: int,
+        seed: int,
+        *,
+        mode: str,
+        solo: bool,
+        scoring: ScoringRules | None = None,
+    ) -> QuestionView:
+        now = self.clock.now()
+        channel_id = await ensure_channel(session, where)
+        if mode == "normal":
             running = await session.execute(
                 select(QuizRow.id).where(
-                    QuizRow.channel_id == channel_id, QuizRow.status == "running"
+                    QuizRow.channel_id == channel_id,
+                    QuizRow.status == "running",
+                    QuizRow.mode == "normal",
                 )
             )
             if running.first() is not None:
-                raise QuizAlreadyRunningError(
-                    "a quiz is already running here: answer it, or stop it first"
-                )
-            seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-            chosen = random.Random(seed).sample(ids, min(count, len(ids)))
-            quiz = QuizRow(
-                channel_id=channel_id,
-                bank_id=bank_row.id,
-                started_by=await ensure_player(session, who),
-                status="running",
-                question_ids=chosen,
-                total=len(chosen),
-                seconds=seconds,
-                solo=solo,
-                seed=seed,
-                scoring=(scoring or ScoringRules()).to_dict(),
-                created_at=now,
-            )
-            session.add(quiz)
-            try:
-                await session.flush()
-            except IntegrityError:
-                raise QuizAlreadyRunningError(
-                    "a quiz is already running here: answer it, or stop it first"
-                ) from None
-            return await self._open_round(session, quiz, 1, now)
-
-    async def _open_round(
-        self, session: AsyncSession, quiz: QuizRow, number: int, now: datetime
-    ) -> QuestionView:
-        question = await session.get(QuestionRow, quiz.question_ids[number - 1])
-        if question is None:  # the bank was changed under a running quiz
-            raise QuizbotError("a question of this quiz was removed from its bank")
-        order = list(range(len(question.options)))
-        if question.kind == QuestionKind.MULTIPLE_CHOICE:
-            random.Random(f"{quiz.seed}:{number}").shuffle(order)
-        rnd = RoundRow(
-            quiz_id=quiz.id,
-            number=number,
-            question_id=question.id,
-            option_order=order,
-            status="open",
-            opened_at=now,
-            deadline=now + timedelta(seconds=quiz.seconds),
+                raise QuizAlreadyRunningError(ALREADY_RUNNING)
+        quiz = QuizRow(
+            channel_id=channel_id,
+            bank_id=bank_id,
+            mode=mode,
+            started_by=await ensure_player(session, who),
+            status="running",
+            question_ids=chosen,
+            total=len(chosen),
+            seconds=seconds,
+            solo=solo,
+            seed=seed,
+            scoring=(scoring or ScoringRules()).to_dict(),
+            created_at=now,
         )
-        session.add(rnd)
-        await session.flush()
-        channel = await session.get(ChannelRow, quiz.channel_id)
-        bank = await session.get(BankRow, quiz.bank_id)
-        assert channel is not None and bank is not None
-        return _question_view(quiz, rnd, question, channel, bank)
+        session.add(quiz)
+        try:
+            await session.flush()
+        except IntegrityError:
+            raise QuizAlreadyRunningError(ALREADY_RUNNING) from None
+        return await open_round(session, quiz, 1, now)
 
     # -- answering ----------------------------------------------------------------------
 
@@ -237,6 +279,10 @@ class Quizzes:
                     )
                 correct = rnd.option_order[letters.index(shown)] == question.correct
             player_id = await ensure_player(session, who)
+            if quiz.mode == "review" and player_id != quiz.started_by:
+                return AnswerReceipt(
+                    AnswerStatus.INVALID, round_id, "this review belongs to someone else"
+                )
             inserted = (
                 await session.execute(
                     dialect_insert(session, AnswerRow)
@@ -323,9 +369,12 @@ class Quizzes:
                         ChannelRow.workspace == where.workspace,
                         ChannelRow.channel_id == where.channel,
                         QuizRow.status == "running",
+                        QuizRow.mode != "review",
                         RoundRow.status == "open",
                         QuestionRow.kind == QuestionKind.TYPED.value,
                     )
+                    .order_by(QuizRow.mode != "normal", RoundRow.id)
+                    .limit(1)
                 )
             ).scalar()
         if round_id is None:
@@ -352,7 +401,7 @@ class Quizzes:
             )
             if closed.rowcount != 1:
                 return None
-            return await self._settle(session, round_id, now)
+            return await settle(session, self.scheduler, round_id, now)
 
     async def close_due(self, platform: str | None = None, limit: int = 100) -> list[RoundOutcome]:
         """Close every open round past its deadline (of one platform's channels, if given)."""
@@ -378,160 +427,6 @@ class Quizzes:
                 outcomes.append(outcome)
         return outcomes
 
-    async def _settle(self, session: AsyncSession, round_id: int, now: datetime) -> RoundOutcome:
-        """Score a just-closed round, then open the next one or finish the quiz."""
-        rnd, quiz, question, channel, bank = (
-            await session.execute(
-                select(RoundRow, QuizRow, QuestionRow, ChannelRow, BankRow)
-                .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
-                .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
-                .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
-                .join(BankRow, BankRow.id == QuizRow.bank_id)
-                .where(RoundRow.id == round_id)
-                .execution_options(populate_existing=True)
-            )
-        ).one()
-        rules = ScoringRules.from_dict(quiz.scoring)
-        answers = (
-            await session.execute(
-                select(AnswerRow, PlayerRow)
-                .join(PlayerRow, PlayerRow.id == AnswerRow.player_id)
-                .where(AnswerRow.round_id == rnd.id)
-                .order_by(AnswerRow.answered_at, AnswerRow.id)
-            )
-        ).all()
-        day = now.date()
-        for answer, _player in answers:
-            streak = (
-                await self._streak_before(session, quiz.id, rnd.number, answer.player_id)
-                if (rules.streak_bonus and answer.correct)
-                else 0
-            )
-            answer.points = rules.points(
-                correct=answer.correct,
-                answered_at=answer.answered_at,
-                opened_at=rnd.opened_at,
-                deadline=rnd.deadline,
-                streak_before=streak,
-            )
-            stmt = dialect_insert(session, ScoreRow).values(
-                player_id=answer.player_id,
-                channel_id=channel.id,
-                bank_id=bank.id,
-                platform=channel.platform,
-                workspace=channel.workspace,
-                day=day,
-                points=answer.points,
-                correct=int(answer.correct),
-                answered=1,
-            )
-            table = ScoreRow.__table__.c
-            await session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["player_id", "channel_id", "bank_id", "day"],
-                    set_={
-                        "points": table.points + stmt.excluded.points,
-                        "correct": table.correct + stmt.excluded.correct,
-                        "answered": table.answered + stmt.excluded.answered,
-                    },
-                )
-            )
-        await session.flush()
-
-        next_question = None
-        results = None
-        if quiz.status == "running":
-            if rnd.number < quiz.total:
-                next_question = await self._open_round(session, quiz, rnd.number + 1, now)
-            else:
-                quiz.status = "finished"
-                quiz.ended_at = now
-                await session.flush()
-                results = await self._results(session, quiz, channel, bank)
-        order = rnd.option_order
-        correct_label = None
-        if question.kind != QuestionKind.TYPED and question.correct is not None:
-            correct_label = OPTION_LETTERS[order.index(question.correct)]
-            correct_text = question.options[question.correct]
-        else:
-            correct_text = " / ".join(question.accepted)
-        return RoundOutcome(
-            quiz_id=quiz.id,
-            round_id=rnd.id,
-            channel=_channel_ref(channel),
-            message_ref=rnd.message_ref,
-            number=rnd.number,
-            total=quiz.total,
-            kind=QuestionKind(question.kind),
-            prompt=question.prompt,
-            options=_options(question, order),
-            correct_label=correct_label,
-            correct_text=correct_text,
-            explanation=question.explanation,
-            winners=tuple(
-                player.name or player.user_id for answer, player in answers if answer.correct
-            ),
-            answered=len(answers),
-            next_question=next_question,
-            results=results,
-        )
-
-    async def _streak_before(
-        self, session: AsyncSession, quiz_id: int, number: int, player_id: int
-    ) -> int:
-        """How many rounds in a row, just before round ``number``, the player got right."""
-        rows = await session.execute(
-            select(RoundRow.number, AnswerRow.correct)
-            .outerjoin(
-                AnswerRow,
-                and_(AnswerRow.round_id == RoundRow.id, AnswerRow.player_id == player_id),
-            )
-            .where(RoundRow.quiz_id == quiz_id, RoundRow.number < number)
-            .order_by(RoundRow.number.desc())
-        )
-        streak = 0
-        for _number, correct in rows:
-            if not correct:
-                break
-            streak += 1
-        return streak
-
-    async def _results(
-        self,
-        session: AsyncSession,
-        quiz: QuizRow,
-        channel: ChannelRow,
-        bank: BankRow,
-        stopped_by: str | None = None,
-    ) -> QuizResults:
-        points = func.sum(AnswerRow.points)
-        correct = func.sum(cast(AnswerRow.correct, Integer))
-        rows = await session.execute(
-            select(PlayerRow.user_id, PlayerRow.name, points, correct, func.count(AnswerRow.id))
-            .join(AnswerRow, AnswerRow.player_id == PlayerRow.id)
-            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
-            .where(RoundRow.quiz_id == quiz.id, RoundRow.status == "closed")
-            .group_by(PlayerRow.id, PlayerRow.user_id, PlayerRow.name)
-            .order_by(points.desc(), correct.desc(), PlayerRow.name)
-        )
-        played = (
-            await session.execute(
-                select(func.count())
-                .select_from(RoundRow)
-                .where(RoundRow.quiz_id == quiz.id, RoundRow.status == "closed")
-            )
-        ).scalar_one()
-        return QuizResults(
-            quiz_id=quiz.id,
-            channel=_channel_ref(channel),
-            bank_title=bank.title or bank.name,
-            rounds_played=played,
-            standings=rank(rows.all()),
-            stopped_by=stopped_by,
-        )
-
-    # -- stopping and looking -----------------------------------------------------------
-
     async def stop(
         self, where: ChannelRef, who: PlayerRef, *, is_moderator: bool = False
     ) -> QuizResults:
@@ -544,7 +439,9 @@ class Quizzes:
                 quiz = (
                     await session.execute(
                         select(QuizRow).where(
-                            QuizRow.channel_id == channel_id, QuizRow.status == "running"
+                            QuizRow.channel_id == channel_id,
+                            QuizRow.status == "running",
+                            QuizRow.mode == "normal",
                         )
                     )
                 ).scalar()
@@ -574,26 +471,24 @@ class Quizzes:
                     )
                 ).scalars()
             )
-            closed = [await self._settle(session, round_id, now) for round_id in open_rounds]
-            channel = await session.get(ChannelRow, quiz.channel_id)
-            bank = await session.get(BankRow, quiz.bank_id)
-            assert channel is not None and bank is not None
-            results = await self._results(session, quiz, channel, bank, stopped_by=who.display_name)
+            closed = [await settle(session, self.scheduler, rid, now) for rid in open_rounds]
+            results = await quiz_results(session, quiz, stopped_by=who.display_name)
             return dataclasses.replace(results, closed_rounds=tuple(closed))
 
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
-        """The channel's open round, if a quiz is running there."""
+        """The open round of the channel's quiz, if one is running there."""
         views = await self._open_views(
             and_(
                 ChannelRow.platform == where.platform,
                 ChannelRow.workspace == where.workspace,
                 ChannelRow.channel_id == where.channel,
+                QuizRow.mode == "normal",
             )
         )
         return views[0][0] if views else None
 
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
-        """Every open round on a platform with its message, to resume after a restart."""
+        """Every open round on a platform (any mode) with its message, to resume after a restart."""
         return await self._open_views(ChannelRow.platform == platform)
 
     async def _open_views(self, condition: Any) -> list[tuple[QuestionView, str | None]]:
@@ -603,11 +498,14 @@ class Quizzes:
                 .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
                 .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
                 .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
-                .join(BankRow, BankRow.id == QuizRow.bank_id)
+                .join(BankRow, BankRow.id == QuestionRow.bank_id)
                 .where(RoundRow.status == "open", QuizRow.status == "running", condition)
                 .order_by(RoundRow.id)
             )
-            return [
-                (_question_view(quiz, rnd, question, channel, bank), rnd.message_ref)
-                for rnd, quiz, question, channel, bank in rows
-            ]
+            views = []
+            for rnd, quiz, question, channel, bank in rows:
+                owner = await private_to(session, quiz)
+                views.append(
+                    (question_view(quiz, rnd, question, channel, bank, owner), rnd.message_ref)
+                )
+            return views

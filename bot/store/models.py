@@ -139,7 +139,12 @@ class ChannelRow(Base):
 
 
 class QuizRow(Base):
-    """A quiz in a channel: the questions chosen for it, its settings and its state."""
+    """A quiz in a channel: the questions chosen for it, its settings and its state.
+
+    ``mode`` is "normal", "review" (one player's mistakes, across banks: no bank, no
+    leaderboard points) or "daily" (one question posted by a daily schedule). A channel has at
+    most one running normal quiz; its daily question and players' reviews run beside it.
+    """
 
     __tablename__ = "quizzes"
     __table_args__ = (
@@ -147,14 +152,20 @@ class QuizRow(Base):
             "uq_quizzes_one_running_per_channel",
             "channel_id",
             unique=True,
-            sqlite_where=text("status = 'running'"),
-            postgresql_where=text("status = 'running'"),
+            sqlite_where=text("status = 'running' AND mode = 'normal'"),
+            postgresql_where=text("status = 'running' AND mode = 'normal'"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
-    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    bank_id: Mapped[int | None] = mapped_column(
+        ForeignKey("banks.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
+    daily_id: Mapped[int | None] = mapped_column(
+        ForeignKey("daily_schedules.id", ondelete="SET NULL")
+    )
     started_by: Mapped[int] = mapped_column(ForeignKey("players.id"))
     status: Mapped[str] = mapped_column(String(10))  # running | finished | stopped
     question_ids: Mapped[list[Any]]
@@ -231,12 +242,16 @@ class ScoreRow(Base):
 
 
 class FlashcardStateRow(Base):
-    """A player's fsrs card for one flashcard: the scheduler's state and when it is due."""
+    """A player's fsrs card for one question: the scheduler's state and when it is due.
+
+    ``deck`` is "flashcard" for flashcards, or "mistake" for a quiz question the player got
+    wrong, reviewed by "review my mistakes"; ``misses`` and ``last_missed`` order those.
+    """
 
     __tablename__ = "flashcard_states"
     __table_args__ = (
         UniqueConstraint("player_id", "question_id"),
-        Index("ix_flashcard_states_player_due", "player_id", "due"),
+        Index("ix_flashcard_states_player_due", "player_id", "deck", "due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,3 +263,42 @@ class FlashcardStateRow(Base):
     reviews: Mapped[int] = mapped_column(default=0)
     last_rating: Mapped[str | None] = mapped_column(String(10))
     last_review: Mapped[datetime | None]
+    deck: Mapped[str] = mapped_column(String(10), default="flashcard", server_default="flashcard")
+    misses: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_missed: Mapped[datetime | None]
+
+
+class DailyScheduleRow(Base):
+    """A channel's daily question: when (local time in a time zone), from which bank, how long.
+
+    ``next_run_at`` is moved on by one conditional UPDATE, so whichever process sees it due
+    first posts the question and no other does.
+    """
+
+    __tablename__ = "daily_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), unique=True
+    )
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    at_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    open_minutes: Mapped[int]
+    next_run_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    created_at: Mapped[datetime]
+
+
+class DailyStreakRow(Base):
+    """A player's run of days answering a channel's daily question correctly."""
+
+    __tablename__ = "daily_streaks"
+    __table_args__ = (UniqueConstraint("player_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    current: Mapped[int] = mapped_column(default=0)
+    best: Mapped[int] = mapped_column(default=0)
+    last_day: Mapped[date | None] = mapped_column(Date)

@@ -76,14 +76,7 @@ def test_round_trip_of_every_kind_with_awkward_text(name: str) -> None:
     originals = _all_kinds()
     text = _export(name, originals)
     back = questions(parse_text(READERS[name], text, f"out.{name}"))
-    if name == "gift":  # GIFT has no per-question source
-        originals = [q if q.kind is QuestionKind.FLASHCARD else _no_source(q) for q in originals]
     assert back == _expected(name, originals)
-
-
-def _no_source(question: Question) -> Question:
-    fields = {f: getattr(question, f) for f in Question.__slots__ if f != "source"}  # type: ignore[attr-defined]
-    return Question(**fields)
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTERS))
@@ -205,6 +198,4 @@ _banks = st.lists(_questions(), min_size=1, max_size=4).filter(_sound_and_distin
 def test_random_questions_round_trip(name: str, originals: list[Question]) -> None:
     back = questions(parse_text(READERS[name], _export(name, originals), f"out.{name}"))
     expected = _expected(name, originals)
-    if name == "gift":
-        expected = [_no_source(q) for q in expected]
     assert back == expected

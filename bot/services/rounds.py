@@ -1,0 +1,289 @@
+"""Rounds: opening one, and settling one that has just closed.
+
+Settling happens in the transaction whose conditional UPDATE closed the round: the answers
+are scored, the ``scores`` aggregate is bumped (not for reviews), each answer feeds the
+player's mistake cards, a daily question updates daily streaks, and the next round is
+opened or the quiz finished.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from fsrs import Scheduler
+from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import OPTION_LETTERS, QuestionKind
+from bot.errors import QuizbotError
+from bot.scoring import ScoringRules
+from bot.services.daily import update_daily_streaks
+from bot.services.mistakes import record_mistakes
+from bot.services.records import dialect_insert, rank
+from bot.store.models import (
+    AnswerRow,
+    BankRow,
+    ChannelRow,
+    PlayerRow,
+    QuestionRow,
+    QuizRow,
+    RoundRow,
+    ScoreRow,
+)
+from bot.views import ChannelRef, OptionView, QuestionView, QuizResults, RoundOutcome
+
+REVIEW_TITLE = "Your mistakes"
+
+
+def channel_ref(channel: ChannelRow) -> ChannelRef:
+    return ChannelRef(channel.platform, channel.workspace, channel.channel_id)
+
+
+def option_views(question: QuestionRow, order: list[Any]) -> tuple[OptionView, ...]:
+    if question.kind == QuestionKind.TYPED:
+        return ()
+    return tuple(
+        OptionView(OPTION_LETTERS[shown], question.options[original])
+        for shown, original in enumerate(order)
+    )
+
+
+async def private_to(session: AsyncSession, quiz: QuizRow) -> str | None:
+    """The user a review quiz belongs to (shown to them alone); None for other quizzes."""
+    if quiz.mode != "review":
+        return None
+    return await session.scalar(select(PlayerRow.user_id).where(PlayerRow.id == quiz.started_by))
+
+
+def title_of(quiz: QuizRow, bank: BankRow | None) -> str:
+    if quiz.mode == "review" or bank is None:
+        return REVIEW_TITLE
+    return bank.title or bank.name
+
+
+def question_view(
+    quiz: QuizRow,
+    rnd: RoundRow,
+    question: QuestionRow,
+    channel: ChannelRow,
+    bank: BankRow | None,
+    owner: str | None,
+) -> QuestionView:
+    return QuestionView(
+        quiz_id=quiz.id,
+        round_id=rnd.id,
+        channel=channel_ref(channel),
+        number=rnd.number,
+        total=quiz.total,
+        kind=QuestionKind(question.kind),
+        prompt=question.prompt,
+        options=option_views(question, rnd.option_order),
+        deadline=rnd.deadline,
+        seconds=quiz.seconds,
+        topic=question.topic,
+        bank_title=title_of(quiz, bank),
+        message_ref=rnd.message_ref,
+        private_to=owner,
+        mode=quiz.mode,
+    )
+
+
+async def open_round(
+    session: AsyncSession, quiz: QuizRow, number: int, now: datetime
+) -> QuestionView:
+    """Open round ``number`` of a quiz, its options shuffled by the quiz's seed."""
+    question = await session.get(QuestionRow, quiz.question_ids[number - 1])
+    if question is None:  # the bank was removed under a running quiz
+        raise QuizbotError("a question of this quiz was removed from its bank")
+    order = list(range(len(question.options)))
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        random.Random(f"{quiz.seed}:{number}").shuffle(order)
+    rnd = RoundRow(
+        quiz_id=quiz.id,
+        number=number,
+        question_id=question.id,
+        option_order=order,
+        status="open",
+        opened_at=now,
+        deadline=now + timedelta(seconds=quiz.seconds),
+    )
+    session.add(rnd)
+    await session.flush()
+    channel = await session.get(ChannelRow, quiz.channel_id)
+    bank = await session.get(BankRow, question.bank_id)
+    assert channel is not None
+    return question_view(quiz, rnd, question, channel, bank, await private_to(session, quiz))
+
+
+async def settle(
+    session: AsyncSession, scheduler: Scheduler, round_id: int, now: datetime
+) -> RoundOutcome:
+    """Score a just-closed round, then open the next one or finish the quiz."""
+    rnd, quiz, question, channel, bank = (
+        await session.execute(
+            select(RoundRow, QuizRow, QuestionRow, ChannelRow, BankRow)
+            .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
+            .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
+            .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
+            .join(BankRow, BankRow.id == QuestionRow.bank_id)
+            .where(RoundRow.id == round_id)
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    answers = (
+        await session.execute(
+            select(AnswerRow, PlayerRow)
+            .join(PlayerRow, PlayerRow.id == AnswerRow.player_id)
+            .where(AnswerRow.round_id == rnd.id)
+            .order_by(AnswerRow.answered_at, AnswerRow.id)
+        )
+    ).all()
+    if quiz.mode != "review":
+        await _score(session, quiz, rnd, channel, bank, [a for a, _ in answers], now)
+    await record_mistakes(session, scheduler, question, [a for a, _ in answers], now)
+    if quiz.mode == "daily":
+        await update_daily_streaks(session, quiz, rnd, [a for a, _ in answers])
+    await session.flush()
+
+    owner = await private_to(session, quiz)
+    next_question = None
+    results = None
+    if quiz.status == "running":
+        if rnd.number < quiz.total:
+            next_question = await open_round(session, quiz, rnd.number + 1, now)
+        else:
+            quiz.status = "finished"
+            quiz.ended_at = now
+            await session.flush()
+            results = await quiz_results(session, quiz)
+    order = rnd.option_order
+    correct_label = None
+    if question.kind != QuestionKind.TYPED and question.correct is not None:
+        correct_label = OPTION_LETTERS[order.index(question.correct)]
+        correct_text = question.options[question.correct]
+    else:
+        correct_text = " / ".join(question.accepted)
+    return RoundOutcome(
+        quiz_id=quiz.id,
+        round_id=rnd.id,
+        channel=channel_ref(channel),
+        message_ref=rnd.message_ref,
+        number=rnd.number,
+        total=quiz.total,
+        kind=QuestionKind(question.kind),
+        prompt=question.prompt,
+        options=option_views(question, order),
+        correct_label=correct_label,
+        correct_text=correct_text,
+        explanation=question.explanation,
+        winners=tuple(
+            player.name or player.user_id for answer, player in answers if answer.correct
+        ),
+        answered=len(answers),
+        next_question=next_question,
+        results=results,
+        private_to=owner,
+        mode=quiz.mode,
+    )
+
+
+async def _score(
+    session: AsyncSession,
+    quiz: QuizRow,
+    rnd: RoundRow,
+    channel: ChannelRow,
+    bank: BankRow,
+    answers: list[AnswerRow],
+    now: datetime,
+) -> None:
+    """Give each answer its points and add them to the day's leaderboard aggregate."""
+    rules = ScoringRules.from_dict(quiz.scoring)
+    table = ScoreRow.__table__.c
+    for answer in answers:
+        streak = (
+            await _streak_before(session, quiz.id, rnd.number, answer.player_id)
+            if (rules.streak_bonus and answer.correct)
+            else 0
+        )
+        answer.points = rules.points(
+            correct=answer.correct,
+            answered_at=answer.answered_at,
+            opened_at=rnd.opened_at,
+            deadline=rnd.deadline,
+            streak_before=streak,
+        )
+        stmt = dialect_insert(session, ScoreRow).values(
+            player_id=answer.player_id,
+            channel_id=channel.id,
+            bank_id=bank.id,
+            platform=channel.platform,
+            workspace=channel.workspace,
+            day=now.date(),
+            points=answer.points,
+            correct=int(answer.correct),
+            answered=1,
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["player_id", "channel_id", "bank_id", "day"],
+                set_={
+                    "points": table.points + stmt.excluded.points,
+                    "correct": table.correct + stmt.excluded.correct,
+                    "answered": table.answered + stmt.excluded.answered,
+                },
+            )
+        )
+
+
+async def _streak_before(session: AsyncSession, quiz_id: int, number: int, player_id: int) -> int:
+    """How many rounds in a row, just before round ``number``, the player got right."""
+    rows = await session.execute(
+        select(RoundRow.number, AnswerRow.correct)
+        .outerjoin(
+            AnswerRow,
+            and_(AnswerRow.round_id == RoundRow.id, AnswerRow.player_id == player_id),
+        )
+        .where(RoundRow.quiz_id == quiz_id, RoundRow.number < number)
+        .order_by(RoundRow.number.desc())
+    )
+    streak = 0
+    for _number, correct in rows:
+        if not correct:
+            break
+        streak += 1
+    return streak
+
+
+async def quiz_results(
+    session: AsyncSession, quiz: QuizRow, stopped_by: str | None = None
+) -> QuizResults:
+    """The standings of a quiz over its closed rounds."""
+    points = func.sum(AnswerRow.points)
+    correct = func.sum(cast(AnswerRow.correct, Integer))
+    rows = await session.execute(
+        select(PlayerRow.user_id, PlayerRow.name, points, correct, func.count(AnswerRow.id))
+        .join(AnswerRow, AnswerRow.player_id == PlayerRow.id)
+        .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+        .where(RoundRow.quiz_id == quiz.id, RoundRow.status == "closed")
+        .group_by(PlayerRow.id, PlayerRow.user_id, PlayerRow.name)
+        .order_by(points.desc(), correct.desc(), PlayerRow.name)
+    )
+    played = await session.scalar(
+        select(func.count())
+        .select_from(RoundRow)
+        .where(RoundRow.quiz_id == quiz.id, RoundRow.status == "closed")
+    )
+    channel = await session.get(ChannelRow, quiz.channel_id)
+    bank = await session.get(BankRow, quiz.bank_id) if quiz.bank_id is not None else None
+    assert channel is not None
+    return QuizResults(
+        quiz_id=quiz.id,
+        channel=channel_ref(channel),
+        bank_title=title_of(quiz, bank),
+        rounds_played=int(played or 0),
+        standings=rank(rows.all()),
+        stopped_by=stopped_by,
+        private_to=await private_to(session, quiz),
+    )
