@@ -20,6 +20,8 @@ from bot.views import ChannelRef, LeaderboardView
 
 SCOPES = ("channel", "workspace", "all")
 PERIODS = ("all", "today", "week", "month")
+#: What each platform calls a workspace, for titles.
+WORKSPACE_WORDS = {"discord": "server", "slack": "workspace"}
 PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
 
 
@@ -74,7 +76,12 @@ class Leaderboards:
             since=since,
         )
         rows = await self.query(filters, limit)
-        place = {"channel": "this channel", "workspace": "this server", "all": "everywhere"}[scope]
+        workspace_word = WORKSPACE_WORDS.get(where.platform, "workspace")
+        place = {
+            "channel": "this channel",
+            "workspace": f"this {workspace_word}",
+            "all": "everywhere",
+        }[scope]
         return LeaderboardView(
             title=f"Leaderboard: {place}, {PERIOD_TITLES[period]}",
             scope=scope,
