@@ -1,0 +1,79 @@
+"""Run every benchmark and print their tables (optionally write them as Markdown).
+
+    python -m bench [--quick] [--backend sqlite|postgres|both] [--only NAME,...]
+                    [--markdown FILE]
+
+``--quick`` uses small sizes for a smoke run; without it the full sizes of issue #10 run
+(about half an hour on a 2-core machine, most of it the channel load and the 1M-answer seeds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import time
+from pathlib import Path
+
+from bench import answer_path, channels, imports, leaderboards, startup
+from bench.common import PRINTED, Table, backends, log, machine_info
+
+NAMES = ("answer_path", "leaderboards", "imports", "channels", "startup")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run quizbot's benchmarks.")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(NAMES)}")
+    parser.add_argument("--markdown", type=Path, help="also write every table to this file")
+    return parser.parse_args()
+
+
+def commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def main() -> None:
+    args = parse_args()
+    chosen = args.only.split(",") if args.only else list(NAMES)
+    unknown = set(chosen) - set(NAMES)
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    machine = Table("Machine", ["what", "value"])
+    for key, value in {**machine_info(), "code": commit()}.items():
+        machine.add(key, value)
+    machine.show()
+    started = time.perf_counter()
+    for name in chosen:
+        log(f"--- {name} ({', '.join(backends(args.backend))})")
+        t0 = time.perf_counter()
+        if name == "answer_path":
+            table = asyncio.run(answer_path.main_async(args.backend, args.quick))
+        elif name == "leaderboards":
+            table = asyncio.run(leaderboards.main_async(args.backend, args.quick))
+        elif name == "imports":
+            table = imports.run(args.backend, args.quick)
+        elif name == "channels":
+            table = asyncio.run(channels.main_async(args.backend, args.quick))
+        else:
+            table = startup.run(args.backend, args.quick)
+        table.note(f"took {time.perf_counter() - t0:.0f} s")
+        table.show()
+    log(f"all done in {time.perf_counter() - started:.0f} s")
+    if args.markdown:
+        args.markdown.write_text("\n\n".join(t.markdown() for t in PRINTED) + "\n")
+
+
+if __name__ == "__main__":
+    main()
