@@ -34,9 +34,12 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import banks, db, imports, leaderboard, play, players, questions, run
+    from cli import banks, db, imports, leaderboard, play, players, questions, run, study
 
     cli.add_command(play.play)
+    cli.add_command(study.review)
+    cli.add_command(study.flashcards)
+    cli.add_command(study.stats)
     cli.add_command(leaderboard.leaderboard)
     cli.add_command(imports.import_command)
     cli.add_command(imports.validate)

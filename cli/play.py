@@ -12,6 +12,13 @@ from cli.common import CliState, open_app, pass_state, run
 @click.option("--count", "-n", default=10, show_default=True, help="Number of questions.")
 @click.option("--seconds", default=120, show_default=True, help="Time to answer each question.")
 @click.option("--topic", metavar="TOPIC", help="Only questions on this topic.")
+@click.option(
+    "--order",
+    type=click.Choice(["random", "hardest"]),
+    default="random",
+    show_default=True,
+    help="hardest: the questions most players miss first.",
+)
 @click.option("--seed", type=int, help="Seed for choosing and shuffling (same seed, same quiz).")
 @click.option("--name", metavar="NAME", help="Your name on the leaderboard (default: login name).")
 @pass_state
@@ -21,6 +28,7 @@ def play(
     count: int,
     seconds: int,
     topic: str | None,
+    order: str,
     seed: int | None,
     name: str | None,
 ) -> None:
@@ -30,6 +38,7 @@ def play(
     Examples:
       quizbot play
       quizbot play --bank crm-podcast --count 5 --topic "CRM Project Management"
+      quizbot play --order hardest
       printf 'A\\nC\\n' | quizbot play --bank demo --count 2 --seed 1
     """
     from adapters.console.game import play_in_terminal
@@ -38,7 +47,14 @@ def play(
         app = await open_app(state)
         try:
             await play_in_terminal(
-                app, bank=bank, count=count, seconds=seconds, seed=seed, topic=topic, name=name
+                app,
+                bank=bank,
+                count=count,
+                seconds=seconds,
+                seed=seed,
+                topic=topic,
+                order=order,
+                name=name,
             )
         finally:
             await app.close()

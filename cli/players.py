@@ -19,6 +19,41 @@ def with_player_options(function):
     return function
 
 
+def stats_json(stats) -> dict:
+    return {
+        "platform": stats.platform,
+        "workspace": stats.workspace,
+        "user": stats.user,
+        "name": stats.name,
+        "answered": stats.answered,
+        "correct": stats.correct,
+        "accuracy": round(stats.accuracy, 3),
+        "points": stats.points,
+        "streak": stats.streak,
+        "best_streak": stats.best_streak,
+        "daily_streak": stats.daily_streak,
+        "best_daily_streak": stats.best_daily_streak,
+        "cards_reviewed": stats.cards_reviewed,
+        "cards_due": stats.cards_due,
+        "mistakes": stats.mistakes,
+        "mistakes_due": stats.mistakes_due,
+        "topics": [
+            {"topic": t.topic, "answered": t.answered, "correct": t.correct} for t in stats.topics
+        ],
+    }
+
+
+def print_stats(stats) -> None:
+    click.echo(f"{stats.name} ({stats.platform}/{stats.workspace}/{stats.user})")
+    click.echo(stats_text(stats))
+    if stats.topics:
+        print_table(
+            "By topic",
+            ["topic", "answered", "correct", "accuracy"],
+            [(t.topic, t.answered, t.correct, f"{t.accuracy:.0%}") for t in stats.topics],
+        )
+
+
 def stats_text(stats) -> str:
     """A player's record as a few lines of text."""
     return (
@@ -70,35 +105,9 @@ def show(
 
     stats = run(go)
     if as_json:
-        emit_json(
-            {
-                "platform": stats.platform,
-                "workspace": stats.workspace,
-                "user": stats.user,
-                "name": stats.name,
-                "answered": stats.answered,
-                "correct": stats.correct,
-                "accuracy": round(stats.accuracy, 3),
-                "points": stats.points,
-                "cards_reviewed": stats.cards_reviewed,
-                "topics": [
-                    {"topic": t.topic, "answered": t.answered, "correct": t.correct}
-                    for t in stats.topics
-                ],
-            }
-        )
-        return
-    click.echo(f"{stats.name} ({stats.platform}/{stats.workspace}/{stats.user})")
-    click.echo(
-        f"{stats.answered} answers, {stats.correct} correct ({stats.accuracy:.0%}), "
-        f"{stats.points} points, {stats.cards_reviewed} flashcards reviewed"
-    )
-    if stats.topics:
-        print_table(
-            "By topic",
-            ["topic", "answered", "correct", "accuracy"],
-            [(t.topic, t.answered, t.correct, f"{t.accuracy:.0%}") for t in stats.topics],
-        )
+        emit_json(stats_json(stats))
+    else:
+        print_stats(stats)
 
 
 @players.command()

@@ -67,13 +67,36 @@ class ConsoleGame:
         return line.strip()
 
     async def play(
-        self, bank: str | None, count: int, seconds: int, seed: int | None, topic: str | None
+        self,
+        bank: str | None,
+        count: int,
+        seconds: int,
+        seed: int | None,
+        topic: str | None,
+        order: str = "random",
     ) -> QuizResults:
         await self._stop_leftover()
-        question: QuestionView | None = await self.app.start_quiz(
-            self.where, self.player, bank, count, seconds, topic=topic, seed=seed, solo=True
+        first = await self.app.start_quiz(
+            self.where,
+            self.player,
+            bank,
+            count,
+            seconds,
+            topic=topic,
+            seed=seed,
+            solo=True,
+            order=order,
         )
-        self.say(f"{question.bank_title}: {question.total} questions. Answer with a letter,")
+        return await self.run(first)
+
+    async def review(self, count: int, seconds: int) -> QuizResults:
+        """Review my mistakes: the questions this player got wrong, most recent first."""
+        return await self.run(await self.app.start_review(self.where, self.player, count, seconds))
+
+    async def run(self, first: QuestionView) -> QuizResults:
+        """Ask every question of a started quiz, then show the results."""
+        question: QuestionView | None = first
+        self.say(f"{first.bank_title}: {first.total} questions. Answer with a letter,")
         self.say("or type the answer where there are no options.")
         while question is not None:
             outcome = await self._ask(question)
@@ -134,6 +157,7 @@ class ConsoleGame:
     async def _give_up(self) -> None:
         with contextlib.suppress(NoQuizRunningError):
             await self.app.stop_quiz(self.where, self.player, is_moderator=True)
+        # A review ends when the next one starts; its open round closes at its deadline.
 
     def _reveal(self, outcome: RoundOutcome) -> None:
         right = self.player.display_name in outcome.winners
@@ -163,10 +187,25 @@ async def play_in_terminal(
     seconds: int,
     seed: int | None = None,
     topic: str | None = None,
+    order: str = "random",
     name: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> QuizResults:
     """Play one quiz in the terminal and return its results."""
     game = ConsoleGame(app, stdin or sys.stdin, stdout or sys.stdout, local_player(name))
-    return await game.play(bank, count, seconds, seed, topic)
+    return await game.play(bank, count, seconds, seed, topic, order)
+
+
+async def review_in_terminal(
+    app: QuizApp,
+    *,
+    count: int,
+    seconds: int,
+    name: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> QuizResults:
+    """Review the local player's mistakes in the terminal."""
+    game = ConsoleGame(app, stdin or sys.stdin, stdout or sys.stdout, local_player(name))
+    return await game.review(count, seconds)

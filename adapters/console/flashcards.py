@@ -1,0 +1,106 @@
+"""Flashcard review in the terminal: front, Enter for the back, then a rating.
+
+Ratings are typed as again / hard / good / easy (or 1-4, or their first letters); ``q``
+stops. The schedule is the core's (fsrs), the same one Discord and Slack use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from adapters.console.game import InputEndedError, local_player
+from bot.services import QuizApp
+from bot.views import FlashcardView
+
+RATING_WORDS = {
+    "1": "again",
+    "a": "again",
+    "again": "again",
+    "2": "hard",
+    "h": "hard",
+    "hard": "hard",
+    "3": "good",
+    "g": "good",
+    "good": "good",
+    "4": "easy",
+    "e": "easy",
+    "easy": "easy",
+}
+MAX_BAD_LINES = 3
+
+
+def when(moment: datetime | None, now: datetime) -> str:
+    """'in 10 minutes', 'in 3 days' — how far off a moment is."""
+    if moment is None:
+        return "not scheduled"
+    seconds = max(0, int((moment - now).total_seconds()))
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            value = seconds // size
+            return f"in {value} {unit}{'s' if value != 1 else ''}"
+    return "now"
+
+
+async def review_flashcards(
+    app: QuizApp,
+    *,
+    bank: str | None,
+    limit: int,
+    name: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Review up to ``limit`` cards; returns how many were rated."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    player = local_player(name)
+
+    def say(text: str = "") -> None:
+        stdout.write(text + "\n")
+        stdout.flush()
+
+    async def read() -> str | None:
+        line = await asyncio.to_thread(stdin.readline)
+        if line == "":
+            return None
+        if not stdin.isatty():
+            say(line.rstrip("\n"))
+        return line.strip().lower()
+
+    card: FlashcardView = await app.next_flashcard(player, bank)
+    say(f"{card.bank}: {card.due} due, {card.new} new.")
+    rated = 0
+    while not card.done and rated < limit:
+        say()
+        say(card.front)
+        stdout.write("(Enter to see the answer) ")
+        stdout.flush()
+        if await read() is None:
+            break
+        say(card.back)
+        rating = None
+        for _ in range(MAX_BAD_LINES):
+            stdout.write("How well did you know it? again / hard / good / easy (q to stop) ")
+            stdout.flush()
+            line = await read()
+            if line is None or line == "q":
+                break
+            rating = RATING_WORDS.get(line)
+            if rating:
+                break
+            say("type again, hard, good or easy (or 1-4)")
+        if rating is None:
+            if line is None or line == "q":
+                break
+            raise InputEndedError("no usable rating in 3 lines")
+        card = await app.rate_flashcard(player, card.card_id, rating)
+        rated += 1
+    say()
+    if card.done:
+        say(f"Nothing more due. Next card {when(card.next_due, app.now())}.")
+    else:
+        say(f"Reviewed {rated}. Still waiting: {card.due} due, {card.new} new.")
+    return rated
