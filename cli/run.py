@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-
 import click
 
 from cli.common import CliState, fail, pass_state
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        stream=sys.stdout,
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+def settings_or_fail(state: CliState):
+    from bot.errors import QuizbotError
+
+    try:
+        return state.settings()
+    except QuizbotError as exc:
+        fail(str(exc))
 
 
 @click.group("run")
@@ -36,14 +34,16 @@ def run_group() -> None:
 def discord(state: CliState, verbose: bool) -> None:
     """Connect to Discord with DISCORD_TOKEN (the PaaS worker process)."""
     from bot.errors import QuizbotError
+    from cli.logs import setup_logging
 
-    _setup_logging(verbose)
+    settings = settings_or_fail(state)
+    setup_logging(settings, verbose)
     try:
         from adapters.discord.runner import run_discord
     except ModuleNotFoundError as exc:
         fail(f"{exc.name} is not installed: pip install 'quizbot[discord]'")
     try:
-        run_discord(state.settings())
+        run_discord(settings)
     except QuizbotError as exc:
         fail(str(exc))
 
@@ -55,13 +55,15 @@ def discord(state: CliState, verbose: bool) -> None:
 def slack(state: CliState, socket: bool, verbose: bool) -> None:
     """Serve Slack over HTTP on $PORT (the PaaS web process), or by Socket Mode."""
     from bot.errors import QuizbotError
+    from cli.logs import setup_logging
 
-    _setup_logging(verbose)
+    settings = settings_or_fail(state)
+    setup_logging(settings, verbose)
     try:
         from adapters.slack.runner import run_slack
     except ModuleNotFoundError as exc:
         fail(f"{exc.name} is not installed: pip install 'quizbot[slack]'")
     try:
-        run_slack(state.settings(), socket_mode=socket)
+        run_slack(settings, socket_mode=socket)
     except QuizbotError as exc:
         fail(str(exc))

@@ -55,9 +55,27 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
+#: Per process. Small PaaS database plans allow 20 connections: two web processes, a worker
+#: and a one-off release or CLI command fit in that with 3 + 2 each.
+DEFAULT_POOL_SIZE, DEFAULT_MAX_OVERFLOW = 3, 2
+
+
+def _pool_setting(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} cannot be negative")
+    return value
+
+
 def _postgres_engine(url: str) -> AsyncEngine:
-    pool_size = int(os.environ.get("QUIZBOT_DB_POOL_SIZE", "5"))
-    max_overflow = int(os.environ.get("QUIZBOT_DB_MAX_OVERFLOW", "5"))
+    pool_size = _pool_setting("QUIZBOT_DB_POOL_SIZE", DEFAULT_POOL_SIZE) or 1
+    max_overflow = _pool_setting("QUIZBOT_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW)
     return create_async_engine(
         url,
         pool_size=pool_size,
