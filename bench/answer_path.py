@@ -37,7 +37,7 @@ from bench.common import (
 )
 
 WORKSPACE = "bench-ws"
-ROUNDS = 100  # open rounds clicked in turn (one quiz per channel); 20 with --quick
+ROUNDS = 100  # open rounds clicked in turn (one quiz per channel); 10 with --quick
 TARGET_RATIO = 2.0
 
 
@@ -107,9 +107,9 @@ async def bench_backend(backend: str, quick: bool, table: Table) -> None:
     from bot.services import QuizApp
     from bot.views import AnswerStatus, PlayerRef
 
-    levels = (1, 10, 100)
-    count, seconds, reps = (100, 1.0, 1) if quick else (3000, 8.0, 3)
-    n_rounds = 20 if quick else ROUNDS
+    levels = (1, 10) if quick else (1, 10, 100)
+    count, seconds, reps = (60, 0.5, 1) if quick else (3000, 8.0, 3)
+    n_rounds = 10 if quick else ROUNDS
     async with fresh_database(backend) as url:
         clock = FakeClock(BENCH_NOW)
         app: QuizApp = await open_app(url, clock)

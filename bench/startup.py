@@ -146,7 +146,7 @@ def run(backend_choice: str, quick: bool) -> Table:
         float("nan"),
         f"< {TARGET_HELP_S} s",
         median(help_times) < TARGET_HELP_S,
-        slowest_imports(HELP_CODE),
+        "-" if quick else slowest_imports(HELP_CODE),
     )
     for backend in backends(backend_choice):
         with fresh_database_sync(backend) as url:
@@ -172,7 +172,7 @@ def run(backend_choice: str, quick: bool) -> Table:
             max(base_rss),
             f"< {TARGET_WORKER_MB:.0f} MB",
             max(rss) < TARGET_WORKER_MB,
-            slowest_imports("import adapters.discord.client, bot.services"),
+            "-" if quick else slowest_imports("import adapters.discord.client, bot.services"),
         )
     table.note("worker ready = import the Discord adapter, QuizApp.open, build QuizClient")
     table.note("RSS = the largest VmRSS at ready over the runs")
