@@ -41,6 +41,43 @@ def normalise_database_url(url: str) -> str:
     )
 
 
+def discord_shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """The Discord shard count and this process's shard ids, from the environment.
+
+    Either ``DISCORD_SHARD_IDS`` lists them ("0,2"), or ``DISCORD_WORKERS`` says how many
+    worker processes share ``DISCORD_SHARD_COUNT`` shards and each takes every Nth shard by
+    its number in ``DYNO`` ("worker.2" is the second), as a PaaS numbers its processes.
+    """
+    raw_count = env.get("DISCORD_SHARD_COUNT")
+    raw_ids = env.get("DISCORD_SHARD_IDS")
+    raw_workers = env.get("DISCORD_WORKERS")
+    try:
+        count = int(raw_count) if raw_count else None
+        ids = tuple(int(s) for s in raw_ids.split(",")) if raw_ids else None
+        workers = int(raw_workers) if raw_workers else None
+    except ValueError:
+        raise ConfigError(
+            "DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS and DISCORD_WORKERS must be numbers"
+        ) from None
+    if ids is not None and count is None:
+        raise ConfigError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+    if workers and ids is None:
+        if count is None:
+            raise ConfigError("DISCORD_WORKERS needs DISCORD_SHARD_COUNT")
+        dyno = env.get("DYNO", "")
+        _, _, number = dyno.rpartition(".")
+        if not number.isdigit() or not 1 <= int(number) <= workers:
+            raise ConfigError(
+                f"DISCORD_WORKERS={workers} needs DYNO=worker.N with N from 1 to {workers} "
+                f"(got {dyno!r}); or set DISCORD_SHARD_IDS"
+            )
+        index = int(number) - 1
+        ids = tuple(shard for shard in range(count) if shard % workers == index)
+    if ids is not None and count is not None and any(not 0 <= s < count for s in ids):
+        raise ConfigError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
+    return count, ids
+
+
 def _split(value: str | None) -> frozenset[str]:
     return frozenset(v.strip() for v in (value or "").split(",") if v.strip())
 
@@ -75,13 +112,7 @@ class Settings:
             port = int(port_text)
         except ValueError:
             raise ConfigError(f"PORT must be a number, not {port_text!r}") from None
-        shard_count = env.get("DISCORD_SHARD_COUNT")
-        shard_ids = env.get("DISCORD_SHARD_IDS")
-        try:
-            count = int(shard_count) if shard_count else None
-            ids = tuple(int(s) for s in shard_ids.split(",")) if shard_ids else None
-        except ValueError:
-            raise ConfigError("DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS must be numbers") from None
+        count, ids = discord_shards(env)
         return cls(
             database_url=normalise_database_url(url),
             discord_token=env.get("DISCORD_TOKEN") or None,
