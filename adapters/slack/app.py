@@ -12,13 +12,20 @@ check. Two ways to authorise:
   variants, on the core's own engine; the tables are ``slack_installations``,
   ``slack_bots`` and ``slack_oauth_states``, created on start if missing).
 
+``SLACK_API_URL`` (tests and staging only) points every Web API client the adapter builds
+(the app's, the OAuth flow's, the per-workspace ones the ticker uses) at another base URL
+than ``https://slack.com/api/``, e.g. a stub on ``http://127.0.0.1:PORT/api/``.
+
 Listeners live in :mod:`adapters.slack.handlers`; rendering in :mod:`adapters.slack.blocks`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -48,6 +55,23 @@ BOT_SCOPES: tuple[str, ...] = (
 )
 PLATFORM = "slack"
 OAUTH_STATE_SECONDS = 600
+API_URL_VARIABLE = "SLACK_API_URL"
+
+
+def api_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """``SLACK_API_URL`` as a Web API base URL (ending in ``/``), or None when unset.
+
+    For tests and staging: a real ``quizbot run slack`` then talks to a stub Web API.
+    """
+    value = (os.environ if env is None else env).get(API_URL_VARIABLE, "").strip()
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"{API_URL_VARIABLE} must be an http(s) URL such as http://127.0.0.1:8080/api/"
+        )
+    return value if value.endswith("/") else value + "/"
 
 
 def check_settings(settings: Settings, socket_mode: bool = False) -> None:
@@ -226,9 +250,11 @@ def build_slack_bot(
     """Build the Bolt app for these settings, wired to ``quiz``; raises ConfigError.
 
     ``api_base_url`` points the Web API client somewhere else than ``https://slack.com/api/``
-    (the tests' stub).
+    (the tests' stub); without it, ``SLACK_API_URL`` does, if set.
     """
     check_settings(settings, socket_mode=socket_mode)
+    if api_base_url is None and (api_base_url := api_url_from_env()):
+        log.info("Slack Web API base URL overridden (%s is set)", API_URL_VARIABLE)
     client_args: dict[str, str] = {}
     if api_base_url:
         client_args["base_url"] = api_base_url

@@ -9,9 +9,16 @@
 - ``GET /health`` — 200 ``{"status": "ok"}`` when the database answers, else 503.
 
 The deadline ticker runs inside the app (started on startup, stopped on cleanup), so any
-web process closes due rounds and announces them. On shutdown, requests already
-acknowledged get a few seconds to finish their work. Tests and launchers reuse the app by
-awaiting :func:`create_web_app` and serving it themselves.
+web process closes due rounds and announces them. Tests and launchers reuse the app by
+awaiting :func:`create_web_app` and serving it themselves; :func:`serve_http` is what the
+web process runs.
+
+Shutdown (SIGTERM from the PaaS, or Ctrl-C), in order, one log line each: stop listening
+(new connections are refused), let requests in flight and the work of requests already
+acknowledged finish (at most :data:`DRAIN_SECONDS` and :data:`IN_FLIGHT_SECONDS`), stop the
+ticker (the pass in flight ends, at most :data:`TICKER_STOP_SECONDS`), close the database.
+The whole of it is capped at :data:`SHUTDOWN_SECONDS`, well inside the ~30 s a PaaS waits
+before SIGKILL.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -35,6 +43,9 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/health"
 DRAIN_SECONDS = 5.0
+IN_FLIGHT_SECONDS = 3.0
+TICKER_STOP_SECONDS = 3.0
+SHUTDOWN_SECONDS = 9.0
 SLACK_BOT: web.AppKey[SlackBot] = web.AppKey("slack_bot", SlackBot)
 TICKER: web.AppKey[Ticker] = web.AppKey("ticker", Ticker)
 
@@ -113,9 +124,15 @@ async def create_web_app(
         await drain_listeners()
 
     async def stop(_app: web.Application) -> None:
-        await ticker.stop()
-        if owns_quiz:
-            await quiz.close()
+        try:
+            await asyncio.wait_for(ticker.stop(), TICKER_STOP_SECONDS)
+            log.info("ticker stopped")
+        except TimeoutError:
+            log.warning("ticker pass still running after %s s: cancelled", TICKER_STOP_SECONDS)
+        finally:
+            if owns_quiz:
+                await quiz.close()
+                log.info("database closed")
 
     web_app.on_startup.append(start_ticker)
     web_app.on_shutdown.append(drain)
@@ -125,6 +142,58 @@ async def create_web_app(
     return web_app
 
 
+def stop_on_signals(stop: asyncio.Event) -> list[signal.Signals]:
+    """Set ``stop`` on SIGTERM and SIGINT (logging which); returns the signals handled."""
+    loop = asyncio.get_running_loop()
+    handled = []
+
+    def received(sig: signal.Signals) -> None:
+        if not stop.is_set():
+            log.info("received %s: shutting down", sig.name)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, received, sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            continue
+        handled.append(sig)
+    return handled
+
+
+async def serve_http(
+    settings: Settings,
+    *,
+    host: str = "0.0.0.0",
+    stop: asyncio.Event | None = None,
+    handle_signals: bool = True,
+) -> None:
+    """Serve Slack over HTTP on ``host:settings.port`` until SIGTERM/SIGINT (or ``stop``).
+
+    Then shut down gracefully (see the module's docstring) and return.
+    """
+    stop = stop or asyncio.Event()
+    handled = stop_on_signals(stop) if handle_signals else []
+    web_app = await create_web_app(settings)
+    runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=IN_FLIGHT_SECONDS)
+    try:
+        await runner.setup()
+        site = web.TCPSite(runner, host, settings.port)
+        await site.start()
+        log.info("listening on %s:%s", host, settings.port)
+        await stop.wait()
+        log.info("no longer accepting requests; finishing those in flight")
+    finally:
+        try:
+            await asyncio.wait_for(runner.cleanup(), SHUTDOWN_SECONDS)
+        except TimeoutError:
+            log.warning("shutdown took over %s s: exiting anyway", SHUTDOWN_SECONDS)
+        loop = asyncio.get_running_loop()
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+    log.info("stopped")
+
+
 async def run_socket_mode(
     settings: Settings,
     *,
@@ -132,7 +201,7 @@ async def run_socket_mode(
     clock: Clock | None = None,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Serve Slack over Socket Mode until ``stop`` is set (or forever)."""
+    """Serve Slack over Socket Mode until ``stop`` is set (or forever), then close cleanly."""
     check_settings(settings, socket_mode=True)
     quiz = await QuizApp.open(settings.database_url, clock=clock)
     try:
@@ -147,7 +216,13 @@ async def run_socket_mode(
         finally:
             with contextlib.suppress(Exception):
                 await handler.close_async()
+            log.info("Socket Mode connection closed; finishing requests in flight")
             await drain_listeners()
-            await ticker.stop()
+            try:
+                await asyncio.wait_for(ticker.stop(), TICKER_STOP_SECONDS)
+                log.info("ticker stopped")
+            except TimeoutError:
+                log.warning("ticker pass still running after %s s: cancelled", TICKER_STOP_SECONDS)
     finally:
         await quiz.close()
+        log.info("database closed")

@@ -92,6 +92,8 @@ def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SLACK_CLIENT_ID",
         "SLACK_CLIENT_SECRET",
         "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "SLACK_MODERATORS",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -335,11 +337,16 @@ class SlackDriver:
         )
 
 
-async def _serve(
-    settings: Settings, quiz: QuizApp, stub: StubSlackApi
+async def serve(
+    settings: Settings, quiz: QuizApp, stub: StubSlackApi, *, via_environment: bool = False
 ) -> AsyncIterator[SlackDriver]:
+    """Serve the app on 127.0.0.1 with its Web API at the stub: passed as ``api_base_url``,
+    or (``via_environment``) left for the app to read from ``SLACK_API_URL``."""
     web_app = await create_web_app(
-        settings, quiz, api_base_url=f"{stub.url}/api/", run_ticker=False
+        settings,
+        quiz,
+        api_base_url=None if via_environment else f"{stub.url}/api/",
+        run_ticker=False,
     )
     runner = web.AppRunner(web_app)
     await runner.setup()
@@ -362,7 +369,7 @@ async def slack(
         slack_signing_secret=SIGNING_SECRET,
         slack_moderators=frozenset({"U0MOD"}),
     )
-    async for driver in _serve(settings, quiz, stub):
+    async for driver in serve(settings, quiz, stub):
         yield driver
 
 
@@ -377,6 +384,6 @@ async def slack_oauth(
         slack_client_id="1111.2222",
         slack_client_secret="client-secret",
     )
-    async for driver in _serve(settings, quiz, stub):
+    async for driver in serve(settings, quiz, stub):
         driver.team = stub.oauth_team
         yield driver

@@ -13,7 +13,7 @@ from conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
 from stub_slack_api import StubSlackApi
 
 from adapters.slack import commands
-from adapters.slack.app import BOT_SCOPES
+from adapters.slack.app import BOT_SCOPES, api_url_from_env
 from adapters.slack.runner import run_slack
 from adapters.slack.server import EVENTS_PATH, create_web_app, run_socket_mode
 from bot.clock import FakeClock
@@ -42,6 +42,30 @@ def test_missing_configuration_names_the_variable(
 ) -> None:
     with pytest.raises(ConfigError, match=variable):
         run_slack(Settings(database_url=sqlite_url, **settings), socket_mode=socket)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", None),
+        ("http://127.0.0.1:8080/api/", "http://127.0.0.1:8080/api/"),
+        ("http://127.0.0.1:8080/api", "http://127.0.0.1:8080/api/"),
+        (" https://staging.example.com/api/ ", "https://staging.example.com/api/"),
+    ],
+)
+def test_slack_api_url(value: str, expected: str | None) -> None:
+    assert api_url_from_env({"SLACK_API_URL": value}) == expected
+    assert api_url_from_env({}) is None
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:8080/api/", "ftp://example.com/api/", "http://"])
+def test_malformed_slack_api_url_stops_the_start(
+    sqlite_url: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_API_URL", value)
+    settings = Settings(database_url=sqlite_url, slack_bot_token="x", slack_signing_secret="s")
+    with pytest.raises(ConfigError, match="SLACK_API_URL"):
+        run_slack(settings)
 
 
 async def test_create_web_app_checks_configuration_first(sqlite_url: str) -> None:

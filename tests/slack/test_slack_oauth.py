@@ -10,12 +10,16 @@ the stored token, and the ticker finds that token to announce.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import CHANNEL, SlackDriver
+from conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
+from stub_slack_api import StubSlackApi
 
 from bot.clock import FakeClock
+from bot.config import Settings
+from bot.services import QuizApp
 
 # slack_sdk's oauth.v2.access call uses aiohttp's BasicAuth, which aiohttp deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -86,3 +90,37 @@ async def test_installed_workspace_plays_with_its_own_token(
     assert reveal.token == slack.stub.oauth_token
     results = (await slack.stub.wait_for("chat.postMessage", count=2))[1]
     assert results.token == slack.stub.oauth_token
+
+
+@pytest.fixture
+async def slack_oauth_from_env(
+    stub: StubSlackApi,
+    quiz: QuizApp,
+    slack_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[SlackDriver]:
+    """OAuth mode with the Web API found through SLACK_API_URL, as a web process finds it."""
+    monkeypatch.setenv("SLACK_API_URL", f"{stub.url}/api")  # no trailing slash: added
+    settings = Settings(
+        database_url=slack_database_url,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_client_id="1111.2222",
+        slack_client_secret="client-secret",
+    )
+    async for driver in serve(settings, quiz, stub, via_environment=True):
+        driver.team = stub.oauth_team
+        yield driver
+
+
+async def test_slack_api_url_reaches_oauth_and_workspace_clients(
+    slack_oauth_from_env: SlackDriver, clock: FakeClock
+) -> None:
+    slack = slack_oauth_from_env
+    await install(slack)  # the OAuth flow's own client called oauth.v2.access on the stub
+    await slack.command("start slack-mc 1 20", "U2ALICE", "alice")
+    [question] = await slack.stub.wait_for("chat.postMessage")
+    assert question.token == slack.stub.oauth_token
+    clock.advance(21)
+    assert await slack.tick() == 1  # the ticker's per-workspace client too
+    [reveal] = await slack.stub.wait_for("chat.update")
+    assert reveal.token == slack.stub.oauth_token
