@@ -3,7 +3,8 @@
 :class:`QuizClient` is a :class:`discord.AutoShardedClient` (one shard unless Discord or the
 settings say otherwise) that owns no game state: everything is in the database behind
 :class:`bot.services.QuizApp`, so after a restart the buttons of earlier messages still work
-(dynamic items parse their custom ids) and the ticker closes whatever rounds fell due.
+(dynamic items parse their custom ids) and the ticker closes whatever rounds fell due and
+posts the daily questions that are due.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class QuizClient(discord.AutoShardedClient):
         self.tree: app_commands.CommandTree[QuizClient] = app_commands.CommandTree(self)
         commands.install(self.tree)  # type: ignore[arg-type]
         self.announcer = Announcer(self, app)
-        self.ticker = Ticker(app, PLATFORM, self.announcer.announce, interval=ticker_interval)
+        self.ticker = Ticker(app, PLATFORM, self.announcer.announce, interval=ticker_interval,
+                             post=self.announcer.post_daily)
 
     async def setup_hook(self) -> None:
         """Register the persistent buttons and commands; resume running quizzes."""
@@ -86,9 +88,12 @@ class QuizClient(discord.AutoShardedClient):
             # Nothing to rebuild: their buttons are dynamic items, and the ticker closes
             # whichever of them fell due while the bot was away.
             log.info("resuming %d open rounds", len(open_rounds))
-        self.announcer.quiz_channels.update(int(view.channel.channel) for view, _ in open_rounds)
+        for view, _ref in open_rounds:
+            self.announcer.round_opened(view)
         if self.run_ticker:
             await self.ticker.start()
+            log.info("ticker started (every %.1f s): deadlines and daily questions",
+                     self.ticker.interval)
 
     async def close(self) -> None:
         await self.ticker.stop()
@@ -105,7 +110,7 @@ class QuizClient(discord.AutoShardedClient):
         """A message in a channel with an open typed-answer round answers it."""
         if message.author.bot or message.guild is None or not message.content:
             return
-        if message.channel.id not in self.announcer.quiz_channels:
+        if not self.announcer.watches(message.channel.id):
             return
         where = channel_ref(message.guild.id, message.channel.id)
         who = player_ref(message.guild.id, message.author)

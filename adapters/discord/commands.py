@@ -1,5 +1,8 @@
 """The slash commands: ``/quiz start|stop|leaderboard|banks|help`` and ``/flashcards``.
 
+The study subcommands (``/quiz mistakes|daily|stats``) live in :mod:`adapters.discord.study`
+and join the ``/quiz`` group here; option autocomplete is in :mod:`adapters.discord.choices`.
+
 Each command turns the interaction into plain ids, calls :class:`bot.services.QuizApp`, and
 renders the view it gets back. Errors a user can cause (:class:`bot.errors.QuizbotError`)
 are answered privately with their one-line message.
@@ -14,7 +17,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render
+from adapters.discord.choices import bank_autocomplete, topic_autocomplete
 from adapters.discord.refs import interaction_channel, interaction_player, is_moderator
+from adapters.discord.study import STUDY_COMMANDS
 from adapters.discord.views import flashcard_view, question_view, reply_private
 from bot.errors import QuizbotError
 
@@ -24,39 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCOPES: dict[str, str] = {"channel": "channel", "server": "workspace", "all": "all"}
-AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 
 
 def _client(interaction: discord.Interaction) -> QuizClient:
     return cast("QuizClient", interaction.client)
-
-
-async def bank_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """Bank names starting with what the user has typed so far."""
-    try:
-        names = await _client(interaction).quiz_app.bank_names(prefix=current.strip())
-    except QuizbotError:
-        return []
-    return [app_commands.Choice(name=n, value=n) for n in names[:AUTOCOMPLETE_LIMIT]]
-
-
-async def topic_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """Topics of the bank chosen so far (or of every bank) matching what was typed."""
-    chosen = getattr(interaction.namespace, "bank", None)
-    try:
-        banks = await _client(interaction).quiz_app.list_banks()
-    except QuizbotError:
-        return []
-    wanted = current.strip().lower()
-    topics = sorted({
-        t for b in banks if not chosen or b.name == chosen for t in b.topics
-        if t.lower().startswith(wanted)
-    })
-    return [app_commands.Choice(name=t, value=t) for t in topics[:AUTOCOMPLETE_LIMIT]]
 
 
 @app_commands.guild_only()
@@ -65,6 +41,8 @@ class QuizCommands(app_commands.Group):
 
     def __init__(self) -> None:
         super().__init__(name="quiz", description="Quizzes in this channel")
+        for command in STUDY_COMMANDS:
+            self.add_command(command)
 
     @app_commands.command(name="start", description="Start a quiz in this channel")
     @app_commands.describe(
@@ -72,6 +50,7 @@ class QuizCommands(app_commands.Group):
         questions="How many questions (1-100)",
         seconds="Seconds to answer each question (5-3600)",
         topic="Only questions on this topic",
+        mode="random order, or hardest first (the questions most players miss)",
     )
     @app_commands.autocomplete(bank=bank_autocomplete, topic=topic_autocomplete)
     async def start(
@@ -81,6 +60,7 @@ class QuizCommands(app_commands.Group):
         questions: app_commands.Range[int, 1, 100] = 10,
         seconds: app_commands.Range[int, 5, 3600] = 30,
         topic: str | None = None,
+        mode: Literal["random", "hardest"] = "random",
     ) -> None:
         client = _client(interaction)
         try:
@@ -91,6 +71,7 @@ class QuizCommands(app_commands.Group):
                 count=questions,
                 seconds=seconds,
                 topic=topic or None,
+                order=mode,
             )
         except QuizbotError as error:
             await reply_private(interaction, str(error))
@@ -110,9 +91,9 @@ class QuizCommands(app_commands.Group):
         client = _client(interaction)
         where = interaction_channel(interaction)
         moderator = is_moderator(interaction, client.settings.discord_moderator_role)
-        current = [
+        current = [  # the channel's quiz (not its daily question, nor anyone's review)
             (view, ref) for view, ref in await client.quiz_app.open_rounds(where.platform)
-            if view.channel == where
+            if view.channel == where and view.mode == "normal"
         ]
         try:
             results = await client.quiz_app.stop_quiz(

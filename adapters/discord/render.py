@@ -16,9 +16,11 @@ from bot.views import (
     AnswerReceipt,
     AnswerStatus,
     BankSummary,
+    DailyView,
     FlashcardView,
     LeaderboardView,
     OptionView,
+    PlayerStats,
     QuestionView,
     QuizResults,
     RoundOutcome,
@@ -33,6 +35,12 @@ QUESTION_COLOUR = discord.Colour.blurple()
 REVEAL_COLOUR = discord.Colour.green()
 RESULTS_COLOUR = discord.Colour.gold()
 CARD_COLOUR = discord.Colour.teal()
+STATS_COLOUR = discord.Colour.purple()
+
+DAILY = "daily"
+REVIEW = "review"
+DAILY_TITLE = "Daily question"
+TOPIC_LINES = 8
 
 DESCRIPTION_LIMIT = 4000
 FIELD_LIMIT = 1024
@@ -49,8 +57,8 @@ def timestamp(moment: datetime, style: str = "R") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-def _title(number: int, total: int, bank_title: str) -> str:
-    head = f"Question {number}/{total}"
+def _title(number: int, total: int, bank_title: str, mode: str = "normal") -> str:
+    head = DAILY_TITLE if mode == DAILY else f"Question {number}/{total}"
     return cut(f"{head} · {bank_title}" if bank_title else head, TITLE_LIMIT)
 
 
@@ -75,7 +83,7 @@ def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
         parts.append("*Type your answer in the channel, or press **Answer**.*")
     parts.append(f"Closes {timestamp(view.deadline)}")
     embed = discord.Embed(
-        title=_title(view.number, view.total, view.bank_title),
+        title=_title(view.number, view.total, view.bank_title, view.mode),
         description=cut("\n\n".join(parts), DESCRIPTION_LIMIT),
         colour=QUESTION_COLOUR,
     )
@@ -106,7 +114,7 @@ def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
     if outcome.options:
         parts.append(_option_lines(outcome.options, outcome.correct_label))
     embed = discord.Embed(
-        title=_title(outcome.number, outcome.total, ""),
+        title=_title(outcome.number, outcome.total, "", outcome.mode),
         description=cut("\n\n".join(parts), DESCRIPTION_LIMIT),
         colour=REVEAL_COLOUR,
     )
@@ -192,8 +200,62 @@ def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.
     )
     if show_back:
         embed.add_field(name="Answer", value=cut(card.back or "—", FIELD_LIMIT), inline=False)
-    embed.set_footer(text=f"{card.due} due · {card.new} new")
+    embed.set_footer(text=f"{card.due} due now · {card.new} new")
     return embed
+
+
+def review_verdict(correct: bool | None) -> str:
+    """What a player reviewing their mistakes is told above the answer."""
+    if correct is None:
+        return ""
+    return "✅ Right!" if correct else "❌ Not this time."
+
+
+def review_results_embed(results: QuizResults) -> discord.Embed:
+    """The end of a player's own review of their mistakes."""
+    mine = results.standings[0] if results.standings else None
+    right, asked = (mine.correct, results.rounds_played) if mine else (0, results.rounds_played)
+    text = f"You got {right} of {asked} right."
+    if right < asked:
+        text += " The ones you missed will come back: `/quiz mistakes` again later."
+    return discord.Embed(title="Review over", description=text, colour=RESULTS_COLOUR)
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def stats_embed(stats: PlayerStats) -> discord.Embed:
+    """A player's record: answers, accuracy, points, streaks, reviews due, best topics."""
+    embed = discord.Embed(
+        title=cut(f"Stats · {stats.name or stats.user}", TITLE_LIMIT), colour=STATS_COLOUR
+    )
+    answers = f"{stats.answered}"
+    if stats.answered:
+        answers += f" ({stats.correct} right, {_percent(stats.accuracy)})"
+    embed.add_field(name="Answers", value=answers, inline=True)
+    embed.add_field(name="Points", value=str(stats.points), inline=True)
+    embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})",
+                    inline=True)
+    embed.add_field(name="Daily streak",
+                    value=f"{stats.daily_streak} (best {stats.best_daily_streak})", inline=True)
+    embed.add_field(name="Flashcards due", value=str(stats.cards_due), inline=True)
+    embed.add_field(name="Mistakes to review",
+                    value=f"{stats.mistakes} ({stats.mistakes_due} due now)", inline=True)
+    topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))[:TOPIC_LINES]
+    if topics:
+        lines = [f"**{t.topic or 'No topic'}** — {t.correct}/{t.answered} "
+                 f"({_percent(t.accuracy)})" for t in topics]
+        embed.add_field(name="Topics", value=cut("\n".join(lines), FIELD_LIMIT), inline=False)
+    return embed
+
+
+def daily_text(daily: DailyView) -> str:
+    """A channel's daily-question schedule, with when the next one comes."""
+    text = daily.describe()
+    if daily.enabled and daily.next_run_at is not None:
+        text += f" Next one {timestamp(daily.next_run_at, 'F')} ({timestamp(daily.next_run_at)})."
+    return text
 
 
 def receipt_text(receipt: AnswerReceipt) -> str:
@@ -206,11 +268,17 @@ def receipt_text(receipt: AnswerReceipt) -> str:
 
 
 HELP_TEXT = """\
-**/quiz start** `[bank] [questions] [seconds]` — start a quiz in this channel (one at a time).
+**/quiz start** `[bank] [questions] [seconds] [topic] [mode]` — start a quiz in this channel \
+(one at a time); `mode: hardest` asks the questions most players miss first.
 **/quiz stop** — stop it (whoever started it, or a moderator).
+**/quiz mistakes** `[questions]` — review the questions you got wrong; only you see it.
+**/quiz daily** — this channel's daily question. Moderators: `/quiz daily 09:00 Europe/London \
+[bank] [minutes]` sets it, `/quiz daily off` stops it.
+**/quiz stats** — your answers, accuracy per topic, streaks and reviews due (only you see it).
 **/quiz leaderboard** `[scope] [period]` — the best players of this channel, server or everywhere.
 **/quiz banks** — the question banks you can play.
-**/flashcards** `[bank]` — review the flashcards due for you, privately.
+**/flashcards** `[bank]` — review the flashcards due for you, privately (spaced repetition).
 
 Answer a question with its buttons; only you see your receipt. Typed-answer questions take a \
-message in the channel (when the bot can read messages) or the **Answer** button."""
+message in the channel (when the bot can read messages) or the **Answer** button. Answer the \
+daily question right on consecutive days to build a streak."""

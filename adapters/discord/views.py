@@ -163,21 +163,31 @@ async def handle_modal_submit(interaction: discord.Interaction) -> bool:
 
 
 async def submit_answer(interaction: discord.Interaction, round_id: int, choice: str) -> None:
-    """Record a click or a typed answer, tell the clicker alone, then update the question."""
+    """Record a click or a typed answer, tell the clicker alone, then update the question.
+
+    In a player's review of their mistakes the answer closes the round at once (reviews are
+    solo), and the reveal and the next question go to that player alone.
+    """
     client = quiz_client(interaction)
     try:
         receipt = await client.quiz_app.answer(round_id, interaction_player(interaction), choice)
     except QuizbotError as error:
         await reply_private(interaction, str(error))
         return
+    outcome = receipt.outcome
+    if outcome is not None and outcome.private_to:
+        # A review of the player's mistakes: the reveal replaces their question message.
+        await client.announcer.announce_privately(interaction, outcome, receipt.correct)
+        return
     try:
         await reply_private(interaction, render.receipt_text(receipt))
     except discord.HTTPException:
         # The answer counts anyway; and an outcome must still be announced.
         log.warning("could not send the receipt of round %s", round_id, exc_info=True)
-    if receipt.outcome is not None:
-        await client.announcer.announce(receipt.outcome)
-    elif receipt.status is AnswerStatus.RECORDED and interaction.message is not None:
+    if outcome is not None:
+        await client.announcer.announce(outcome)
+    elif (receipt.status is AnswerStatus.RECORDED and interaction.message is not None
+          and not interaction.message.flags.ephemeral):
         await client.announcer.show_count(interaction.message, round_id, receipt.answered)
 
 
