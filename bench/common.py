@@ -14,6 +14,7 @@ import asyncio
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import statistics
 import sys
@@ -45,8 +46,18 @@ PLATFORM = "discord"
 # -- command line -----------------------------------------------------------------------
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """Make SIGTERM act like Ctrl-C, so a stopped run still drops its databases."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def arguments(description: str | None, extra: Any = None) -> argparse.Namespace:
     """The options every benchmark takes: --quick and --backend (plus ``extra(parser)``)."""
+    stop_cleanly_on_sigterm()
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
     parser.add_argument(

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench import answer_path, channels, imports, leaderboards, startup
-from bench.common import PRINTED, Table, backends, log, machine_info
+from bench.common import PRINTED, Table, backends, log, machine_info, stop_cleanly_on_sigterm
 
 NAMES = ("answer_path", "leaderboards", "imports", "channels", "startup")
 
@@ -46,6 +46,7 @@ def commit() -> str:
 
 def main() -> None:
     args = parse_args()
+    stop_cleanly_on_sigterm()
     chosen = args.only.split(",") if args.only else list(NAMES)
     unknown = set(chosen) - set(NAMES)
     if unknown:
