@@ -10,11 +10,12 @@ same SQLite ``BEGIN IMMEDIATE``). N clickers (1, 10, 100) click at once with
 Phases alternate (bare, service, bare, service, ...) so a noisy neighbour hurts both alike;
 the table gives the median of the repetitions.
 
-    python -m bench.answer_path [--quick] [--backend sqlite|postgres|both]
+    python -m bench.answer_path [--quick] [--backend sqlite|postgres|both] [--clicks N] [--reps N]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import time
@@ -102,13 +103,16 @@ async def open_rounds(app: object, prefix: str, later: bool, channels: int) -> l
     return ids
 
 
-async def bench_backend(backend: str, quick: bool, table: Table) -> None:
+async def bench_backend(
+    backend: str, quick: bool, table: Table, clicks: int | None = None, reps: int | None = None
+) -> None:
     from bot.clock import FakeClock
     from bot.services import QuizApp
     from bot.views import AnswerStatus, PlayerRef
 
     levels = (1, 10) if quick else (1, 10, 100)
-    count, seconds, reps = (60, 0.5, 1) if quick else (3000, 8.0, 3)
+    count, seconds, default_reps = (60, 0.5, 1) if quick else (3000, 8.0, 3)
+    count, reps = clicks or count, reps or default_reps
     n_rounds = 10 if quick else ROUNDS
     async with fresh_database(backend) as url:
         clock = FakeClock(BENCH_NOW)
@@ -178,7 +182,9 @@ async def bench_backend(backend: str, quick: bool, table: Table) -> None:
             await app.close()
 
 
-async def main_async(backend_choice: str, quick: bool) -> Table:
+async def main_async(
+    backend_choice: str, quick: bool, clicks: int | None = None, reps: int | None = None
+) -> Table:
     table = Table(
         "1. Answer path: QuizApp.answer vs bare INSERT + COMMIT (answers/s, ms)",
         [
@@ -197,15 +203,20 @@ async def main_async(backend_choice: str, quick: bool) -> Table:
         ],
     )
     for backend in backends(backend_choice):
-        await bench_backend(backend, quick, table)
+        await bench_backend(backend, quick, table, clicks, reps)
     table.note("cost = bare answers/s / service answers/s (how many bare inserts one click costs)")
     table.note("median answers/s of the repetitions; latencies over all of them")
     return table
 
 
+def extra(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--clicks", type=int, help="clicks per phase (default 3000; 60 quick)")
+    parser.add_argument("--reps", type=int, help="repetitions of each phase (default 3)")
+
+
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0] if __doc__ else None)
-    asyncio.run(main_async(args.backend, args.quick)).show()
+    args = arguments(__doc__.splitlines()[0] if __doc__ else None, extra)
+    asyncio.run(main_async(args.backend, args.quick, args.clicks, args.reps)).show()
 
 
 if __name__ == "__main__":
