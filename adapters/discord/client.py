@@ -9,6 +9,7 @@ posts the daily questions that are due.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,15 @@ class QuizClient(discord.AutoShardedClient):
                      self.ticker.interval)
 
     async def close(self) -> None:
-        await self.ticker.stop()
+        """Stop the ticker (finishing its pass), then disconnect. See also
+        :func:`adapters.discord.lifecycle.shut_down`, which first lets work in flight end."""
+        try:
+            await self.ticker.stop()
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # this close is being cancelled
+            # else the ticker's pass was cancelled by a shutdown that ran out of time
         await super().close()
 
     async def on_ready(self) -> None:

@@ -83,6 +83,8 @@ class FakeDiscord:
         self.allow_message_content = allow_message_content
         #: While True, posting or editing channel messages fails with 403 Missing Permissions.
         self.refuse_channel_messages = False
+        #: Seconds the fake takes to answer an interaction callback (work "in flight").
+        self.callback_delay = 0.0
         self.calls: list[RestCall] = []
         self.unknown: list[RestCall] = []  # calls to endpoints the fake does not serve
         self.messages: dict[int, dict[str, Any]] = {}
@@ -235,6 +237,8 @@ class FakeDiscord:
 
     async def _callback(self, request: web.Request) -> web.Response:
         payload = await self._record(request)
+        if self.callback_delay:
+            await asyncio.sleep(self.callback_delay)
         token = request.match_info["token"]
         interaction = self._interactions[token]
         kind, data = payload["type"], payload.get("data") or {}
