@@ -36,6 +36,7 @@ from tests.discord.reading import (
 
 HEXAGON = "How many sides does a hexagon have?"
 RED_PLANET = "Which planet is known as the Red Planet?"
+CAPITAL = "What is the capital of France?"
 
 
 async def play_one(fake: FakeDiscord, bot: RunningBot, clock: FakeClock, user: FakeUser,
@@ -95,8 +96,8 @@ async def test_review_my_mistakes(
     nothing = await fake.slash(ALICE, "quiz", "mistakes")
     assert (await private_reply(fake, nothing)).startswith("No mistakes to review yet")
 
-    await play_one(fake, bot, clock, ALICE, "Maths", right=False)
-    await play_one(fake, bot, clock, ALICE, "Space", right=False)
+    for topic in ("Maths", "Space", "Geography"):  # two options questions, one typed
+        await play_one(fake, bot, clock, ALICE, topic, right=False)
     public_before = len(channel_calls(fake))
     shown_before = len(fake.channel_messages())
 
@@ -104,26 +105,30 @@ async def test_review_my_mistakes(
     reply = await fake.reply_to(review)
     assert reply["type"] == 4 and reply["data"]["flags"] & EPHEMERAL
     first = fake.response_message(review)
-    assert embed(first)["title"] == "Question 1/2 · Your mistakes"
-    assert prompt_of(first) in (HEXAGON, RED_PLANET)
+    assert embed(first)["title"] == "Question 1/3 · Your mistakes"
 
     # Only Alice can answer her review (nobody else sees it; a forged click is refused).
     refused = await answer(fake, BOB, first, right=True)
     assert await private_reply(fake, refused) == "this review belongs to someone else"
 
-    # Her answer closes the round at once: the reveal replaces her question...
-    right = await fake.reply_to(await answer(fake, ALICE, first, right=True))
-    assert right["type"] == 7 and right["data"]["content"] == "✅ Right!"
-    assert revealed(fake, int(first["id"]))
-    # ... and the next question follows, for her alone.
-    (second,) = await fake.wait_for(
-        lambda: ephemeral_with_title(fake, "Question 2/2 · Your mistakes"), what="question 2")
-    assert {prompt_of(first), prompt_of(second)} == {HEXAGON, RED_PLANET}
-    wrong = await fake.reply_to(await answer(fake, ALICE, second, right=False))
-    assert wrong["type"] == 7 and wrong["data"]["content"] == "❌ Not this time."
+    asked = []
+    question = first
+    for number in (1, 2, 3):
+        asked.append(prompt_of(question))
+        # Her answer closes the round at once: the reveal replaces her question...
+        right = number == 1
+        reveal = await fake.reply_to(await answer(fake, ALICE, question, right=right))
+        assert reveal["type"] == 7
+        assert reveal["data"]["content"] == ("✅ Right!" if right else "❌ Not this time.")
+        assert revealed(fake, int(question["id"]))
+        if number < 3:  # ... and the next question follows, for her alone.
+            (question,) = await fake.wait_for(
+                lambda n=number: ephemeral_with_title(fake, f"Question {n + 1}/3 · Your mistakes"),
+                what=f"question {number + 1}")
+    assert sorted(asked) == sorted([HEXAGON, RED_PLANET, CAPITAL])
     (over,) = await fake.wait_for(lambda: ephemeral_with_title(fake, "Review over"),
                                   what="the end of the review")
-    assert embed(over)["description"].startswith("You got 1 of 2 right.")
+    assert embed(over)["description"].startswith("You got 1 of 3 right.")
 
     # A review left unanswered is closed by the ticker, silently.
     again = await fake.slash(ALICE, "quiz", "mistakes", questions=1)
