@@ -4,25 +4,42 @@ Pure functions, no Slack calls: :func:`parse` turns the text after ``/quiz`` int
 the command dataclasses below, or :class:`Help` (for ``help``, nothing, or anything
 unknown, with the reason to show, already escaped for mrkdwn). The listeners in
 :mod:`adapters.slack.handlers` act on them.
+
+Words are split on spaces, except inside double quotes (straight or curly, as Slack's
+clients may type them): ``topic:"Project Management"``; underscores in a topic stand for
+spaces too (``topic:Project_Management``).
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass
 
 from adapters.slack.blocks import escape
 
 SCOPES = ("channel", "workspace", "all")
 PERIODS = ("today", "week", "month", "all")
+TOPIC_PREFIX = "topic:"
+HARDEST = "hardest"
+CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                              "\u00bb": '"'})
+TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 
 
 @dataclass(frozen=True)
 class Start:
-    """``/quiz start [bank] [questions] [seconds]``."""
+    """``/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]``."""
 
     bank: str | None = None
     count: int | None = None
     seconds: int | None = None
+    topic: str | None = None
+    hardest: bool = False
+
+    @property
+    def order(self) -> str:
+        return "hardest" if self.hardest else "random"
 
 
 @dataclass(frozen=True)
@@ -51,20 +68,69 @@ class Flashcards:
 
 
 @dataclass(frozen=True)
+class Mistakes:
+    """``/quiz mistakes [questions]``: review the questions I got wrong, privately."""
+
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Daily:
+    """``/quiz daily`` (show), ``/quiz daily off``, or
+    ``/quiz daily HH:MM Area/City [bank] [minutes]`` (set; moderators only)."""
+
+    action: str = "show"  # "show" | "off" | "set"
+    at: str = ""
+    timezone: str = ""
+    bank: str | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """``/quiz stats``: my answers, accuracy, streaks and reviews due."""
+
+
+@dataclass(frozen=True)
 class Help:
     """``/quiz help`` (or an unknown subcommand, with ``reason`` saying what was wrong)."""
 
     reason: str = ""
 
 
-Command = Start | Stop | Leaderboard | Banks | Flashcards | Help
+Command = Start | Stop | Leaderboard | Banks | Flashcards | Mistakes | Daily | Stats | Help
+
+
+def split_words(text: str) -> list[str]:
+    """Split on whitespace, keeping double-quoted parts together (quotes removed)."""
+    lexer = shlex.shlex(text.translate(CURLY_QUOTES), posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""
+    return list(lexer)
+
+
+def _topic_name(value: str) -> str:
+    return " ".join(value.replace("_", " ").split())
 
 
 def _parse_start(args: list[str]) -> Command:
     bank: str | None = None
     numbers: list[int] = []
-    for arg in args:
-        if arg.isdigit():
+    topic: str | None = None
+    hardest = False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg.lower().startswith(TOPIC_PREFIX):
+            value = arg[len(TOPIC_PREFIX) :] or (rest.pop(0) if rest else "")
+            topic = _topic_name(value)
+            if not topic:
+                return Help("Give the topic after `topic:`, e.g. `topic:Geography`.")
+        elif arg.lower() == HARDEST:
+            hardest = True
+        elif arg.isdigit():
             numbers.append(int(arg))
         elif bank is None and not numbers:
             bank = arg.lower()
@@ -78,7 +144,38 @@ def _parse_start(args: list[str]) -> Command:
         return Help("A quiz needs at least one question.")
     if seconds is not None and seconds < 5:
         return Help("Give players at least 5 seconds a question.")
-    return Start(bank=bank, count=count, seconds=seconds)
+    return Start(bank=bank, count=count, seconds=seconds, topic=topic, hardest=hardest)
+
+
+def _parse_mistakes(args: list[str]) -> Command:
+    if not args:
+        return Mistakes()
+    if len(args) > 1 or not args[0].isdigit() or int(args[0]) < 1:
+        return Help("`mistakes` takes at most a number of questions.")
+    return Mistakes(count=int(args[0]))
+
+
+def _parse_daily(args: list[str]) -> Command:
+    if not args:
+        return Daily()
+    if args[0].lower() == "off":
+        return Daily(action="off") if len(args) == 1 else Help("`daily off` takes nothing more.")
+    if len(args) < 2 or not TIME_OF_DAY.match(args[0]):
+        return Help(
+            "Set a daily question with `daily HH:MM Area/City [bank] [minutes]`, "
+            "e.g. `daily 09:00 Europe/London`."
+        )
+    at, zone, rest = args[0], args[1], args[2:]
+    bank: str | None = None
+    minutes: int | None = None
+    for arg in rest:
+        if arg.isdigit() and minutes is None:
+            minutes = int(arg)
+        elif bank is None and minutes is None:
+            bank = arg.lower()
+        else:
+            return Help(f"`{escape(arg[:40])}` is not a bank or a number of minutes.")
+    return Daily(action="set", at=at, timezone=zone, bank=bank, minutes=minutes)
 
 
 def _parse_leaderboard(args: list[str]) -> Command:
@@ -98,7 +195,10 @@ def _parse_leaderboard(args: list[str]) -> Command:
 
 def parse(text: str) -> Command:
     """Parse the text after ``/quiz``."""
-    words = text.split()
+    try:
+        words = split_words(text)
+    except ValueError:
+        return Help("A quote is not closed.")
     if not words:
         return Help()
     name, args = words[0].lower(), words[1:]
@@ -114,6 +214,12 @@ def parse(text: str) -> Command:
         if len(args) > 1:
             return Help("`flashcards` takes at most one bank name.")
         return Flashcards(bank=args[0].lower() if args else None)
+    if name == "mistakes":
+        return _parse_mistakes(args)
+    if name == "daily":
+        return _parse_daily(args)
+    if name in ("stats", "me"):
+        return Stats() if not args else Help("`stats` takes nothing more.")
     if name == "help":
         return Help()
     return Help(f"I don't know `{escape(name[:40])}`.")

@@ -126,6 +126,26 @@ async def test_socket_mode_serves_commands(
         ("banks", commands.Banks()),
         ("flashcards", commands.Flashcards()),
         ("flashcards crm-flashcards", commands.Flashcards("crm-flashcards")),
+        ("start demo hardest", commands.Start(bank="demo", hardest=True)),
+        ("start demo 5 topic:Geography", commands.Start("demo", 5, topic="Geography")),
+        (
+            'start topic:"Project  Management" demo 3 20 hardest',
+            commands.Start("demo", 3, 20, topic="Project Management", hardest=True),
+        ),
+        ("start \u201ctopic:Project Management\u201d", commands.Start(topic="Project Management")),
+        ("start topic:Project_Management", commands.Start(topic="Project Management")),
+        ("start topic: Space 4", commands.Start(count=4, topic="Space")),
+        ("mistakes", commands.Mistakes()),
+        ("mistakes 5", commands.Mistakes(5)),
+        ("stats", commands.Stats()),
+        ("daily", commands.Daily()),
+        ("daily off", commands.Daily("off")),
+        ("daily 09:00 Europe/London", commands.Daily("set", "09:00", "Europe/London")),
+        (
+            "daily 7:30 America/New_York crm-podcast 90",
+            commands.Daily("set", "7:30", "America/New_York", "crm-podcast", 90),
+        ),
+        ("daily 09:00 UTC 45", commands.Daily("set", "09:00", "UTC", minutes=45)),
     ],
 )
 def test_parse(text: str, expected: commands.Command) -> None:
@@ -133,7 +153,24 @@ def test_parse(text: str, expected: commands.Command) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["dance", "start crm 5 x", "start crm 0", "start crm 5 1", "leaderboard up", "<!here>"]
+    "text",
+    [
+        "dance",
+        "start crm 5 x",
+        "start crm 0",
+        "start crm 5 1",
+        "leaderboard up",
+        "<!here>",
+        "start topic:",
+        'start topic:"unclosed',
+        "mistakes lots",
+        "mistakes 0",
+        "daily 9am Europe/London",
+        "daily 09:00",
+        "daily off now",
+        "daily 09:00 UTC demo 30 extra",
+        "stats <@U1>",
+    ],
 )
 def test_parse_mistakes_show_help_with_the_reason(text: str) -> None:
     parsed = commands.parse(text)
