@@ -16,7 +16,9 @@ check. Two ways to authorise:
 (the app's, the OAuth flow's, the per-workspace ones the ticker uses) at another base URL
 than ``https://slack.com/api/``, e.g. a stub on ``http://127.0.0.1:PORT/api/``.
 
-Listeners live in :mod:`adapters.slack.handlers`; rendering in :mod:`adapters.slack.blocks`.
+Listeners live in :mod:`adapters.slack.handlers` (the study features' in
+:mod:`adapters.slack.study`); posting in :mod:`adapters.slack.announcer`; rendering in
+:mod:`adapters.slack.blocks` and :mod:`adapters.slack.study_blocks`.
 """
 
 from __future__ import annotations
@@ -34,11 +36,10 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
+from adapters.slack.announcer import Announcer
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.services import QuizApp
-from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -114,15 +115,10 @@ def uses_oauth(settings: Settings) -> bool:
     return bool(settings.slack_client_id and settings.slack_client_secret)
 
 
-def parse_message_ref(ref: str, default_channel: str) -> tuple[str, str]:
-    """``"channel:ts"`` (what this adapter stores) -> (channel, ts)."""
-    channel, sep, ts = ref.partition(":")
-    return (channel, ts) if sep else (default_channel, ref)
-
-
 @dataclass
-class SlackBot:
-    """The Bolt app and everything its listeners and the ticker share."""
+class SlackBot(Announcer):
+    """The Bolt app and everything its listeners and the ticker share (posting and
+    announcing are in :class:`~adapters.slack.announcer.Announcer`)."""
 
     settings: Settings
     quiz: QuizApp
@@ -131,6 +127,8 @@ class SlackBot:
     state_store: AsyncSQLAlchemyOAuthStateStore | None = None
     #: (workspace, user) -> display name, as seen in commands and clicks or from users.info.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (workspace, user) -> the app's DM channel with that user.
+    dms: dict[tuple[str, str], str] = field(default_factory=dict)
 
     async def start(self) -> None:
         """Create the OAuth tables if missing (idempotent)."""
@@ -156,7 +154,7 @@ class SlackBot:
         """Listed in SLACK_MODERATORS, or a workspace admin or owner (``users.info``)."""
         if user in self.settings.slack_moderators:
             return True
-        # Asked each time (only a refused stop gets here), so a demoted admin is no longer one.
+        # Asked each time (a refused stop, a daily setting), so a demoted admin is no longer one.
         try:
             info = await client.users_info(user=user)
         except SlackApiError as exc:
@@ -177,67 +175,6 @@ class SlackBot:
         return str(
             details.get("display_name") or details.get("real_name") or profile.get("name") or ""
         )
-
-    # --- posting -------------------------------------------------------------------------
-
-    async def post_question(self, client: AsyncWebClient, view: QuestionView) -> None:
-        """Post a question and remember its message for the reveal."""
-        response = await client.chat_postMessage(
-            channel=view.channel.channel, **blocks.question_message(view)
-        )
-        ref = f"{response['channel']}:{response['ts']}"
-        await self.quiz.set_round_message(view.round_id, ref)
-
-    async def reveal(
-        self,
-        client: AsyncWebClient,
-        outcome: RoundOutcome,
-        fallback_ref: str | None = None,
-        stopped: bool = False,
-    ) -> None:
-        """Edit a closed round's question message to show the answer (buttons removed)."""
-        ref = outcome.message_ref or fallback_ref
-        if not ref:
-            return
-        channel, ts = parse_message_ref(ref, outcome.channel.channel)
-        try:
-            await client.chat_update(
-                channel=channel, ts=ts, **blocks.reveal_message(outcome, stopped=stopped)
-            )
-        except SlackApiError as exc:
-            log.warning("chat.update failed for round %s: %s", outcome.round_id, exc)
-
-    async def announce(
-        self,
-        outcome: RoundOutcome,
-        client: AsyncWebClient | None = None,
-        fallback_ref: str | None = None,
-    ) -> None:
-        """Reveal a closed round in its message, then post the next question or the results.
-
-        The ticker calls this with the outcome alone; a click that closed the round passes
-        its request's client and the clicked message (in case the round's message was not
-        recorded yet).
-        """
-        if client is None:
-            client = await self.client_for(outcome.channel.workspace)
-        await self.reveal(client, outcome, fallback_ref)
-        if outcome.next_question is not None:
-            try:
-                await self.post_question(client, outcome.next_question)
-            except SlackApiError as exc:
-                log.warning("posting question of quiz %s failed: %s", outcome.quiz_id, exc)
-        elif outcome.results is not None:
-            await self.post_results(client, outcome.channel, outcome.results)
-
-    async def post_results(
-        self, client: AsyncWebClient, where: ChannelRef, results: QuizResults
-    ) -> None:
-        """Post a quiz's final standings in its channel."""
-        try:
-            await client.chat_postMessage(channel=where.channel, **blocks.results_message(results))
-        except SlackApiError as exc:
-            log.warning("posting results of quiz %s failed: %s", results.quiz_id, exc)
 
 
 def build_slack_bot(

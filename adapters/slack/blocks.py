@@ -7,11 +7,17 @@ instead of pinging anyone.
 
 Interactive elements carry everything a process needs to serve a click, since the game's
 state lives in the database: answer buttons are ``quiz_answer_<label>`` with value
-``"<round_id>:<label>"``; flashcard buttons carry ``"<bank>:<card_id>"``.
+``"<round_id>:<label>"`` (``"<round_id>:<label>:p"`` for a private review, whose receipts
+go back through the click's own ``response_url``); flashcard buttons carry
+``"<bank>:<card_id>"``.
+
+The study features' messages (stats, daily schedules, short results) are in
+:mod:`adapters.slack.study_blocks`.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import QuestionKind
@@ -35,6 +41,8 @@ TYPED_INPUT_ACTION = "answer"
 FLASH_SHOW_ACTION = "flash_show"
 FLASH_RATE_PREFIX = "flash_rate_"
 HOME_FLASHCARDS_ACTION = "home_flashcards"
+HOME_MISTAKES_ACTION = "home_mistakes"
+PRIVATE_MARK = "p"
 RATINGS: tuple[str, ...] = ("again", "hard", "good", "easy")
 
 SECTION_LIMIT = 3000  # characters of a section's text
@@ -79,34 +87,66 @@ def message(text: str, blocks: list[Block]) -> dict[str, Any]:
     return {"text": _cut(text, 3000), "blocks": blocks}
 
 
-def _heading(number: int, total: int, bank_title: str, topic: str) -> str:
-    parts = [f"*Question {number}/{total}*"]
-    if bank_title:
-        parts.append(escape(bank_title))
-    if topic:
-        parts.append(f"_{escape(topic)}_")
+def slack_date(moment: datetime, tokens: str) -> str:
+    """A time Slack shows in each reader's own time zone (``tokens`` such as
+    ``{date_short_pretty} {time}``), with a UTC fallback for clients that cannot."""
+    stamp = int(moment.timestamp())
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{stamp}^{tokens}|{fallback}>"
+
+
+def _title(mode: str, number: int, total: int) -> str:
+    """What a question is called: "Daily question", "Question 2/5"."""
+    if mode == "daily":
+        return "Daily question"
+    return f"Question {number}/{total}"
+
+
+def _heading(view: QuestionView) -> str:
+    parts = [f"*{_title(view.mode, view.number, view.total)}*"]
+    if view.bank_title:
+        parts.append(escape(view.bank_title))
+    if view.topic:
+        parts.append(f"_{escape(view.topic)}_")
     return "  ·  ".join(parts)
 
 
 def _deadline(view: QuestionView) -> str:
+    if view.seconds >= 3600:  # a daily question: open for hours
+        return "open until " + slack_date(view.deadline, "{date_short_pretty} at {time}")
     stamp = int(view.deadline.timestamp())
     return f"<!date^{stamp}^closes at {{time_secs}}|closes in {view.seconds} s>"
 
 
-def question_message(view: QuestionView) -> dict[str, Any]:
-    """The message asking a question, with its options as buttons (or a typed-answer hint)."""
-    heading = _heading(view.number, view.total, view.bank_title, view.topic)
-    blocks: list[Block] = [section(f"{heading}\n{escape(view.prompt)}")]
+def _hint(view: QuestionView) -> str:
     if view.kind is QuestionKind.TYPED:
+        if view.private_to or view.mode == "review":
+            return "Answer with the button"
+        return "Type your answer in this channel, or answer privately"
+    if view.mode == "daily":
+        return "One answer each; the answer comes when it closes"
+    if view.private_to:
+        return "Just for you"
+    return "One answer each"
+
+
+def question_message(view: QuestionView) -> dict[str, Any]:
+    """The message asking a question, with its options as buttons (or a typed-answer hint).
+
+    Daily questions say so; a review's buttons are marked private (see the module doc).
+    """
+    blocks: list[Block] = [section(f"{_heading(view)}\n{escape(view.prompt)}")]
+    if view.kind is QuestionKind.TYPED:
+        label = "Answer" if view.private_to else "Answer privately"
         blocks.append(
             {
                 "type": "actions",
                 "block_id": f"quiz_round_{view.round_id}",
-                "elements": [button(TYPED_OPEN_ACTION, "Answer privately", str(view.round_id))],
+                "elements": [button(TYPED_OPEN_ACTION, label, str(view.round_id))],
             }
         )
-        hint = "Type your answer in this channel, or answer privately"
     else:
+        mark = f":{PRIVATE_MARK}" if view.private_to else ""
         lines = [f"*{o.label}.* {escape(o.text)}" for o in view.options]
         blocks.append(section("\n".join(lines)))
         blocks.append(
@@ -117,15 +157,15 @@ def question_message(view: QuestionView) -> dict[str, Any]:
                     button(
                         f"{ANSWER_ACTION_PREFIX}{o.label}",
                         f"{o.label}. {o.text}",
-                        f"{view.round_id}:{o.label}",
+                        f"{view.round_id}:{o.label}{mark}",
                     )
                     for o in view.options
                 ],
             }
         )
-        hint = "One answer each"
-    blocks.append(context(f"{hint} · {_deadline(view)}"))
-    return message(f"Question {view.number}/{view.total}: {escape(view.prompt)}", blocks)
+    blocks.append(context(f"{_hint(view)} · {_deadline(view)}"))
+    title = _title(view.mode, view.number, view.total)
+    return message(f"{title}: {escape(view.prompt)}", blocks)
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -135,7 +175,8 @@ def _names(names: tuple[str, ...]) -> str:
 def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, Any]:
     """The question message once closed: the right answer, the explanation, who got it."""
     closed = "closed: the quiz was stopped" if stopped else "closed"
-    heading = f"*Question {outcome.number}/{outcome.total}* ({closed})"
+    title = _title(outcome.mode, outcome.number, outcome.total)
+    heading = f"*{title}* ({closed})"
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
     if outcome.kind is QuestionKind.TYPED or not outcome.options:
         blocks.append(section(f":white_check_mark: *Answer:* {escape(outcome.correct_text)}"))
@@ -149,15 +190,23 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
         blocks.append(section("\n".join(lines)))
     if outcome.explanation:
         blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
-    who = f"Got it right: {_names(outcome.winners)}" if outcome.winners else "Nobody got it right."
+    if outcome.private_to is not None:  # a review: its player alone reads this
+        if outcome.winners:
+            who = ":tada: You got it right"
+        elif outcome.answered:
+            who = "You missed it: it will come back in a later review"
+        else:
+            who = "Not answered in time"
+    elif outcome.winners:
+        who = f"Got it right: {_names(outcome.winners)}"
+    else:
+        who = "Nobody got it right."
     answered = "1 answer" if outcome.answered == 1 else f"{outcome.answered} answers"
-    blocks.append(context(f"{who} · {answered}"))
+    blocks.append(context(who if outcome.private_to is not None else f"{who} · {answered}"))
     answer = outcome.correct_text
     if outcome.correct_label:
         answer = f"{outcome.correct_label}. {answer}"
-    return message(
-        f"Question {outcome.number}/{outcome.total} closed. Answer: {escape(answer)}", blocks
-    )
+    return message(f"{title} closed. Answer: {escape(answer)}", blocks)
 
 
 def _standing_line(row: Standing) -> str:
@@ -240,14 +289,17 @@ def flashcard_message(
     """A flashcard: its front and a "show answer" button, or its back and the rating buttons."""
     counts = f"{card.due} due · {card.new} new"
     if card.done or card.card_id is None:
-        text = "No flashcards due. :tada:"
+        text = f"No flashcards due in {escape(card.bank)}. :tada:"
         if card.next_due is not None:
-            stamp = int(card.next_due.timestamp())
-            text += f" Next one <!date^{stamp}^{{date_short_pretty}} at {{time}}|later>."
-        return message("No flashcards due.", [section(text)])
+            when = slack_date(card.next_due, "{date_short_pretty} {time}")
+            text += f"\nThe next one is due {when}."
+        return message(text, [section(text)])
     value = f"{requested_bank}:{card.card_id}"
     heading = f"*Flashcard* · {escape(card.bank)} · {counts}"
     blocks: list[Block] = [section(f"{heading}\n{escape(card.front)}")]
+    if card.next_due is not None and not show_back:
+        when = slack_date(card.next_due, "{date_short_pretty} {time}")
+        blocks.append(context(f"Due cards first, then new ones · after these, next due {when}"))
     if show_back:
         blocks.append({"type": "divider"})
         blocks.append(section(escape(card.back)))
@@ -274,12 +326,13 @@ def flashcard_message(
 
 
 def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
-    """The modal for answering a typed question privately."""
+    """The modal for answering a typed question privately (``:p``: of a private review)."""
+    mark = f":{PRIVATE_MARK}" if view.private_to else ""
     return {
         "type": "modal",
         "callback_id": TYPED_SUBMIT_CALLBACK,
-        "private_metadata": f"{view.round_id}:{channel}",
-        "title": {"type": "plain_text", "text": f"Question {view.number}/{view.total}"},
+        "private_metadata": f"{view.round_id}:{channel}{mark}",
+        "title": {"type": "plain_text", "text": _title(view.mode, view.number, view.total)},
         "submit": {"type": "plain_text", "text": "Answer"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
@@ -298,24 +351,33 @@ def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
     }
 
 
-def closed_modal() -> dict[str, Any]:
-    """The modal shown when the question has closed before the button was clicked."""
+def closed_modal(reason: str = "This question has closed.") -> dict[str, Any]:
+    """The modal shown instead of the answer form (closed, or someone else's review)."""
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Too late"},
+        "title": {"type": "plain_text", "text": "Too late" if "closed" in reason else "Sorry"},
         "close": {"type": "plain_text", "text": "OK"},
-        "blocks": [section("This question has closed.")],
+        "blocks": [section(escape(reason))],
     }
 
 
 HELP_TEXT = "\n".join(
     [
         "*quizbot* — quizzes and flashcards for study groups",
-        "`/quiz start [bank] [questions] [seconds]` — start a quiz in this channel",
+        "`/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]` — start a quiz in "
+        "this channel; `topic:Geography` (or `topic:\"Project Management\"`, "
+        "`topic:Project_Management`) asks one topic only, `hardest` the questions most "
+        "players miss first",
         "`/quiz stop` — stop this channel's quiz (whoever started it, admins, moderators)",
+        "`/quiz mistakes [questions]` — review the questions you got wrong, in a DM with me",
+        "`/quiz flashcards [bank]` — review your flashcards (just for you): due cards first, "
+        "then new ones",
+        "`/quiz stats` — your answers, accuracy per topic, streaks and reviews due",
+        "`/quiz daily HH:MM Area/City [bank] [minutes]` — one question a day in this channel, "
+        "e.g. `/quiz daily 09:00 Europe/London`; `/quiz daily off` stops it (admins, "
+        "moderators); `/quiz daily` shows it",
         "`/quiz leaderboard [channel|workspace|all] [today|week|month|all]` — the best players",
         "`/quiz banks` — the question banks",
-        "`/quiz flashcards [bank]` — review your flashcards (just for you)",
         "`/quiz help` — this help",
     ]
 )

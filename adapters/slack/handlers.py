@@ -1,10 +1,12 @@
 """Bolt listeners: ``/quiz``, answer buttons, the typed-answer modal, channel messages,
-flashcard buttons and the Home tab.
+flashcard buttons and the Home tab (the study subcommands are run by
+:mod:`adapters.slack.study`).
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and then does
 its work: the core call, then Web API calls with the request's own client (which carries
 the workspace's bot token). Users see errors the core raises (``QuizbotError``) as
-ephemeral messages; anything else is logged.
+ephemeral messages; anything else is logged. Receipts for a private review's answers go
+back through the click's ``response_url`` (to the clicker alone, wherever they are).
 """
 
 from __future__ import annotations
@@ -17,10 +19,17 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks, commands, home
+from adapters.slack import blocks, commands, home, study
 from adapters.slack.app import PLATFORM, SlackBot
 from bot.errors import NotAllowedError, QuizbotError
-from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, FlashcardView, PlayerRef
+from bot.views import (
+    AnswerReceipt,
+    AnswerStatus,
+    ChannelRef,
+    FlashcardView,
+    PlayerRef,
+    QuestionView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +69,44 @@ def register(bot: SlackBot) -> None:
         except SlackApiError as exc:
             log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
 
+    def receipt_text(receipt: AnswerReceipt) -> str:
+        text = blocks.escape(_sentence(receipt.message))
+        if receipt.status is AnswerStatus.RECORDED:
+            text = f":ballot_box_with_check: {text}"
+        return text
+
     async def deliver_receipt(
         client: AsyncWebClient,
         channel: str,
         user: str,
         receipt: AnswerReceipt,
         fallback_ref: str | None = None,
+        respond: AsyncRespond | None = None,
     ) -> None:
-        text = blocks.escape(_sentence(receipt.message))
-        if receipt.status is AnswerStatus.RECORDED:
-            text = f":ballot_box_with_check: {text}"
-        await tell(client, channel, user, text)
+        """Tell the player what became of their answer, then announce a round it closed.
+
+        With ``respond`` (a private review's click), the receipt goes back to the clicker
+        through the click's response_url, and only when the reveal does not say it anyway.
+        """
+        if respond is None:
+            await tell(client, channel, user, receipt_text(receipt))
+        elif receipt.outcome is None:
+            await respond(
+                response_type="ephemeral", replace_original=False, text=receipt_text(receipt)
+            )
         if receipt.outcome is not None:
             await bot.announce(receipt.outcome, client=client, fallback_ref=fallback_ref)
+
+    async def round_view(where: ChannelRef, round_id: int) -> QuestionView | None:
+        """The open round ``round_id``: the channel's quiz round, or a daily or review one."""
+        view = await quiz.open_round(where)
+        if view is not None and view.round_id == round_id:
+            return view
+        # The core has no lookup by round id for daily and review rounds: scan the open ones.
+        for candidate, _ref in await quiz.open_rounds(PLATFORM):
+            if candidate.round_id == round_id and candidate.channel.workspace == where.workspace:
+                return candidate
+        return None
 
     # --- /quiz ---------------------------------------------------------------------------
 
@@ -121,6 +155,8 @@ def register(bot: SlackBot) -> None:
                 response_type="ephemeral",
                 **blocks.flashcard_message(card, parsed.bank or ""),
             )
+        elif isinstance(parsed, commands.Mistakes | commands.Daily | commands.Stats):
+            await study.run(bot, parsed, where, who, client, respond)
 
     async def start_quiz(
         parsed: commands.Start,
@@ -134,7 +170,9 @@ def register(bot: SlackBot) -> None:
             options["count"] = parsed.count
         if parsed.seconds is not None:
             options["seconds"] = parsed.seconds
-        view = await quiz.start_quiz(where, who, bank=parsed.bank, **options)
+        view = await quiz.start_quiz(
+            where, who, bank=parsed.bank, topic=parsed.topic, order=parsed.order, **options
+        )
         try:
             await bot.post_question(client, view)
         except SlackApiError as exc:
@@ -168,10 +206,11 @@ def register(bot: SlackBot) -> None:
     @app.action(ANSWER_ACTION)
     async def on_answer(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        context: AsyncBoltContext,
+        context: AsyncBoltContext, respond: AsyncRespond,
     ) -> None:
         await ack()
-        round_text, _, label = str(action.get("value", "")).partition(":")
+        round_text, _, rest = str(action.get("value", "")).partition(":")
+        label, _, mark = rest.partition(":")
         if not round_text.isdigit():
             return
         user = body["user"]
@@ -180,7 +219,8 @@ def register(bot: SlackBot) -> None:
         message_ts = body.get("container", {}).get("message_ts")
         receipt = await quiz.answer(int(round_text), who, label)
         fallback = f"{channel}:{message_ts}" if message_ts else None
-        await deliver_receipt(client, channel, who.user, receipt, fallback)
+        private = respond if mark == blocks.PRIVATE_MARK else None
+        await deliver_receipt(client, channel, who.user, receipt, fallback, respond=private)
 
     # --- typed answers: in the channel, or in a modal ------------------------------------
 
@@ -196,9 +236,11 @@ def register(bot: SlackBot) -> None:
         where = ChannelRef(PLATFORM, _workspace(context), channel)
         key = (where.workspace, user)
         if key not in bot.names:
-            # Only look the name up for someone who is answering a typed question.
+            # Only look the name up for someone who may be answering a typed question: the
+            # channel's quiz asks one, or the channel has a daily question.
             view = await quiz.open_round(where)
-            if view is None or not view.is_typed:
+            typed = view is not None and view.is_typed
+            if not typed and not (await quiz.daily(where)).enabled:
                 return
             bot.names[key] = await bot.display_name(client, user)
         receipt = await quiz.answer_text(where, player(context, user), text)
@@ -213,9 +255,13 @@ def register(bot: SlackBot) -> None:
     ) -> None:
         await ack()
         channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
-        view = await quiz.open_round(ChannelRef(PLATFORM, _workspace(context), channel))
-        if view is None or str(view.round_id) != str(action.get("value")):
+        value = str(action.get("value") or "")
+        where = ChannelRef(PLATFORM, _workspace(context), channel)
+        view = await round_view(where, int(value)) if value.isdigit() else None
+        if view is None:
             modal = blocks.closed_modal()
+        elif view.private_to not in (None, body["user"]["id"]):
+            modal = blocks.closed_modal("This review belongs to someone else.")
         else:
             modal = blocks.typed_answer_modal(view, channel)
         await client.views_open(trigger_id=body["trigger_id"], view=modal)
@@ -226,7 +272,8 @@ def register(bot: SlackBot) -> None:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        round_text, _, channel = str(view.get("private_metadata", "")).partition(":")
+        round_text, _, rest = str(view.get("private_metadata", "")).partition(":")
+        channel, _, mark = rest.partition(":")
         if not round_text.isdigit() or not channel:
             return
         values = view.get("state", {}).get("values", {})
@@ -234,7 +281,10 @@ def register(bot: SlackBot) -> None:
         user = body["user"]
         who = player(context, user["id"], user.get("name") or user.get("username") or "")
         receipt = await quiz.answer(int(round_text), who, str(text.get("value") or ""))
-        await deliver_receipt(client, channel, who.user, receipt)
+        if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
+            await bot.announce(receipt.outcome, client=client)  # the reveal says it all
+        else:
+            await deliver_receipt(client, channel, who.user, receipt)
 
     # --- flashcards ----------------------------------------------------------------------
 
@@ -321,5 +371,18 @@ def register(bot: SlackBot) -> None:
             card_message = blocks.notice(blocks.escape(_sentence(str(exc))))
         else:
             card_message = blocks.flashcard_message(card, bank)
-        dm = await client.conversations_open(users=who.user)
-        await client.chat_postMessage(channel=dm["channel"]["id"], **card_message)
+        dm = await bot.private_channel(client, who.workspace, who.user)
+        await client.chat_postMessage(channel=dm, **card_message)
+
+    @app.action(blocks.HOME_MISTAKES_ACTION)
+    async def on_home_mistakes(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        text = await study.start_review(bot, client, who)
+        if text == study.NO_MISTAKES or text.startswith(":warning:"):
+            # Nothing was posted in the DM: say why there.
+            dm = await bot.private_channel(client, who.workspace, who.user)
+            await client.chat_postMessage(channel=dm, **blocks.notice(text))

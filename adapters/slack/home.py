@@ -1,8 +1,10 @@
-"""The app's Home tab: the user's own scores in the workspace and the flashcards due.
+"""The app's Home tab: the user's own record, flashcards and mistakes due, per-deck buttons.
 
 Published with ``views.publish`` whenever the user opens the tab (``app_home_opened``).
-The core has no per-player statistics call, so a player's line is found in the workspace
-leaderboard (read up to :data:`HOME_LEADERBOARD_LIMIT` rows).
+The record is the core's ``player_stats`` for that user in this workspace (answers,
+accuracy overall and per topic, streaks, reviews due); the flashcard decks are listed
+with their counts and a button to review them in a DM, and mistakes due with a button to
+start a review there.
 """
 
 from __future__ import annotations
@@ -13,66 +15,67 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
-from adapters.slack.app import PLATFORM, SlackBot
+from adapters.slack import blocks, study_blocks
+from adapters.slack.app import SlackBot
 from bot.errors import QuizbotError
-from bot.views import ChannelRef, PlayerRef, Standing
+from bot.views import PlayerRef, PlayerStats
 
 log = logging.getLogger(__name__)
 
-HOME_LEADERBOARD_LIMIT = 1000
-HOME_PERIODS: tuple[tuple[str, str], ...] = (
-    ("week", "This week"),
-    ("month", "This month"),
-    ("all", "All time"),
-)
 MAX_BANKS_SHOWN = 10
 
 
-def _score_line(title: str, row: Standing | None) -> str:
-    if row is None:
-        return f"*{title}:* no answers yet"
-    points = "1 point" if row.points == 1 else f"{row.points} points"
-    return f"*{title}:* {points} · #{row.rank} · {row.correct}/{row.answered} right"
+def _mistakes_section(stats: PlayerStats) -> dict[str, Any]:
+    if not stats.mistakes:
+        return blocks.section("*Your mistakes:* none yet. Questions you miss come back here.")
+    text = f"*Your mistakes:* {stats.mistakes_due} due to review · {stats.mistakes} in all"
+    section = blocks.section(text)
+    section["accessory"] = blocks.button(blocks.HOME_MISTAKES_ACTION, "Review in a DM", "review")
+    return section
 
 
-async def home_view(bot: SlackBot, who: PlayerRef) -> dict[str, Any]:
-    """The Home tab's view for one user."""
-    where = ChannelRef(PLATFORM, who.workspace, "")
-    lines = []
-    for period, title in HOME_PERIODS:
-        board = await bot.quiz.leaderboard(
-            where, scope="workspace", period=period, limit=HOME_LEADERBOARD_LIMIT
-        )
-        mine = next((row for row in board.rows if row.player == who.user), None)
-        lines.append(_score_line(title, mine))
-    view_blocks: list[dict[str, Any]] = [
-        blocks.section("*Your quiz scores in this workspace*"),
-        blocks.section("\n".join(lines)),
-        {"type": "divider"},
-        blocks.section("*Your flashcards*"),
-    ]
+async def _deck_sections(bot: SlackBot, who: PlayerRef) -> list[dict[str, Any]]:
     decks = [b for b in await bot.quiz.list_banks() if b.flashcards]
     if not decks:
-        view_blocks.append(blocks.section("No bank has flashcards yet."))
+        return [blocks.section("No bank has flashcards yet.")]
+    found = []
     for bank in decks[:MAX_BANKS_SHOWN]:
         try:
             card = await bot.quiz.next_flashcard(who, bank=bank.name)
         except QuizbotError:
             continue
         text = f"*{blocks.escape(bank.title or bank.name)}*: {card.due} due · {card.new} new"
+        if card.done and card.next_due is not None:
+            text += " · next " + blocks.slack_date(card.next_due, "{date_short_pretty} {time}")
         section = blocks.section(text)
         if not card.done:
             section["accessory"] = blocks.button(
                 blocks.HOME_FLASHCARDS_ACTION, "Review in a DM", bank.name
             )
-        view_blocks.append(section)
-    view_blocks.append(
+        found.append(section)
+    return found
+
+
+async def home_view(bot: SlackBot, who: PlayerRef) -> dict[str, Any]:
+    """The Home tab's view for one user."""
+    stats = await bot.quiz.player_stats(who)
+    view_blocks: list[dict[str, Any]] = [
+        blocks.section("*Your quiz record in this workspace*"),
+        blocks.section("\n".join(study_blocks.stats_lines(stats))),
+    ]
+    topics = study_blocks.topic_lines(stats)
+    if topics:
+        view_blocks.append(blocks.section("*By topic*\n" + "\n".join(topics)))
+    view_blocks += [
+        {"type": "divider"},
+        _mistakes_section(stats),
+        blocks.section(f"*Your flashcards:* {stats.cards_due} due"),
+        *await _deck_sections(bot, who),
         blocks.context(
             "Start a quiz in a channel with `/quiz start`; `/quiz help` lists every command."
-        )
-    )
-    return {"type": "home", "blocks": view_blocks}
+        ),
+    ]
+    return {"type": "home", "blocks": view_blocks[:100]}
 
 
 async def publish(bot: SlackBot, client: AsyncWebClient, who: PlayerRef) -> None:

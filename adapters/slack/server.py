@@ -9,9 +9,10 @@
 - ``GET /health`` — 200 ``{"status": "ok"}`` when the database answers, else 503.
 
 The deadline ticker runs inside the app (started on startup, stopped on cleanup), so any
-web process closes due rounds and announces them. Tests and launchers reuse the app by
-awaiting :func:`create_web_app` and serving it themselves; :func:`serve_http` is what the
-web process runs.
+web process closes due rounds and announces them, and posts the daily questions that come
+due (the schedules are in the database; each question is posted by one process only).
+Tests and launchers reuse the app by awaiting :func:`create_web_app` and serving it
+themselves; :func:`serve_http` is what the web process runs.
 
 Shutdown (SIGTERM from the PaaS, or Ctrl-C), in order, one log line each: stop listening
 (new connections are refused), let requests in flight and the work of requests already
@@ -112,7 +113,7 @@ async def create_web_app(
         raise
     web_app = bot.bolt.web_app(path=EVENTS_PATH, port=settings.port)
     web_app.router.add_get(HEALTH_PATH, _health)
-    ticker = Ticker(quiz, PLATFORM, bot.announce, interval=ticker_interval)
+    ticker = Ticker(quiz, PLATFORM, bot.announce, interval=ticker_interval, post=bot.post_daily)
     web_app[SLACK_BOT] = bot
     web_app[TICKER] = ticker
 
@@ -206,7 +207,7 @@ async def run_socket_mode(
     quiz = await QuizApp.open(settings.database_url, clock=clock)
     try:
         bot = build_slack_bot(settings, quiz, api_base_url=api_base_url, socket_mode=True)
-        ticker = Ticker(quiz, PLATFORM, bot.announce)
+        ticker = Ticker(quiz, PLATFORM, bot.announce, post=bot.post_daily)
         handler = AsyncSocketModeHandler(bot.bolt, settings.slack_app_token)
         await ticker.start()
         try:

@@ -69,6 +69,26 @@ questions:
     answers: [Paris]
     explanation: Paris it is.
 """,
+    "slack-study.yaml": """
+bank: slack-study
+title: Study bank
+questions:
+  - type: multiple_choice
+    question: What is the capital of Italy?
+    options: [Rome, Milan, Turin]
+    answer: A
+    topic: Geography
+  - type: multiple_choice
+    question: Which is the longest river in Africa?
+    options: [Nile, Congo, Niger]
+    answer: A
+    topic: Geography
+  - type: multiple_choice
+    question: What is 7 x 8?
+    options: ["54", "56", "58"]
+    answer: B
+    topic: Maths
+""",
     "slack-cards.yaml": """
 bank: slack-cards
 title: Slack flashcards

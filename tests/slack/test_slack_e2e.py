@@ -10,72 +10,23 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any
 
 import slack_signing as signing
 from conftest import CHANNEL, SlackDriver
+from slack_reading import (
+    correct_button,
+    mrkdwn_texts,
+    receipts_for,
+    text_of,
+    wait_receipts,
+    winners,
+    wrong_button,
+)
 from stub_slack_api import Call
 
 from bot.clock import FakeClock
 from bot.services import QuizApp
 from bot.views import ChannelRef, PlayerRef
-
-MC_CORRECT = {
-    "Who gets pinged": "Nobody",
-    "How many sides": "6",
-}
-
-
-def mrkdwn_texts(call: Call) -> list[str]:
-    """The fallback text and every mrkdwn text of a message or view."""
-    found = [str(call.params.get("text", ""))]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(call.blocks)
-    return found
-
-
-def text_of(call: Call) -> str:
-    return "\n".join(mrkdwn_texts(call))
-
-
-def winners(call: Call) -> set[str]:
-    """The names after "Got it right:" in a reveal."""
-    found = re.search(r"Got it right: (.*?) ·", text_of(call))
-    return set(found.group(1).split(", ")) if found else set()
-
-
-def correct_button(call: Call) -> dict[str, Any]:
-    text = text_of(call)
-    right = next(answer for prompt, answer in MC_CORRECT.items() if prompt in text)
-    return next(b for b in call.buttons() if b["text"]["text"].split(". ", 1)[1].startswith(right))
-
-
-def wrong_button(call: Call) -> dict[str, Any]:
-    right = correct_button(call)
-    return next(b for b in call.buttons() if b["action_id"] != right["action_id"])
-
-
-def receipts_for(slack: SlackDriver, user: str) -> list[str]:
-    calls = slack.stub.of("chat.postEphemeral")
-    return [c.params["text"] for c in calls if c.params["user"] == user]
-
-
-async def wait_receipts(slack: SlackDriver, user: str, count: int) -> list[str]:
-    await slack.stub.wait_for(
-        "chat.postEphemeral", lambda c: c.params["user"] == user, count=count
-    )
-    return receipts_for(slack, user)
-
 
 # --- the HTTP surface ---------------------------------------------------------------------
 
@@ -357,7 +308,7 @@ async def test_flashcard_review_ephemeral_and_in_a_dm(
     assert published.params["user_id"] == "U0ALICE"
     assert published.params["view"]["type"] == "home"
     home = text_of(published)
-    assert "Your quiz scores" in home
+    assert "Your quiz record" in home
     assert "Slack flashcards*: 0 due · 1 new" in home
     [review] = [b for b in published.buttons() if b["value"] == "slack-cards"]
     await slack.click(review, "U0ALICE", "alice", channel="D0ALICE")
@@ -384,7 +335,8 @@ async def test_home_tab_shows_own_scores(slack: SlackDriver, clock: FakeClock) -
                        "tab": "home", "event_ts": f"{time.time():.6f}"})
     [published] = await slack.stub.wait_for("views.publish")
     home = text_of(published)
-    assert re.search(r"\*All time:\* \d+ points? · #1 · 1/1 right", home), home
+    assert re.search(r"\*Answers:\* 1 · 1 right \(100%\) · \d+ points", home), home
+    assert "*Streak:* 1 right in a row (best 1)" in home
 
 
 # --- leaderboard and banks ------------------------------------------------------------------
