@@ -199,6 +199,43 @@ async def test_review_my_mistakes_stays_private(
     assert none_yet.params["text"].startswith(":tada: No mistakes to review yet")
 
 
+async def test_typed_question_in_a_review_is_answered_in_a_form(
+    slack: SlackDriver, clock: FakeClock
+) -> None:
+    stub = slack.stub
+    await slack.command("start slack-typed 1 30", "U0ALICE", "alice")
+    await next_post(slack, 1)
+    await slack.message("Lyon", "U0ALICE")
+    await stub.wait_for("chat.postEphemeral")
+    clock.advance(31)
+    assert await slack.tick() == 1
+    clock.advance(minutes=10)
+
+    await slack.command("mistakes", "U0ALICE", "alice")
+    question = await next_post(slack, 1, ALICE_DM)
+    assert "capital of France" in text_of(question)
+    [answer] = question.buttons()
+    assert answer["text"]["text"] == "Answer"
+
+    # Bob gets no form (and so never sees the question); Alice gets hers.
+    await slack.click(answer, "U0BOB", "bob", channel=ALICE_DM, message_ts=question.ts)
+    [refused] = await stub.wait_for("views.open")
+    assert "someone else" in str(refused.params["view"]) and "France" not in str(
+        refused.params["view"]
+    )
+    await slack.click(answer, "U0ALICE", "alice", channel=ALICE_DM, message_ts=question.ts)
+    form = (await stub.wait_for("views.open", count=2))[1].params["view"]
+    assert "capital of France" in str(form["blocks"])
+    values = {"typed_answer": {"answer": {"type": "plain_text_input", "value": "paris"}}}
+    await slack.submit_view(form, values, "U0ALICE", "alice")
+    [reveal] = await stub.wait_for("chat.update", lambda c: c.params["channel"] == ALICE_DM)
+    assert reveal.params["ts"] == question.ts
+    assert "You got it right" in text_of(reveal) and "*Answer:* Paris" in text_of(reveal)
+    results = await next_post(slack, 2, ALICE_DM)
+    assert "1 of 1 question right" in text_of(results)
+    assert [c.params["channel"] for c in stub.of("chat.postEphemeral")] == [CHANNEL]
+
+
 async def test_private_views_never_reach_a_channel(
     slack: SlackDriver, quiz: QuizApp, clock: FakeClock
 ) -> None:
