@@ -331,3 +331,24 @@ async def test_a_quiz_survives_a_restart(database_url: str, clock: FakeClock) ->
         assert outcome.answered == 2 and outcome.message_ref == "message-123"
     finally:
         await second.close()
+
+
+async def test_concurrent_last_answers_still_close_the_round_early(database_url: str) -> None:
+    """Two processes' answers committing at once must not both miss the full count."""
+    clock = FakeClock()
+    first = await QuizApp.open(database_url, clock, upgrade=True)
+    second = await QuizApp.open(database_url, clock, upgrade=True)
+    try:
+        view = await first.start_quiz(HERE, ANN, "crm-podcast", 2, 30)
+        players = [PlayerRef("discord", "guild-1", f"p{i}", f"P{i}") for i in range(30)]
+        await asyncio.gather(*(first.answer(view.round_id, p, "A") for p in players))
+        clock.advance(30)
+        nxt = (await first.close_due_rounds())[0].next_question
+        receipts = await asyncio.gather(
+            *(app.answer(nxt.round_id, p, "B") for p in players for app in (first, second))
+        )
+        assert sum(r.outcome is not None for r in receipts) == 1
+        assert sum(r.status is AnswerStatus.RECORDED for r in receipts) == 30
+    finally:
+        await first.close()
+        await second.close()

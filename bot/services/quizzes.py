@@ -318,7 +318,10 @@ class Quizzes:
                     choice=earlier,
                     answered=answered,
                 )
-            close_now = quiz.solo or await self._everyone_answered(session, quiz.id, rnd)
+            solo, quiz_id, number = quiz.solo, quiz.id, rnd.number
+        # Whether everyone has answered is read after the commit: concurrent answers each
+        # see the others' commits then, so the last one in cannot miss the full count.
+        close_now = solo or await self._everyone_answered(quiz_id, number, round_id)
         outcome = await self.close_round(round_id) if close_now else None
         return AnswerReceipt(
             AnswerStatus.RECORDED,
@@ -330,28 +333,34 @@ class Quizzes:
             outcome=outcome,
         )
 
-    async def _everyone_answered(self, session: AsyncSession, quiz_id: int, rnd: RoundRow) -> bool:
+    async def _everyone_answered(self, quiz_id: int, number: int, round_id: int) -> bool:
         """Whether every player of the quiz's earlier rounds has answered this round."""
-        if rnd.number == 1:
+        if number == 1:
             return False
         earlier = (
             select(AnswerRow.player_id)
             .join(RoundRow, RoundRow.id == AnswerRow.round_id)
-            .where(RoundRow.quiz_id == quiz_id, RoundRow.number < rnd.number)
+            .where(RoundRow.quiz_id == quiz_id, RoundRow.number < number)
             .distinct()
             .subquery()
         )
-        missing = await session.execute(
-            select(earlier.c.player_id)
-            .outerjoin(
-                AnswerRow,
-                and_(AnswerRow.player_id == earlier.c.player_id, AnswerRow.round_id == rnd.id),
+        async with self.db.sessions() as session:
+            missing = await session.execute(
+                select(earlier.c.player_id)
+                .outerjoin(
+                    AnswerRow,
+                    and_(
+                        AnswerRow.player_id == earlier.c.player_id,
+                        AnswerRow.round_id == round_id,
+                    ),
+                )
+                .where(AnswerRow.id.is_(None))
+                .limit(1)
             )
-            .where(AnswerRow.id.is_(None))
-            .limit(1)
-        )
-        has_players = await session.execute(select(func.count()).select_from(earlier))
-        return has_players.scalar_one() > 0 and missing.first() is None
+            if missing.first() is not None:
+                return False
+            players = await session.execute(select(func.count()).select_from(earlier))
+            return players.scalar_one() > 0
 
     async def answer_text(
         self, where: ChannelRef, who: PlayerRef, text: str
