@@ -190,7 +190,7 @@ async def test_two_web_processes_share_one_database(
         assert "Traceback" not in log
 
 
-def _text(sql: str):  # noqa: ANN202 - a SQLAlchemy TextClause
+def _text(sql: str):
     from sqlalchemy import text
 
     return text(sql)
