@@ -48,6 +48,8 @@ def _source_text(raw: str) -> str:
             return raw
         return value if isinstance(value, str) else raw
     return raw
+
+
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _CATEGORY = "$CATEGORY:"
 _SLASH = "\ufffe"  # stands for an escaped "//" while a category path is split
