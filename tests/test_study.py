@@ -240,3 +240,18 @@ async def test_flashcards_say_when_the_next_card_is_due(app: QuizApp, clock: Fak
     done = await app.rate_flashcard(ANN, card.card_id, "good")
     assert done.done and done.next_due is not None and done.next_due > clock.now()
     assert done.next_due - clock.now() < timedelta(days=30)
+
+
+async def test_an_abandoned_review_ends_at_its_first_unanswered_question(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    await play_solo(app, ANN, 4, wrong={1, 2, 3})
+    review = await app.start_review(HERE, ANN, count=3, seconds=60)
+    clock.advance(61)
+    [outcome] = await app.close_due_rounds()
+    assert outcome.next_question is None and outcome.results is not None
+    assert outcome.private_to == "U1" and outcome.results.private_to == "U1"
+    assert await app.open_rounds("slack") == []
+    # Someone else clicking the closed review question is told whose it is.
+    late = await app.answer(review.round_id, BOB, "A")
+    assert late.message == "this review belongs to someone else"

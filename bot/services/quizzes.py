@@ -259,6 +259,11 @@ class Quizzes:
                     AnswerStatus.INVALID, round_id, "that question no longer exists"
                 )
             rnd, quiz, question = found
+            player_id = await ensure_player(session, who)
+            if quiz.mode == "review" and player_id != quiz.started_by:
+                return AnswerReceipt(
+                    AnswerStatus.INVALID, round_id, "this review belongs to someone else"
+                )
             if rnd.status != "open" or now >= rnd.deadline:
                 return AnswerReceipt(
                     AnswerStatus.CLOSED, round_id, "too late: this question has closed"
@@ -278,11 +283,6 @@ class Quizzes:
                         f"answer with one of the letters {', '.join(letters)}",
                     )
                 correct = rnd.option_order[letters.index(shown)] == question.correct
-            player_id = await ensure_player(session, who)
-            if quiz.mode == "review" and player_id != quiz.started_by:
-                return AnswerReceipt(
-                    AnswerStatus.INVALID, round_id, "this review belongs to someone else"
-                )
             inserted = (
                 await session.execute(
                     dialect_insert(session, AnswerRow)

@@ -151,7 +151,13 @@ async def settle(
     next_question = None
     results = None
     if quiz.status == "running":
-        if rnd.number < quiz.total:
+        if quiz.mode == "review" and not answers:
+            # A review whose player walked away ends here, not one question at a time.
+            quiz.status = "stopped"
+            quiz.ended_at = now
+            await session.flush()
+            results = await quiz_results(session, quiz)
+        elif rnd.number < quiz.total:
             next_question = await open_round(session, quiz, rnd.number + 1, now)
         else:
             quiz.status = "finished"
