@@ -149,3 +149,31 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(cli, [*args, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, args
+
+
+@pytest.mark.parametrize(
+    ("target", "extra", "message"),
+    [
+        ("discord", {}, "DISCORD_TOKEN is not set"),
+        ("slack", {}, "SLACK_SIGNING_SECRET is not set"),
+        ("all", {}, "DISCORD_TOKEN is not set"),
+        ("all", {"DISCORD_TOKEN": "x"}, "SLACK_SIGNING_SECRET is not set"),
+    ],
+)
+def test_run_without_configuration_is_one_clear_error(
+    extra: dict[str, str], target: str, message: str, tmp_path: Path
+) -> None:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_")) and k != "DATABASE_URL"
+    }
+    result = subprocess.run(
+        [*QUIZBOT, "--database-url", f"sqlite:///{tmp_path / 'r.db'}", "run", target],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**base, **extra},
+    )
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr + result.stdout
