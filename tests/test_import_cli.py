@@ -230,3 +230,11 @@ def test_native_json_indented_with_tabs(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(bank)])
     assert result.exit_code == 0, result.output
     assert "ok, 1 questions" in result.output
+
+
+def test_deeply_nested_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("bank: deep\nquestions: " + "[" * 50000 + "\n")
+    result = CliRunner().invoke(cli, ["validate", str(deep)])
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.output

@@ -15,6 +15,7 @@ import yaml
 
 from bot.domain import OPTION_LETTERS, BankInfo, Question, QuestionKind
 from bot.errors import BankFormatError
+from bot.formats._yaml import compose
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TOP_KEYS = {"bank", "title", "description", "source", "questions"}
@@ -165,18 +166,12 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     reader = _Reader(source)
     try:
         text = stream.read()
-        if text.lstrip().startswith("{"):
-            # JSON: a tab can only be whitespace there, but YAML forbids tabs as indentation.
-            text = text.replace("\t", " ")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise BankFormatError(source, line, f"not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise BankFormatError(source, None, f"not valid YAML: {exc}") from None
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "not UTF-8 text") from None
+        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+    if text.lstrip().startswith("{"):
+        # JSON: a tab can only be whitespace there, but YAML forbids tabs as indentation.
+        text = text.replace("\t", " ")
+    root = compose(text, source)
     if root is None:
         raise BankFormatError(source, 1, "the file is empty")
     top = reader.mapping(root, "a bank file")

@@ -17,6 +17,7 @@ import yaml
 from bot.domain import BankInfo, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, name_from_source
+from bot.formats._yaml import compose
 
 RESERVED_KEYS = frozenset({"AUTHOR", "CONFIG"})
 
@@ -47,24 +48,9 @@ def _answers(node: yaml.Node, source: str) -> tuple[str, ...]:
     return tuple(answers)
 
 
-def _compose(stream: TextIO, source: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(stream, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise BankFormatError(source, line, f"not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise BankFormatError(source, None, f"not valid YAML: {exc}") from None
-    except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
-    except RecursionError:
-        raise BankFormatError(source, None, "the YAML is nested too deeply") from None
-
-
 def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     """Read a Red trivia list: a :class:`BankInfo` named after the file, then its questions."""
-    root = _compose(stream, source)
+    root = compose(stream, source)
     if root is None:
         raise BankFormatError(source, 1, "the file is empty")
     if not isinstance(root, yaml.MappingNode):
