@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+from cli.common import CliState, emit_json, in_session, pass_state, print_table, with_app
 
 
 @click.group()
@@ -24,33 +24,26 @@ def banks() -> None:
 def list_banks(state: CliState, as_json: bool) -> None:
     """List every bank with its number of questions and flashcards."""
 
-    async def go() -> None:
-        app = await open_app(state)
-        try:
-            summaries = await app.list_banks()
-        finally:
-            await app.close()
-        if as_json:
-            emit_json(
-                [
-                    {
-                        "name": s.name,
-                        "title": s.title,
-                        "questions": s.questions,
-                        "flashcards": s.flashcards,
-                        "topics": list(s.topics),
-                    }
-                    for s in summaries
-                ]
-            )
-            return
-        print_table(
-            "Banks",
-            ["name", "title", "questions", "flashcards"],
-            [(s.name, s.title, s.questions, s.flashcards) for s in summaries],
+    summaries = with_app(state, lambda app: app.list_banks())
+    if as_json:
+        emit_json(
+            [
+                {
+                    "name": s.name,
+                    "title": s.title,
+                    "questions": s.questions,
+                    "flashcards": s.flashcards,
+                    "topics": list(s.topics),
+                }
+                for s in summaries
+            ]
         )
-
-    run(go)
+        return
+    print_table(
+        "Banks",
+        ["name", "title", "questions", "flashcards"],
+        [(s.name, s.title, s.questions, s.flashcards) for s in summaries],
+    )
 
 
 @banks.command("show")
@@ -67,15 +60,7 @@ def show_bank(state: CliState, name: str, limit: int, as_json: bool) -> None:
     """
     from bot.services.banks import bank_contents
 
-    async def go():
-        app = await open_app(state)
-        try:
-            async with app.db.sessions() as session:
-                return await bank_contents(session, name)
-        finally:
-            await app.close()
-
-    info, questions = run(go)
+    info, questions = in_session(state, bank_contents, name)
     topics = sorted({q.topic for q in questions if q.topic})
     if as_json:
         emit_json(
@@ -122,13 +107,5 @@ def remove_bank_command(state: CliState, name: str, yes: bool) -> None:
             abort=True,
         )
 
-    async def go() -> int:
-        app = await open_app(state)
-        try:
-            async with app.db.transaction() as session:
-                return await remove_bank(session, name)
-        finally:
-            await app.close()
-
-    removed = run(go)
+    removed = in_session(state, remove_bank, name, write=True)
     click.echo(f"removed the bank {name!r} ({removed} questions)")

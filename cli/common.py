@@ -64,6 +64,38 @@ async def open_app(state: CliState, *, load_banks: bool = True) -> QuizApp:
     return await QuizApp.open(state.settings().database_url, load_banks=load_banks)
 
 
+def with_app(
+    state: CliState, work: Callable[[QuizApp], Awaitable[T]], *, load_banks: bool = True
+) -> T:
+    """Run ``work(app)`` on the configured database, closing it afterwards."""
+
+    async def go() -> T:
+        app = await open_app(state, load_banks=load_banks)
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    return run(go)
+
+
+def in_session(
+    state: CliState,
+    function: Callable[..., Awaitable[T]],
+    *args: Any,
+    write: bool = False,
+    load_banks: bool = True,
+) -> T:
+    """Run ``function(session, *args)`` in one session (one transaction when ``write``)."""
+
+    async def work(app: QuizApp) -> T:
+        context = app.db.transaction() if write else app.db.sessions()
+        async with context as session:
+            return await function(session, *args)
+
+    return with_app(state, work, load_banks=load_banks)
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 

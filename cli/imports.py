@@ -5,12 +5,17 @@ Import reads every file in one transaction: any error leaves the database as it 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, run
+from cli.common import CliState, emit_json, in_session, pass_state, with_app
+
+if TYPE_CHECKING:
+    from bot.services import QuizApp
 
 FORMAT_NAMES = ["native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb"]
 #: Files at least this big get a progress display on a terminal.
@@ -96,16 +101,15 @@ def import_command(
       quizbot import questions/*.yaml --replace
     """
     from bot.formats import parse_path
-    from bot.services.banks import BankImporter
+    from bot.services.banks import BankImporter, ImportSummary
 
     class DryRun(Exception):
         pass
 
-    async def go() -> list:
-        app = await open_app(state)
+    async def import_all(app: QuizApp) -> list[ImportSummary]:
         summaries = []
-        try:
-            async with app.db.transaction() as session:
+        with contextlib.suppress(DryRun):
+            async with app.db.transaction() as session:  # all files or nothing
                 for path in files:
                     with Progress(path) as progress:
                         importer = BankImporter(
@@ -115,14 +119,10 @@ def import_command(
                             await importer.run(parse_path(path, format_name), str(path))
                         )
                 if dry_run:
-                    raise DryRun
-        except DryRun:
-            pass
-        finally:
-            await app.close()
+                    raise DryRun  # rolls the transaction back
         return summaries
 
-    summaries = run(go)
+    summaries = with_app(state, import_all)
     if as_json:
         emit_json(
             [
@@ -222,15 +222,7 @@ def export(state: CliState, bank: str, format_name: str, output: Path | None) ->
     from bot.formats.export import EXPORTERS
     from bot.services.banks import bank_contents
 
-    async def go():
-        app = await open_app(state)
-        try:
-            async with app.db.sessions() as session:
-                return await bank_contents(session, bank)
-        finally:
-            await app.close()
-
-    info, questions = run(go)
+    info, questions = in_session(state, bank_contents, bank)
     if format_name == "gift":
         cards = sum(1 for q in questions if q.kind.value == "flashcard")
         if cards:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+from cli.common import CliState, emit_json, pass_state, print_table, with_app
+
+if TYPE_CHECKING:
+    from bot.services import QuizApp
+    from bot.views import Standing
 
 PERIODS = ["all", "today", "week", "month"]
 
@@ -50,39 +55,35 @@ def leaderboard(
     """
     from bot.services.leaderboards import PERIOD_TITLES, LeaderboardFilter, period_start
 
-    async def go() -> None:
-        app = await open_app(state, load_banks=False)
-        try:
-            start: date | None = since.date() if since is not None else None  # type: ignore[attr-defined]
-            if start is None:
-                start = period_start(period, app.now().date())
-            filters = LeaderboardFilter(platform, workspace, channel, bank, start)
-            rows = await app.leaderboards.query(filters, limit)
-        finally:
-            await app.close()
-        if as_json:
-            emit_json(
-                [
-                    {
-                        "rank": r.rank,
-                        "player": r.player,
-                        "name": r.name,
-                        "points": r.points,
-                        "correct": r.correct,
-                        "answered": r.answered,
-                    }
-                    for r in rows
-                ]
-            )
-            return
-        if not rows:
-            click.echo("No scores yet: play a quiz with 'quizbot play'.")
-            return
-        when = f"since {start}" if since is not None else PERIOD_TITLES[period]
-        print_table(
-            f"Leaderboard ({when})",
-            ["#", "player", "points", "correct", "answered"],
-            [(r.rank, r.name, r.points, r.correct, r.answered) for r in rows],
-        )
+    async def standings(app: QuizApp) -> tuple[date | None, tuple[Standing, ...]]:
+        start: date | None = since.date() if since is not None else None  # type: ignore[attr-defined]
+        if start is None:
+            start = period_start(period, app.now().date())
+        filters = LeaderboardFilter(platform, workspace, channel, bank, start)
+        return start, await app.leaderboards.query(filters, limit)
 
-    run(go)
+    start, rows = with_app(state, standings, load_banks=False)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "rank": r.rank,
+                    "player": r.player,
+                    "name": r.name,
+                    "points": r.points,
+                    "correct": r.correct,
+                    "answered": r.answered,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("No scores yet: play a quiz with 'quizbot play'.")
+        return
+    when = f"since {start}" if since is not None else PERIOD_TITLES[period]
+    print_table(
+        f"Leaderboard ({when})",
+        ["#", "player", "points", "correct", "answered"],
+        [(r.rank, r.name, r.points, r.correct, r.answered) for r in rows],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, open_app, pass_state, run
+from cli.common import CliState, pass_state, with_app
 
 
 @click.command()
@@ -43,20 +43,16 @@ def play(
     """
     from adapters.console.game import play_in_terminal
 
-    async def go() -> None:
-        app = await open_app(state)
-        try:
-            await play_in_terminal(
-                app,
-                bank=bank,
-                count=count,
-                seconds=seconds,
-                seed=seed,
-                topic=topic,
-                order=order,
-                name=name,
-            )
-        finally:
-            await app.close()
-
-    run(go)
+    with_app(
+        state,
+        lambda app: play_in_terminal(
+            app,
+            bank=bank,
+            count=count,
+            seconds=seconds,
+            seed=seed,
+            topic=topic,
+            order=order,
+            name=name,
+        ),
+    )

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+from cli.common import CliState, emit_json, in_session, pass_state, print_table, with_app
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.services import QuizApp
+    from bot.views import PlayerStats
 
 player_options = [
     click.argument("player"),
@@ -94,16 +102,12 @@ def show(
     """
     from bot.services.players import find_player, player_stats
 
-    async def go():
-        app = await open_app(state, load_banks=False)
-        try:
-            async with app.db.sessions() as session:
-                found = await find_player(session, player, platform, workspace)
-                return await player_stats(session, found, app.now())
-        finally:
-            await app.close()
+    async def work(app: QuizApp) -> PlayerStats:
+        async with app.db.sessions() as session:
+            found = await find_player(session, player, platform, workspace)
+            return await player_stats(session, found, app.now())
 
-    stats = run(go)
+    stats = with_app(state, work, load_banks=False)
     if as_json:
         emit_json(stats_json(stats))
     else:
@@ -131,22 +135,13 @@ def reset(
     """
     from bot.services.players import find_player, reset_player
 
-    async def go() -> tuple[str, int]:
-        app = await open_app(state, load_banks=False)
-        try:
-            async with app.db.transaction() as session:
-                found = await find_player(session, player, platform, workspace)
-                label = f"{found.name or found.user_id} ({found.platform}/{found.workspace})"
-                if not yes:
-                    what = (
-                        "answers, points and flashcard schedule"
-                        if flashcards
-                        else "answers and points"
-                    )
-                    click.confirm(f"Forget all {what} of {label}?", abort=True)
-                return label, await reset_player(session, found, flashcards=flashcards)
-        finally:
-            await app.close()
+    async def forget(session: AsyncSession) -> tuple[str, int]:
+        found = await find_player(session, player, platform, workspace)
+        label = f"{found.name or found.user_id} ({found.platform}/{found.workspace})"
+        if not yes:
+            what = "answers, points and flashcard schedule" if flashcards else "answers and points"
+            click.confirm(f"Forget all {what} of {label}?", abort=True)
+        return label, await reset_player(session, found, flashcards=flashcards)
 
-    label, answers = run(go)
+    label, answers = in_session(state, forget, write=True, load_banks=False)
     click.echo(f"reset {label}: {answers} answers forgotten")

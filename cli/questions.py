@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, print_table, run
+from cli.common import CliState, emit_json, in_session, pass_state, print_table
 
 
 @click.group()
@@ -33,15 +33,7 @@ def search(state: CliState, text: str, bank: str | None, limit: int, as_json: bo
     """
     from bot.services.banks import search_questions
 
-    async def go():
-        app = await open_app(state)
-        try:
-            async with app.db.sessions() as session:
-                return await search_questions(session, text, bank, limit)
-        finally:
-            await app.close()
-
-    found = run(go)
+    found = in_session(state, search_questions, text, bank, limit)
     if as_json:
         emit_json(
             [

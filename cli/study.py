@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, emit_json, open_app, pass_state, run
+from cli.common import CliState, emit_json, pass_state, with_app
 
 name_option = click.option("--name", metavar="NAME", help="Who you are (default: your login name).")
 
@@ -26,14 +26,7 @@ def review(state: CliState, count: int, seconds: int, name: str | None) -> None:
     """
     from adapters.console.game import review_in_terminal
 
-    async def go() -> None:
-        app = await open_app(state)
-        try:
-            await review_in_terminal(app, count=count, seconds=seconds, name=name)
-        finally:
-            await app.close()
-
-    run(go)
+    with_app(state, lambda app: review_in_terminal(app, count=count, seconds=seconds, name=name))
 
 
 @click.command()
@@ -51,14 +44,7 @@ def flashcards(state: CliState, bank: str | None, limit: int, name: str | None) 
     """
     from adapters.console.flashcards import review_flashcards
 
-    async def go() -> None:
-        app = await open_app(state)
-        try:
-            await review_flashcards(app, bank=bank, limit=limit, name=name)
-        finally:
-            await app.close()
-
-    run(go)
+    with_app(state, lambda app: review_flashcards(app, bank=bank, limit=limit, name=name))
 
 
 @click.command()
@@ -75,14 +61,7 @@ def stats(state: CliState, name: str | None, as_json: bool) -> None:
     from adapters.console.game import local_player
     from cli.players import print_stats, stats_json
 
-    async def go():
-        app = await open_app(state, load_banks=False)
-        try:
-            return await app.player_stats(local_player(name))
-        finally:
-            await app.close()
-
-    result = run(go)
+    result = with_app(state, lambda app: app.player_stats(local_player(name)), load_banks=False)
     if as_json:
         emit_json(stats_json(result))
     else:
