@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
 from cli.common import CliState, fail, pass_state
 
+if TYPE_CHECKING:
+    from bot.config import Settings
 
-def settings_or_fail(state: CliState):
+
+def serve(state: CliState, verbose: bool, extra: str, start: Callable[[Settings], None]) -> None:
+    """Set up logging, then run ``start(settings)`` (which blocks until the process stops).
+
+    A missing platform package or any configuration error is one line and exit code 1.
+    """
     from bot.errors import QuizbotError
+    from cli.logs import setup_logging
 
     try:
-        return state.settings()
+        settings = state.settings()
+        setup_logging(settings, verbose)
+        start(settings)
     except QuizbotError as exc:
         fail(str(exc))
+    except ModuleNotFoundError as exc:
+        fail(f"{exc.name} is not installed: pip install 'quizbot[{extra}]'")
 
 
 @click.group("run")
@@ -34,19 +49,13 @@ def run_group() -> None:
 @pass_state
 def discord(state: CliState, verbose: bool) -> None:
     """Connect to Discord with DISCORD_TOKEN (the PaaS worker process)."""
-    from bot.errors import QuizbotError
-    from cli.logs import setup_logging
 
-    settings = settings_or_fail(state)
-    setup_logging(settings, verbose)
-    try:
+    def start(settings: Settings) -> None:
         from adapters.discord.runner import run_discord
-    except ModuleNotFoundError as exc:
-        fail(f"{exc.name} is not installed: pip install 'quizbot[discord]'")
-    try:
+
         run_discord(settings)
-    except QuizbotError as exc:
-        fail(str(exc))
+
+    serve(state, verbose, "discord", start)
 
 
 @run_group.command()
@@ -55,19 +64,13 @@ def discord(state: CliState, verbose: bool) -> None:
 @pass_state
 def slack(state: CliState, socket: bool, verbose: bool) -> None:
     """Serve Slack over HTTP on $PORT (the PaaS web process), or by Socket Mode."""
-    from bot.errors import QuizbotError
-    from cli.logs import setup_logging
 
-    settings = settings_or_fail(state)
-    setup_logging(settings, verbose)
-    try:
+    def start(settings: Settings) -> None:
         from adapters.slack.runner import run_slack
-    except ModuleNotFoundError as exc:
-        fail(f"{exc.name} is not installed: pip install 'quizbot[slack]'")
-    try:
+
         run_slack(settings, socket_mode=socket)
-    except QuizbotError as exc:
-        fail(str(exc))
+
+    serve(state, verbose, "slack", start)
 
 
 @run_group.command("all")
@@ -75,30 +78,25 @@ def slack(state: CliState, socket: bool, verbose: bool) -> None:
 @pass_state
 def run_all(state: CliState, verbose: bool) -> None:
     """Serve Discord and Slack (over HTTP on $PORT) in one process, for a small group."""
-    import asyncio
 
-    from bot.errors import QuizbotError
-    from cli.logs import setup_logging
+    def start(settings: Settings) -> None:
+        import asyncio
 
-    settings = settings_or_fail(state)
-    setup_logging(settings, verbose)
-    try:
         from adapters.discord.runner import apply_test_overrides
         from adapters.slack.app import api_url_from_env, check_settings
-    except ModuleNotFoundError as exc:
-        fail(f"{exc.name} is not installed: pip install 'quizbot[discord,slack]'")
-    try:
+        from bot.errors import QuizbotError
+
         if not settings.discord_token:
             raise QuizbotError("DISCORD_TOKEN is not set")
         check_settings(settings, socket_mode=False)
         api_url_from_env()
         apply_test_overrides()
         asyncio.run(serve_both(settings))
-    except QuizbotError as exc:
-        fail(str(exc))
+
+    serve(state, verbose, "discord,slack", start)
 
 
-async def serve_both(settings) -> None:
+async def serve_both(settings: Settings) -> None:
     """Discord and Slack side by side until SIGTERM/SIGINT, or until either side fails."""
     import asyncio
     import logging
