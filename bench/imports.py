@@ -238,8 +238,13 @@ def run(backend_choice: str, quick: bool) -> Table:
                     imported = measure("import", backend, path)
                     bare = measure("bare", backend, path)
                     traced = {"traced_peak": float("nan")}
-                    if not quick and size != sizes[len(sizes) // 2]:  # not 50k: time
-                        traced = measure("trace", backend, path)
+                    # tracemalloc for the smallest and largest file (not 50k: time), unless the
+                    # import itself took minutes (tracing runs it 2-3 times slower)
+                    if not quick and size != sizes[len(sizes) // 2]:
+                        if imported["seconds"] < 120:
+                            traced = measure("trace", backend, path)
+                        else:
+                            table.note(f"{backend} {fmt} {size}: no tracemalloc run (too slow)")
                     assert imported["count"] == bare["count"] == size, (imported, bare)
                     ratio = imported["seconds"] / bare["seconds"]
                     peaks.append(imported["hwm"])
