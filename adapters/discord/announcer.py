@@ -108,8 +108,12 @@ class Announcer:
                 allowed_mentions=render.NO_MENTIONS,
             )
         except discord.HTTPException:
-            log.exception("could not post question %s of quiz %s in channel %s",
-                          question.number, question.quiz_id, question.channel.channel)
+            log.exception(
+                "could not post question %s of quiz %s in channel %s",
+                question.number,
+                question.quiz_id,
+                question.channel.channel,
+            )
             return None
         await self.remember_message(question, message.id)
         return message
@@ -128,8 +132,9 @@ class Announcer:
                     allowed_mentions=render.NO_MENTIONS,
                 )
             except discord.HTTPException:
-                log.warning("could not update the answer count of round %s", round_id,
-                            exc_info=True)
+                log.warning(
+                    "could not update the answer count of round %s", round_id, exc_info=True
+                )
 
     async def announce(self, outcome: RoundOutcome) -> None:
         """Reveal a closed round, then post the next question or the results."""
@@ -137,8 +142,9 @@ class Announcer:
             # A review round its player left unanswered (closed by the ticker): it belongs
             # to them alone, so nothing goes to the channel. The rest of the review times
             # out the same way; `/quiz mistakes` starts a fresh one.
-            log.info("review round %s closed unanswered; not shown in the channel",
-                     outcome.round_id)
+            log.info(
+                "review round %s closed unanswered; not shown in the channel", outcome.round_id
+            )
             return
         channel = self.channel(outcome.channel.channel, outcome.channel.workspace)
         async with self._lock(outcome.round_id):
@@ -154,8 +160,9 @@ class Announcer:
         elif outcome.results is not None:
             self.quiz_ended(outcome.channel.channel)
             try:
-                await channel.send(embed=render.results_embed(outcome.results),
-                                   allowed_mentions=render.NO_MENTIONS)
+                await channel.send(
+                    embed=render.results_embed(outcome.results), allowed_mentions=render.NO_MENTIONS
+                )
             except discord.HTTPException:
                 log.exception("could not post the results of quiz %s", outcome.quiz_id)
 
@@ -168,8 +175,9 @@ class Announcer:
                 )
                 return
             except discord.NotFound:
-                log.info("question message %s is gone; posting the answer instead",
-                         outcome.message_ref)
+                log.info(
+                    "question message %s is gone; posting the answer instead", outcome.message_ref
+                )
             except (discord.HTTPException, ValueError):
                 log.exception("could not reveal round %s", outcome.round_id)
                 return
@@ -202,7 +210,10 @@ class Announcer:
         view = question_view(question)
         if interaction.response.is_done():
             message = await interaction.followup.send(
-                embed=embed, view=view, ephemeral=True, wait=True,
+                embed=embed,
+                view=view,
+                ephemeral=True,
+                wait=True,
                 allowed_mentions=render.NO_MENTIONS,
             )
             message_id = message.id
@@ -223,22 +234,28 @@ class Announcer:
         try:
             if not interaction.response.is_done() and interaction.message is not None:
                 await interaction.response.edit_message(
-                    content=verdict or None, embed=embed, view=None,
+                    content=verdict or None,
+                    embed=embed,
+                    view=None,
                     allowed_mentions=render.NO_MENTIONS,
                 )
             else:
                 await interaction.followup.send(
-                    embed=embed, ephemeral=True, allowed_mentions=render.NO_MENTIONS,
+                    embed=embed,
+                    ephemeral=True,
+                    allowed_mentions=render.NO_MENTIONS,
                     **({"content": verdict} if verdict else {}),
                 )
             if outcome.next_question is not None:
                 await self.send_private_question(interaction, outcome.next_question)
             elif outcome.results is not None:
                 await interaction.followup.send(
-                    embed=render.review_results_embed(outcome.results), ephemeral=True,
+                    embed=render.review_results_embed(outcome.results),
+                    ephemeral=True,
                     allowed_mentions=render.NO_MENTIONS,
                 )
         except discord.HTTPException:
             # The player can start again with /quiz mistakes; nothing may go to the channel.
-            log.warning("could not show review round %s to its player", outcome.round_id,
-                        exc_info=True)
+            log.warning(
+                "could not show review round %s to its player", outcome.round_id, exc_info=True
+            )

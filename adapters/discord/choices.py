@@ -52,10 +52,15 @@ async def topic_autocomplete(
     except QuizbotError:
         return []
     wanted = current.strip().lower()
-    topics = sorted({
-        t for b in banks if not chosen or b.name == chosen for t in b.topics
-        if t.lower().startswith(wanted)
-    })
+    topics = sorted(
+        {
+            t
+            for b in banks
+            if not chosen or b.name == chosen
+            for t in b.topics
+            if t.lower().startswith(wanted)
+        }
+    )
     return _choices(topics)
 
 
@@ -70,8 +75,15 @@ def matching_time_zones(typed: str) -> list[str]:
     wanted = typed.strip().lower().replace(" ", "_")
     zones = _time_zones()
     if not wanted:
-        preferred = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York",
-                     "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"]
+        preferred = [
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Los_Angeles",
+            "Asia/Tokyo",
+            "Australia/Sydney",
+        ]
         return [z for z in preferred if z in zones]
     starts = [z for z in zones if z.lower().startswith(wanted)]
     contains = [z for z in zones if wanted in z.lower() and z not in starts]

@@ -72,8 +72,13 @@ class QuizClient(discord.AutoShardedClient):
         self.tree: app_commands.CommandTree[QuizClient] = app_commands.CommandTree(self)
         commands.install(self.tree)  # type: ignore[arg-type]
         self.announcer = Announcer(self, app)
-        self.ticker = Ticker(app, PLATFORM, self.announcer.announce, interval=ticker_interval,
-                             post=self.announcer.post_daily)
+        self.ticker = Ticker(
+            app,
+            PLATFORM,
+            self.announcer.announce,
+            interval=ticker_interval,
+            post=self.announcer.post_daily,
+        )
 
     async def setup_hook(self) -> None:
         """Register the persistent buttons and commands; resume running quizzes."""
@@ -93,8 +98,9 @@ class QuizClient(discord.AutoShardedClient):
             self.announcer.round_opened(view)
         if self.run_ticker:
             await self.ticker.start()
-            log.info("ticker started (every %.1f s): deadlines and daily questions",
-                     self.ticker.interval)
+            log.info(
+                "ticker started (every %.1f s): deadlines and daily questions", self.ticker.interval
+            )
 
     async def close(self) -> None:
         """Stop the ticker (finishing its pass), then disconnect. See also

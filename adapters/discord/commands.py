@@ -92,7 +92,8 @@ class QuizCommands(app_commands.Group):
         where = interaction_channel(interaction)
         moderator = is_moderator(interaction, client.settings.discord_moderator_role)
         current = [  # the channel's quiz (not its daily question, nor anyone's review)
-            (view, ref) for view, ref in await client.quiz_app.open_rounds(where.platform)
+            (view, ref)
+            for view, ref in await client.quiz_app.open_rounds(where.platform)
             if view.channel == where and view.mode == "normal"
         ]
         try:
@@ -173,8 +174,11 @@ def install(tree: app_commands.CommandTree[discord.Client]) -> None:
     async def on_error(
         interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.error("command %s failed", interaction.command and interaction.command.qualified_name,
-                  exc_info=error)
+        log.error(
+            "command %s failed",
+            interaction.command and interaction.command.qualified_name,
+            exc_info=error,
+        )
         try:
             await reply_private(interaction, "Something went wrong; please try again.")
         except discord.HTTPException:

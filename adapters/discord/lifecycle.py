@@ -37,7 +37,8 @@ def handler_tasks() -> list[asyncio.Task[object]]:
     """The tasks serving events and interactions right now (not the caller's own)."""
     me = asyncio.current_task()
     return [
-        task for task in asyncio.all_tasks()
+        task
+        for task in asyncio.all_tasks()
         if task is not me and not task.done() and task.get_name().startswith(HANDLER_TASK_PREFIXES)
     ]
 

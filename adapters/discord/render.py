@@ -191,8 +191,11 @@ def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.
         text = "Nothing is due right now. Well done!"
         if card.next_due is not None:
             text += f"\nNext card due {timestamp(card.next_due)}."
-        return discord.Embed(title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
-                             description=text, colour=CARD_COLOUR)
+        return discord.Embed(
+            title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
+            description=text,
+            colour=CARD_COLOUR,
+        )
     embed = discord.Embed(
         title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
         description=cut(card.front, DESCRIPTION_LIMIT),
@@ -235,17 +238,24 @@ def stats_embed(stats: PlayerStats) -> discord.Embed:
         answers += f" ({stats.correct} right, {_percent(stats.accuracy)})"
     embed.add_field(name="Answers", value=answers, inline=True)
     embed.add_field(name="Points", value=str(stats.points), inline=True)
-    embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})",
-                    inline=True)
-    embed.add_field(name="Daily streak",
-                    value=f"{stats.daily_streak} (best {stats.best_daily_streak})", inline=True)
+    embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})", inline=True)
+    embed.add_field(
+        name="Daily streak",
+        value=f"{stats.daily_streak} (best {stats.best_daily_streak})",
+        inline=True,
+    )
     embed.add_field(name="Flashcards due", value=str(stats.cards_due), inline=True)
-    embed.add_field(name="Mistakes to review",
-                    value=f"{stats.mistakes} ({stats.mistakes_due} due now)", inline=True)
+    embed.add_field(
+        name="Mistakes to review",
+        value=f"{stats.mistakes} ({stats.mistakes_due} due now)",
+        inline=True,
+    )
     topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))[:TOPIC_LINES]
     if topics:
-        lines = [f"**{t.topic or 'No topic'}** — {t.correct}/{t.answered} "
-                 f"({_percent(t.accuracy)})" for t in topics]
+        lines = [
+            f"**{t.topic or 'No topic'}** — {t.correct}/{t.answered} ({_percent(t.accuracy)})"
+            for t in topics
+        ]
         embed.add_field(name="Topics", value=cut("\n".join(lines), FIELD_LIMIT), inline=False)
     return embed
 

@@ -101,8 +101,15 @@ async def daily(
             await reply_private(interaction, NEED_TIME_ZONE)
             return
         else:
-            schedule = await app.set_daily(where, who, time, timezone, bank or None,
-                                           is_moderator=moderator, open_minutes=minutes)
+            schedule = await app.set_daily(
+                where,
+                who,
+                time,
+                timezone,
+                bank or None,
+                is_moderator=moderator,
+                open_minutes=minutes,
+            )
             text = render.daily_text(schedule)
     except QuizbotError as error:
         await reply_private(interaction, str(error))

@@ -186,8 +186,11 @@ async def submit_answer(interaction: discord.Interaction, round_id: int, choice:
         log.warning("could not send the receipt of round %s", round_id, exc_info=True)
     if outcome is not None:
         await client.announcer.announce(outcome)
-    elif (receipt.status is AnswerStatus.RECORDED and interaction.message is not None
-          and not interaction.message.flags.ephemeral):
+    elif (
+        receipt.status is AnswerStatus.RECORDED
+        and interaction.message is not None
+        and not interaction.message.flags.ephemeral
+    ):
         await client.announcer.show_count(interaction.message, round_id, receipt.answered)
 
 
@@ -294,7 +297,7 @@ class FlashcardRateButton(
 
 
 def flashcard_view(card: FlashcardView, *, show_back: bool = False) -> discord.ui.View | None:
-    """"Show answer" under a card's front; the rating buttons under its back; nothing at the end."""
+    """The "Show answer" button under a front; rating buttons under a back; none when done."""
     if card.done or card.card_id is None:
         return None
     view = discord.ui.View(timeout=None)

@@ -112,7 +112,9 @@ class Announcer:
                 log.warning("posting question of quiz %s failed: %s", outcome.quiz_id, exc)
         elif outcome.mode == "daily":
             await self._post(
-                client, outcome.channel.channel, study_blocks.daily_results_message(outcome),
+                client,
+                outcome.channel.channel,
+                study_blocks.daily_results_message(outcome),
                 f"daily results of quiz {outcome.quiz_id}",
             )
         elif outcome.results is not None:

@@ -365,7 +365,7 @@ HELP_TEXT = "\n".join(
     [
         "*quizbot* — quizzes and flashcards for study groups",
         "`/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]` — start a quiz in "
-        "this channel; `topic:Geography` (or `topic:\"Project Management\"`, "
+        'this channel; `topic:Geography` (or `topic:"Project Management"`, '
         "`topic:Project_Management`) asks one topic only, `hardest` the questions most "
         "players miss first",
         "`/quiz stop` — stop this channel's quiz (whoever started it, admins, moderators)",

@@ -22,8 +22,9 @@ SCOPES = ("channel", "workspace", "all")
 PERIODS = ("today", "week", "month", "all")
 TOPIC_PREFIX = "topic:"
 HARDEST = "hardest"
-CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
-                              "\u00bb": '"'})
+CURLY_QUOTES = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
+)
 TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 
 

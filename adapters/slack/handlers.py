@@ -126,9 +126,10 @@ def register(bot: SlackBot) -> None:
         try:
             await run_command(parsed, where, who, client, respond)
         except QuizbotError as exc:
-            await respond(response_type="ephemeral", **blocks.notice(
-                f":warning: {blocks.escape(_sentence(str(exc)))}"
-            ))
+            await respond(
+                response_type="ephemeral",
+                **blocks.notice(f":warning: {blocks.escape(_sentence(str(exc)))}"),
+            )
 
     async def run_command(
         parsed: commands.Command,
@@ -205,8 +206,12 @@ def register(bot: SlackBot) -> None:
 
     @app.action(ANSWER_ACTION)
     async def on_answer(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        context: AsyncBoltContext, respond: AsyncRespond,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         round_text, _, rest = str(action.get("value", "")).partition(":")
@@ -250,7 +255,10 @@ def register(bot: SlackBot) -> None:
 
     @app.action(blocks.TYPED_OPEN_ACTION)
     async def on_typed_open(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
         await ack()
@@ -268,7 +276,10 @@ def register(bot: SlackBot) -> None:
 
     @app.view(blocks.TYPED_SUBMIT_CALLBACK)
     async def on_typed_submit(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
         await ack()
@@ -289,8 +300,12 @@ def register(bot: SlackBot) -> None:
     # --- flashcards ----------------------------------------------------------------------
 
     async def show_card(
-        body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
-        card: FlashcardView, bank: str, show_back: bool,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        card: FlashcardView,
+        bank: str,
+        show_back: bool,
     ) -> None:
         """Replace the clicked card message: ephemeral through response_url, else chat.update."""
         content = blocks.flashcard_message(card, bank, show_back=show_back)
@@ -308,8 +323,12 @@ def register(bot: SlackBot) -> None:
 
     @app.action(blocks.FLASH_SHOW_ACTION)
     async def on_flash_show(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        context: AsyncBoltContext, respond: AsyncRespond,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         value = card_value(action)
@@ -327,8 +346,12 @@ def register(bot: SlackBot) -> None:
 
     @app.action(RATE_ACTION)
     async def on_flash_rate(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        context: AsyncBoltContext, respond: AsyncRespond,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         value = card_value(action)
@@ -358,7 +381,10 @@ def register(bot: SlackBot) -> None:
 
     @app.action(blocks.HOME_FLASHCARDS_ACTION)
     async def on_home_flashcards(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
         await ack()

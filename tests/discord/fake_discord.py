@@ -45,13 +45,29 @@ class FakeUser:
     bot: bool = False
 
     def payload(self) -> dict[str, Any]:
-        return {"id": str(self.id), "username": self.name, "global_name": self.name.title(),
-                "discriminator": "0", "avatar": None, "bot": self.bot, "public_flags": 0}
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "global_name": self.name.title(),
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
 
     def member(self) -> dict[str, Any]:
-        return {"user": self.payload(), "roles": [str(r) for r in self.roles], "nick": None,
-                "avatar": None, "joined_at": TIMESTAMP, "deaf": False, "mute": False, "flags": 0,
-                "pending": False, "permissions": str(self.permissions)}
+        return {
+            "user": self.payload(),
+            "roles": [str(r) for r in self.roles],
+            "nick": None,
+            "avatar": None,
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "permissions": str(self.permissions),
+        }
 
 
 BOT_USER = FakeUser(APP_ID, "quizbot", bot=True)
@@ -108,8 +124,9 @@ class FakeDiscord:
         r.add_post("/api/v10/channels/{channel}/messages", self._post_message)
         r.add_patch("/api/v10/channels/{channel}/messages/{message}", self._patch_message)
         r.add_get("/api/v10/channels/{channel}/messages/{message}", self._get_message)
-        r.add_put("/api/v10/channels/{channel}/messages/{message}/reactions/{emoji}/@me",
-                  self._no_content)
+        r.add_put(
+            "/api/v10/channels/{channel}/messages/{message}/reactions/{emoji}/@me", self._no_content
+        )
         r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._patch_webhook)
@@ -142,29 +159,47 @@ class FakeDiscord:
     @staticmethod
     def _json(data: Any, status: int = 200) -> web.Response:
         # discord.py parses a body as JSON only when Content-Type is exactly application/json.
-        return web.Response(status=status, body=json.dumps(data).encode(),
-                            headers={"Content-Type": "application/json"})
+        return web.Response(
+            status=status,
+            body=json.dumps(data).encode(),
+            headers={"Content-Type": "application/json"},
+        )
 
     async def _record(self, request: web.Request) -> Any:
         body = await request.text()
         payload = json.loads(body) if body else None
-        self.calls.append(RestCall(request.method, request.path.removeprefix("/api/v10"),
-                                   dict(request.query), payload))
+        self.calls.append(
+            RestCall(
+                request.method, request.path.removeprefix("/api/v10"), dict(request.query), payload
+            )
+        )
         return payload
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {GOOD_TOKEN}"
 
-    def _new_message(self, channel_id: int, data: dict[str, Any], *, flags: int = 0,
-                     author: FakeUser = BOT_USER) -> dict[str, Any]:
+    def _new_message(
+        self, channel_id: int, data: dict[str, Any], *, flags: int = 0, author: FakeUser = BOT_USER
+    ) -> dict[str, Any]:
         mid = next(self._ids)
         message = {
-            "id": str(mid), "channel_id": str(channel_id), "guild_id": str(GUILD_ID),
-            "author": author.payload(), "content": data.get("content") or "",
-            "timestamp": TIMESTAMP, "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": data.get("embeds") or [], "components": data.get("components") or [],
-            "pinned": False, "type": 0, "flags": flags | int(data.get("flags") or 0),
+            "id": str(mid),
+            "channel_id": str(channel_id),
+            "guild_id": str(GUILD_ID),
+            "author": author.payload(),
+            "content": data.get("content") or "",
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": data.get("embeds") or [],
+            "components": data.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags | int(data.get("flags") or 0),
         }
         self.messages[mid] = message
         return message
@@ -186,20 +221,42 @@ class FakeDiscord:
 
     async def _application(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return self._json({"id": str(APP_ID), "name": "quizbot", "icon": None, "description": "",
-                           "bot_public": True, "bot_require_code_grant": False,
-                           "owner": FakeUser(OWNER_ID, "owner").payload(), "verify_key": "00",
-                           "flags": 0, "team": None})
+        return self._json(
+            {
+                "id": str(APP_ID),
+                "name": "quizbot",
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": FakeUser(OWNER_ID, "owner").payload(),
+                "verify_key": "00",
+                "flags": 0,
+                "team": None,
+            }
+        )
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return self._json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
-            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+        return self._json(
+            {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        )
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         payload = await self._record(request)
-        self.commands = [dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
-                         for c in payload]
+        self.commands = [
+            dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
+            for c in payload
+        ]
         return self._json(self.commands)
 
     async def _get_commands(self, request: web.Request) -> web.Response:
@@ -243,8 +300,9 @@ class FakeDiscord:
         interaction = self._interactions[token]
         kind, data = payload["type"], payload.get("data") or {}
         channel_id = int(interaction["channel_id"])
-        answer: dict[str, Any] = {"interaction": {"id": interaction["id"],
-                                                  "type": interaction["type"]}}
+        answer: dict[str, Any] = {
+            "interaction": {"id": interaction["id"], "type": interaction["type"]}
+        }
         message = None
         if kind == 4:  # reply
             message = self._new_message(channel_id, data)
@@ -255,8 +313,10 @@ class FakeDiscord:
         if message is not None:
             self._originals[token] = int(message["id"])
             answer["interaction"].update(
-                response_message_id=message["id"], response_message_loading=kind == 5,
-                response_message_ephemeral=bool(int(message["flags"]) & 64))
+                response_message_id=message["id"],
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(int(message["flags"]) & 64),
+            )
             answer["resource"] = {"type": kind, "message": message}
         return self._json(answer)
 
@@ -289,8 +349,9 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250},
-                                      "s": None, "t": None}))
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        )
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 break
@@ -314,29 +375,64 @@ class FakeDiscord:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard = data.get("shard") or [0, 1]
-        await self._send(ws, "READY", {
-            "v": 10, "user": BOT_USER.payload(), "session_id": f"session-{len(self.identifies)}",
-            "resume_gateway_url": self.gateway_url, "shard": shard,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-            "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [],
-            "relationships": []})
+        await self._send(
+            ws,
+            "READY",
+            {
+                "v": 10,
+                "user": BOT_USER.payload(),
+                "session_id": f"session-{len(self.identifies)}",
+                "resume_gateway_url": self.gateway_url,
+                "shard": shard,
+                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                "application": {"id": str(APP_ID), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+            },
+        )
         await self._send(ws, "GUILD_CREATE", self.guild_payload())
         self.sockets.append(ws)
 
     def guild_payload(self) -> dict[str, Any]:
         role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
         return {
-            "id": str(GUILD_ID), "name": "Study group", "icon": None, "owner_id": str(OWNER_ID),
-            "unavailable": False, "large": False, "member_count": 5, "joined_at": TIMESTAMP,
-            "features": [], "emojis": [], "stickers": [], "threads": [], "voice_states": [],
-            "presences": [], "verification_level": 0, "default_message_notifications": 0,
-            "explicit_content_filter": 0, "mfa_level": 0, "premium_tier": 0,
-            "system_channel_flags": 0, "preferred_locale": "en-US", "nsfw_level": 0,
+            "id": str(GUILD_ID),
+            "name": "Study group",
+            "icon": None,
+            "owner_id": str(OWNER_ID),
+            "unavailable": False,
+            "large": False,
+            "member_count": 5,
+            "joined_at": TIMESTAMP,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "threads": [],
+            "voice_states": [],
+            "presences": [],
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "system_channel_flags": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
             "roles": [
-                dict(role, id=str(GUILD_ID), name="@everyone", position=0,
-                     permissions=str(DEFAULT_PERMISSIONS)),
-                dict(role, id=str(MODERATOR_ROLE_ID), name=MODERATOR_ROLE_NAME, position=1,
-                     permissions=str(DEFAULT_PERMISSIONS)),
+                dict(
+                    role,
+                    id=str(GUILD_ID),
+                    name="@everyone",
+                    position=0,
+                    permissions=str(DEFAULT_PERMISSIONS),
+                ),
+                dict(
+                    role,
+                    id=str(MODERATOR_ROLE_ID),
+                    name=MODERATOR_ROLE_NAME,
+                    position=1,
+                    permissions=str(DEFAULT_PERMISSIONS),
+                ),
             ],
             "channels": [self.channel_payload()],
             "members": [BOT_USER.member()],
@@ -344,9 +440,19 @@ class FakeDiscord:
 
     @staticmethod
     def channel_payload() -> dict[str, Any]:
-        return {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "quiz",
-                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
-                "topic": None, "last_message_id": None, "rate_limit_per_user": 0}
+        return {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "quiz",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+        }
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
@@ -359,16 +465,27 @@ class FakeDiscord:
             await self._send(ws, event, data)
 
     # -- acting as users ---------------------------------------------------------------------
-    async def interact(self, user: FakeUser, kind: int, data: dict[str, Any],
-                       message: dict[str, Any] | None = None) -> Sent:
+    async def interact(
+        self, user: FakeUser, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
+    ) -> Sent:
         iid = next(self._ids)
         token = f"interaction-token-{iid}"
         payload: dict[str, Any] = {
-            "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token,
-            "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
-            "channel": self.channel_payload(), "member": user.member(), "data": data,
-            "app_permissions": str(DEFAULT_PERMISSIONS), "locale": "en-US",
-            "guild_locale": "en-US", "entitlements": [], "context": 0,
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": self.channel_payload(),
+            "member": user.member(),
+            "data": data,
+            "app_permissions": str(DEFAULT_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "context": 0,
             "authorizing_integration_owners": {"0": str(GUILD_ID)},
             "attachment_size_limit": 8 * 1024 * 1024,
         }
@@ -378,8 +495,9 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return Sent(iid, token, payload)
 
-    def _options(self, spec: list[dict[str, Any]], given: dict[str, Any],
-                 focused: str | None = None) -> list[dict[str, Any]]:
+    def _options(
+        self, spec: list[dict[str, Any]], given: dict[str, Any], focused: str | None = None
+    ) -> list[dict[str, Any]]:
         """Build command options typed as the bot registered them (unknown names fail)."""
         by_name = {o["name"]: o for o in spec}
         out = []
@@ -390,31 +508,41 @@ class FakeDiscord:
             out.append(option)
         return out
 
-    def _command(self, name: str, sub: str | None, options: dict[str, Any],
-                 focused: str | None = None) -> dict[str, Any]:
+    def _command(
+        self, name: str, sub: str | None, options: dict[str, Any], focused: str | None = None
+    ) -> dict[str, Any]:
         command = next(c for c in self.commands if c["name"] == name)
         data = {"id": command["id"], "name": name, "type": 1, "guild_id": str(GUILD_ID)}
         if sub is None:
             data["options"] = self._options(command.get("options", []), options, focused)
         else:
             spec = next(o for o in command["options"] if o["name"] == sub)
-            data["options"] = [{"name": sub, "type": 1, "options": self._options(
-                spec.get("options", []), options, focused)}]
+            data["options"] = [
+                {
+                    "name": sub,
+                    "type": 1,
+                    "options": self._options(spec.get("options", []), options, focused),
+                }
+            ]
         return data
 
-    async def slash(self, user: FakeUser, name: str, sub: str | None = None,
-                    **options: Any) -> Sent:
+    async def slash(
+        self, user: FakeUser, name: str, sub: str | None = None, **options: Any
+    ) -> Sent:
         """Run a slash command as ``user``, e.g. ``slash(u, "quiz", "start", questions=3)``."""
         return await self.interact(user, 2, self._command(name, sub, options))
 
-    async def autocomplete(self, user: FakeUser, name: str, sub: str | None, option: str,
-                           value: str, **filled: Any) -> Sent:
+    async def autocomplete(
+        self, user: FakeUser, name: str, sub: str | None, option: str, value: str, **filled: Any
+    ) -> Sent:
         """Type ``value`` into ``option`` (other options already ``filled``) and ask for choices."""
         return await self.interact(
-            user, 4, self._command(name, sub, {**filled, option: value}, option))
+            user, 4, self._command(name, sub, {**filled, option: value}, option)
+        )
 
-    async def click(self, user: FakeUser, message_id: int, custom_id: str,
-                    message: dict[str, Any] | None = None) -> Sent:
+    async def click(
+        self, user: FakeUser, message_id: int, custom_id: str, message: dict[str, Any] | None = None
+    ) -> Sent:
         """Click the button ``custom_id`` of a message the bot posted.
 
         ``message`` is the message as the user's screen shows it (default: as it is now);
@@ -423,13 +551,20 @@ class FakeDiscord:
         message = message or self.messages[message_id]
         ids = [c.get("custom_id") for row in message["components"] for c in row["components"]]
         assert custom_id in ids, f"{custom_id!r} is not a button of message {message_id}: {ids}"
-        return await self.interact(user, 3, {"custom_id": custom_id, "component_type": 2},
-                                   message=json.loads(json.dumps(message)))
+        return await self.interact(
+            user,
+            3,
+            {"custom_id": custom_id, "component_type": 2},
+            message=json.loads(json.dumps(message)),
+        )
 
-    async def submit_modal(self, user: FakeUser, custom_id: str, values: dict[str, str],
-                           message_id: int | None = None) -> Sent:
-        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
-                for k, v in values.items()]
+    async def submit_modal(
+        self, user: FakeUser, custom_id: str, values: dict[str, str], message_id: int | None = None
+    ) -> Sent:
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+            for k, v in values.items()
+        ]
         message = self.messages[message_id] if message_id is not None else None
         return await self.interact(user, 5, {"custom_id": custom_id, "components": rows}, message)
 
@@ -449,8 +584,9 @@ class FakeDiscord:
         path = f"/interactions/{sent.id}/{sent.token}/callback"
         return [c.json for c in self.calls if c.method == "POST" and c.path == path]
 
-    async def wait_for(self, predicate: Callable[[], Any], within: float = 5.0,
-                       what: str = "condition") -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], within: float = 5.0, what: str = "condition"
+    ) -> Any:
         """Poll ``predicate`` until it returns something truthy, or fail after ``within`` s."""
         deadline = time.monotonic() + within
         while True:
@@ -463,8 +599,9 @@ class FakeDiscord:
 
     async def reply_to(self, sent: Sent, within: float = 5.0) -> dict[str, Any]:
         """The bot's interaction callback body for ``sent`` (waits for it)."""
-        found = await self.wait_for(lambda: self.callbacks(sent), within,
-                                    f"a response to interaction {sent.id}")
+        found = await self.wait_for(
+            lambda: self.callbacks(sent), within, f"a response to interaction {sent.id}"
+        )
         return found[0]
 
     def response_message(self, sent: Sent) -> dict[str, Any]:
@@ -473,13 +610,20 @@ class FakeDiscord:
 
     def message_calls(self) -> list[RestCall]:
         """Every call that sends or edits a message's content."""
-        return [c for c in self.calls if isinstance(c.json, dict) and (
-            (c.path.startswith("/channels/") and "reactions" not in c.path)
-            or c.path.startswith("/webhooks/")
-            or (c.path.endswith("/callback") and c.json.get("type") in (4, 7))
-        ) and c.method in ("POST", "PATCH")]
+        return [
+            c
+            for c in self.calls
+            if isinstance(c.json, dict)
+            and (
+                (c.path.startswith("/channels/") and "reactions" not in c.path)
+                or c.path.startswith("/webhooks/")
+                or (c.path.endswith("/callback") and c.json.get("type") in (4, 7))
+            )
+            and c.method in ("POST", "PATCH")
+        ]
 
     def channel_messages(self) -> list[dict[str, Any]]:
         """Messages the bot posted that everyone sees (not ephemeral), oldest first."""
-        return [m for m in self.messages.values()
-                if m["author"]["bot"] and not int(m["flags"]) & 64]
+        return [
+            m for m in self.messages.values() if m["author"]["bot"] and not int(m["flags"]) & 64
+        ]

@@ -32,8 +32,9 @@ class RunningBot:
         await self.app.close()
 
 
-async def wait_until(predicate: Callable[[], Any], within: float = READY_WITHIN,
-                     what: str = "condition") -> Any:
+async def wait_until(
+    predicate: Callable[[], Any], within: float = READY_WITHIN, what: str = "condition"
+) -> Any:
     """Poll until ``predicate()`` is truthy; fail after ``within`` seconds."""
     deadline = time.monotonic() + within
     while not (result := predicate()):

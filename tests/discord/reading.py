@@ -55,8 +55,12 @@ KEY = answer_key()
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
     """custom_id -> label of a message's buttons."""
-    return {c["custom_id"]: c.get("label", "") for row in message["components"]
-            for c in row["components"] if "custom_id" in c}
+    return {
+        c["custom_id"]: c.get("label", "")
+        for row in message["components"]
+        for c in row["components"]
+        if "custom_id" in c
+    }
 
 
 def embed(message: dict[str, Any]) -> dict[str, Any]:
@@ -94,8 +98,14 @@ def option_buttons(message: dict[str, Any]) -> tuple[str, str]:
 
 
 def results_message(fake: FakeDiscord) -> dict[str, Any] | None:
-    return next((m for m in fake.channel_messages()
-                 if m["embeds"] and embed(m)["title"].startswith("Quiz over")), None)
+    return next(
+        (
+            m
+            for m in fake.channel_messages()
+            if m["embeds"] and embed(m)["title"].startswith("Quiz over")
+        ),
+        None,
+    )
 
 
 def revealed(fake: FakeDiscord, message_id: int) -> bool:
@@ -122,12 +132,16 @@ def assert_never_pings(fake: FakeDiscord) -> None:
 
 def results_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
     """Every public "Quiz over" message, oldest first."""
-    return [m for m in fake.channel_messages()
-            if m["embeds"] and embed(m)["title"].startswith("Quiz over")]
+    return [
+        m
+        for m in fake.channel_messages()
+        if m["embeds"] and embed(m)["title"].startswith("Quiz over")
+    ]
 
 
-async def answer(fake: FakeDiscord, user: FakeUser, message: dict[str, Any], *,
-                 right: bool) -> Sent:
+async def answer(
+    fake: FakeDiscord, user: FakeUser, message: dict[str, Any], *, right: bool
+) -> Sent:
     """Answer a question the bot showed, rightly or not: click an option, or (for a typed
     answer) press Answer and submit the form. Returns the interaction that answered."""
     mid = int(message["id"])
@@ -139,5 +153,6 @@ async def answer(fake: FakeDiscord, user: FakeUser, message: dict[str, Any], *,
     modal = await fake.reply_to(await fake.click(user, mid, typed_button))
     assert modal["type"] == 9, modal
     text = key["right"] if right else "no idea"
-    return await fake.submit_modal(user, modal["data"]["custom_id"], {"answer": text},
-                                   message_id=mid)
+    return await fake.submit_modal(
+        user, modal["data"]["custom_id"], {"answer": text}, message_id=mid
+    )

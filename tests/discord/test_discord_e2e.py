@@ -65,7 +65,8 @@ async def test_whole_quiz_with_three_players(
     assert reply["type"] == 8
     assert {"name": "demo", "value": "demo"} in reply["data"]["choices"]
     topics = await fake.reply_to(
-        await fake.autocomplete(ALICE, "quiz", "start", "topic", "ge", bank="demo"))
+        await fake.autocomplete(ALICE, "quiz", "start", "topic", "ge", bank="demo")
+    )
     assert topics["data"]["choices"] == [{"name": "Geography", "value": "Geography"}]
 
     start = await fake.slash(ALICE, "quiz", "start", bank="demo", questions=4, seconds=20)
@@ -79,8 +80,9 @@ async def test_whole_quiz_with_three_players(
     late_click: tuple[dict[str, Any], str] | None = None
     double_clicked = False
     for number in range(1, 5):
-        message = await fake.wait_for(lambda n=number: question_message(fake, n, 4),
-                                      what=f"question {number}")
+        message = await fake.wait_for(
+            lambda n=number: question_message(fake, n, 4), what=f"question {number}"
+        )
         mid = int(message["id"])
         prompt = prompt_of(message)
         assert field(embed(message), "Answers") == "no answers yet"
@@ -90,9 +92,13 @@ async def test_whole_quiz_with_three_players(
             carol_says = "Lyon" if number == 1 else "Paris!"  # Carol misses round 1
             for user, text in ((ALICE, "paris"), (BOB, "London"), (CAROL, carol_says)):
                 said = await fake.say(user, text)
-                await fake.wait_for(lambda s=said: any(
-                    c.method == "PUT" and f"/messages/{s['id']}/reactions/" in c.path
-                    for c in fake.calls), what="the typed answer to be acknowledged")
+                await fake.wait_for(
+                    lambda s=said: any(
+                        c.method == "PUT" and f"/messages/{s['id']}/reactions/" in c.path
+                        for c in fake.calls
+                    ),
+                    what="the typed answer to be acknowledged",
+                )
         else:
             right, wrong = option_buttons(message)
             if late_click is None:
@@ -100,8 +106,10 @@ async def test_whole_quiz_with_three_players(
             assert await private_reply(fake, await fake.click(ALICE, mid, right)) == (
                 f"recorded: {right[-1]}"
             )
-            await fake.wait_for(lambda m=mid: field(embed(fake.messages[m]), "Answers")
-                                == "1 answered", what="the count to show 1")
+            await fake.wait_for(
+                lambda m=mid: field(embed(fake.messages[m]), "Answers") == "1 answered",
+                what="the count to show 1",
+            )
             assert await private_reply(fake, await fake.click(BOB, mid, wrong)) == (
                 f"recorded: {wrong[-1]}"
             )
@@ -109,20 +117,24 @@ async def test_whole_quiz_with_three_players(
                 double_clicked = True
                 second = await private_reply(fake, await fake.click(BOB, mid, right))
                 assert second == f"you already answered: {wrong[-1]}"
-            await fake.wait_for(lambda m=mid: field(embed(fake.messages[m]), "Answers")
-                                == "2 answered", what="the count to show 2")
+            await fake.wait_for(
+                lambda m=mid: field(embed(fake.messages[m]), "Answers") == "2 answered",
+                what="the count to show 2",
+            )
             # Others see only the count: the public message never names a choice.
             assert "recorded" not in str(fake.messages[mid])
             carol_choice = wrong if number == 1 else right  # Carol misses round 1
-            assert (await private_reply(fake, await fake.click(CAROL, mid, carol_choice)))\
-                .startswith("recorded")
+            assert (
+                await private_reply(fake, await fake.click(CAROL, mid, carol_choice))
+            ).startswith("recorded")
         if number == 1:
             # The first round has no known players yet, so it runs to its deadline.
             # (Typed answers are acknowledged with a reaction, not counted on the question.)
             counted = "no answers yet" if KEY[prompt]["kind"] == "typed" else "3 answered"
             await fake.wait_for(
                 lambda m=mid, c=counted: field(embed(fake.messages[m]), "Answers") == c,
-                what="the count")
+                what="the count",
+            )
             assert not revealed(fake, mid)
             clock.advance(seconds=20)
             assert await bot.client.ticker.tick() == 1
@@ -153,7 +165,10 @@ async def test_whole_quiz_with_three_players(
     shown = reply["data"]["embeds"][0]
     assert shown["title"] == "Leaderboard: this server, this week"
     assert [line.split(" — ")[0] for line in shown["description"].splitlines()] == [
-        "**1.** Alice", "**2.** Carol", "**3.** Bob"]
+        "**1.** Alice",
+        "**2.** Carol",
+        "**3.** Bob",
+    ]
 
     assert_never_pings(fake)
     assert GOOD_TOKEN not in caplog.text  # not even in debug logs
@@ -165,16 +180,21 @@ async def test_typed_answer_through_the_modal_without_message_content(
     """Without the privileged intent the bot reconnects without it; the Answer button works."""
     fake.allow_message_content = False
     clients: list[QuizClient] = []
-    task = asyncio.create_task(serve_discord(
-        settings, clock=clock, clients=clients, guild_ready_timeout=0.05, ticker_interval=0.02))
+    task = asyncio.create_task(
+        serve_discord(
+            settings, clock=clock, clients=clients, guild_ready_timeout=0.05, ticker_interval=0.02
+        )
+    )
     try:
-        await wait_until(lambda: (clients and clients[-1].is_ready()) or task.done(),
-                         what="the bot to connect")
+        await wait_until(
+            lambda: (clients and clients[-1].is_ready()) or task.done(), what="the bot to connect"
+        )
         assert len(clients) == 2 and not clients[-1].message_content
         assert not fake.identifies[-1]["intents"] & MESSAGE_CONTENT_INTENT
 
-        start = await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Geography",
-                                 questions=1, seconds=30)
+        start = await fake.slash(
+            ALICE, "quiz", "start", bank="demo", topic="Geography", questions=1, seconds=30
+        )
         await fake.reply_to(start)
         message = await fake.wait_for(lambda: question_message(fake, 1, 1), what="question")
         mid = int(message["id"])
@@ -186,8 +206,9 @@ async def test_typed_answer_through_the_modal_without_message_content(
         opened = await fake.click(ALICE, mid, answer_button)
         modal = await fake.reply_to(opened)
         assert modal["type"] == 9
-        submitted = await fake.submit_modal(ALICE, modal["data"]["custom_id"],
-                                            {"answer": "  paris "}, message_id=mid)
+        submitted = await fake.submit_modal(
+            ALICE, modal["data"]["custom_id"], {"answer": "  paris "}, message_id=mid
+        )
         assert await private_reply(fake, submitted) == "recorded: paris"
 
         # The running ticker (not a test tick) closes the round once its deadline passes.
@@ -221,8 +242,10 @@ async def test_only_the_starter_or_a_moderator_can_stop(
     reply = await fake.reply_to(stopped)
     assert reply["type"] == 4 and not reply["data"].get("flags", 0) & EPHEMERAL
     assert "stopped by Quinn" in reply["data"]["embeds"][0]["footer"]["text"]
-    await fake.wait_for(lambda: not fake.messages[int(message["id"])]["components"],
-                        what="the stopped question to lose its buttons")
+    await fake.wait_for(
+        lambda: not fake.messages[int(message["id"])]["components"],
+        what="the stopped question to lose its buttons",
+    )
 
     nothing = await fake.slash(ALICE, "quiz", "stop")
     assert await private_reply(fake, nothing) == "no quiz is running here"
@@ -288,11 +311,14 @@ async def test_a_click_counts_after_a_restart(
 
     # The button of the message posted before the restart still works.
     assert await private_reply(fake, await fake.click(BOB, mid, wrong)) == (
-        f"recorded: {wrong[-1]}")
+        f"recorded: {wrong[-1]}"
+    )
     assert await private_reply(fake, await fake.click(ALICE, mid, wrong)) == (
-        f"you already answered: {right[-1]}")
-    await fake.wait_for(lambda: field(embed(fake.messages[mid]), "Answers") == "2 answered",
-                        what="the count")
+        f"you already answered: {right[-1]}"
+    )
+    await fake.wait_for(
+        lambda: field(embed(fake.messages[mid]), "Answers") == "2 answered", what="the count"
+    )
     clock.advance(seconds=30)
     assert await second.client.ticker.tick() == 1
     await fake.wait_for(lambda: revealed(fake, mid), what="the reveal")
@@ -305,8 +331,9 @@ async def test_a_click_counts_after_a_restart(
 async def test_simultaneous_clicks_all_count(fake: FakeDiscord, start_bot: StartBot) -> None:
     """Twenty clicks dispatched at once: every one recorded, the count ends at 20."""
     await start_bot()
-    await fake.reply_to(await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space",
-                                         questions=1))
+    await fake.reply_to(
+        await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space", questions=1)
+    )
     message = await fake.wait_for(lambda: question_message(fake, 1, 1), what="question")
     mid = int(message["id"])
     right, _wrong = option_buttons(message)
@@ -314,8 +341,10 @@ async def test_simultaneous_clicks_all_count(fake: FakeDiscord, start_bot: Start
     sent = [await fake.click(user, mid, right) for user in crowd]
     replies = await asyncio.gather(*(private_reply(fake, s) for s in sent))
     assert replies == [f"recorded: {right[-1]}"] * 20
-    await fake.wait_for(lambda: field(embed(fake.messages[mid]), "Answers") == "20 answered",
-                        what="the count to reach 20")
+    await fake.wait_for(
+        lambda: field(embed(fake.messages[mid]), "Answers") == "20 answered",
+        what="the count to reach 20",
+    )
 
 
 async def test_failed_sends_are_logged_and_the_quiz_goes_on(
@@ -337,9 +366,15 @@ async def test_failed_sends_are_logged_and_the_quiz_goes_on(
     clock.advance(seconds=30)
     assert await bot.client.ticker.tick() == 1
     # Question 2 was never shown, so its answer is posted as a new message.
-    await fake.wait_for(lambda: any(
-        m["embeds"] and embed(m)["title"].startswith("Question 2/2")
-        and field(embed(m), "Answer") for m in fake.channel_messages()), what="round 2's answer")
+    await fake.wait_for(
+        lambda: any(
+            m["embeds"]
+            and embed(m)["title"].startswith("Question 2/2")
+            and field(embed(m), "Answer")
+            for m in fake.channel_messages()
+        ),
+        what="round 2's answer",
+    )
     await fake.wait_for(lambda: results_message(fake), what="the results")
 
 
@@ -352,10 +387,10 @@ async def test_rejected_token_is_a_clear_error(
     fake: FakeDiscord, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     bad = Settings(database_url=settings.database_url, discord_token="not-" + GOOD_TOKEN)
-    with caplog.at_level(logging.DEBUG), pytest.raises(
-        ConfigError, match=r"^DISCORD_TOKEN was rejected by Discord$"
+    with (
+        caplog.at_level(logging.DEBUG),
+        pytest.raises(ConfigError, match=r"^DISCORD_TOKEN was rejected by Discord$"),
     ):
         await serve_discord(bad, guild_ready_timeout=0.05)
     assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
     assert GOOD_TOKEN not in caplog.text
-

@@ -56,14 +56,16 @@ class Worker:
         return await asyncio.wait_for(self.process.wait(), within)
 
 
-async def wait_for(predicate: Callable[[], object], within: float, what: str,
-                   worker: Worker | None = None) -> None:
+async def wait_for(
+    predicate: Callable[[], object], within: float, what: str, worker: Worker | None = None
+) -> None:
     """Poll ``predicate`` until it holds; fail after ``within`` s (with the worker's output)."""
     deadline = time.monotonic() + within
     while not predicate():
         if worker is not None and worker.process.returncode is not None:
-            raise AssertionError(f"the worker exited ({worker.process.returncode}) before "
-                                 f"{what}:\n{worker.output()}")
+            raise AssertionError(
+                f"the worker exited ({worker.process.returncode}) before {what}:\n{worker.output()}"
+            )
         if time.monotonic() > deadline:
             output = worker.output() if worker is not None else ""
             raise AssertionError(f"timed out waiting for {what}\n{output}")
@@ -76,8 +78,11 @@ async def workers(
 ) -> AsyncIterator[Callable[[], asyncio.Future[Worker]]]:
     """Start workers on one database against the fake; any left running are killed."""
     started: list[Worker] = []
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DISCORD_", "QUIZBOT_", "SLACK_")) and k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "QUIZBOT_", "SLACK_")) and k != "DATABASE_URL"
+    }
     env.update(
         DISCORD_TOKEN=GOOD_TOKEN,
         DATABASE_URL=prepared_sqlite_url,
@@ -91,14 +96,25 @@ async def workers(
         log = tmp_path / f"worker-{len(started) + 1}.log"
         with log.open("wb") as out:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "cli.main", "run", "discord",
-                cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=out,
+                sys.executable,
+                "-m",
+                "cli.main",
+                "run",
+                "discord",
+                cwd=ROOT,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
             )
         worker = Worker(process, log)
         started.append(worker)
-        await wait_for(lambda: len(fake.identifies) > identified and fake.sockets,
-                       START_WITHIN, "the worker to identify", worker)
+        await wait_for(
+            lambda: len(fake.identifies) > identified and fake.sockets,
+            START_WITHIN,
+            "the worker to identify",
+            worker,
+        )
         return worker
 
     yield start  # type: ignore[misc]
@@ -109,14 +125,16 @@ async def workers(
 
 
 async def test_sigterm_finishes_work_and_exits_cleanly(
-    fake: FakeDiscord, workers: Callable[[], asyncio.Future[Worker]],
+    fake: FakeDiscord,
+    workers: Callable[[], asyncio.Future[Worker]],
     prepared_sqlite_url: str,
 ) -> None:
     worker = await workers()
     assert any(c["name"] == "quiz" for c in fake.commands)  # registered at start-up
 
-    start = await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space", questions=1,
-                             seconds=60)
+    start = await fake.slash(
+        ALICE, "quiz", "start", bank="demo", topic="Space", questions=1, seconds=60
+    )
     reply = await fake.reply_to(start, within=10)
     assert reply["type"] == 4
     question = fake.response_message(start)
@@ -136,11 +154,19 @@ async def test_sigterm_finishes_work_and_exits_cleanly(
 
     output = worker.output()
     lines = [line.split(" ", 4)[-1] for line in output.splitlines()]
-    for step in ("starting quizbot on Discord (database: sqlite)", "database ready",
-                 "registered 2 slash commands", "SIGTERM received: stopping",
-                 "gateway closed: taking no new work", "finishing ", "work in flight finished",
-                 "ticker stopped",
-                 "disconnected from Discord", "database closed", "stopped"):
+    for step in (
+        "starting quizbot on Discord (database: sqlite)",
+        "database ready",
+        "registered 2 slash commands",
+        "SIGTERM received: stopping",
+        "gateway closed: taking no new work",
+        "finishing ",
+        "work in flight finished",
+        "ticker stopped",
+        "disconnected from Discord",
+        "database closed",
+        "stopped",
+    ):
         assert any(line.startswith(step) for line in lines), (step, output)
     assert GOOD_TOKEN not in output
     assert "Traceback" not in output
@@ -162,8 +188,9 @@ async def test_a_new_process_closes_the_round_of_one_that_crashed(
     fake: FakeDiscord, workers: Callable[[], asyncio.Future[Worker]]
 ) -> None:
     first = await workers()
-    start = await fake.slash(ALICE, "quiz", "start", bank="demo", topic="Space", questions=1,
-                             seconds=ROUND_SECONDS)
+    start = await fake.slash(
+        ALICE, "quiz", "start", bank="demo", topic="Space", questions=1, seconds=ROUND_SECONDS
+    )
     await fake.reply_to(start, within=10)
     question = fake.response_message(start)
     mid = int(question["id"])
@@ -175,10 +202,17 @@ async def test_a_new_process_closes_the_round_of_one_that_crashed(
     assert not revealed(fake, mid)
 
     second = await workers()
-    await wait_for(lambda: revealed(fake, mid), ROUND_SECONDS + START_WITHIN,
-                   "the new worker to reveal the round", second)
-    reveal = [c for c in fake.calls[calls_before:]
-              if c.method == "PATCH" and c.path.endswith(f"/messages/{mid}")]
+    await wait_for(
+        lambda: revealed(fake, mid),
+        ROUND_SECONDS + START_WITHIN,
+        "the new worker to reveal the round",
+        second,
+    )
+    reveal = [
+        c
+        for c in fake.calls[calls_before:]
+        if c.method == "PATCH" and c.path.endswith(f"/messages/{mid}")
+    ]
     assert reveal, "the reveal was made by the new worker"
     assert field(embed(fake.messages[mid]), "Got it right") == "Alice"
     await wait_for(lambda: results_messages(fake), 10, "the results", second)

@@ -39,16 +39,18 @@ RED_PLANET = "Which planet is known as the Red Planet?"
 CAPITAL = "What is the capital of France?"
 
 
-async def play_one(fake: FakeDiscord, bot: RunningBot, clock: FakeClock, user: FakeUser,
-                   topic: str, *, right: bool) -> None:
+async def play_one(
+    fake: FakeDiscord, bot: RunningBot, clock: FakeClock, user: FakeUser, topic: str, *, right: bool
+) -> None:
     """``user`` plays a one-question quiz of the demo bank's ``topic``, rightly or not."""
     finished = len(results_messages(fake))
     start = await fake.slash(user, "quiz", "start", bank="demo", topic=topic, questions=1)
     reply = await fake.reply_to(start)
     message = fake.response_message(start)
     assert reply["type"] == 4 and embed(message)["title"].startswith("Question 1/1")
-    assert (await private_reply(fake, await answer(fake, user, message, right=right))) \
-        .startswith("recorded")
+    assert (await private_reply(fake, await answer(fake, user, message, right=right))).startswith(
+        "recorded"
+    )
     clock.advance(seconds=30)
     assert await bot.client.ticker.tick() == 1
     await fake.wait_for(lambda: len(results_messages(fake)) > finished, what="the results")
@@ -56,19 +58,28 @@ async def play_one(fake: FakeDiscord, bot: RunningBot, clock: FakeClock, user: F
 
 def channel_calls(fake: FakeDiscord) -> list[RestCall]:
     """Posts and edits of channel messages: what everyone in the channel sees."""
-    return [c for c in fake.calls if c.path.startswith("/channels/")
-            and c.method in ("POST", "PATCH")]
+    return [
+        c for c in fake.calls if c.path.startswith("/channels/") and c.method in ("POST", "PATCH")
+    ]
 
 
 def ephemeral_with_title(fake: FakeDiscord, start: str) -> list[dict[str, Any]]:
-    return [m for m in fake.messages.values() if int(m["flags"]) & EPHEMERAL and m["embeds"]
-            and embed(m).get("title", "").startswith(start)]
+    return [
+        m
+        for m in fake.messages.values()
+        if int(m["flags"]) & EPHEMERAL
+        and m["embeds"]
+        and embed(m).get("title", "").startswith(start)
+    ]
 
 
 async def test_hardest_first(fake: FakeDiscord, start_bot: StartBot, clock: FakeClock) -> None:
     bot = await start_bot()
-    start_spec = next(o for o in next(c for c in fake.commands if c["name"] == "quiz")["options"]
-                      if o["name"] == "start")
+    start_spec = next(
+        o
+        for o in next(c for c in fake.commands if c["name"] == "quiz")["options"]
+        if o["name"] == "start"
+    )
     mode = next(o for o in start_spec["options"] if o["name"] == "mode")
     assert [c["value"] for c in mode["choices"]] == ["random", "hardest"]
 
@@ -89,9 +100,7 @@ async def test_hardest_first(fake: FakeDiscord, start_bot: StartBot, clock: Fake
     await fake.reply_to(await fake.slash(DANA, "quiz", "stop"))
 
 
-async def test_review_my_mistakes(
-    fake: FakeDiscord, start_bot: StartBot, clock: FakeClock
-) -> None:
+async def test_review_my_mistakes(fake: FakeDiscord, start_bot: StartBot, clock: FakeClock) -> None:
     bot = await start_bot()
     nothing = await fake.slash(ALICE, "quiz", "mistakes")
     assert (await private_reply(fake, nothing)).startswith("No mistakes to review yet")
@@ -124,10 +133,12 @@ async def test_review_my_mistakes(
         if number < 3:  # ... and the next question follows, for her alone.
             (question,) = await fake.wait_for(
                 lambda n=number: ephemeral_with_title(fake, f"Question {n + 1}/3 · Your mistakes"),
-                what=f"question {number + 1}")
+                what=f"question {number + 1}",
+            )
     assert sorted(asked) == sorted([HEXAGON, RED_PLANET, CAPITAL])
-    (over,) = await fake.wait_for(lambda: ephemeral_with_title(fake, "Review over"),
-                                  what="the end of the review")
+    (over,) = await fake.wait_for(
+        lambda: ephemeral_with_title(fake, "Review over"), what="the end of the review"
+    )
     assert embed(over)["description"].startswith("You got 1 of 3 right.")
 
     # A review left unanswered is closed by the ticker, silently.
@@ -147,8 +158,9 @@ async def test_review_my_mistakes(
 async def test_daily_question(fake: FakeDiscord, start_bot: StartBot, clock: FakeClock) -> None:
     bot = await start_bot()
     # Time zones autocomplete from what was typed.
-    zones = await fake.reply_to(await fake.autocomplete(
-        QUIZMASTER, "quiz", "daily", "timezone", "london", time="09:00"))
+    zones = await fake.reply_to(
+        await fake.autocomplete(QUIZMASTER, "quiz", "daily", "timezone", "london", time="09:00")
+    )
     assert {"name": "Europe/London", "value": "Europe/London"} in zones["data"]["choices"]
     assert len(zones["data"]["choices"]) <= 25
 
@@ -158,9 +170,17 @@ async def test_daily_question(fake: FakeDiscord, start_bot: StartBot, clock: Fak
     assert await private_reply(fake, shown) == "No daily question here."
 
     # The clock starts on Monday 5 January 2026 at 12:00 UTC (London is on UTC in winter).
-    done = await fake.reply_to(await fake.slash(
-        QUIZMASTER, "quiz", "daily", time="09:00", timezone="Europe/London", bank="demo",
-        minutes=60))
+    done = await fake.reply_to(
+        await fake.slash(
+            QUIZMASTER,
+            "quiz",
+            "daily",
+            time="09:00",
+            timezone="Europe/London",
+            bank="demo",
+            minutes=60,
+        )
+    )
     assert done["type"] == 4 and not done["data"].get("flags", 0) & EPHEMERAL
     text = done["data"]["content"]
     assert text.startswith("A daily question from demo at 09:00 (Europe/London), open for 60 ")
@@ -170,8 +190,11 @@ async def test_daily_question(fake: FakeDiscord, start_bot: StartBot, clock: Fak
     assert described.startswith("A daily question from demo at 09:00")
 
     def daily_messages() -> list[dict[str, Any]]:
-        return [m for m in fake.channel_messages()
-                if m["embeds"] and embed(m)["title"].startswith("Daily question")]
+        return [
+            m
+            for m in fake.channel_messages()
+            if m["embeds"] and embed(m)["title"].startswith("Daily question")
+        ]
 
     clock.advance(hours=20)  # 08:00 in London: not yet
     await bot.client.ticker.tick()
@@ -183,10 +206,12 @@ async def test_daily_question(fake: FakeDiscord, start_bot: StartBot, clock: Fak
     assert embed(daily)["title"] == "Daily question · Demo bank"
     assert buttons(daily)
 
-    assert (await private_reply(fake, await answer(fake, ALICE, daily, right=True))) \
-        .startswith("recorded")
-    assert (await private_reply(fake, await answer(fake, BOB, daily, right=False))) \
-        .startswith("recorded")
+    assert (await private_reply(fake, await answer(fake, ALICE, daily, right=True))).startswith(
+        "recorded"
+    )
+    assert (await private_reply(fake, await answer(fake, BOB, daily, right=False))).startswith(
+        "recorded"
+    )
     # A normal quiz runs beside it; stopping that leaves the daily question alone.
     await fake.reply_to(await fake.slash(CAROL, "quiz", "start", bank="demo", questions=2))
     stopped = await fake.reply_to(await fake.slash(CAROL, "quiz", "stop"))
@@ -209,7 +234,8 @@ async def test_daily_question(fake: FakeDiscord, start_bot: StartBot, clock: Fak
     # Turning it off: moderators only (here: Manage Server).
     refused = await fake.slash(BOB, "quiz", "daily", time="off")
     assert await private_reply(fake, refused) == (
-        "only a moderator can turn the daily question off")
+        "only a moderator can turn the daily question off"
+    )
     off = await fake.reply_to(await fake.slash(ADMIN, "quiz", "daily", time="off"))
     assert off["data"]["content"] == "No more daily question here (turned off by Erin)."
     clock.advance(days=1)
@@ -232,8 +258,7 @@ async def test_stats_and_help(fake: FakeDiscord, start_bot: StartBot, clock: Fak
     assert field(stats, "Daily streak") == "0 (best 0)"
     assert field(stats, "Flashcards due") == "0"
     assert field(stats, "Mistakes to review") == "1 (0 due now)"  # again in a minute or so
-    assert field(stats, "Topics").splitlines() == [
-        "**Maths** — 0/1 (0%)", "**Space** — 1/1 (100%)"]
+    assert field(stats, "Topics").splitlines() == ["**Maths** — 0/1 (0%)", "**Space** — 1/1 (100%)"]
 
     help_text = await private_reply(fake, await fake.slash(BOB, "quiz", "help"))
     for command in ("/quiz mistakes", "/quiz daily", "/quiz stats", "mode: hardest"):

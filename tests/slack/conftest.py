@@ -139,9 +139,7 @@ def slack_database_url(prepared_sqlite_url: str) -> str:
 
 
 @pytest.fixture
-async def quiz(
-    tmp_path: Path, slack_database_url: str, clock: FakeClock
-) -> AsyncIterator[QuizApp]:
+async def quiz(tmp_path: Path, slack_database_url: str, clock: FakeClock) -> AsyncIterator[QuizApp]:
     folder = tmp_path / "banks"
     folder.mkdir()
     for name, text in TEST_BANKS.items():
@@ -339,9 +337,7 @@ class SlackDriver:
         """An Events API ``event_callback`` carrying ``event``."""
         return await self.send(json.dumps(self.envelope(event)), signing.JSON)
 
-    async def message(
-        self, text: str, user: str, channel: str = CHANNEL
-    ) -> Reply:
+    async def message(self, text: str, user: str, channel: str = CHANNEL) -> Reply:
         """A ``message`` event: ``user`` wrote ``text`` in ``channel``."""
         ts = f"{time.time():.6f}"
         return await self.event(

@@ -64,7 +64,5 @@ def receipts_for(slack: SlackDriver, user: str) -> list[str]:
 
 
 async def wait_receipts(slack: SlackDriver, user: str, count: int) -> list[str]:
-    await slack.stub.wait_for(
-        "chat.postEphemeral", lambda c: c.params["user"] == user, count=count
-    )
+    await slack.stub.wait_for("chat.postEphemeral", lambda c: c.params["user"] == user, count=count)
     return receipts_for(slack, user)

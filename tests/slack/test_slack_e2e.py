@@ -60,9 +60,7 @@ async def test_bad_signature_and_replayed_timestamp_are_refused(
     forged = await slack.send(body, signing.FORM, signature="v0=" + "0" * 64)
     assert forged.status == 401
     other_secret = signing.signed_headers("not-the-secret", body, signing.FORM)
-    wrong_key = await slack.send(
-        body, signing.FORM, signature=other_secret["X-Slack-Signature"]
-    )
+    wrong_key = await slack.send(body, signing.FORM, signature=other_secret["X-Slack-Signature"])
     assert wrong_key.status == 401
     # A request captured six minutes ago, replayed with its own (valid) signature.
     captured_at = int(time.time()) - 6 * 60
@@ -274,9 +272,7 @@ async def test_stop_by_someone_else_is_refused_then_an_admin_stops(
 # --- flashcards and the Home tab -----------------------------------------------------------
 
 
-async def test_flashcard_review_ephemeral_and_in_a_dm(
-    slack: SlackDriver, quiz: QuizApp
-) -> None:
+async def test_flashcard_review_ephemeral_and_in_a_dm(slack: SlackDriver, quiz: QuizApp) -> None:
     stub = slack.stub
     await slack.command("flashcards slack-cards", "U0ALICE", "alice")
     [front] = await stub.wait_for("response_url")
@@ -302,8 +298,15 @@ async def test_flashcard_review_ephemeral_and_in_a_dm(
     assert card.new == 1  # one of the two cards has been reviewed
 
     # The Home tab shows the flashcards due and offers a review in a DM.
-    await slack.event({"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE",
-                       "tab": "home", "event_ts": f"{time.time():.6f}"})
+    await slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0ALICE",
+            "channel": "D0ALICE",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+    )
     [published] = await stub.wait_for("views.publish")
     assert published.params["user_id"] == "U0ALICE"
     assert published.params["view"]["type"] == "home"
@@ -331,8 +334,15 @@ async def test_home_tab_shows_own_scores(slack: SlackDriver, clock: FakeClock) -
     clock.advance(21)
     await slack.tick()
     await slack.stub.wait_for("chat.postMessage", count=2)
-    await slack.event({"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE",
-                       "tab": "home", "event_ts": f"{time.time():.6f}"})
+    await slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0ALICE",
+            "channel": "D0ALICE",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+    )
     [published] = await slack.stub.wait_for("views.publish")
     home = text_of(published)
     assert re.search(r"\*Answers:\* 1 · 1 right \(100%\) · \d+ points", home), home

@@ -78,8 +78,15 @@ async def web_process(
     log_path = tmp_path / "web.log"
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "cli.main", "run", "slack",
-            cwd=ROOT, env=env, stdout=log_file, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            "-m",
+            "cli.main",
+            "run",
+            "slack",
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=asyncio.subprocess.STDOUT,
         )
     web = WebProcess(process, f"http://127.0.0.1:{port}", log_path)
     try:

@@ -81,8 +81,13 @@ async def play_through(
 
 async def open_home(slack: SlackDriver, user: str) -> Call:
     count = len(slack.stub.of("views.publish")) + 1
-    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
-             "event_ts": f"{time.time():.6f}"}
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D0HOME",
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
+    }
     await slack.event(event)
     return (await slack.stub.wait_for("views.publish", count=count))[-1]
 
@@ -174,9 +179,7 @@ async def test_review_my_mistakes_stays_private(
     slack.bot.dms.clear()
     clock.advance(121)
     assert await slack.tick() == 1
-    updates = await stub.wait_for(
-        "chat.update", lambda c: c.params["channel"] == ALICE_DM, count=2
-    )
+    updates = await stub.wait_for("chat.update", lambda c: c.params["channel"] == ALICE_DM, count=2)
     assert (updates[1].params["channel"], updates[1].params["ts"]) == (ALICE_DM, second.ts)
     assert "Not answered in time" in text_of(updates[1])
     results = await next_post(slack, 3, ALICE_DM)
@@ -248,9 +251,7 @@ async def test_private_views_never_reach_a_channel(
     question = await next_post(slack, 1, ALICE_DM)
     clock.advance(31)
     assert await slack.tick() == 1
-    [reveal] = await slack.stub.wait_for(
-        "chat.update", lambda c: c.params["channel"] == ALICE_DM
-    )
+    [reveal] = await slack.stub.wait_for("chat.update", lambda c: c.params["channel"] == ALICE_DM)
     assert reveal.params["ts"] == question.ts
     assert "Review over" in text_of(await next_post(slack, 2, ALICE_DM))
     assert len(posted(slack)) == before
@@ -421,7 +422,8 @@ async def test_flashcards_say_what_is_due_and_when_the_next_one_is(
     stamp = int(view.next_due.timestamp())
     fallback = view.next_due.strftime("%Y-%m-%d %H:%M UTC")
     assert f"The next one is due <!date^{stamp}^{{date_short_pretty}} {{time}}|{fallback}>" in text
-    assert re.search(r"Slack flashcards\*: 0 due · 0 new · next <!date\^\d+\^", text_of(
-        await open_home(slack, "U0ALICE")
-    ))
+    assert re.search(
+        r"Slack flashcards\*: 0 due · 0 new · next <!date\^\d+\^",
+        text_of(await open_home(slack, "U0ALICE")),
+    )
     assert stub.of("chat.postMessage") == []
