@@ -352,3 +352,18 @@ async def test_concurrent_last_answers_still_close_the_round_early(database_url:
     finally:
         await first.close()
         await second.close()
+
+
+async def test_round_lookups_by_id_and_for_typed_answers(app: QuizApp, clock: FakeClock) -> None:
+    where = ChannelRef("slack", "T1", "C7")
+    ann = PlayerRef("slack", "T1", "U1", "Ann")
+    view = await app.start_quiz(where, ann, "demo", 4, 30, seed=3)
+    assert (await app.round_view(view.round_id)).prompt == view.prompt
+    while not view.is_typed:
+        assert await app.open_typed_round(where) is None
+        clock.advance(30)
+        view = (await app.close_due_rounds())[0].next_question
+    assert (await app.open_typed_round(where)).round_id == view.round_id
+    assert await app.open_typed_round(ChannelRef("slack", "T1", "other")) is None
+    await app.stop_quiz(where, ann)
+    assert await app.round_view(view.round_id) is None  # closed: no longer open

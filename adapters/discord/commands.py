@@ -91,11 +91,9 @@ class QuizCommands(app_commands.Group):
         client = _client(interaction)
         where = interaction_channel(interaction)
         moderator = is_moderator(interaction, client.settings.discord_moderator_role)
-        current = [  # the channel's quiz (not its daily question, nor anyone's review)
-            (view, ref)
-            for view, ref in await client.quiz_app.open_rounds(where.platform)
-            if view.channel == where and view.mode == "normal"
-        ]
+        # The channel's quiz (not its daily question, nor anyone's review).
+        view = await client.quiz_app.open_round(where)
+        current = [(view, view.message_ref)] if view is not None else []
         try:
             results = await client.quiz_app.stop_quiz(
                 where, interaction_player(interaction), is_moderator=moderator

@@ -98,15 +98,10 @@ def register(bot: SlackBot) -> None:
             await bot.announce(receipt.outcome, client=client, fallback_ref=fallback_ref)
 
     async def round_view(where: ChannelRef, round_id: int) -> QuestionView | None:
-        """The open round ``round_id``: the channel's quiz round, or a daily or review one."""
-        view = await quiz.open_round(where)
-        if view is not None and view.round_id == round_id:
-            return view
-        # The core has no lookup by round id for daily and review rounds: scan the open ones.
-        for candidate, _ref in await quiz.open_rounds(PLATFORM):
-            if candidate.round_id == round_id and candidate.channel.workspace == where.workspace:
-                return candidate
-        return None
+        """The open round ``round_id`` (a quiz's, a daily question's or a review's) of this
+        workspace."""
+        view = await quiz.round_view(round_id)
+        return view if view is not None and view.channel.workspace == where.workspace else None
 
     # --- /quiz ---------------------------------------------------------------------------
 
@@ -241,11 +236,8 @@ def register(bot: SlackBot) -> None:
         where = ChannelRef(PLATFORM, _workspace(context), channel)
         key = (where.workspace, user)
         if key not in bot.names:
-            # Only look the name up for someone who may be answering a typed question: the
-            # channel's quiz asks one, or the channel has a daily question.
-            view = await quiz.open_round(where)
-            typed = view is not None and view.is_typed
-            if not typed and not (await quiz.daily(where)).enabled:
+            # Only look the name up for someone who may be answering a typed question.
+            if await quiz.open_typed_round(where) is None:
                 return
             bot.names[key] = await bot.display_name(client, user)
         receipt = await quiz.answer_text(where, player(context, user), text)

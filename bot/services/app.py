@@ -144,6 +144,14 @@ class QuizApp:
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
         return await self.quizzes.open_round(where)
 
+    async def open_typed_round(self, where: ChannelRef) -> QuestionView | None:
+        """The channel's open typed-answer round that a chat message would answer, if any."""
+        return await self.quizzes.open_typed_round(where)
+
+    async def round_view(self, round_id: int) -> QuestionView | None:
+        """An open round by id (a quiz's, a daily question's or a review's)."""
+        return await self.quizzes.round_view(round_id)
+
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
         return await self.quizzes.open_rounds(platform)
 

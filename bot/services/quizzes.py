@@ -366,29 +366,10 @@ class Quizzes:
         self, where: ChannelRef, who: PlayerRef, text: str
     ) -> AnswerReceipt | None:
         """Answer the channel's open typed round with a chat message; None if there is none."""
-        async with self.db.sessions() as session:
-            round_id = (
-                await session.execute(
-                    select(RoundRow.id)
-                    .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
-                    .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
-                    .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
-                    .where(
-                        ChannelRow.platform == where.platform,
-                        ChannelRow.workspace == where.workspace,
-                        ChannelRow.channel_id == where.channel,
-                        QuizRow.status == "running",
-                        QuizRow.mode != "review",
-                        RoundRow.status == "open",
-                        QuestionRow.kind == QuestionKind.TYPED.value,
-                    )
-                    .order_by(QuizRow.mode != "normal", RoundRow.id)
-                    .limit(1)
-                )
-            ).scalar()
-        if round_id is None:
+        view = await self.open_typed_round(where)
+        if view is None:
             return None
-        return await self.answer(round_id, who, text)
+        return await self.answer(view.round_id, who, text)
 
     async def set_message(self, round_id: int, message_ref: str) -> None:
         """Remember which platform message shows a round, so any process can edit it."""
@@ -496,11 +477,34 @@ class Quizzes:
         )
         return views[0][0] if views else None
 
+    async def open_typed_round(self, where: ChannelRef) -> QuestionView | None:
+        """The channel's open typed-answer round (its quiz's first, else its daily question's),
+        which a chat message in the channel answers."""
+        views = await self._open_views(
+            and_(
+                ChannelRow.platform == where.platform,
+                ChannelRow.workspace == where.workspace,
+                ChannelRow.channel_id == where.channel,
+                QuizRow.mode != "review",
+                QuestionRow.kind == QuestionKind.TYPED.value,
+            ),
+            order=(QuizRow.mode != "normal", RoundRow.id),
+            limit=1,
+        )
+        return views[0][0] if views else None
+
+    async def round_view(self, round_id: int) -> QuestionView | None:
+        """An open round by id, whatever its quiz's mode."""
+        views = await self._open_views(RoundRow.id == round_id)
+        return views[0][0] if views else None
+
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
         """Every open round on a platform (any mode) with its message, to resume after a restart."""
         return await self._open_views(ChannelRow.platform == platform)
 
-    async def _open_views(self, condition: Any) -> list[tuple[QuestionView, str | None]]:
+    async def _open_views(
+        self, condition: Any, order: tuple[Any, ...] = (RoundRow.id,), limit: int | None = None
+    ) -> list[tuple[QuestionView, str | None]]:
         async with self.db.sessions() as session:
             rows = await session.execute(
                 select(RoundRow, QuizRow, QuestionRow, ChannelRow, BankRow)
@@ -509,7 +513,8 @@ class Quizzes:
                 .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
                 .join(BankRow, BankRow.id == QuestionRow.bank_id)
                 .where(RoundRow.status == "open", QuizRow.status == "running", condition)
-                .order_by(RoundRow.id)
+                .order_by(*order)
+                .limit(limit)
             )
             views = []
             for rnd, quiz, question, channel, bank in rows:
