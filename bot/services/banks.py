@@ -22,7 +22,6 @@ from bot.clock import Clock
 from bot.domain import BankInfo, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, QuizbotError, UnknownBankError
 from bot.formats.native import NAME_PATTERN
-from bot.services.records import dialect_insert
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
@@ -209,6 +208,7 @@ class BankImporter:
         self.bank_name = bank_name
         self.replace = replace
         self.progress = progress
+        self.next_position: int | None = None
 
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
         """Import every question of ``items``; raises BankFormatError on bad input."""
@@ -238,30 +238,31 @@ class BankImporter:
         summary.warnings = checked.warnings()
         return summary
 
-    async def _remember(self, batch: list[Question], source: str) -> list[str]:
-        """Record the batch's keys as seen; a key seen before is a duplicate question."""
-        keys: dict[str, int | None] = {}
+    async def _remember(self, batch: list[Question], source: str) -> list[dict[str, Any]]:
+        """Each question's row values, its key recorded as seen; a key seen before (in this
+        batch or an earlier one) is a duplicate question."""
+        rows: list[dict[str, Any]] = []
+        lines: dict[str, int | None] = {}
         for question in batch:
-            key = question.identity_key()
-            if key in keys:
-                raise duplicate_error(source, question.line, keys[key])
-            keys[key] = question.line
-        stmt = (
-            dialect_insert(self.session, IMPORT_KEYS)
-            .values([{"identity_key": k, "line": line} for k, line in keys.items()])
-            .on_conflict_do_nothing(index_elements=["identity_key"])
-            .returning(IMPORT_KEYS.c.identity_key)
-        )
-        fresh = set((await self.session.execute(stmt)).scalars())
-        if len(fresh) != len(keys):
-            repeated = next(q for q in batch if q.identity_key() not in fresh)
-            earlier = await self.session.scalar(
-                select(IMPORT_KEYS.c.line).where(
-                    IMPORT_KEYS.c.identity_key == repeated.identity_key()
-                )
+            values = _row_values(question)
+            key = values["identity_key"]
+            if key in lines:
+                raise duplicate_error(source, question.line, lines[key])
+            lines[key] = question.line
+            rows.append(values)
+        earlier = (
+            await self.session.execute(
+                select(IMPORT_KEYS.c.identity_key, IMPORT_KEYS.c.line)
+                .where(IMPORT_KEYS.c.identity_key.in_(list(lines)))
+                .limit(1)
             )
-            raise duplicate_error(source, repeated.line, earlier)
-        return list(keys)
+        ).first()
+        if earlier is not None:
+            raise duplicate_error(source, lines[earlier.identity_key], earlier.line)
+        await self.session.execute(
+            insert(IMPORT_KEYS), [{"identity_key": k, "line": n} for k, n in lines.items()]
+        )
+        return rows
 
     async def _bank(self, info: BankInfo | None, source: str) -> BankRow:
         name = self.bank_name or (info.name if info else slug(Path(source).stem))
@@ -291,7 +292,7 @@ class BankImporter:
     ) -> None:
         if not batch:
             return
-        keys = await self._remember(batch, source)
+        rows = await self._remember(batch, source)
         existing = {
             row.identity_key: row
             for row in await self.session.execute(
@@ -300,30 +301,33 @@ class BankImporter:
                     QuestionRow.identity_key,
                     QuestionRow.content_hash,
                     QuestionRow.active,
-                ).where(QuestionRow.bank_id == bank.id, QuestionRow.identity_key.in_(keys))
-            )
-        }
-        next_position = (
-            await self.session.execute(
-                select(func.coalesce(func.max(QuestionRow.position), 0)).where(
-                    QuestionRow.bank_id == bank.id
+                ).where(
+                    QuestionRow.bank_id == bank.id,
+                    QuestionRow.identity_key.in_([r["identity_key"] for r in rows]),
                 )
             )
-        ).scalar_one()
+        }
+        if self.next_position is None:
+            self.next_position = (
+                await self.session.execute(
+                    select(func.coalesce(func.max(QuestionRow.position), 0)).where(
+                        QuestionRow.bank_id == bank.id
+                    )
+                )
+            ).scalar_one()
         new_rows: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
-        for question in batch:
-            values = _row_values(question)
+        for values in rows:
             old = existing.get(values["identity_key"])
             if old is None:
-                next_position += 1
-                new_rows.append({**values, "bank_id": bank.id, "position": next_position})
+                self.next_position += 1
+                new_rows.append({**values, "bank_id": bank.id, "position": self.next_position})
             elif old.content_hash != values["content_hash"] or not old.active:
                 changed.append({**values, "id": old.id})
             else:
                 summary.unchanged += 1
-        if new_rows:
-            await self.session.execute(insert(QuestionRow), new_rows)
+        if new_rows:  # Core executemany: the ORM's bulk path adds nothing here
+            await self.session.execute(insert(QuestionRow.__table__), new_rows)
             summary.new += len(new_rows)
         if changed:
             await self.session.execute(update(QuestionRow), changed)
