@@ -32,7 +32,13 @@ from bot.errors import (
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
 from bot.services.mistakes import review_question_ids
-from bot.services.records import dialect_insert, ensure_channel, ensure_player, find_channel
+from bot.services.records import (
+    PlayerIds,
+    dialect_insert,
+    ensure_channel,
+    ensure_player,
+    find_channel,
+)
 from bot.services.rounds import open_round, private_to, question_view, quiz_results, settle
 from bot.store.database import Database
 from bot.store.models import (
@@ -93,6 +99,7 @@ class Quizzes:
         self.db = db
         self.clock = clock
         self.scheduler = scheduler
+        self.players = PlayerIds()
 
     # -- starting -----------------------------------------------------------------------
 
@@ -244,84 +251,88 @@ class Quizzes:
     async def answer(self, round_id: int, who: PlayerRef, choice: str) -> AnswerReceipt:
         """Record one player's answer to a round: a letter, or text for a typed question."""
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            found = (
-                await session.execute(
-                    select(RoundRow, QuizRow, QuestionRow)
-                    .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
-                    .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
-                    .where(RoundRow.id == round_id)
-                    .with_for_update(read=True, of=RoundRow)
-                )
-            ).first()
-            if found is None:
-                return AnswerReceipt(
-                    AnswerStatus.INVALID, round_id, "that question no longer exists"
-                )
-            rnd, quiz, question = found
-            player_id = await ensure_player(session, who)
-            if quiz.mode == "review" and player_id != quiz.started_by:
-                return AnswerReceipt(
-                    AnswerStatus.INVALID, round_id, "this review belongs to someone else"
-                )
-            if rnd.status != "open" or now >= rnd.deadline:
-                return AnswerReceipt(
-                    AnswerStatus.CLOSED, round_id, "too late: this question has closed"
-                )
-            if question.kind == QuestionKind.TYPED:
-                shown = choice.strip()[:MAX_TYPED_ANSWER]
-                if not shown:
-                    return AnswerReceipt(AnswerStatus.INVALID, round_id, "type an answer")
-                correct = matches(shown, question.accepted)
-            else:
-                letters = OPTION_LETTERS[: len(rnd.option_order)]
-                shown = choice.strip().upper().rstrip(").")
-                if len(shown) != 1 or shown not in letters:
-                    return AnswerReceipt(
-                        AnswerStatus.INVALID,
-                        round_id,
-                        f"answer with one of the letters {', '.join(letters)}",
-                    )
-                correct = rnd.option_order[letters.index(shown)] == question.correct
-            inserted = (
-                await session.execute(
-                    dialect_insert(session, AnswerRow)
-                    .values(
-                        round_id=rnd.id,
-                        player_id=player_id,
-                        choice=shown,
-                        correct=correct,
-                        answered_at=now,
-                        points=0,
-                    )
-                    .on_conflict_do_nothing(index_elements=["round_id", "player_id"])
-                    .returning(AnswerRow.id)
-                )
-            ).scalar()
-            answered = (
-                await session.execute(
-                    select(func.count()).select_from(AnswerRow).where(AnswerRow.round_id == rnd.id)
-                )
-            ).scalar_one()
-            if inserted is None:
-                earlier = (
+        # One connection for the answer's transaction and the count read after it.
+        async with (
+            self.db.engine.connect() as connection,
+            AsyncSession(bind=connection, expire_on_commit=False) as session,
+        ):
+            async with session.begin():
+                found = (
                     await session.execute(
-                        select(AnswerRow.choice).where(
-                            AnswerRow.round_id == rnd.id, AnswerRow.player_id == player_id
-                        )
+                        select(RoundRow, QuizRow, QuestionRow)
+                        .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
+                        .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
+                        .where(RoundRow.id == round_id)
+                        .with_for_update(read=True, of=RoundRow)
                     )
-                ).scalar_one()
-                return AnswerReceipt(
-                    AnswerStatus.ALREADY_ANSWERED,
-                    round_id,
-                    f"you already answered: {earlier}",
-                    choice=earlier,
-                    answered=answered,
-                )
-            solo, quiz_id, number = quiz.solo, quiz.id, rnd.number
-        # Whether everyone has answered is read after the commit: concurrent answers each
-        # see the others' commits then, so the last one in cannot miss the full count.
-        close_now = solo or await self._everyone_answered(quiz_id, number, round_id)
+                ).first()
+                if found is None:
+                    return AnswerReceipt(
+                        AnswerStatus.INVALID, round_id, "that question no longer exists"
+                    )
+                rnd, quiz, question = found
+                player_id = await self.players.id_of(session, who)
+                if quiz.mode == "review" and player_id != quiz.started_by:
+                    return AnswerReceipt(
+                        AnswerStatus.INVALID, round_id, "this review belongs to someone else"
+                    )
+                if rnd.status != "open" or now >= rnd.deadline:
+                    return AnswerReceipt(
+                        AnswerStatus.CLOSED, round_id, "too late: this question has closed"
+                    )
+                if question.kind == QuestionKind.TYPED:
+                    shown = choice.strip()[:MAX_TYPED_ANSWER]
+                    if not shown:
+                        return AnswerReceipt(AnswerStatus.INVALID, round_id, "type an answer")
+                    correct = matches(shown, question.accepted)
+                else:
+                    letters = OPTION_LETTERS[: len(rnd.option_order)]
+                    shown = choice.strip().upper().rstrip(").")
+                    if len(shown) != 1 or shown not in letters:
+                        return AnswerReceipt(
+                            AnswerStatus.INVALID,
+                            round_id,
+                            f"answer with one of the letters {', '.join(letters)}",
+                        )
+                    correct = rnd.option_order[letters.index(shown)] == question.correct
+                inserted = (
+                    await session.execute(
+                        dialect_insert(session, AnswerRow)
+                        .values(
+                            round_id=rnd.id,
+                            player_id=player_id,
+                            choice=shown,
+                            correct=correct,
+                            answered_at=now,
+                            points=0,
+                        )
+                        .on_conflict_do_nothing(index_elements=["round_id", "player_id"])
+                        .returning(AnswerRow.id)
+                    )
+                ).scalar()
+                if inserted is None:
+                    earlier = (
+                        await session.execute(
+                            select(AnswerRow.choice).where(
+                                AnswerRow.round_id == rnd.id, AnswerRow.player_id == player_id
+                            )
+                        )
+                    ).scalar_one()
+                    return AnswerReceipt(
+                        AnswerStatus.ALREADY_ANSWERED,
+                        round_id,
+                        f"you already answered: {earlier}",
+                        choice=earlier,
+                        answered=await self._count(session, round_id),
+                    )
+                solo, quiz_id, number, expected = quiz.solo, quiz.id, rnd.number, rnd.expected
+            # Counted after the commit: concurrent answers each see the others' commits then,
+            # so the last one in cannot miss the full count (inside, each might see one short).
+            answered = await self._count(session, round_id)
+            await session.commit()
+        close_now = solo or (
+            0 < expected <= answered and await self._everyone_answered(quiz_id, number, round_id)
+        )
         outcome = await self.close_round(round_id) if close_now else None
         return AnswerReceipt(
             AnswerStatus.RECORDED,
@@ -331,6 +342,16 @@ class Quizzes:
             correct=correct if outcome is not None else None,
             answered=answered,
             outcome=outcome,
+        )
+
+    @staticmethod
+    async def _count(session: AsyncSession, round_id: int) -> int:
+        """How many answers a round has (as the session sees it)."""
+        return (
+            await session.scalar(
+                select(func.count()).select_from(AnswerRow).where(AnswerRow.round_id == round_id)
+            )
+            or 0
         )
 
     async def _everyone_answered(self, quiz_id: int, number: int, round_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,6 +49,41 @@ async def ensure_player(session: AsyncSession, who: PlayerRef) -> int:
     if new_id is not None:
         return int(new_id)
     return await ensure_player(session, who)
+
+
+class PlayerIds:
+    """Player ids by (platform, workspace, user), remembered so a click costs no lookup.
+
+    Player rows are never deleted, so a remembered id stays right; a changed display name
+    goes through :func:`ensure_player` again, which stores it. Only ids of rows that were
+    already there are remembered: a row inserted now could still be rolled back.
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._known: OrderedDict[tuple[str, str, str], tuple[int, str]] = OrderedDict()
+
+    async def id_of(self, session: AsyncSession, who: PlayerRef) -> int:
+        key = (who.platform, who.workspace, who.user)
+        known = self._known.get(key)
+        if known is not None and (not who.name or known[1] == who.name):
+            self._known.move_to_end(key)
+            return known[0]
+        existing = (
+            await session.execute(
+                select(PlayerRow.id, PlayerRow.name).where(
+                    PlayerRow.platform == who.platform,
+                    PlayerRow.workspace == who.workspace,
+                    PlayerRow.user_id == who.user,
+                )
+            )
+        ).first()
+        if existing is None or (who.name and existing.name != who.name):
+            return await ensure_player(session, who)  # new, or renamed: not remembered yet
+        self._known[key] = (int(existing.id), existing.name)
+        if len(self._known) > self.size:
+            self._known.popitem(last=False)
+        return int(existing.id)
 
 
 async def find_channel(session: AsyncSession, where: ChannelRef) -> int | None:

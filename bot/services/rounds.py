@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fsrs import Scheduler
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import Integer, and_, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OPTION_LETTERS, QuestionKind
@@ -100,7 +100,15 @@ async def open_round(
     order = list(range(len(question.options)))
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         random.Random(f"{quiz.seed}:{number}").shuffle(order)
+    expected = 0  # round 1 has no known players yet: it runs to its deadline
+    if number > 1 and not quiz.solo:
+        expected = await session.scalar(
+            select(func.count(distinct(AnswerRow.player_id)))
+            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+            .where(RoundRow.quiz_id == quiz.id, RoundRow.number < number)
+        )
     rnd = RoundRow(
+        expected=int(expected or 0),
         quiz_id=quiz.id,
         number=number,
         question_id=question.id,

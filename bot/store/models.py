@@ -198,6 +198,9 @@ class RoundRow(Base):
     deadline: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     message_ref: Mapped[str | None] = mapped_column(String(200))
+    #: How many answers close the round early: the players of the quiz's earlier rounds
+    #: (fixed when the round opens; 0 = wait for the deadline).
+    expected: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AnswerRow(Base):
