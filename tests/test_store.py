@@ -138,3 +138,67 @@ def test_discord_shards_split_between_worker_processes(env, expected) -> None:
 def test_bad_shard_settings_are_a_config_error(env) -> None:
     with pytest.raises(ConfigError, match="DISCORD_"):
         Settings.from_env({"DATABASE_URL": "sqlite:///x.db", **env})
+
+
+async def test_player_totals_are_backfilled_from_daily_scores(empty_database_url: str) -> None:
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import text
+
+    db = Database(empty_database_url)
+    try:
+        await migrate.upgrade(db, "0004")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO players (id, platform, workspace, user_id, name)"
+                    " VALUES (1, 'slack', 'T1', 'U1', 'Ann'), (2, 'slack', 'T1', 'U2', 'Bob')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO channels (id, platform, workspace, channel_id)"
+                    " VALUES (1, 'slack', 'T1', 'C1'), (2, 'slack', 'T1', 'C2')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO banks (id, name, title, description, source, created_at)"
+                    " VALUES (1, 'b', 'b', '', '', :now)"
+                ),
+                {"now": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+            rows = [  # (player, channel, day, points): Monday 5 Jan and Wednesday 28 Jan
+                (1, 1, date(2026, 1, 5), 10),
+                (1, 2, date(2026, 1, 5), 20),
+                (1, 1, date(2026, 1, 28), 30),
+                (2, 1, date(2026, 1, 28), 40),
+            ]
+            for player, channel, day, points in rows:
+                await conn.execute(
+                    text(
+                        "INSERT INTO scores (player_id, channel_id, bank_id, platform, workspace,"
+                        " day, points, correct, answered)"
+                        " VALUES (:p, :c, 1, 'slack', 'T1', :d, :pts, 1, 1)"
+                    ),
+                    {"p": player, "c": channel, "d": day, "pts": points},
+                )
+        await migrate.upgrade(db)
+        async with db.engine.connect() as conn:
+            totals = {
+                (p, period, str(starts)): (points, answered)
+                for p, period, starts, points, answered in await conn.execute(
+                    text("SELECT player_id, period, starts, points, answered FROM player_totals")
+                )
+            }
+        assert totals == {
+            (1, "all", "1970-01-01"): (60, 3),
+            (1, "month", "2026-01-01"): (60, 3),
+            (1, "week", "2026-01-05"): (30, 2),
+            (1, "week", "2026-01-26"): (30, 1),
+            (2, "all", "1970-01-01"): (40, 1),
+            (2, "month", "2026-01-01"): (40, 1),
+            (2, "week", "2026-01-26"): (40, 1),
+        }
+    finally:
+        await db.dispose()

@@ -7,35 +7,22 @@ close), so a leaderboard costs the same whatever the number of answers behind it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
 from bot.clock import Clock
 from bot.errors import QuizbotError
+from bot.services.periods import TOTAL_PERIODS, period_start, total_start
 from bot.services.records import rank
 from bot.store.database import Database
-from bot.store.models import BankRow, ChannelRow, PlayerRow, ScoreRow
-from bot.views import ChannelRef, LeaderboardView
+from bot.store.models import BankRow, ChannelRow, PlayerRow, PlayerTotalRow, ScoreRow
+from bot.views import ChannelRef, LeaderboardView, Standing
 
 SCOPES = ("channel", "workspace", "all")
-PERIODS = ("all", "today", "week", "month")
 #: What each platform calls a workspace, for titles.
 WORKSPACE_WORDS = {"discord": "server", "slack": "workspace"}
 PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
-
-
-def period_start(period: str, today: date) -> date | None:
-    """The first day a period covers (weeks start on Monday), or None for all time."""
-    if period == "all":
-        return None
-    if period == "today":
-        return today
-    if period == "week":
-        return today - timedelta(days=today.weekday())
-    if period == "month":
-        return today.replace(day=1)
-    raise QuizbotError(f"unknown period {period!r} (one of: {', '.join(PERIODS)})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +62,10 @@ class Leaderboards:
             bank=bank,
             since=since,
         )
-        rows = await self.query(filters, limit)
+        if scope != "channel" and bank is None and period in TOTAL_PERIODS:
+            rows = await self.from_totals(filters, period, limit)
+        else:
+            rows = await self.query(filters, limit)
         workspace_word = WORKSPACE_WORDS.get(where.platform, "workspace")
         place = {
             "channel": "this channel",
@@ -89,7 +79,32 @@ class Leaderboards:
             rows=rows,
         )
 
-    async def query(self, filters: LeaderboardFilter, limit: int = 10) -> tuple:
+    async def from_totals(
+        self, filters: LeaderboardFilter, period: str, limit: int = 10
+    ) -> tuple[Standing, ...]:
+        """Standings of a workspace or of everyone from the players' running totals."""
+        starts = total_start(period, self.clock.now().date())
+        query = (
+            select(
+                PlayerRow.user_id,
+                PlayerRow.name,
+                PlayerTotalRow.points,
+                PlayerTotalRow.correct,
+                PlayerTotalRow.answered,
+            )
+            .join(PlayerRow, PlayerRow.id == PlayerTotalRow.player_id)
+            .where(PlayerTotalRow.period == period, PlayerTotalRow.starts == starts)
+            .order_by(PlayerTotalRow.points.desc(), PlayerTotalRow.correct.desc(), PlayerRow.id)
+            .limit(limit)
+        )
+        if filters.platform is not None:
+            query = query.where(PlayerTotalRow.platform == filters.platform)
+        if filters.workspace is not None:
+            query = query.where(PlayerTotalRow.workspace == filters.workspace)
+        async with self.db.sessions() as session:
+            return rank((await session.execute(query)).all())
+
+    async def query(self, filters: LeaderboardFilter, limit: int = 10) -> tuple[Standing, ...]:
         """Standings for any filter, best first."""
         points = func.sum(ScoreRow.points).label("points")
         correct = func.sum(ScoreRow.correct).label("correct")

@@ -21,12 +21,14 @@ from bot.errors import QuizbotError
 from bot.scoring import ScoringRules
 from bot.services.daily import update_daily_streaks
 from bot.services.mistakes import record_mistakes
+from bot.services.periods import TOTAL_PERIODS, total_start
 from bot.services.records import dialect_insert, rank
 from bot.store.models import (
     AnswerRow,
     BankRow,
     ChannelRow,
     PlayerRow,
+    PlayerTotalRow,
     QuestionRow,
     QuizRow,
     RoundRow,
@@ -212,9 +214,17 @@ async def _score(
     answers: list[AnswerRow],
     now: datetime,
 ) -> None:
-    """Give each answer its points and add them to the day's leaderboard aggregate."""
+    """Give each answer its points; add them to the day's scores and the player's totals.
+
+    One multi-row upsert per table for the whole round (each player answers once, so no
+    row is hit twice by one statement).
+    """
+    if not answers:
+        return
     rules = ScoringRules.from_dict(quiz.scoring)
-    table = ScoreRow.__table__.c
+    today = now.date()
+    scores: list[dict[str, Any]] = []
+    totals: list[dict[str, Any]] = []
     for answer in answers:
         streak = (
             await _streak_before(session, quiz.id, rnd.number, answer.player_id)
@@ -228,27 +238,48 @@ async def _score(
             deadline=rnd.deadline,
             streak_before=streak,
         )
-        stmt = dialect_insert(session, ScoreRow).values(
-            player_id=answer.player_id,
-            channel_id=channel.id,
-            bank_id=bank.id,
-            platform=channel.platform,
-            workspace=channel.workspace,
-            day=now.date(),
-            points=answer.points,
-            correct=int(answer.correct),
-            answered=1,
+        counts = {"points": answer.points, "correct": int(answer.correct), "answered": 1}
+        where = {"platform": channel.platform, "workspace": channel.workspace}
+        scores.append(
+            {
+                "player_id": answer.player_id,
+                "channel_id": channel.id,
+                "bank_id": bank.id,
+                "day": today,
+                **where,
+                **counts,
+            }
         )
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["player_id", "channel_id", "bank_id", "day"],
-                set_={
-                    "points": table.points + stmt.excluded.points,
-                    "correct": table.correct + stmt.excluded.correct,
-                    "answered": table.answered + stmt.excluded.answered,
-                },
+        for period in TOTAL_PERIODS:
+            totals.append(
+                {
+                    "player_id": answer.player_id,
+                    "period": period,
+                    "starts": total_start(period, today),
+                    **where,
+                    **counts,
+                }
             )
+    await _add_up(session, ScoreRow, scores, ["player_id", "channel_id", "bank_id", "day"])
+    await _add_up(session, PlayerTotalRow, totals, ["player_id", "period", "starts"])
+
+
+async def _add_up(
+    session: AsyncSession, model: type[Any], rows: list[dict[str, Any]], key: list[str]
+) -> None:
+    """Insert rows, or add their points, correct and answered to the rows already there."""
+    stmt = dialect_insert(session, model).values(rows)
+    table = model.__table__.c
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=key,
+            set_={
+                "points": table.points + stmt.excluded.points,
+                "correct": table.correct + stmt.excluded.correct,
+                "answered": table.answered + stmt.excluded.answered,
+            },
         )
+    )
 
 
 async def _streak_before(session: AsyncSession, quiz_id: int, number: int, player_id: int) -> int:

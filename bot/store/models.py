@@ -244,6 +244,31 @@ class ScoreRow(Base):
     answered: Mapped[int] = mapped_column(default=0)
 
 
+class PlayerTotalRow(Base):
+    """A player's points over a period: all time, a month or a week (from its first day).
+
+    A player belongs to one workspace, so workspace-wide and everyone-wide leaderboards are
+    an index scan of this table, best first, whatever the number of answers or channels.
+    """
+
+    __tablename__ = "player_totals"
+    __table_args__ = (
+        UniqueConstraint("player_id", "period", "starts"),
+        Index("ix_player_totals_everyone", "period", "starts", "points"),
+        Index("ix_player_totals_workspace", "platform", "workspace", "period", "starts", "points"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(5))  # all | month | week
+    starts: Mapped[date] = mapped_column(Date)
+    points: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+
+
 class FlashcardStateRow(Base):
     """A player's fsrs card for one question: the scheduler's state and when it is due.
 
