@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.domain import BankInfo, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, QuizbotError, UnknownBankError
 from bot.formats.native import NAME_PATTERN
+from bot.services.records import dialect_insert
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
@@ -209,6 +210,7 @@ class BankImporter:
         self.replace = replace
         self.progress = progress
         self.next_position: int | None = None
+        self.new_bank = False  # a bank this import creates has no questions to compare with
 
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
         """Import every question of ``items``; raises BankFormatError on bad input."""
@@ -250,18 +252,24 @@ class BankImporter:
                 raise duplicate_error(source, question.line, lines[key])
             lines[key] = question.line
             rows.append(values)
-        earlier = (
-            await self.session.execute(
-                select(IMPORT_KEYS.c.identity_key, IMPORT_KEYS.c.line)
-                .where(IMPORT_KEYS.c.identity_key.in_(list(lines)))
-                .limit(1)
-            )
-        ).first()
-        if earlier is not None:
-            raise duplicate_error(source, lines[earlier.identity_key], earlier.line)
-        await self.session.execute(
-            insert(IMPORT_KEYS), [{"identity_key": k, "line": n} for k, n in lines.items()]
+        # An index probe per key (a SELECT on the temporary table, which has no planner
+        # statistics, can turn into a scan that grows with the file).
+        fresh = set(
+            (
+                await self.session.execute(
+                    dialect_insert(self.session, IMPORT_KEYS)
+                    .on_conflict_do_nothing(index_elements=["identity_key"])
+                    .returning(IMPORT_KEYS.c.identity_key),
+                    [{"identity_key": k, "line": n} for k, n in lines.items()],
+                )
+            ).scalars()
         )
+        if len(fresh) != len(lines):
+            repeated = next(k for k in lines if k not in fresh)
+            earlier = await self.session.scalar(
+                select(IMPORT_KEYS.c.line).where(IMPORT_KEYS.c.identity_key == repeated)
+            )
+            raise duplicate_error(source, lines[repeated], earlier)
         return rows
 
     async def _bank(self, info: BankInfo | None, source: str) -> BankRow:
@@ -281,6 +289,7 @@ class BankImporter:
             )
             self.session.add(bank)
             await self.session.flush()
+            self.new_bank = True
         elif info is not None:
             bank.title = info.title or bank.title
             bank.description = info.description or bank.description
@@ -293,20 +302,24 @@ class BankImporter:
         if not batch:
             return
         rows = await self._remember(batch, source)
-        existing = {
-            row.identity_key: row
-            for row in await self.session.execute(
-                select(
-                    QuestionRow.id,
-                    QuestionRow.identity_key,
-                    QuestionRow.content_hash,
-                    QuestionRow.active,
-                ).where(
-                    QuestionRow.bank_id == bank.id,
-                    QuestionRow.identity_key.in_([r["identity_key"] for r in rows]),
+        existing = (
+            {}
+            if self.new_bank
+            else {
+                row.identity_key: row
+                for row in await self.session.execute(
+                    select(
+                        QuestionRow.id,
+                        QuestionRow.identity_key,
+                        QuestionRow.content_hash,
+                        QuestionRow.active,
+                    ).where(
+                        QuestionRow.bank_id == bank.id,
+                        QuestionRow.identity_key.in_([r["identity_key"] for r in rows]),
+                    )
                 )
-            )
-        }
+            }
+        )
         if self.next_position is None:
             self.next_position = (
                 await self.session.execute(
