@@ -191,6 +191,39 @@ def score_rows(scores: dict, bank_id: int) -> list[tuple[Any, ...]]:
     ]
 
 
+TOTAL_COLUMNS = [
+    "id",
+    "player_id",
+    "platform",
+    "workspace",
+    "period",
+    "starts",
+    "points",
+    "correct",
+    "answered",
+]
+
+
+def total_rows(scores: dict) -> list[tuple[Any, ...]]:
+    """The players' running totals (all time, month, week), as closing rounds keeps them."""
+    from bot.services.periods import TOTAL_PERIODS, total_start
+
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for (player, _channel, day), (pts, right, answered, ws) in scores.items():
+        for period in TOTAL_PERIODS:
+            key = (player, workspace_name(ws), period, total_start(period, day))
+            total = totals.setdefault(key, [0, 0, 0])
+            total[0] += pts
+            total[1] += right
+            total[2] += answered
+    return [
+        (index, player, PLATFORM, ws, period, starts, *total)
+        for index, ((player, ws, period, starts), total) in enumerate(
+            sorted(totals.items()), start=1
+        )
+    ]
+
+
 def people_rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     layout = Layout()
     players = [
@@ -271,7 +304,11 @@ async def _seed_postgres(
             score_table = score_rows(scores, bank_id)
             await conn.copy_records_to_table("scores", records=score_table, columns=SCORE_COLUMNS)
             counts["scores"] = len(score_table)
-            for table in ("players", "channels", "quizzes", "rounds", "answers", "scores"):
+            await conn.copy_records_to_table(
+                "player_totals", records=total_rows(scores), columns=TOTAL_COLUMNS
+            )
+            tables = ("players", "channels", "quizzes", "rounds", "answers", "scores")
+            for table in (*tables, "player_totals"):
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {table}))"
@@ -324,6 +361,7 @@ def _seed_sqlite(
         score_table = score_rows(scores, bank_id)
         _sqlite_insert(conn, "scores", SCORE_COLUMNS, score_table)
         counts["scores"] = len(score_table)
+        _sqlite_insert(conn, "player_totals", TOTAL_COLUMNS, total_rows(scores))
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
     finally:
