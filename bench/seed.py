@@ -7,8 +7,9 @@ each played by 10 of the channel's roster (100 answers a quiz), spread over the 
 to the benchmark's "today"; every round closed, every quiz finished; answers scored with the
 default rules (10 points when right, 60% right); and the ``scores`` daily aggregate holding
 exactly the sums the services keep as rounds close (per player, channel, bank and the day the
-round closed). Row ids are explicit and the PostgreSQL sequences are moved past them, so the
-services can keep playing on top.
+round closed), and the players' running totals (``player_totals``: all time, month and week)
+summed from the same figures. Row ids are explicit and the PostgreSQL sequences are moved
+past them, so the services can keep playing on top.
 
 PostgreSQL is written with asyncpg's ``copy_records_to_table`` (COPY), SQLite with the
 ``sqlite3`` module's ``executemany`` in the storage formats SQLAlchemy uses (naive UTC
