@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
@@ -313,6 +314,30 @@ def register(bot: SlackBot) -> None:
         bank, _, card_text = str(action.get("value", "")).rpartition(":")
         return (bank, int(card_text)) if card_text.isdigit() else None
 
+    async def card_action(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+        call: Callable[[PlayerRef, int], Awaitable[FlashcardView]],
+        *,
+        show_back: bool,
+    ) -> None:
+        """A flashcard button: ask the core for the card to show, then show it in place."""
+        value = card_value(action)
+        if value is None:
+            return
+        bank, card_id = value
+        user = body["user"]
+        who = player(context, user["id"], user.get("name") or user.get("username") or "")
+        try:
+            card = await call(who, card_id)
+        except QuizbotError as exc:
+            await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
+            return
+        await show_card(body, client, respond, card, bank, show_back=show_back)
+
     @app.action(blocks.FLASH_SHOW_ACTION)
     async def on_flash_show(
         ack: AsyncAck,
@@ -323,18 +348,7 @@ def register(bot: SlackBot) -> None:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        value = card_value(action)
-        if value is None:
-            return
-        bank, card_id = value
-        user = body["user"]
-        who = player(context, user["id"], user.get("name") or user.get("username") or "")
-        try:
-            card = await quiz.flashcard(who, card_id)
-        except QuizbotError as exc:
-            await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
-            return
-        await show_card(body, client, respond, card, bank, show_back=True)
+        await card_action(body, action, client, context, respond, quiz.flashcard, show_back=True)
 
     @app.action(RATE_ACTION)
     async def on_flash_rate(
@@ -346,19 +360,12 @@ def register(bot: SlackBot) -> None:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        value = card_value(action)
-        if value is None:
-            return
-        bank, card_id = value
         rating = str(action["action_id"]).removeprefix(blocks.FLASH_RATE_PREFIX)
-        user = body["user"]
-        who = player(context, user["id"], user.get("name") or user.get("username") or "")
-        try:
-            card = await quiz.rate_flashcard(who, card_id, rating)
-        except QuizbotError as exc:
-            await respond(replace_original=False, text=blocks.escape(_sentence(str(exc))))
-            return
-        await show_card(body, client, respond, card, bank, show_back=False)
+
+        async def rate(who: PlayerRef, card_id: int) -> FlashcardView:
+            return await quiz.rate_flashcard(who, card_id, rating)
+
+        await card_action(body, action, client, context, respond, rate, show_back=False)
 
     # --- the Home tab --------------------------------------------------------------------
 
