@@ -12,11 +12,12 @@ Each measurement runs in a fresh subprocess on a fresh database, so peak residen
 file size. A second subprocess per size measures the peak of Python allocations with
 ``tracemalloc`` (too slow to share the timed run).
 
-    python -m bench.imports [--quick] [--backend ...]
+    python -m bench.imports [--quick] [--backend ...] [--sizes 100000 ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import csv
 import json
@@ -200,7 +201,7 @@ def measure(mode: str, backend: str, path: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def run(backend_choice: str, quick: bool) -> Table:
+def run(backend_choice: str, quick: bool, only: list[int] | None = None) -> Table:
     table = Table(
         "3. Import: BankImporter vs bare bulk insert (s, MB)",
         [
@@ -219,7 +220,7 @@ def run(backend_choice: str, quick: bool) -> Table:
             "target <200MB flat",
         ],
     )
-    sizes = [1_000] if quick else [10_000, 50_000, 100_000]
+    sizes = only or ([1_000] if quick else [10_000, 50_000, 100_000])
     with tempfile.TemporaryDirectory(prefix="quizbot-bench-files-") as folder:
         files: dict[tuple[str, int], Path] = {}
         for fmt, writer in (("gift", write_gift), ("csv", write_csv)):
@@ -287,8 +288,18 @@ def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         print(json.dumps(child(sys.argv[2], Path(sys.argv[3]), sys.argv[4])))
         return
-    args = arguments(__doc__.splitlines()[0] if __doc__ else None)
-    run(args.backend, args.quick).show()
+    args = arguments(__doc__.splitlines()[0] if __doc__ else None, _size_option)
+    run(args.backend, args.quick, args.sizes).show()
+
+
+def _size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="numbers of questions to measure (default 10000 50000 100000; 1000 with --quick)",
+    )
 
 
 if __name__ == "__main__":
