@@ -161,6 +161,26 @@ async def test_round_closes_early_when_everyone_playing_has_answered(
     assert last.outcome.next_question is not None and last.outcome.next_question.number == 3
 
 
+async def test_a_newcomer_does_not_stand_in_for_a_missing_player(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """Early close counts the players of earlier rounds, not just how many answers came."""
+    view = await start_mc(app, count=3)
+    await app.answer(view.round_id, ANN, "A")
+    await app.answer(view.round_id, BOB, "A")
+    clock.advance(30)
+    second = (await app.close_due_rounds())[0].next_question
+    first_in = await app.answer(second.round_id, ANN, "A")
+    newcomer = await app.answer(second.round_id, CAT, "A")
+    assert (first_in.answered, newcomer.answered) == (1, 2)
+    assert newcomer.outcome is None  # two answers, as many as round 1 had, but Bob is missing
+    again = await app.answer(second.round_id, CAT, "B")
+    assert again.status is AnswerStatus.ALREADY_ANSWERED and again.answered == 2
+    last = await app.answer(second.round_id, BOB, "A")
+    assert last.answered == 3 and last.outcome is not None
+    assert last.outcome.round_id == second.round_id
+
+
 async def test_solo_quiz_closes_each_round_on_the_answer(app: QuizApp) -> None:
     view = await start_mc(app, count=2, solo=True)
     receipt = await app.answer(view.round_id, ANN, "A")

@@ -19,9 +19,8 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answers import matches
 from bot.clock import Clock
-from bot.domain import OPTION_LETTERS, PLAYABLE_KINDS, QuestionKind
+from bot.domain import PLAYABLE_KINDS, QuestionKind
 from bot.errors import (
     EmptyBankError,
     NoQuizRunningError,
@@ -30,11 +29,11 @@ from bot.errors import (
     QuizbotError,
 )
 from bot.scoring import ScoringRules
+from bot.services.answering import record_answer
 from bot.services.banks import find_bank
 from bot.services.mistakes import review_question_ids
 from bot.services.records import (
     PlayerIds,
-    dialect_insert,
     ensure_channel,
     ensure_player,
     find_channel,
@@ -52,7 +51,6 @@ from bot.store.models import (
 )
 from bot.views import (
     AnswerReceipt,
-    AnswerStatus,
     ChannelRef,
     PlayerRef,
     QuestionView,
@@ -62,7 +60,6 @@ from bot.views import (
 
 MAX_QUESTIONS = 100
 MIN_SECONDS, MAX_SECONDS = 5, 3600
-MAX_TYPED_ANSWER = 500
 ORDERS = ("random", "hardest")
 ALREADY_RUNNING = "a quiz is already running here: answer it, or stop it first"
 
@@ -249,139 +246,23 @@ class Quizzes:
     # -- answering ----------------------------------------------------------------------
 
     async def answer(self, round_id: int, who: PlayerRef, choice: str) -> AnswerReceipt:
-        """Record one player's answer to a round: a letter, or text for a typed question."""
-        now = self.clock.now()
-        # One connection for the answer's transaction and the count read after it.
-        async with (
-            self.db.engine.connect() as connection,
-            AsyncSession(bind=connection, expire_on_commit=False) as session,
-        ):
-            async with session.begin():
-                found = (
-                    await session.execute(
-                        select(RoundRow, QuizRow, QuestionRow)
-                        .join(QuizRow, QuizRow.id == RoundRow.quiz_id)
-                        .join(QuestionRow, QuestionRow.id == RoundRow.question_id)
-                        .where(RoundRow.id == round_id)
-                        .with_for_update(read=True, of=RoundRow)
-                    )
-                ).first()
-                if found is None:
-                    return AnswerReceipt(
-                        AnswerStatus.INVALID, round_id, "that question no longer exists"
-                    )
-                rnd, quiz, question = found
-                player_id = await self.players.id_of(session, who)
-                if quiz.mode == "review" and player_id != quiz.started_by:
-                    return AnswerReceipt(
-                        AnswerStatus.INVALID, round_id, "this review belongs to someone else"
-                    )
-                if rnd.status != "open" or now >= rnd.deadline:
-                    return AnswerReceipt(
-                        AnswerStatus.CLOSED, round_id, "too late: this question has closed"
-                    )
-                if question.kind == QuestionKind.TYPED:
-                    shown = choice.strip()[:MAX_TYPED_ANSWER]
-                    if not shown:
-                        return AnswerReceipt(AnswerStatus.INVALID, round_id, "type an answer")
-                    correct = matches(shown, question.accepted)
-                else:
-                    letters = OPTION_LETTERS[: len(rnd.option_order)]
-                    shown = choice.strip().upper().rstrip(").")
-                    if len(shown) != 1 or shown not in letters:
-                        return AnswerReceipt(
-                            AnswerStatus.INVALID,
-                            round_id,
-                            f"answer with one of the letters {', '.join(letters)}",
-                        )
-                    correct = rnd.option_order[letters.index(shown)] == question.correct
-                inserted = (
-                    await session.execute(
-                        dialect_insert(session, AnswerRow)
-                        .values(
-                            round_id=rnd.id,
-                            player_id=player_id,
-                            choice=shown,
-                            correct=correct,
-                            answered_at=now,
-                            points=0,
-                        )
-                        .on_conflict_do_nothing(index_elements=["round_id", "player_id"])
-                        .returning(AnswerRow.id)
-                    )
-                ).scalar()
-                if inserted is None:
-                    earlier = (
-                        await session.execute(
-                            select(AnswerRow.choice).where(
-                                AnswerRow.round_id == rnd.id, AnswerRow.player_id == player_id
-                            )
-                        )
-                    ).scalar_one()
-                    return AnswerReceipt(
-                        AnswerStatus.ALREADY_ANSWERED,
-                        round_id,
-                        f"you already answered: {earlier}",
-                        choice=earlier,
-                        answered=await self._count(session, round_id),
-                    )
-                solo, quiz_id, number, expected = quiz.solo, quiz.id, rnd.number, rnd.expected
-            # Counted after the commit: concurrent answers each see the others' commits then,
-            # so the last one in cannot miss the full count (inside, each might see one short).
-            answered = await self._count(session, round_id)
-            await session.commit()
-        close_now = solo or (
-            0 < expected <= answered and await self._everyone_answered(quiz_id, number, round_id)
-        )
-        outcome = await self.close_round(round_id) if close_now else None
-        return AnswerReceipt(
-            AnswerStatus.RECORDED,
-            round_id,
-            f"recorded: {shown}",
-            choice=shown,
-            correct=correct if outcome is not None else None,
-            answered=answered,
+        """Record one player's answer to a round: a letter, or text for a typed question.
+
+        The click that completes the round (every player of the earlier rounds answered,
+        or a solo quiz) closes it and carries the outcome.
+        """
+        async with self.db.engine.begin() as conn:
+            recorded = await record_answer(
+                conn, self.players, round_id, who, choice, self.clock.now()
+            )
+        if not recorded.close_now:
+            return recorded.receipt
+        outcome = await self.close_round(round_id)
+        return dataclasses.replace(
+            recorded.receipt,
+            correct=recorded.correct if outcome is not None else None,
             outcome=outcome,
         )
-
-    @staticmethod
-    async def _count(session: AsyncSession, round_id: int) -> int:
-        """How many answers a round has (as the session sees it)."""
-        return (
-            await session.scalar(
-                select(func.count()).select_from(AnswerRow).where(AnswerRow.round_id == round_id)
-            )
-            or 0
-        )
-
-    async def _everyone_answered(self, quiz_id: int, number: int, round_id: int) -> bool:
-        """Whether every player of the quiz's earlier rounds has answered this round."""
-        if number == 1:
-            return False
-        earlier = (
-            select(AnswerRow.player_id)
-            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
-            .where(RoundRow.quiz_id == quiz_id, RoundRow.number < number)
-            .distinct()
-            .subquery()
-        )
-        async with self.db.sessions() as session:
-            missing = await session.execute(
-                select(earlier.c.player_id)
-                .outerjoin(
-                    AnswerRow,
-                    and_(
-                        AnswerRow.player_id == earlier.c.player_id,
-                        AnswerRow.round_id == round_id,
-                    ),
-                )
-                .where(AnswerRow.id.is_(None))
-                .limit(1)
-            )
-            if missing.first() is not None:
-                return False
-            players = await session.execute(select(func.count()).select_from(earlier))
-            return players.scalar_one() > 0
 
     async def answer_text(
         self, where: ChannelRef, who: PlayerRef, text: str

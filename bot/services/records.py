@@ -6,23 +6,29 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.models import ChannelRow, PlayerRow
 from bot.views import ChannelRef, PlayerRef, Standing
 
+#: Where statements run: a session, or a connection inside its transaction.
+Executor = AsyncSession | AsyncConnection
 
-def dialect_insert(session: AsyncSession, model: Any) -> Any:
+
+def dialect_insert(session: Executor, model: Any) -> Any:
     """An INSERT that supports ON CONFLICT for the session's backend (SQLite or PostgreSQL)."""
-    name = session.get_bind().dialect.name
+    if isinstance(session, AsyncConnection):
+        name = session.dialect.name
+    else:
+        name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
 
 
-async def ensure_player(session: AsyncSession, who: PlayerRef) -> int:
+async def ensure_player(session: Executor, who: PlayerRef) -> int:
     """The id of a player, created on first sight; keeps the display name current."""
     row = (
         await session.execute(
@@ -35,9 +41,12 @@ async def ensure_player(session: AsyncSession, who: PlayerRef) -> int:
     ).first()
     if row is not None:
         if who.name and row.name != who.name:
-            player = await session.get(PlayerRow, row.id)
-            if player is not None:
-                player.name = who.name
+            await session.execute(
+                update(PlayerRow)
+                .where(PlayerRow.id == row.id)
+                .values(name=who.name)
+                .execution_options(synchronize_session=False)
+            )
         return int(row.id)
     stmt = (
         dialect_insert(session, PlayerRow)
@@ -63,12 +72,20 @@ class PlayerIds:
         self.size = size
         self._known: OrderedDict[tuple[str, str, str], tuple[int, str]] = OrderedDict()
 
-    async def id_of(self, session: AsyncSession, who: PlayerRef) -> int:
+    def known(self, who: PlayerRef) -> int | None:
+        """The remembered id of a player whose name has not changed, else None."""
         key = (who.platform, who.workspace, who.user)
         known = self._known.get(key)
-        if known is not None and (not who.name or known[1] == who.name):
-            self._known.move_to_end(key)
-            return known[0]
+        if known is None or (who.name and known[1] != who.name):
+            return None
+        self._known.move_to_end(key)
+        return known[0]
+
+    async def id_of(self, session: Executor, who: PlayerRef) -> int:
+        known = self.known(who)
+        if known is not None:
+            return known
+        key = (who.platform, who.workspace, who.user)
         existing = (
             await session.execute(
                 select(PlayerRow.id, PlayerRow.name).where(
