@@ -79,6 +79,12 @@ async def test_leaderboards_by_channel_workspace_all_and_week(
     here = CHANNELS[0]
     channel = await app.leaderboard(here, "channel", "all", limit=100)
     assert board(channel.rows) == expected(points, lambda w, _wk: w == here)
+    channel_week = await app.leaderboard(here, "channel", "week", limit=100)
+    assert board(channel_week.rows) == expected(points, lambda w, wk: w == here and wk == 2)
+    by_bank = await app.leaderboard(here, "channel", "all", bank="crm-podcast", limit=100)
+    assert board(by_bank.rows) == board(channel.rows)  # the general query, same answer
+    same_id_elsewhere = await app.leaderboard(ChannelRef("discord", "g2", "c1"), "channel")
+    assert same_id_elsewhere.rows == ()
     workspace = await app.leaderboard(here, "workspace", "all", limit=100)
     assert board(workspace.rows) == expected(points, lambda w, _wk: w.workspace == "g1")
     everyone = await app.leaderboard(here, "all", "all", limit=100)

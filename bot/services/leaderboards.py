@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 
 from bot.clock import Clock
 from bot.errors import QuizbotError
-from bot.services.periods import TOTAL_PERIODS, period_start, total_start
+from bot.services.periods import ALL_TIME, TOTAL_PERIODS, period_start, total_start
 from bot.services.records import rank
 from bot.store.database import Database
 from bot.store.models import BankRow, ChannelRow, PlayerRow, PlayerTotalRow, ScoreRow
@@ -34,6 +35,39 @@ class LeaderboardFilter:
     channel: str | None = None
     bank: str | None = None
     since: date | None = None
+
+
+def _channel_board() -> Any:
+    """A channel's board since a day, built once: the channel found by its whole key (its
+    unique index), then its daily score rows (``ix_scores_channel_day``) summed per player."""
+    scores, players, channels = ScoreRow.__table__, PlayerRow.__table__, ChannelRow.__table__
+    channel = (
+        select(channels.c.id)
+        .where(
+            channels.c.platform == bindparam("platform"),
+            channels.c.workspace == bindparam("workspace"),
+            channels.c.channel_id == bindparam("channel"),
+        )
+        .scalar_subquery()
+    )
+    points = func.sum(scores.c.points).label("points")
+    correct = func.sum(scores.c.correct).label("correct")
+    top = (
+        select(scores.c.player_id, points, correct, func.sum(scores.c.answered).label("answered"))
+        .where(scores.c.channel_id == channel, scores.c.day >= bindparam("since", type_=Date))
+        .group_by(scores.c.player_id)
+        .order_by(points.desc(), correct.desc(), scores.c.player_id)
+        .limit(bindparam("limit", type_=Integer))
+        .subquery()
+    )
+    return (
+        select(players.c.user_id, players.c.name, top.c.points, top.c.correct, top.c.answered)
+        .join(top, top.c.player_id == players.c.id)
+        .order_by(top.c.points.desc(), top.c.correct.desc(), players.c.id)
+    )
+
+
+CHANNEL_BOARD = _channel_board()
 
 
 class Leaderboards:
@@ -62,7 +96,9 @@ class Leaderboards:
             bank=bank,
             since=since,
         )
-        if scope != "channel" and bank is None and period in TOTAL_PERIODS:
+        if scope == "channel" and bank is None:
+            rows = await self.of_channel(where, since, limit)
+        elif scope != "channel" and bank is None and period in TOTAL_PERIODS:
             rows = await self.from_totals(filters, period, limit)
         else:
             rows = await self.query(filters, limit)
@@ -78,6 +114,20 @@ class Leaderboards:
             period=period,
             rows=rows,
         )
+
+    async def of_channel(
+        self, where: ChannelRef, since: date | None, limit: int = 10
+    ) -> tuple[Standing, ...]:
+        """Standings of one channel (every bank) since a day, or of all time."""
+        params = {
+            "platform": where.platform,
+            "workspace": where.workspace,
+            "channel": where.channel,
+            "since": since or ALL_TIME,
+            "limit": limit,
+        }
+        async with self.db.engine.connect() as conn:
+            return rank((await conn.execute(CHANNEL_BOARD, params)).all())
 
     async def from_totals(
         self, filters: LeaderboardFilter, period: str, limit: int = 10
@@ -114,10 +164,13 @@ class Leaderboards:
             totals = totals.where(ScoreRow.platform == filters.platform)
         if filters.workspace is not None:
             totals = totals.where(ScoreRow.workspace == filters.workspace)
-        if filters.channel is not None:
-            totals = totals.join(ChannelRow, ChannelRow.id == ScoreRow.channel_id).where(
-                ChannelRow.channel_id == filters.channel
-            )
+        if filters.channel is not None:  # with platform and workspace: the unique index
+            channel = select(ChannelRow.id).where(ChannelRow.channel_id == filters.channel)
+            if filters.platform is not None:
+                channel = channel.where(ChannelRow.platform == filters.platform)
+            if filters.workspace is not None:
+                channel = channel.where(ChannelRow.workspace == filters.workspace)
+            totals = totals.where(ScoreRow.channel_id.in_(channel))
         if filters.bank is not None:
             totals = totals.join(BankRow, BankRow.id == ScoreRow.bank_id).where(
                 BankRow.name == filters.bank
