@@ -7,7 +7,6 @@ A true/false question is a two-option multiple choice whose options are not shuf
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,11 +29,11 @@ TRUE_FALSE_OPTIONS: tuple[str, str] = ("True", "False")
 OPTION_LETTERS = "ABCDEFGHIJ"
 MAX_OPTIONS = len(OPTION_LETTERS)
 
-_SPACES = re.compile(r"\s+")
-
 
 def _squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (``str.split`` splits on exactly the
+    characters ``\\s`` matches, and is several times quicker than a regex on short text)."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +88,9 @@ class Question:
                 found.append("a multiple-choice question needs at least 2 options")
             if len(self.options) > MAX_OPTIONS:
                 found.append(f"a question has at most {MAX_OPTIONS} options")
-            if any(not o.strip() for o in self.options):
+            if not all(map(str.strip, self.options)):
                 found.append("an option is empty")
-            folded = [_squash(o).casefold() for o in self.options]
-            if len(set(folded)) != len(folded):
+            if len({_squash(o).casefold() for o in self.options}) != len(self.options):
                 found.append("two options are the same")
             if self.correct is None or not 0 <= self.correct < len(self.options):
                 found.append("exactly one option must be marked correct")
