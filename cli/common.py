@@ -89,7 +89,7 @@ def in_session(
     """Run ``function(session, *args)`` in one session (one transaction when ``write``)."""
 
     async def work(app: QuizApp) -> T:
-        context = app.db.transaction() if write else app.db.sessions()
+        context = app.db.transaction() if write else app.db.reads()
         async with context as session:
             return await function(session, *args)
 

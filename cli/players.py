@@ -103,7 +103,7 @@ def show(
     from bot.services.players import find_player, player_stats
 
     async def work(app: QuizApp) -> PlayerStats:
-        async with app.db.sessions() as session:
+        async with app.db.reads() as session:
             found = await find_player(session, player, platform, workspace)
             return await player_stats(session, found, app.now())
 

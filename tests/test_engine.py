@@ -387,3 +387,30 @@ async def test_round_lookups_by_id_and_for_typed_answers(app: QuizApp, clock: Fa
     assert await app.open_typed_round(ChannelRef("slack", "T1", "other")) is None
     await app.stop_quiz(where, ann)
     assert await app.round_view(view.round_id) is None  # closed: no longer open
+
+
+async def test_reads_do_not_wait_for_a_writer(app: QuizApp) -> None:
+    """While a write transaction holds the database, boards and open rounds still answer
+    (on SQLite they use deferred read transactions; the writer keeps its lock)."""
+    view = await start_mc(app)
+    await app.answer(view.round_id, BOB, "A")
+    async with app.db.transaction() as session:
+        await session.execute(text("UPDATE players SET name = 'Robert' WHERE user_id = 'u-bob'"))
+        reads = asyncio.gather(
+            app.leaderboard(HERE, "channel"),
+            app.leaderboard(HERE, "all", "week"),
+            app.open_round(HERE),
+            app.close_due_rounds(),
+        )
+        board, week, shown, closed = await asyncio.wait_for(reads, timeout=10)
+        assert shown.round_id == view.round_id and closed == []
+        assert board.rows == () and week.rows == ()  # no round has closed yet
+
+
+async def test_writers_in_one_process_queue_for_their_turn(app: QuizApp) -> None:
+    """Fifty clicks at once on one round: each is recorded once, none times out."""
+    view = await start_mc(app)
+    players = [PlayerRef("discord", "guild-1", f"q{i}", f"Q{i}") for i in range(50)]
+    receipts = await asyncio.gather(*(app.answer(view.round_id, p, "A") for p in players))
+    assert [r.status for r in receipts] == [AnswerStatus.RECORDED] * 50
+    assert sorted(r.answered for r in receipts) == list(range(1, 51))

@@ -211,7 +211,7 @@ class QuizApp:
     # -- banks --------------------------------------------------------------------------
 
     async def list_banks(self) -> list[BankSummary]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             return await bank_summaries(session)
 
     async def bank_names(self, prefix: str = "") -> list[str]:

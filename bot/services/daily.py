@@ -197,7 +197,7 @@ class Dailies:
         return DailyView(where, enabled=False)
 
     async def get(self, where: ChannelRef) -> DailyView:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = (
                 await session.execute(
                     select(DailyScheduleRow, BankRow.name)
@@ -229,7 +229,7 @@ class Dailies:
     async def start_due(self, platform: str | None = None) -> list[QuestionView]:
         """Post every daily question that is due: each schedule claimed by one process only."""
         now = self.clock.now()
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             query = select(DailyScheduleRow.id, DailyScheduleRow.next_run_at).where(
                 DailyScheduleRow.next_run_at <= now
             )

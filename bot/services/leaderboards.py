@@ -126,7 +126,7 @@ class Leaderboards:
             "since": since or ALL_TIME,
             "limit": limit,
         }
-        async with self.db.engine.connect() as conn:
+        async with self.db.read_engine.connect() as conn:
             return rank((await conn.execute(CHANNEL_BOARD, params)).all())
 
     async def from_totals(
@@ -151,7 +151,7 @@ class Leaderboards:
             query = query.where(PlayerTotalRow.platform == filters.platform)
         if filters.workspace is not None:
             query = query.where(PlayerTotalRow.workspace == filters.workspace)
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             return rank((await session.execute(query)).all())
 
     async def query(self, filters: LeaderboardFilter, limit: int = 10) -> tuple[Standing, ...]:
@@ -183,7 +183,7 @@ class Leaderboards:
             .limit(limit)
             .subquery()
         )
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.execute(
                 select(
                     PlayerRow.user_id, PlayerRow.name, top.c.points, top.c.correct, top.c.answered

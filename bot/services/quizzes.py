@@ -298,7 +298,7 @@ class Quizzes:
     async def close_due(self, platform: str | None = None, limit: int = 100) -> list[RoundOutcome]:
         """Close every open round past its deadline (of one platform's channels, if given)."""
         now = self.clock.now()
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             query = (
                 select(RoundRow.id)
                 .where(RoundRow.status == "open", RoundRow.deadline <= now)
@@ -407,7 +407,7 @@ class Quizzes:
     async def _open_views(
         self, condition: Any, order: tuple[Any, ...] = (RoundRow.id,), limit: int | None = None
     ) -> list[tuple[QuestionView, str | None]]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.execute(
                 select(RoundRow, QuizRow, QuestionRow, ChannelRow, BankRow)
                 .join(QuizRow, QuizRow.id == RoundRow.quiz_id)

@@ -1,8 +1,11 @@
 """The database connection: an async engine and session factory, set up per backend.
 
 SQLite (aiosqlite) gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` transactions so that
-several processes on one laptop take turns instead of failing; PostgreSQL (asyncpg) gets a
-small pool that fits the connection limits of small PaaS database plans.
+several processes on one laptop take turns instead of failing. Inside one process its writers
+queue for a single pooled connection, in order, instead of sleeping in SQLite's busy handler;
+read-only work (leaderboards, the ticker's due rounds, open rounds) has its own connections
+and plain deferred transactions, which in WAL mode never wait for a writer. PostgreSQL
+(asyncpg) gets a small pool that fits the connection limits of small PaaS database plans.
 """
 
 from __future__ import annotations
@@ -29,11 +32,16 @@ from bot.errors import ConfigError
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _sqlite_engine(url: str) -> AsyncEngine:
-    path = make_url(url).database
-    if path and path != ":memory:":
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
+    """A SQLite engine: the writer's (one connection, ``BEGIN IMMEDIATE``) or the readers'."""
+    if _is_file(url):
+        Path(str(make_url(url).database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    engine = create_async_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        **(pool if writer and _is_file(url) else {}),
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -48,11 +56,16 @@ def _sqlite_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: a deferred transaction that reads and then writes
-        # can fail at once with "database is locked" instead of waiting its turn.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front: a deferred transaction that reads and then
+        # writes can fail at once with "database is locked" instead of waiting its turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
+
+
+def _is_file(url: str) -> bool:
+    path = make_url(url).database
+    return bool(path) and path != ":memory:"
 
 
 #: Per process. Small PaaS database plans allow 20 connections: two web processes, a worker
@@ -92,9 +105,12 @@ class Database:
         self.url = normalise_database_url(url)
         try:
             if self.url.startswith("sqlite"):
-                self.engine = _sqlite_engine(self.url)
+                self.engine = _sqlite_engine(self.url, writer=True)
+                self.read_engine = (
+                    _sqlite_engine(self.url, writer=False) if _is_file(self.url) else self.engine
+                )
             else:
-                self.engine = _postgres_engine(self.url)
+                self.engine = self.read_engine = _postgres_engine(self.url)
         except (ArgumentError, ValueError) as exc:
             raise ConfigError(f"DATABASE_URL is not usable: {exc}") from None
         except ModuleNotFoundError as exc:
@@ -102,6 +118,8 @@ class Database:
                 f"the database driver {exc.name!r} is missing: pip install 'quizbot[postgres]'"
             ) from None
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        #: Sessions that only read: on SQLite they neither take nor wait for the write lock.
+        self.reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -135,3 +153,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
