@@ -67,6 +67,22 @@ async def test_wrong_answers_become_fsrs_mistake_cards(app: QuizApp, clock: Fake
     assert missed
 
 
+async def test_new_fsrs_cards_never_sleep_in_the_event_loop(
+    app: QuizApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fsrs sleeps 1 ms to make a card id when given none: new mistake cards and flashcards
+    must pass their own, or every closed round would block the bot for a while."""
+    import fsrs.card
+
+    def no_sleep(_seconds: float) -> None:
+        raise AssertionError("time.sleep called while serving")
+
+    monkeypatch.setattr(fsrs.card.time, "sleep", no_sleep)
+    assert await play_solo(app, BOB, 3, wrong={1, 2, 3})
+    card = await app.next_flashcard(BOB, "demo")
+    await app.rate_flashcard(BOB, card.card_id, "again")
+
+
 async def test_review_my_mistakes(app: QuizApp, clock: FakeClock) -> None:
     with pytest.raises(EmptyBankError, match="no mistakes"):
         await app.start_review(HERE, ANN)

@@ -164,7 +164,8 @@ class Flashcards:
                     )
                 )
             ).scalar()
-            card = Card.from_dict(state.card) if state else Card(due=now)
+            # An explicit card_id: without one fsrs sleeps 1 ms (in the event loop) to make one.
+            card = Card.from_dict(state.card) if state else Card(card_id=card_id, due=now)
             card, _log = self.scheduler.review_card(card, fsrs_rating, now)
             if state is None:
                 state = FlashcardStateRow(

@@ -55,7 +55,8 @@ async def record_mistakes(
                 misses=0,
             )
             session.add(state)
-        card = Card.from_dict(state.card) if state.card else Card(due=now)
+        # An explicit card_id: without one fsrs sleeps 1 ms (in the event loop) to make one.
+        card = Card.from_dict(state.card) if state.card else Card(card_id=question.id, due=now)
         rating = Rating.Good if answer.correct else Rating.Again
         card, _log = scheduler.review_card(card, rating, now)
         state.card = card.to_dict()

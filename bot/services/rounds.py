@@ -14,6 +14,7 @@ from typing import Any
 
 from fsrs import Scheduler
 from sqlalchemy import Integer, and_, cast, distinct, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OPTION_LETTERS, QuestionKind
@@ -22,7 +23,7 @@ from bot.scoring import ScoringRules
 from bot.services.daily import update_daily_streaks
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
-from bot.services.records import dialect_insert, rank
+from bot.services.records import rank
 from bot.store.models import (
     AnswerRow,
     BankRow,
@@ -216,8 +217,7 @@ async def _score(
 ) -> None:
     """Give each answer its points; add them to the day's scores and the player's totals.
 
-    One multi-row upsert per table for the whole round (each player answers once, so no
-    row is hit twice by one statement).
+    One upsert per table, run for all the round's rows.
     """
     if not answers:
         return
@@ -260,26 +260,40 @@ async def _score(
                     **counts,
                 }
             )
-    await _add_up(session, ScoreRow, scores, ["player_id", "channel_id", "bank_id", "day"])
-    await _add_up(session, PlayerTotalRow, totals, ["player_id", "period", "starts"])
+    await _add_up(session, ScoreRow, scores)
+    await _add_up(session, PlayerTotalRow, totals)
 
 
-async def _add_up(
-    session: AsyncSession, model: type[Any], rows: list[dict[str, Any]], key: list[str]
-) -> None:
-    """Insert rows, or add their points, correct and answered to the rows already there."""
-    stmt = dialect_insert(session, model).values(rows)
+def _add_up_statement(dialect: str, model: type[Any], key: tuple[str, ...]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(model.__table__)
     table = model.__table__.c
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=key,
-            set_={
-                "points": table.points + stmt.excluded.points,
-                "correct": table.correct + stmt.excluded.correct,
-                "answered": table.answered + stmt.excluded.answered,
-            },
-        )
+    return stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={
+            "points": table.points + stmt.excluded.points,
+            "correct": table.correct + stmt.excluded.correct,
+            "answered": table.answered + stmt.excluded.answered,
+        },
     )
+
+
+#: The upserts of a round's scores, built once per backend and table.
+_ADD_UP = {
+    (dialect, model.__tablename__): _add_up_statement(dialect, model, key)
+    for dialect in ("postgresql", "sqlite")
+    for model, key in (
+        (ScoreRow, ("player_id", "channel_id", "bank_id", "day")),
+        (PlayerTotalRow, ("player_id", "period", "starts")),
+    )
+}
+
+
+async def _add_up(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows, or add their points, correct and answered to the rows already there
+    (one statement run for every row)."""
+    dialect = session.get_bind().dialect.name
+    await session.execute(_ADD_UP[(dialect, model.__tablename__)], rows)
 
 
 async def _streak_before(session: AsyncSession, quiz_id: int, number: int, player_id: int) -> int:
