@@ -64,6 +64,7 @@ class Run:
 
     sent: list[float] = field(default_factory=list)  # seconds since the run's start
     latencies: list[float] = field(default_factory=list)
+    closing: list[float] = field(default_factory=list)  # clicks that closed their round
     statuses: Counter[str] = field(default_factory=Counter)
     close_lags: list[float] = field(default_factory=list)
     rounds: list[int] = field(default_factory=list)
@@ -128,6 +129,7 @@ async def service_run(
                     run.statuses[receipt.status.value] += 1
                     if receipt.outcome is not None:
                         await announce(receipt.outcome)
+                        run.closing.append(time.perf_counter() - t0)
                 run.latencies.append(time.perf_counter() - t0)
 
             await asyncio.gather(*(click(p, d) for p, d in zip(players, delays, strict=True)))
@@ -225,6 +227,7 @@ async def bench_backend(
                 percentile(run.latencies, 50) * 1000,
                 percentile(run.latencies, 99) * 1000,
                 max(run.latencies, default=float("nan")) * 1000,
+                percentile(run.closing, 50) * 1000 if name == "service" else float("nan"),
                 ", ".join(f"{k} {v}" for k, v in sorted(run.statuses.items())),
                 percentile(run.close_lags, 50) if name == "service" else float("nan"),
                 percentile(run.close_lags, 99) if name == "service" else float("nan"),
@@ -260,6 +263,7 @@ async def main_async(backend_choice: str, quick: bool, counts: list[int] | None 
             "p50",
             "p99",
             "max",
+            "closing p50",
             "receipts",
             "close lag p50 s",
             "close lag p99 s",
@@ -281,6 +285,7 @@ async def main_async(backend_choice: str, quick: bool, counts: list[int] | None 
     table.note("offered/s = clicks sent per second over the span of the run (same for baseline)")
     table.note("peak/s = most clicks sent in any 10 s (of the clock), per second")
     table.note("close lag = from a deadline to the ticker's announcement of the round it closed")
+    table.note("closing p50 = median latency of the clicks that closed their round (round 2)")
     return table
 
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.services.quizzes import DUE_BATCH
 from bot.views import QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ Post = Callable[[QuestionView], Awaitable[None]]
 
 
 class ClosesDueRounds(Protocol):
-    async def close_due_rounds(self, platform: str | None = None) -> list[RoundOutcome]: ...
+    async def due_rounds(self, platform: str | None = None) -> list[int]: ...
+    async def close_round(self, round_id: int) -> RoundOutcome | None: ...
 
     async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]: ...
 
@@ -45,12 +47,19 @@ class Ticker:
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._full_batch = False  # the last pass found a full batch due: more may be waiting
 
     async def tick(self) -> int:
-        """One pass: close what is due and announce each outcome, then post due daily
-        questions; returns how many rounds closed."""
-        outcomes = await self.app.close_due_rounds(self.platform)
-        for outcome in outcomes:
+        """One pass: close what is due, announcing each round as soon as it is closed, then
+        post due daily questions; returns how many rounds this process closed."""
+        self._full_batch = False
+        due = await self.app.due_rounds(self.platform)
+        closed = 0
+        for round_id in due:
+            outcome = await self.app.close_round(round_id)
+            if outcome is None:
+                continue  # another process closed it first, and announces it
+            closed += 1
             try:
                 await self.announce(outcome)
             except Exception:  # an announcement failing must not stop the ticker
@@ -61,7 +70,8 @@ class Ticker:
                     await self.post(question)
                 except Exception:
                     log.exception("posting daily question %s failed", question.round_id)
-        return len(outcomes)
+        self._full_batch = len(due) >= DUE_BATCH
+        return closed
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
@@ -69,6 +79,9 @@ class Ticker:
                 await self.tick()
             except Exception:
                 log.exception("ticker pass failed; trying again")
+            if self._full_batch:
+                await asyncio.sleep(0)  # more are due: the next pass at once
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.interval)
 

@@ -414,3 +414,28 @@ async def test_writers_in_one_process_queue_for_their_turn(app: QuizApp) -> None
     receipts = await asyncio.gather(*(app.answer(view.round_id, p, "A") for p in players))
     assert [r.status for r in receipts] == [AnswerStatus.RECORDED] * 50
     assert sorted(r.answered for r in receipts) == list(range(1, 51))
+
+
+async def test_the_ticker_announces_each_round_as_soon_as_it_closes(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """With many rounds due, the first is announced before the others are closed, and a
+    failing announcement does not keep the rest from being closed and announced."""
+    from bot.ticker import Ticker
+
+    channels = [ChannelRef("discord", "guild-1", f"tick-{i}") for i in range(3)]
+    views = [await app.start_quiz(where, ANN, "crm-podcast", 2, 30) for where in channels]
+    clock.advance(30)
+    still_open_at_announce: list[int] = []
+
+    async def announce(outcome) -> None:
+        others = [v.round_id for v in views if v.round_id != outcome.round_id]
+        still_open_at_announce.append(
+            sum([await app.round_view(rid) is not None for rid in others])
+        )
+        if outcome.round_id == views[1].round_id:
+            raise RuntimeError("the chat platform is down")
+
+    assert await Ticker(app, "discord", announce).tick() == 3
+    assert still_open_at_announce == [2, 1, 0]
+    assert await Ticker(app, "discord", announce).tick() == 0

@@ -136,6 +136,9 @@ class QuizApp:
     async def close_due_rounds(self, platform: str | None = None) -> list[RoundOutcome]:
         return await self.quizzes.close_due(platform)
 
+    async def due_rounds(self, platform: str | None = None) -> list[int]:
+        return await self.quizzes.due_rounds(platform)
+
     async def stop_quiz(
         self, where: ChannelRef, who: PlayerRef, *, is_moderator: bool = False
     ) -> QuizResults:

@@ -61,6 +61,8 @@ from bot.views import (
 MAX_QUESTIONS = 100
 MIN_SECONDS, MAX_SECONDS = 5, 3600
 ORDERS = ("random", "hardest")
+#: How many due rounds one pass of the ticker takes (it comes back at once for more).
+DUE_BATCH = 100
 ALREADY_RUNNING = "a quiz is already running here: answer it, or stop it first"
 
 
@@ -295,25 +297,30 @@ class Quizzes:
                 return None
             return await settle(session, self.scheduler, round_id, now)
 
-    async def close_due(self, platform: str | None = None, limit: int = 100) -> list[RoundOutcome]:
-        """Close every open round past its deadline (of one platform's channels, if given)."""
+    async def due_rounds(self, platform: str | None = None, limit: int = DUE_BATCH) -> list[int]:
+        """Open rounds past their deadline, earliest first (of one platform's channels)."""
         now = self.clock.now()
-        async with self.db.reads() as session:
+        query = (
+            select(RoundRow.id)
+            .where(RoundRow.status == "open", RoundRow.deadline <= now)
+            .order_by(RoundRow.deadline)
+            .limit(limit)
+        )
+        if platform is not None:
             query = (
-                select(RoundRow.id)
-                .where(RoundRow.status == "open", RoundRow.deadline <= now)
-                .order_by(RoundRow.deadline)
-                .limit(limit)
+                query.join(QuizRow, QuizRow.id == RoundRow.quiz_id)
+                .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
+                .where(ChannelRow.platform == platform)
             )
-            if platform is not None:
-                query = (
-                    query.join(QuizRow, QuizRow.id == RoundRow.quiz_id)
-                    .join(ChannelRow, ChannelRow.id == QuizRow.channel_id)
-                    .where(ChannelRow.platform == platform)
-                )
-            due = list((await session.execute(query)).scalars())
+        async with self.db.reads() as session:
+            return list((await session.execute(query)).scalars())
+
+    async def close_due(
+        self, platform: str | None = None, limit: int = DUE_BATCH
+    ) -> list[RoundOutcome]:
+        """Close every open round past its deadline (of one platform's channels, if given)."""
         outcomes = []
-        for round_id in due:
+        for round_id in await self.due_rounds(platform, limit):
             outcome = await self.close_round(round_id)
             if outcome is not None:
                 outcomes.append(outcome)
