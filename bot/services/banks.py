@@ -50,7 +50,7 @@ from bot.formats.native import NAME_PATTERN
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 #: How many parsed batches may wait for the database: the parsing thread runs at most this
 #: many batches ahead of the writes, so an import's memory stays flat whatever the file size.
 QUEUE_BATCHES = 2
