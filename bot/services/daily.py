@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,10 +23,10 @@ from bot.domain import PLAYABLE_KINDS
 from bot.errors import NotAllowedError, QuizbotError
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
+from bot.services.mistakes import SettledAnswer
 from bot.services.records import ensure_channel, ensure_player, find_channel
 from bot.store.database import Database
 from bot.store.models import (
-    AnswerRow,
     BankRow,
     ChannelRow,
     DailyScheduleRow,
@@ -79,7 +80,7 @@ def local_day(moment: datetime, zone_name: str) -> date:
 
 
 async def update_daily_streaks(
-    session: AsyncSession, quiz: QuizRow, rnd: RoundRow, answers: list[AnswerRow]
+    session: AsyncSession, quiz: QuizRow, rnd: RoundRow, answers: Sequence[SettledAnswer]
 ) -> None:
     """After a daily round: extend the streak of who got it right; end it for who got it
     wrong or did not answer."""

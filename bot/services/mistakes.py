@@ -7,22 +7,34 @@ answer to a question already in the deck rates it Good, so it comes back less of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import AnswerRow, FlashcardStateRow, QuestionRow
+from bot.store.models import FlashcardStateRow, QuestionRow
 
 MISTAKE_DECK = "mistake"
+
+
+class SettledAnswer(Protocol):
+    """What settling needs of an answer (a row of a closed round's answers)."""
+
+    @property
+    def player_id(self) -> int: ...
+
+    @property
+    def correct(self) -> bool: ...
 
 
 async def record_mistakes(
     session: AsyncSession,
     scheduler: Scheduler,
     question: QuestionRow,
-    answers: list[AnswerRow],
+    answers: Sequence[SettledAnswer],
     now: datetime,
 ) -> None:
     """Feed a closed round's answers into each player's mistake cards."""

@@ -9,11 +9,22 @@ opened or the quiz finished.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from fsrs import Scheduler
-from sqlalchemy import Integer, and_, cast, distinct, func, select
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    distinct,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +49,27 @@ from bot.store.models import (
 from bot.views import ChannelRef, OptionView, QuestionView, QuizResults, RoundOutcome
 
 REVIEW_TITLE = "Your mistakes"
+
+_answers, _players = AnswerRow.__table__, PlayerRow.__table__
+#: A closed round's answers with who gave them, in the order they came.
+ANSWERS_OF_ROUND = (
+    select(
+        _answers.c.id,
+        _answers.c.player_id,
+        _answers.c.correct,
+        _answers.c.answered_at,
+        _players.c.user_id,
+        _players.c.name,
+    )
+    .join(_players, _players.c.id == _answers.c.player_id)
+    .where(_answers.c.round_id == bindparam("round_id", type_=Integer))
+    .order_by(_answers.c.answered_at, _answers.c.id)
+)
+SET_POINTS = (
+    update(_answers)
+    .where(_answers.c.id == bindparam("answer_id", type_=Integer))
+    .values(points=bindparam("points", type_=Integer))
+)
 
 
 def channel_ref(channel: ChannelRow) -> ChannelRef:
@@ -97,19 +129,28 @@ async def open_round(
     session: AsyncSession, quiz: QuizRow, number: int, now: datetime
 ) -> QuestionView:
     """Open round ``number`` of a quiz, its options shuffled by the quiz's seed."""
-    question = await session.get(QuestionRow, quiz.question_ids[number - 1])
-    if question is None:  # the bank was removed under a running quiz
+    # Round 1 has no known players yet (and a solo quiz no others): it waits for its deadline
+    # or its one player; later rounds close early once the earlier rounds' players answered.
+    players_so_far = (
+        select(func.count(distinct(AnswerRow.player_id)))
+        .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+        .where(RoundRow.quiz_id == quiz.id, RoundRow.number < number)
+        .scalar_subquery()
+    )
+    counted = number > 1 and not quiz.solo
+    found = (
+        await session.execute(
+            select(QuestionRow, players_so_far if counted else literal(0)).where(
+                QuestionRow.id == quiz.question_ids[number - 1]
+            )
+        )
+    ).first()
+    if found is None:  # the bank was removed under a running quiz
         raise QuizbotError("a question of this quiz was removed from its bank")
+    question, expected = found
     order = list(range(len(question.options)))
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         random.Random(f"{quiz.seed}:{number}").shuffle(order)
-    expected = 0  # round 1 has no known players yet: it runs to its deadline
-    if number > 1 and not quiz.solo:
-        expected = await session.scalar(
-            select(func.count(distinct(AnswerRow.player_id)))
-            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
-            .where(RoundRow.quiz_id == quiz.id, RoundRow.number < number)
-        )
     rnd = RoundRow(
         expected=int(expected or 0),
         quiz_id=quiz.id,
@@ -143,19 +184,12 @@ async def settle(
             .execution_options(populate_existing=True)
         )
     ).one()
-    answers = (
-        await session.execute(
-            select(AnswerRow, PlayerRow)
-            .join(PlayerRow, PlayerRow.id == AnswerRow.player_id)
-            .where(AnswerRow.round_id == rnd.id)
-            .order_by(AnswerRow.answered_at, AnswerRow.id)
-        )
-    ).all()
+    answers = list((await session.execute(ANSWERS_OF_ROUND, {"round_id": rnd.id})).all())
     if quiz.mode != "review":
-        await _score(session, quiz, rnd, channel, bank, [a for a, _ in answers], now)
-    await record_mistakes(session, scheduler, question, [a for a, _ in answers], now)
+        await _score(session, quiz, rnd, channel, bank, answers, now)
+    await record_mistakes(session, scheduler, question, answers, now)
     if quiz.mode == "daily":
-        await update_daily_streaks(session, quiz, rnd, [a for a, _ in answers])
+        await update_daily_streaks(session, quiz, rnd, answers)
     await session.flush()
 
     owner = await private_to(session, quiz)
@@ -195,9 +229,7 @@ async def settle(
         correct_label=correct_label,
         correct_text=correct_text,
         explanation=question.explanation,
-        winners=tuple(
-            player.name or player.user_id for answer, player in answers if answer.correct
-        ),
+        winners=tuple(answer.name or answer.user_id for answer in answers if answer.correct),
         answered=len(answers),
         next_question=next_question,
         results=results,
@@ -212,7 +244,7 @@ async def _score(
     rnd: RoundRow,
     channel: ChannelRow,
     bank: BankRow,
-    answers: list[AnswerRow],
+    answers: Sequence[Any],
     now: datetime,
 ) -> None:
     """Give each answer its points; add them to the day's scores and the player's totals.
@@ -225,20 +257,23 @@ async def _score(
     today = now.date()
     scores: list[dict[str, Any]] = []
     totals: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
     for answer in answers:
         streak = (
             await _streak_before(session, quiz.id, rnd.number, answer.player_id)
             if (rules.streak_bonus and answer.correct)
             else 0
         )
-        answer.points = rules.points(
+        earned = rules.points(
             correct=answer.correct,
             answered_at=answer.answered_at,
             opened_at=rnd.opened_at,
             deadline=rnd.deadline,
             streak_before=streak,
         )
-        counts = {"points": answer.points, "correct": int(answer.correct), "answered": 1}
+        if earned:  # answers are stored with 0 points
+            points.append({"answer_id": answer.id, "points": earned})
+        counts = {"points": earned, "correct": int(answer.correct), "answered": 1}
         where = {"platform": channel.platform, "workspace": channel.workspace}
         scores.append(
             {
@@ -260,6 +295,8 @@ async def _score(
                     **counts,
                 }
             )
+    if points:
+        await session.execute(SET_POINTS, points)
     await _add_up(session, ScoreRow, scores)
     await _add_up(session, PlayerTotalRow, totals)
 
