@@ -192,7 +192,7 @@ def _insert_values(question: Question) -> dict[str, Any]:
 #: The columns an import inserts (all but the id).
 _INSERT_COLUMNS = [column.key for column in QuestionRow.__table__.columns if column.key != "id"]
 _QuestionInsert = tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]
-_question_inserts: dict[tuple[str, str], _QuestionInsert] = {}
+_question_inserts: dict[tuple[str, str, str], _QuestionInsert] = {}
 
 
 def _question_insert(dialect: Dialect) -> _QuestionInsert:
@@ -204,7 +204,7 @@ def _question_insert(dialect: Dialect) -> _QuestionInsert:
     need none: strings, integers, booleans, None, and the list columns as JSON text, which
     SQLite stores as it is and PostgreSQL casts to JSON.
     """
-    key = (dialect.name, dialect.driver)
+    key = (dialect.name, dialect.driver, dialect.paramstyle)
     if key not in _question_inserts:
         as_text = {column: bindparam(column, type_=Text) for column in _JSON_COLUMNS}
         if dialect.name == "postgresql":
