@@ -201,11 +201,21 @@ def _question_insert(dialect: Dialect) -> _QuestionInsert:
 
     SQLAlchemy compiles the statement (once per dialect); the rows skip its per-row parameter
     processing, which costs about as much as the database's own work on the insert. They
-    need none: strings, integers, booleans, None, and the list columns as JSON text, which
-    SQLite stores as it is and PostgreSQL casts to JSON.
+    need none: strings, integers, None, ``active`` always True (both drivers take a bool),
+    and the list columns as JSON text, which SQLite stores as it is and PostgreSQL casts to
+    JSON. A column added later whose type does process its values is refused here.
     """
     key = (dialect.name, dialect.driver, dialect.paramstyle)
     if key not in _question_inserts:
+        columns = QuestionRow.__table__.c
+        processed = {
+            name
+            for name in _INSERT_COLUMNS
+            if columns[name].type.dialect_impl(dialect).bind_processor(dialect) is not None
+        }
+        unexpected = processed - {*_JSON_COLUMNS, "active"}
+        if unexpected:
+            raise RuntimeError(f"the import's insert cannot convert {sorted(unexpected)}")
         as_text = {column: bindparam(column, type_=Text) for column in _JSON_COLUMNS}
         if dialect.name == "postgresql":
             values: dict[str, Any] = {column: cast(bind, JSON) for column, bind in as_text.items()}
