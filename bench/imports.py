@@ -98,7 +98,7 @@ def write_csv(path: Path, count: int) -> None:
 async def child_import(path: Path, url: str) -> int:
     from bot.clock import FakeClock
     from bot.formats import parse_path
-    from bot.services.banks import BankImporter
+    from bot.services.importer import BankImporter
     from bot.store.database import Database
 
     db = Database(url)
@@ -115,7 +115,7 @@ async def child_import(path: Path, url: str) -> int:
 def row_values(path: Path) -> list[dict[str, Any]]:
     from bot.domain import Question
     from bot.formats import parse_path
-    from bot.services.banks import _row_values
+    from bot.services.importer import _row_values
 
     rows = []
     for item in parse_path(path):

@@ -101,7 +101,7 @@ def import_command(
       quizbot import questions/*.yaml --replace
     """
     from bot.formats import parse_path
-    from bot.services.banks import BankImporter, ImportSummary
+    from bot.services.importer import BankImporter, ImportSummary
 
     class DryRun(Exception):
         pass
@@ -165,7 +165,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
     """
     from bot.errors import QuizbotError
     from bot.formats import parse_path
-    from bot.services.banks import CheckedItems
+    from bot.services.importer import CheckedItems
 
     results = []
     for path in files:

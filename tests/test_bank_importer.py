@@ -28,13 +28,13 @@ from bot.domain import Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats import parse_path
 from bot.services import QuizApp
-from bot.services.banks import (
+from bot.services.banks import bank_contents
+from bot.services.importer import (
     BATCH_SIZE,
     BankImporter,
     CheckedItems,
     _Batches,
     _json_text,
-    bank_contents,
 )
 from bot.store.models import BankRow
 from cli.main import cli

@@ -86,7 +86,8 @@ async def test_shipped_banks_load_once_and_a_removed_one_stays_removed(
 ) -> None:
     from bot.clock import FakeClock
     from bot.services import QuizApp
-    from bot.services.banks import load_shipped_banks, remove_bank
+    from bot.services.banks import remove_bank
+    from bot.services.importer import load_shipped_banks
 
     app = await QuizApp.open(empty_database_url, FakeClock(), upgrade=True)
     try:

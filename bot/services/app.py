@@ -13,9 +13,10 @@ from fsrs import Scheduler
 
 from bot.clock import Clock, SystemClock
 from bot.scoring import ScoringRules
-from bot.services.banks import bank_summaries, load_shipped_banks
+from bot.services.banks import bank_summaries
 from bot.services.daily import Dailies
 from bot.services.flashcards import Flashcards
+from bot.services.importer import load_shipped_banks
 from bot.services.leaderboards import Leaderboards
 from bot.services.players import stats_for
 from bot.services.quizzes import Quizzes

@@ -34,7 +34,7 @@ from adapters.slack.server import SLACK_BOT, TICKER, create_web_app
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.services import QuizApp
-from bot.services.banks import load_shipped_banks
+from bot.services.importer import load_shipped_banks
 from bot.ticker import Ticker
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
