@@ -7,6 +7,7 @@ running event loop (the SQLite default upgrades itself when a process starts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+from bot.errors import ConfigError
 from bot.store.database import Database
 from bot.store.models import Base
 
@@ -37,12 +39,47 @@ def head_revision() -> str | None:
 
 async def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the database's schema up to ``revision`` (the newest by default)."""
+    await _migrate(db, command.upgrade, revision)
 
+
+async def downgrade(db: Database, revision: str) -> None:
+    """Take the database's schema back to ``revision`` (for tests of migrations)."""
+    await _migrate(db, command.downgrade, revision)
+
+
+async def _migrate(db: Database, action: Callable[[Config, str], None], revision: str) -> None:
     def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
+        action(alembic_config(connection), revision)
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(run)
+    if db.dialect != "sqlite":
+        async with db.engine.begin() as conn:
+            await conn.run_sync(run)
+        return
+    # Alembic changes a SQLite table by rebuilding it (copy, DROP, rename). With foreign keys
+    # on, the DROP would cascade to every row that points at the old table (0002 rebuilds
+    # ``banks``: its questions would go). The pragma only takes effect outside a transaction.
+    async with db.engine.connect() as conn:
+        await conn.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with conn.begin():
+                await conn.run_sync(run)
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:  # raising rolls the whole upgrade back
+                    raise ConfigError(
+                        f"migrating to {revision} would leave rows pointing at missing rows "
+                        f"(table, row, parent): {[tuple(row[:3]) for row in broken[:5]]}"
+                    )
+        finally:
+            await conn.run_sync(_sqlite_foreign_keys, True)
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """Switch SQLite's foreign keys on or off, outside SQLAlchemy's transaction handling."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
 
 
 async def current_revision(db: Database) -> str | None:
