@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.config import Settings, normalise_database_url
 from bot.errors import ConfigError
@@ -201,5 +201,78 @@ async def test_player_totals_are_backfilled_from_daily_scores(empty_database_url
             (2, "month", "2026-01-01"): (40, 1),
             (2, "week", "2026-01-26"): (40, 1),
         }
+    finally:
+        await db.dispose()
+
+
+async def test_open_rounds_get_their_answer_counts_when_upgraded(empty_database_url: str) -> None:
+    """Migration 0006 counts the answers of rounds that are open during the upgrade, so such
+    a round still closes early on its last regular's answer."""
+    from bot.clock import FakeClock
+    from bot.services import QuizApp
+    from bot.views import ChannelRef, PlayerRef
+
+    here = ChannelRef("slack", "T1", "C1")
+    ann, bob, cat = (PlayerRef("slack", "T1", f"U{n}", n) for n in ("Ann", "Bob", "Cat"))
+    clock = FakeClock()
+    app = await QuizApp.open(empty_database_url, clock, upgrade=True)
+    try:
+        view = await app.start_quiz(here, ann, "crm-podcast", 3, 30, seed=1)
+        for who in (ann, bob):
+            await app.answer(view.round_id, who, "A")
+        clock.advance(30)
+        second = (await app.close_due_rounds())[0].next_question
+        for who in (ann, cat):  # Cat is new: she does not stand in for Bob
+            assert (await app.answer(second.round_id, who, "A")).outcome is None
+
+        await migrate.downgrade(app.db, "0005")
+        await migrate.upgrade(app.db)
+        async with app.db.engine.connect() as conn:
+            counts = await conn.execute(
+                text("SELECT answered_count, regulars_answered FROM rounds WHERE id = :r"),
+                {"r": second.round_id},
+            )
+            assert counts.one() == (2, 1)
+        last = await app.answer(second.round_id, bob, "A")
+        assert last.answered == 3 and last.outcome is not None
+    finally:
+        await app.close()
+
+
+async def test_upgrading_an_old_database_keeps_its_questions(empty_database_url: str) -> None:
+    """SQLite migrations that rebuild a table (0002 rebuilds ``banks``) must not let the
+    old table's DROP cascade to the rows that point at it."""
+    from datetime import UTC, datetime
+
+    db = Database(empty_database_url)
+    try:
+        await migrate.upgrade(db, "0001")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO banks (id, name, title, description, source, created_at)"
+                    " VALUES (1, 'old', 'Old', '', '', :now)"
+                ),
+                {"now": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+            for position in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO questions (bank_id, position, kind, prompt, options,"
+                        " correct, accepted, back, explanation, topic, tags, source,"
+                        " identity_key, content_hash, active)"
+                        " VALUES (1, :n, 'flashcard', :prompt, '[]', NULL, '[]', 'back', '',"
+                        " '', '[]', '', :key, 'h', true)"
+                    ),
+                    {"n": position, "prompt": f"card {position}", "key": f"k{position}"},
+                )
+        await migrate.upgrade(db)
+        async with db.engine.connect() as conn:
+            kept = await conn.scalar(text("SELECT count(*) FROM questions WHERE bank_id = 1"))
+            foreign_keys = (
+                await conn.scalar(text("PRAGMA foreign_keys")) if db.dialect == "sqlite" else 1
+            )
+        assert kept == 2
+        assert foreign_keys == 1  # switched back on for the connections that follow
     finally:
         await db.dispose()

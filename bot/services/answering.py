@@ -8,13 +8,15 @@ per click). Per click, on one connection:
    PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``), so a round cannot close
    between the check and the insert, and answers to one round take turns;
 2. insert the answer with ``ON CONFLICT DO NOTHING`` (one answer per round and player is the
-   database's rule); on PostgreSQL the same statement returns the round's counts;
-3. (SQLite) count the round's answers, and those of the players of the quiz's earlier rounds.
+   database's rule);
+3. if it went in, bump the round's counts (``rounds.answered_count``, and
+   ``rounds.regulars_answered`` when the player answered an earlier round of the quiz) and
+   read them back; on PostgreSQL steps 2 and 3 are one statement.
 
-Because answers to one round take turns under the round's lock, the counts each click sees
-are exact: the click that brings the earlier players' count up to ``rounds.expected`` is the
-one that closes the round early. Anything unusual (a new or renamed player, a repeated
-click) takes a slower path that is allowed to be slow.
+Because answers to one round take turns under the round's lock, the counts are exact and
+cost the same however many answers the round has: the click that brings the regulars' count
+up to ``rounds.expected`` is the one that closes the round early. Anything unusual (a new or
+renamed player, a repeated click) takes a slower path that is allowed to be slow.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, and_, bindparam, exists, func, literal_column, select
+from sqlalchemy import Boolean, Integer, bindparam, case, exists, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -48,6 +50,7 @@ ROUND_FOR_ANSWER = (
         _rounds.c.option_order,
         _rounds.c.number,
         _rounds.c.expected,
+        _rounds.c.answered_count,
         _quizzes.c.id.label("quiz_id"),
         _quizzes.c.mode,
         _quizzes.c.solo,
@@ -66,42 +69,24 @@ ROUND_FOR_ANSWER = (
 )
 
 
-def _counts() -> tuple[Any, Any, Any]:
-    """The round's answers, those of earlier players, and whether this player is one.
-
-    Parameters: ``round_id``, ``quiz_id``, ``number`` (the round's) and ``player_id``.
-    """
-    mine = _answers.alias("mine")
-    before = _answers.alias("before")
-    earlier_round = _rounds.alias("earlier_round")
-
-    def played_before(player: Any) -> Any:
-        return exists(
-            select(literal_column("1"))
-            .select_from(before.join(earlier_round, earlier_round.c.id == before.c.round_id))
-            .where(
-                before.c.player_id == player,
-                earlier_round.c.quiz_id == bindparam("quiz_id", type_=Integer),
-                earlier_round.c.number < bindparam("number", type_=Integer),
-            )
-        )
-
-    in_round = mine.c.round_id == bindparam("round_id", type_=Integer)
-    answered = select(func.count()).select_from(mine).where(in_round).scalar_subquery()
-    from_earlier = (
-        select(func.count())
-        .select_from(mine)
-        .where(and_(in_round, played_before(mine.c.player_id)))
-        .scalar_subquery()
+#: Whether the player answered an earlier round of the quiz (a "regular" of this round).
+#: Parameters: ``player_id``, ``of_quiz`` and ``before_number`` (the round's number).
+_prior = _answers.alias("prior")
+_earlier = _rounds.alias("earlier")
+IS_REGULAR = exists(
+    select(literal_column("1"))
+    .select_from(_prior.join(_earlier, _earlier.c.id == _prior.c.round_id))
+    .where(
+        _prior.c.player_id == bindparam("player_id", type_=Integer),
+        _earlier.c.quiz_id == bindparam("of_quiz", type_=Integer),
+        _earlier.c.number < bindparam("before_number", type_=Integer),
     )
-    is_earlier = played_before(bindparam("player_id", type_=Integer))
-    return answered, from_earlier, is_earlier
-
-
-_ANSWERED, _FROM_EARLIER, _IS_EARLIER = _counts()
-
-#: The round's counts as the statement sees them (SQLite: after this click's insert).
-COUNTS = select(_ANSWERED.label("answered"), _FROM_EARLIER.label("from_earlier"))
+)
+#: The round's counts, bumped by the answer just inserted (under the round's lock).
+_BUMPED = {
+    "answered_count": _rounds.c.answered_count + 1,
+    "regulars_answered": _rounds.c.regulars_answered + case((IS_REGULAR, 1), else_=0),
+}
 
 _ANSWER_VALUES = {
     "round_id": bindparam("round_id", type_=Integer),
@@ -113,23 +98,40 @@ _ANSWER_VALUES = {
 }
 _ONE_EACH = ["round_id", "player_id"]
 
-#: PostgreSQL: insert, and return the counts from before it (its snapshot excludes the row).
-INSERT_ANSWER_PG = (
-    postgresql.insert(_answers)
-    .values(_ANSWER_VALUES)
-    .on_conflict_do_nothing(index_elements=_ONE_EACH)
-    .returning(
-        _answers.c.id,
-        _ANSWERED.label("answered_before"),
-        _FROM_EARLIER.label("earlier_before"),
-        _IS_EARLIER.label("is_earlier"),
+
+def _insert_and_count_pg() -> Any:
+    """PostgreSQL, one statement: insert the answer; if it went in, bump the round's counts.
+
+    ``WITH ins AS (INSERT ... ON CONFLICT DO NOTHING RETURNING ...) UPDATE rounds ... FROM ins``
+    returns no row for a repeated click.
+    """
+    inserted = (
+        postgresql.insert(_answers)
+        .values(_ANSWER_VALUES)
+        .on_conflict_do_nothing(index_elements=_ONE_EACH)
+        .returning(_answers.c.id, _answers.c.round_id)
+        .cte("inserted")
     )
-)
+    return (
+        update(_rounds)
+        .where(_rounds.c.id == inserted.c.round_id)
+        .values(_BUMPED)
+        .returning(inserted.c.id, _rounds.c.answered_count, _rounds.c.regulars_answered)
+    )
+
+
+INSERT_AND_COUNT_PG = _insert_and_count_pg()
 INSERT_ANSWER_SQLITE = (
     sqlite.insert(_answers)
     .values(_ANSWER_VALUES)
     .on_conflict_do_nothing(index_elements=_ONE_EACH)
     .returning(_answers.c.id)
+)
+COUNT_ANSWER = (
+    update(_rounds)
+    .where(_rounds.c.id == bindparam("round_id", type_=Integer))
+    .values(_BUMPED)
+    .returning(_rounds.c.answered_count, _rounds.c.regulars_answered)
 )
 EARLIER_CHOICE = select(_answers.c.choice).where(
     _answers.c.round_id == bindparam("round_id", type_=Integer),
@@ -203,30 +205,27 @@ async def record_answer(
         "choice": shown,
         "correct": correct,
         "now": now,
-        "quiz_id": found.quiz_id,
-        "number": found.number,
+        "of_quiz": found.quiz_id,
+        "before_number": found.number,
     }
     if conn.dialect.name == "postgresql":
-        inserted = (await conn.execute(INSERT_ANSWER_PG, params)).first()
-        if inserted is not None:
-            answered = inserted.answered_before + 1
-            from_earlier = inserted.earlier_before + int(inserted.is_earlier)
+        counted = (await conn.execute(INSERT_AND_COUNT_PG, params)).first()
+    elif (await conn.execute(INSERT_ANSWER_SQLITE, params)).first() is not None:
+        counted = (await conn.execute(COUNT_ANSWER, params)).first()
     else:
-        inserted = (await conn.execute(INSERT_ANSWER_SQLITE, params)).first()
-        if inserted is not None:
-            answered, from_earlier = (await conn.execute(COUNTS, params)).one()
-    if inserted is None:
+        counted = None
+    if counted is None:
         earlier = (await conn.execute(EARLIER_CHOICE, params)).scalar_one()
-        count = (await conn.execute(COUNTS, params)).one().answered
         return Recorded(
             AnswerReceipt(
                 AnswerStatus.ALREADY_ANSWERED,
                 round_id,
                 f"you already answered: {earlier}",
                 choice=earlier,
-                answered=count,
+                answered=found.answered_count,
             )
         )
+    answered, from_earlier = counted.answered_count, counted.regulars_answered
     close_now = found.solo or 0 < found.expected <= from_earlier
     receipt = AnswerReceipt(
         AnswerStatus.RECORDED, round_id, f"recorded: {shown}", choice=shown, answered=answered

@@ -201,6 +201,10 @@ class RoundRow(Base):
     #: How many answers close the round early: the players of the quiz's earlier rounds
     #: (fixed when the round opens; 0 = wait for the deadline).
     expected: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Kept by each answer under the round's lock: its answers, and those of the players of
+    #: the quiz's earlier rounds (the round closes early when that reaches ``expected``).
+    answered_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    regulars_answered: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AnswerRow(Base):
