@@ -439,3 +439,22 @@ async def test_the_ticker_announces_each_round_as_soon_as_it_closes(
     assert await Ticker(app, "discord", announce).tick() == 3
     assert still_open_at_announce == [2, 1, 0]
     assert await Ticker(app, "discord", announce).tick() == 0
+
+
+async def test_a_renamed_player_keeps_their_id_and_shows_the_new_name(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """Player ids are remembered per process; a new display name still reaches the database."""
+    view = await start_mc(app, count=3)
+    right = await correct_letter(app, view)
+    await app.answer(view.round_id, ANN, right)
+    clock.advance(30)
+    second = (await app.close_due_rounds())[0].next_question
+    renamed = PlayerRef(ANN.platform, ANN.workspace, ANN.user, "Annie")
+    receipt = await app.answer(second.round_id, renamed, await correct_letter(app, second))
+    assert receipt.outcome is not None  # the same player as round 1: the round is complete
+    board = await app.leaderboard(HERE, "channel")
+    assert [(r.name, r.points) for r in board.rows] == [("Annie", 20)]
+    async with app.db.sessions() as session:
+        names = (await session.execute(text("SELECT name FROM players"))).scalars().all()
+    assert "Ann" not in names and names.count("Annie") == 1

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Integer, bindparam, case, exists, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
@@ -164,14 +164,6 @@ def _check_choice(found: Any, choice: str, round_id: int) -> tuple[str, bool] | 
     return shown, found.option_order[letters.index(shown)] == found.correct
 
 
-async def _player_id(conn: AsyncConnection, players: PlayerIds, who: PlayerRef) -> int:
-    known = players.known(who)
-    if known is not None:
-        return known
-    async with AsyncSession(bind=conn) as session:  # joins the connection's transaction
-        return await players.id_of(session, who)
-
-
 async def record_answer(
     conn: AsyncConnection,
     players: PlayerIds,
@@ -186,7 +178,7 @@ async def record_answer(
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "that question no longer exists")
         )
-    player_id = await _player_id(conn, players, who)
+    player_id = await players.id_of(conn, who)
     if found.mode == "review" and player_id != found.started_by:
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "this review belongs to someone else")

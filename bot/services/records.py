@@ -30,6 +30,12 @@ def dialect_insert(session: Executor, model: Any) -> Any:
 
 async def ensure_player(session: Executor, who: PlayerRef) -> int:
     """The id of a player, created on first sight; keeps the display name current."""
+    return (await _ensure_player(session, who))[0]
+
+
+async def _ensure_player(session: Executor, who: PlayerRef) -> tuple[int, bool]:
+    """The player's id, and whether its row was already there as it is (not new, not renamed
+    now): only such an id is safe to remember, since this transaction could still roll back."""
     row = (
         await session.execute(
             select(PlayerRow.id, PlayerRow.name).where(
@@ -47,7 +53,8 @@ async def ensure_player(session: Executor, who: PlayerRef) -> int:
                 .values(name=who.name)
                 .execution_options(synchronize_session=False)
             )
-        return int(row.id)
+            return int(row.id), False
+        return int(row.id), True
     stmt = (
         dialect_insert(session, PlayerRow)
         .values(platform=who.platform, workspace=who.workspace, user_id=who.user, name=who.name)
@@ -56,8 +63,8 @@ async def ensure_player(session: Executor, who: PlayerRef) -> int:
     )
     new_id = (await session.execute(stmt)).scalar()
     if new_id is not None:
-        return int(new_id)
-    return await ensure_player(session, who)
+        return int(new_id), False
+    return await _ensure_player(session, who)  # another transaction created it just now
 
 
 class PlayerIds:
@@ -82,25 +89,16 @@ class PlayerIds:
         return known[0]
 
     async def id_of(self, session: Executor, who: PlayerRef) -> int:
+        """The player's id: remembered, else looked up (created or renamed if need be)."""
         known = self.known(who)
         if known is not None:
             return known
-        key = (who.platform, who.workspace, who.user)
-        existing = (
-            await session.execute(
-                select(PlayerRow.id, PlayerRow.name).where(
-                    PlayerRow.platform == who.platform,
-                    PlayerRow.workspace == who.workspace,
-                    PlayerRow.user_id == who.user,
-                )
-            )
-        ).first()
-        if existing is None or (who.name and existing.name != who.name):
-            return await ensure_player(session, who)  # new, or renamed: not remembered yet
-        self._known[key] = (int(existing.id), existing.name)
-        if len(self._known) > self.size:
-            self._known.popitem(last=False)
-        return int(existing.id)
+        player_id, settled = await _ensure_player(session, who)
+        if settled:
+            self._known[(who.platform, who.workspace, who.user)] = (player_id, who.name)
+            if len(self._known) > self.size:
+                self._known.popitem(last=False)
+        return player_id
 
 
 async def find_channel(session: AsyncSession, where: ChannelRef) -> int | None:
