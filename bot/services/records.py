@@ -17,15 +17,16 @@ from bot.views import ChannelRef, PlayerRef, Standing
 Executor = AsyncSession | AsyncConnection
 
 
+def insert_for(dialect: str, model: Any) -> Any:
+    """An INSERT that supports ON CONFLICT on a backend ("postgresql", else SQLite)."""
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
 def dialect_insert(session: Executor, model: Any) -> Any:
     """An INSERT that supports ON CONFLICT for the session's backend (SQLite or PostgreSQL)."""
     if isinstance(session, AsyncConnection):
-        name = session.dialect.name
-    else:
-        name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return insert_for(session.dialect.name, model)
+    return insert_for(session.get_bind().dialect.name, model)
 
 
 async def ensure_player(session: Executor, who: PlayerRef) -> int:

@@ -25,7 +25,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OPTION_LETTERS, QuestionKind
@@ -34,7 +33,7 @@ from bot.scoring import ScoringRules
 from bot.services.daily import update_daily_streaks
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
-from bot.services.records import rank
+from bot.services.records import insert_for, rank
 from bot.store.models import (
     AnswerRow,
     BankRow,
@@ -302,8 +301,7 @@ async def _score(
 
 
 def _add_up_statement(dialect: str, model: type[Any], key: tuple[str, ...]) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model.__table__)
+    stmt = insert_for(dialect, model.__table__)
     table = model.__table__.c
     return stmt.on_conflict_do_update(
         index_elements=list(key),
