@@ -407,8 +407,9 @@ async def test_reads_do_not_wait_for_a_writer(app: QuizApp) -> None:
         assert board.rows == () and week.rows == ()  # no round has closed yet
 
 
-async def test_writers_in_one_process_queue_for_their_turn(app: QuizApp) -> None:
-    """Fifty clicks at once on one round: each is recorded once, none times out."""
+async def test_fifty_clicks_at_once_on_one_round_count_one_to_fifty(app: QuizApp) -> None:
+    """Answers to one round take turns under its lock: each is recorded, and each sees the
+    round's count with its own answer in it, so the counts are exactly 1 to 50."""
     view = await start_mc(app)
     players = [PlayerRef("discord", "guild-1", f"q{i}", f"Q{i}") for i in range(50)]
     receipts = await asyncio.gather(*(app.answer(view.round_id, p, "A") for p in players))
