@@ -1,0 +1,1 @@
+"""What every platform adapter shares: the surface, the conductor, commands, texts, limits."""
