@@ -110,6 +110,15 @@ class QuizResults:
 
 
 @dataclass(frozen=True, slots=True)
+class Halted:
+    """A quiz stopped because its channel refused it (a lost permission, a removed app):
+    its results so far, and who started it (to be told why, once)."""
+
+    results: QuizResults
+    starter: PlayerRef
+
+
+@dataclass(frozen=True, slots=True)
 class RoundOutcome:
     """A round that has just closed: the reveal, then what comes next.
 

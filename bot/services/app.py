@@ -28,6 +28,7 @@ from bot.views import (
     ChannelRef,
     DailyView,
     FlashcardView,
+    Halted,
     LeaderboardView,
     PlayerRef,
     PlayerStats,
@@ -145,6 +146,10 @@ class QuizApp:
     ) -> QuizResults:
         return await self.quizzes.stop(where, who, is_moderator=is_moderator)
 
+    async def halt_quiz(self, quiz_id: int) -> Halted | None:
+        """Stop a quiz whose channel refused it (a lost permission, a removed app)."""
+        return await self.quizzes.halt(quiz_id)
+
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
         return await self.quizzes.open_round(where)
 
@@ -189,6 +194,10 @@ class QuizApp:
 
     async def daily(self, where: ChannelRef) -> DailyView:
         return await self.dailies.get(where)
+
+    async def halt_daily(self, where: ChannelRef) -> PlayerRef | None:
+        """Remove a daily question whose channel refused it; returns who set it."""
+        return await self.dailies.halt(where)
 
     async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]:
         """Post the daily questions that are due (each by exactly one process)."""

@@ -31,6 +31,7 @@ from bot.store.models import (
     ChannelRow,
     DailyScheduleRow,
     DailyStreakRow,
+    PlayerRow,
     QuestionRow,
     QuizRow,
     RoundRow,
@@ -196,6 +197,26 @@ class Dailies:
                 raise QuizbotError("this channel has no daily question")
             await session.delete(schedule)
         return DailyView(where, enabled=False)
+
+    async def halt(self, where: ChannelRef) -> PlayerRef | None:
+        """Remove a channel's daily question because the channel refused it (no one's
+        permission is asked); returns who set it, to be told why, or None if it had none."""
+        async with self.db.transaction() as session:
+            channel_id = await find_channel(session, where)
+            if channel_id is None:
+                return None
+            found = (
+                await session.execute(
+                    select(DailyScheduleRow, PlayerRow)
+                    .join(PlayerRow, PlayerRow.id == DailyScheduleRow.created_by)
+                    .where(DailyScheduleRow.channel_id == channel_id)
+                )
+            ).first()
+            if found is None:
+                return None
+            schedule, creator = found
+            await session.delete(schedule)
+            return PlayerRef(where.platform, where.workspace, creator.user_id, creator.name)
 
     async def get(self, where: ChannelRef) -> DailyView:
         async with self.db.reads() as session:

@@ -52,6 +52,7 @@ from bot.store.models import (
 from bot.views import (
     AnswerReceipt,
     ChannelRef,
+    Halted,
     PlayerRef,
     QuestionView,
     QuizResults,
@@ -373,6 +374,36 @@ class Quizzes:
             closed = [await settle(session, self.scheduler, rid, now) for rid in open_rounds]
             results = await quiz_results(session, quiz, stopped_by=who.display_name)
             return dataclasses.replace(results, closed_rounds=tuple(closed))
+
+    async def halt(self, quiz_id: int) -> Halted | None:
+        """Stop a running quiz (any mode) because its channel refused it: no one's permission
+        is asked. Its open round is scored; None when it was not running any more."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            stopped = await session.execute(
+                update(QuizRow)
+                .where(QuizRow.id == quiz_id, QuizRow.status == "running")
+                .values(status="stopped", ended_at=now)
+            )
+            if stopped.rowcount != 1:
+                return None
+            quiz = await session.get(QuizRow, quiz_id)
+            starter = await session.get(PlayerRow, quiz.started_by) if quiz else None
+            channel = await session.get(ChannelRow, quiz.channel_id) if quiz else None
+            assert quiz is not None and starter is not None and channel is not None
+            open_rounds = (
+                await session.execute(
+                    update(RoundRow)
+                    .where(RoundRow.quiz_id == quiz_id, RoundRow.status == "open")
+                    .values(status="closed", closed_at=now)
+                    .returning(RoundRow.id)
+                )
+            ).scalars()
+            for round_id in list(open_rounds):
+                await settle(session, self.scheduler, round_id, now)
+            results = await quiz_results(session, quiz)
+            who = PlayerRef(channel.platform, channel.workspace, starter.user_id, starter.name)
+            return Halted(results=results, starter=who)
 
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
         """The open round of the channel's quiz, if one is running there."""
