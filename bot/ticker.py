@@ -3,6 +3,11 @@
 Closing is a conditional UPDATE, so when several processes tick at once each round is
 announced by exactly one of them. Given a ``post`` callback, the ticker also posts the daily
 questions that are due (claimed the same way: one process per question).
+
+Announcements run concurrently, at most ``max_announcing`` at a time: a reveal that waits
+out a platform's rate limit in one channel does not hold up another channel's reveal. When
+every slot is busy the ticker closes no more rounds until one frees, so rounds are never
+closed faster than they can be announced.
 """
 
 from __future__ import annotations
@@ -11,13 +16,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.services.quizzes import DUE_BATCH
 from bot.views import QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Announce = Callable[[RoundOutcome], Awaitable[None]]
 Post = Callable[[QuestionView], Awaitable[None]]
 
@@ -39,6 +45,7 @@ class Ticker:
         announce: Announce,
         interval: float = 1.0,
         post: Post | None = None,
+        max_announcing: int = 16,
     ) -> None:
         self.app = app
         self.platform = platform
@@ -48,35 +55,63 @@ class Ticker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._full_batch = False  # the last pass found a full batch due: more may be waiting
+        self._slots = asyncio.Semaphore(max_announcing)
+        self._announcing: set[asyncio.Task[None]] = set()
 
     async def tick(self) -> int:
-        """One pass: close what is due, announcing each round as soon as it is closed, then
-        post due daily questions; returns how many rounds this process closed."""
+        """One pass, and the announcements it started; returns how many rounds it closed."""
+        closed = await self._pass()
+        await self.settled()
+        return closed
+
+    async def _pass(self) -> int:
+        """Close what is due, starting each round's announcement as soon as it is closed,
+        then start posting due daily questions; returns how many rounds this process closed."""
         self._full_batch = False
         due = await self.app.due_rounds(self.platform)
         closed = 0
         for round_id in due:
+            await self._slots.acquire()  # a free slot first: close only what can be announced
             outcome = await self.app.close_round(round_id)
             if outcome is None:
+                self._slots.release()
                 continue  # another process closed it first, and announces it
             closed += 1
-            try:
-                await self.announce(outcome)
-            except Exception:  # an announcement failing must not stop the ticker
-                log.exception("announcing round %s failed", outcome.round_id)
+            self._start(self.announce, outcome, f"announcing round {outcome.round_id}")
         if self.post is not None:
             for question in await self.app.start_due_dailies(self.platform):
-                try:
-                    await self.post(question)
-                except Exception:
-                    log.exception("posting daily question %s failed", question.round_id)
+                await self._slots.acquire()
+                self._start(self.post, question, f"posting daily round {question.round_id}")
         self._full_batch = len(due) >= DUE_BATCH
         return closed
+
+    def _start(self, work: Callable[[T], Awaitable[None]], item: T, what: str) -> None:
+        """Run ``work(item)`` beside the others, in the slot the caller took (freed when it
+        ends); a failure is logged."""
+
+        async def guarded() -> None:
+            try:
+                await work(item)
+            except Exception:  # an announcement failing must not stop the ticker
+                log.exception("%s failed", what)
+            finally:
+                self._slots.release()
+
+        task = asyncio.create_task(guarded(), name=f"ticker-{self.platform}: {what}")
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
+
+    async def settled(self, within: float | None = None) -> bool:
+        """Wait for the announcements under way (at most ``within`` s); True if all ended."""
+        if not self._announcing:
+            return True
+        _done, pending = await asyncio.wait(set(self._announcing), timeout=within)
+        return not pending
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await self.tick()
+                await self._pass()
             except Exception:
                 log.exception("ticker pass failed; trying again")
             if self._full_batch:
@@ -85,14 +120,23 @@ class Ticker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.interval)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
     async def start(self) -> None:
         if self._task is None:
             self._stopping.clear()
             self._task = asyncio.create_task(self._run(), name=f"ticker-{self.platform}")
 
-    async def stop(self) -> None:
-        """Finish the pass in flight, then stop."""
+    async def stop(self, within: float | None = None) -> None:
+        """Finish the pass in flight and its announcements (cancelled after ``within`` s)."""
         self._stopping.set()
         if self._task is not None:
             await self._task
             self._task = None
+        if not await self.settled(within):
+            log.warning("announcements still running after %s s: cancelled", within)
+            for task in list(self._announcing):
+                task.cancel()
+            await asyncio.gather(*self._announcing, return_exceptions=True)

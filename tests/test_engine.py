@@ -417,29 +417,59 @@ async def test_fifty_clicks_at_once_on_one_round_count_one_to_fifty(app: QuizApp
     assert sorted(r.answered for r in receipts) == list(range(1, 51))
 
 
-async def test_the_ticker_announces_each_round_as_soon_as_it_closes(
+async def test_the_ticker_announces_due_rounds_side_by_side(
     app: QuizApp, clock: FakeClock
 ) -> None:
-    """With many rounds due, the first is announced before the others are closed, and a
-    failing announcement does not keep the rest from being closed and announced."""
+    """Rounds due together are announced side by side: one announcement waiting on a slow
+    platform does not hold up the others (it waits here until the last one has started),
+    and a failing announcement does not keep the rest from being closed and announced."""
     from bot.ticker import Ticker
 
     channels = [ChannelRef("discord", "guild-1", f"tick-{i}") for i in range(3)]
     views = [await app.start_quiz(where, ANN, "crm-podcast", 2, 30) for where in channels]
     clock.advance(30)
-    still_open_at_announce: list[int] = []
+    announced: list[int] = []
+    last_started = asyncio.Event()
 
     async def announce(outcome) -> None:
-        others = [v.round_id for v in views if v.round_id != outcome.round_id]
-        still_open_at_announce.append(
-            sum([await app.round_view(rid) is not None for rid in others])
-        )
+        announced.append(outcome.round_id)
+        if len(announced) == len(views):
+            last_started.set()
+        if outcome.round_id == views[0].round_id:
+            await last_started.wait()  # a slow reveal: the others must not wait for it
         if outcome.round_id == views[1].round_id:
             raise RuntimeError("the chat platform is down")
 
-    assert await Ticker(app, "discord", announce).tick() == 3
-    assert still_open_at_announce == [2, 1, 0]
+    closed = await asyncio.wait_for(Ticker(app, "discord", announce).tick(), 10)
+    assert closed == 3
+    assert sorted(announced) == sorted(v.round_id for v in views)
     assert await Ticker(app, "discord", announce).tick() == 0
+
+
+async def test_the_ticker_closes_no_faster_than_it_can_announce(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """With every announcement slot busy, the ticker waits before closing more rounds."""
+    from bot.ticker import Ticker
+
+    channels = [ChannelRef("discord", "guild-1", f"slot-{i}") for i in range(3)]
+    views = [await app.start_quiz(where, ANN, "crm-podcast", 2, 30) for where in channels]
+    clock.advance(30)
+    release, first_seen = asyncio.Event(), asyncio.Event()
+    seen_open: list[int] = []
+
+    async def announce(outcome) -> None:
+        others = [v.round_id for v in views if v.round_id != outcome.round_id]
+        seen_open.append(sum([await app.round_view(rid) is not None for rid in others]))
+        first_seen.set()
+        await release.wait()
+
+    ticker = Ticker(app, "discord", announce, max_announcing=1)
+    passing = asyncio.create_task(ticker.tick())
+    await asyncio.wait_for(first_seen.wait(), 10)
+    assert seen_open == [2]  # one slot, busy: the other two are not closed yet
+    release.set()
+    assert await asyncio.wait_for(passing, 10) == 3
 
 
 async def test_a_renamed_player_keeps_their_id_and_shows_the_new_name(
