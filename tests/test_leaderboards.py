@@ -91,7 +91,7 @@ async def test_leaderboards_by_channel_workspace_all_and_week(
     assert board(everyone.rows) == expected(points, lambda _w, _wk: True)
     week = await app.leaderboard(here, "workspace", "week", limit=100)
     assert board(week.rows) == expected(points, lambda w, wk: w.workspace == "g1" and wk == 2)
-    assert week.title == "Leaderboard: this server, this week"
+    assert week.title == "Leaderboard: this workspace, this week"  # chat adapters say "server"
 
     ordered = [r.points for r in everyone.rows]
     assert ordered == sorted(ordered, reverse=True)

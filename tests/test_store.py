@@ -110,37 +110,6 @@ async def test_shipped_banks_load_once_and_a_removed_one_stays_removed(
         await app.close()
 
 
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({}, (None, None)),
-        ({"DISCORD_SHARD_COUNT": "4"}, (4, None)),
-        ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "1,3"}, (4, (1, 3))),
-        ({"DISCORD_SHARD_COUNT": "5", "DISCORD_WORKERS": "2", "DYNO": "worker.1"}, (5, (0, 2, 4))),
-        ({"DISCORD_SHARD_COUNT": "5", "DISCORD_WORKERS": "2", "DYNO": "worker.2"}, (5, (1, 3))),
-    ],
-)
-def test_discord_shards_split_between_worker_processes(env, expected) -> None:
-    settings = Settings.from_env({"DATABASE_URL": "sqlite:///x.db", **env})
-    assert (settings.discord_shard_count, settings.discord_shard_ids) == expected
-
-
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"DISCORD_SHARD_IDS": "0"},
-        {"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "5"},
-        {"DISCORD_SHARD_COUNT": "x"},
-        {"DISCORD_SHARD_COUNT": "4", "DISCORD_WORKERS": "2"},
-        {"DISCORD_SHARD_COUNT": "4", "DISCORD_WORKERS": "2", "DYNO": "worker.3"},
-        {"DISCORD_WORKERS": "2", "DYNO": "worker.1"},
-    ],
-)
-def test_bad_shard_settings_are_a_config_error(env) -> None:
-    with pytest.raises(ConfigError, match="DISCORD_"):
-        Settings.from_env({"DATABASE_URL": "sqlite:///x.db", **env})
-
-
 async def test_player_totals_are_backfilled_from_daily_scores(empty_database_url: str) -> None:
     from datetime import UTC, date, datetime
 

@@ -21,8 +21,6 @@ from bot.store.models import BankRow, ChannelRow, PlayerRow, PlayerTotalRow, Sco
 from bot.views import ChannelRef, LeaderboardView, Standing
 
 SCOPES = ("channel", "workspace", "all")
-#: What each platform calls a workspace, for titles.
-WORKSPACE_WORDS = {"discord": "server", "slack": "workspace"}
 PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
 
 
@@ -102,12 +100,10 @@ class Leaderboards:
             rows = await self.from_totals(filters, period, limit)
         else:
             rows = await self.query(filters, limit)
-        workspace_word = WORKSPACE_WORDS.get(where.platform, "workspace")
-        place = {
-            "channel": "this channel",
-            "workspace": f"this {workspace_word}",
-            "all": "everywhere",
-        }[scope]
+        # Chat adapters title boards in their platform's own words (a Discord "server").
+        place = {"channel": "this channel", "workspace": "this workspace", "all": "everywhere"}[
+            scope
+        ]
         return LeaderboardView(
             title=f"Leaderboard: {place}, {PERIOD_TITLES[period]}",
             scope=scope,
