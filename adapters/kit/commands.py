@@ -1,0 +1,235 @@
+"""The ``/quiz`` command model: one dataclass per subcommand, and the parser for typed text.
+
+Every platform maps its own UI to these values: Discord's slash-command options build them
+directly; Slack and Telegram type words after ``/quiz``, which :func:`parse` turns into one
+of them, or :class:`Help` (for ``help``, nothing, or anything unknown, with the reason to
+show). :mod:`adapters.kit.dispatch` acts on them, the same way for every platform.
+
+Words are split on spaces, except inside double quotes (straight or curly, as chat clients
+may type them): ``topic:"Project Management"``; underscores in a topic stand for spaces too
+(``topic:Project_Management``). A reason quotes the user's words inside backticks, cut
+short and with ``<``, ``>`` and ``&`` left out, so no platform can read a mention or a link
+into it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+SCOPES = ("channel", "workspace", "all")
+#: Words for "workspace" on some platform (a Discord server, a Telegram group).
+WORKSPACE_WORDS = ("workspace", "server", "team", "group")
+PERIODS = ("today", "week", "month", "all")
+TOPIC_PREFIX = "topic:"
+HARDEST = "hardest"
+CURLY_QUOTES = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
+)
+TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+@dataclass(frozen=True)
+class Start:
+    """``/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]``."""
+
+    bank: str | None = None
+    count: int | None = None
+    seconds: int | None = None
+    topic: str | None = None
+    hardest: bool = False
+
+    @property
+    def order(self) -> str:
+        return "hardest" if self.hardest else "random"
+
+
+@dataclass(frozen=True)
+class Stop:
+    """``/quiz stop``."""
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """``/quiz leaderboard [channel|workspace|all] [today|week|month|all]``."""
+
+    scope: str = "channel"
+    period: str = "all"
+
+
+@dataclass(frozen=True)
+class Banks:
+    """``/quiz banks``."""
+
+
+@dataclass(frozen=True)
+class Flashcards:
+    """``/quiz flashcards [bank]``."""
+
+    bank: str | None = None
+
+
+@dataclass(frozen=True)
+class Mistakes:
+    """``/quiz mistakes [questions]``: review the questions I got wrong, privately."""
+
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Daily:
+    """``/quiz daily`` (show), ``/quiz daily off``, or
+    ``/quiz daily HH:MM Area/City [bank] [minutes]`` (set; moderators only)."""
+
+    action: str = "show"  # "show" | "off" | "set"
+    at: str = ""
+    timezone: str = ""
+    bank: str | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """``/quiz stats``: my answers, accuracy, streaks and reviews due."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """``/quiz help`` (or an unknown subcommand, with ``reason`` saying what was wrong)."""
+
+    reason: str = ""
+
+
+Command = Start | Stop | Leaderboard | Banks | Flashcards | Mistakes | Daily | Stats | Help
+
+
+def quoted(word: str) -> str:
+    """A user's word, safe to quote in any platform's markup."""
+    return "".join(c for c in word[:40] if c not in "<>&`")
+
+
+def split_words(text: str) -> list[str]:
+    """Split on whitespace, keeping double-quoted parts together (quotes removed)."""
+    lexer = shlex.shlex(text.translate(CURLY_QUOTES), posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""
+    return list(lexer)
+
+
+def _topic_name(value: str) -> str:
+    return " ".join(value.replace("_", " ").split())
+
+
+def _parse_start(args: list[str]) -> Command:
+    bank: str | None = None
+    numbers: list[int] = []
+    topic: str | None = None
+    hardest = False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg.lower().startswith(TOPIC_PREFIX):
+            value = arg[len(TOPIC_PREFIX) :] or (rest.pop(0) if rest else "")
+            topic = _topic_name(value)
+            if not topic:
+                return Help("Give the topic after `topic:`, e.g. `topic:Geography`.")
+        elif arg.lower() == HARDEST:
+            hardest = True
+        elif arg.isdigit():
+            numbers.append(int(arg))
+        elif bank is None and not numbers:
+            bank = arg.lower()
+        else:
+            return Help(f"`{quoted(arg)}` is not a number of questions or seconds.")
+    if len(numbers) > 2:
+        return Help("`start` takes at most a bank, a number of questions and seconds.")
+    count = numbers[0] if numbers else None
+    seconds = numbers[1] if len(numbers) > 1 else None
+    if count is not None and count < 1:
+        return Help("A quiz needs at least one question.")
+    if seconds is not None and seconds < 5:
+        return Help("Give players at least 5 seconds a question.")
+    return Start(bank=bank, count=count, seconds=seconds, topic=topic, hardest=hardest)
+
+
+def _parse_mistakes(args: list[str]) -> Command:
+    if not args:
+        return Mistakes()
+    if len(args) > 1 or not args[0].isdigit() or int(args[0]) < 1:
+        return Help("`mistakes` takes at most a number of questions.")
+    return Mistakes(count=int(args[0]))
+
+
+def _parse_daily(args: list[str]) -> Command:
+    if not args:
+        return Daily()
+    if args[0].lower() == "off":
+        return Daily(action="off") if len(args) == 1 else Help("`daily off` takes nothing more.")
+    if len(args) < 2 or not TIME_OF_DAY.match(args[0]):
+        return Help(
+            "Set a daily question with `daily HH:MM Area/City [bank] [minutes]`, "
+            "e.g. `daily 09:00 Europe/London`."
+        )
+    at, zone, rest = args[0], args[1], args[2:]
+    bank: str | None = None
+    minutes: int | None = None
+    for arg in rest:
+        if arg.isdigit() and minutes is None:
+            minutes = int(arg)
+        elif bank is None and minutes is None:
+            bank = arg.lower()
+        else:
+            return Help(f"`{quoted(arg)}` is not a bank or a number of minutes.")
+    return Daily(action="set", at=at, timezone=zone, bank=bank, minutes=minutes)
+
+
+def _parse_leaderboard(args: list[str]) -> Command:
+    scope, period = "channel", "all"
+    rest = [a.lower() for a in args]
+    if rest and rest[0] in WORKSPACE_WORDS:
+        rest[0] = "workspace"
+    if rest and rest[0] in SCOPES:
+        scope = rest.pop(0)
+    if rest and rest[0] in PERIODS:
+        period = rest.pop(0)
+    if rest:
+        return Help(
+            f"`leaderboard` takes a scope ({', '.join(SCOPES)}) then a period "
+            f"({', '.join(PERIODS)}), not `{quoted(rest[0])}`."
+        )
+    return Leaderboard(scope=scope, period=period)
+
+
+def parse(text: str) -> Command:
+    """Parse the text after ``/quiz``."""
+    try:
+        words = split_words(text)
+    except ValueError:
+        return Help("A quote is not closed.")
+    if not words:
+        return Help()
+    name, args = words[0].lower(), words[1:]
+    if name == "start":
+        return _parse_start(args)
+    if name == "stop":
+        return Stop()
+    if name in ("leaderboard", "scores", "top"):
+        return _parse_leaderboard(args)
+    if name == "banks":
+        return Banks()
+    if name in ("flashcards", "cards", "review"):
+        if len(args) > 1:
+            return Help("`flashcards` takes at most one bank name.")
+        return Flashcards(bank=args[0].lower() if args else None)
+    if name == "mistakes":
+        return _parse_mistakes(args)
+    if name == "daily":
+        return _parse_daily(args)
+    if name in ("stats", "me"):
+        return Stats() if not args else Help("`stats` takes nothing more.")
+    if name == "help":
+        return Help()
+    return Help(f"I don't know `{quoted(name)}`.")

@@ -1,0 +1,215 @@
+"""The conductor: the round lifecycle, once for every platform.
+
+What happens to a quiz between the core's decisions is the same everywhere: post the
+question and remember its message; when a round closes (a deadline passed, or the last
+expected player answered), reveal it, then post the next question or the results (a daily
+question just ends); keep a review of mistakes private; show live counts without flooding
+the platform; and when a channel refuses the bot (a permission taken away, the app removed),
+stop its quiz or its daily question and tell whoever started it, once. A platform supplies a
+:class:`~adapters.kit.surface.Surface` and calls the conductor; it never re-implements this.
+
+Each process runs one conductor per platform, with that platform's deadline ticker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from adapters.kit.counts import LiveCounts
+from adapters.kit.surface import PostRefused, Surface
+from bot.errors import NotAllowedError, QuizbotError
+from bot.services import QuizApp
+from bot.ticker import Ticker
+from bot.views import (
+    AnswerReceipt,
+    AnswerStatus,
+    ChannelRef,
+    PlayerRef,
+    QuestionView,
+    QuizResults,
+    RoundOutcome,
+)
+
+log = logging.getLogger(__name__)
+
+PostFirst = Callable[[QuestionView], Awaitable[str]]
+EditCount = Callable[[int], Awaitable[None]]
+IsModerator = Callable[[], Awaitable[bool]]
+
+STOP_SECONDS = 3.0
+
+
+def quiz_stopped_text(reason: str) -> str:
+    return f"I stopped the quiz: {reason}"
+
+
+def daily_stopped_text(reason: str) -> str:
+    return f"I turned the daily question off: {reason}"
+
+
+class Conductor:
+    """Runs rounds on one platform's surface over the core's services."""
+
+    def __init__(
+        self,
+        app: QuizApp,
+        surface: Surface,
+        *,
+        ticker_interval: float = 1.0,
+        max_announcing: int = 16,
+    ) -> None:
+        self.app = app
+        self.surface = surface
+        self.platform = surface.platform
+        self.counts = LiveCounts()
+        self.ticker = Ticker(
+            app,
+            surface.platform,
+            self.announce,
+            interval=ticker_interval,
+            post=self.post,
+            max_announcing=max_announcing,
+        )
+
+    async def start(self) -> None:
+        """Start the deadline ticker (closes due rounds, posts due daily questions)."""
+        await self.ticker.start()
+        log.info("%s: ticker started (every %.1f s)", self.platform, self.ticker.interval)
+
+    async def stop(self, within: float = STOP_SECONDS) -> None:
+        """Stop the ticker after its pass and announcements in flight, and let count edits
+        in flight end (each at most ``within`` s)."""
+        running = self.ticker.running
+        await self.ticker.stop(within)
+        await self.counts.settled(within)
+        if running:
+            log.info("%s: ticker stopped", self.platform)
+
+    # -- questions ------------------------------------------------------------------------
+
+    async def post(self, question: QuestionView) -> str | None:
+        """Post a question (a quiz's next, a daily's, a review's) and remember its message;
+        None when the channel refused it (the quiz or the daily is then stopped)."""
+        try:
+            ref = await self.surface.post_question(question)
+        except PostRefused as refused:
+            await self.refused(question.channel, question.quiz_id, question.mode, refused)
+            return None
+        await self.app.set_round_message(question.round_id, ref)
+        return ref
+
+    async def start_quiz(
+        self,
+        where: ChannelRef,
+        who: PlayerRef,
+        *,
+        post_first: PostFirst | None = None,
+        **options: object,
+    ) -> QuestionView:
+        """Start a quiz and post its first question (through ``post_first`` when the platform
+        shows it as the reply to the command). A question that cannot be posted stops the
+        quiz again, and the refusal is raised as a QuizbotError for the one who asked."""
+        question = await self.app.start_quiz(where, who, **options)  # type: ignore[arg-type]
+        try:
+            ref = await (post_first or self.surface.post_question)(question)
+        except PostRefused as refused:
+            await self.app.halt_quiz(question.quiz_id)
+            raise QuizbotError(refused.reason) from None
+        except BaseException:
+            await self.app.halt_quiz(question.quiz_id)
+            raise
+        await self.app.set_round_message(question.round_id, ref)
+        return question
+
+    async def start_review(self, where: ChannelRef, who: PlayerRef, count: int) -> QuestionView:
+        """A review of ``who``'s mistakes: in their private chat with the bot where the
+        platform has one (posted here), else for the caller to show privately."""
+        if not self.surface.capabilities.private_chats:
+            return await self.app.start_review(where, who, count)
+        try:
+            private = await self.surface.open_private(where, who.user)
+        except PostRefused as refused:
+            raise QuizbotError(refused.reason) from None
+        question = await self.app.start_review(
+            ChannelRef(self.platform, where.workspace, private), who, count
+        )
+        if await self.post(question) is None:
+            raise QuizbotError("I couldn't send your review to our private chat")
+        return question
+
+    async def stop_quiz(
+        self, where: ChannelRef, who: PlayerRef, is_moderator: IsModerator
+    ) -> QuizResults:
+        """Stop the channel's quiz (its starter, or a moderator: asked only when needed),
+        and reveal the round(s) the stop closed."""
+        try:
+            results = await self.app.stop_quiz(where, who)
+        except NotAllowedError:
+            if not await is_moderator():
+                raise
+            results = await self.app.stop_quiz(where, who, is_moderator=True)
+        for outcome in results.closed_rounds:
+            await self.counts.close(outcome.round_id)
+            try:
+                await self.surface.reveal(outcome, stopped=True)
+            except PostRefused as refused:
+                log.warning("could not reveal stopped round %s: %s", outcome.round_id, refused)
+        return results
+
+    # -- answers --------------------------------------------------------------------------
+
+    async def answered(self, receipt: AnswerReceipt, edit_count: EditCount | None = None) -> None:
+        """After a player was told what became of their answer: announce the round it
+        closed, or show the new count (coalesced; never after the reveal)."""
+        if receipt.outcome is not None:
+            await self.announce(receipt.outcome)
+        elif (
+            receipt.status is AnswerStatus.RECORDED
+            and edit_count is not None
+            and self.surface.capabilities.live_counts
+        ):
+            self.counts.note(receipt.round_id, receipt.answered, edit_count)
+
+    # -- closed rounds --------------------------------------------------------------------
+
+    async def announce(self, outcome: RoundOutcome) -> None:
+        """Reveal a closed round, then what follows: the next question, the results, or the
+        end of a daily question. Never raises: a failure is logged (and a refusal handled)."""
+        if outcome.private_to is not None and not self.surface.capabilities.private_chats:
+            # A review round its player left (closed by the ticker): it was shown to them
+            # alone, in a reply only their own click can edit, so nothing is shown now.
+            log.info("review round %s closed unanswered; nothing to show", outcome.round_id)
+            return
+        await self.counts.close(outcome.round_id)
+        try:
+            await self.surface.reveal(outcome)
+            if outcome.mode == "daily":
+                await self.surface.end_daily(outcome)
+            elif outcome.next_question is not None:
+                await self.post(outcome.next_question)
+            elif outcome.results is not None:
+                await self.surface.post_results(outcome.results)
+        except PostRefused as refused:
+            await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
+        except Exception:
+            log.exception("announcing round %s failed", outcome.round_id)
+
+    async def refused(
+        self, where: ChannelRef, quiz_id: int, mode: str, refused: PostRefused
+    ) -> None:
+        """A channel refused the bot: stop its quiz (or its daily question), and tell the one
+        who started it why, once (the second refusal finds nothing left to stop)."""
+        log.warning("%s channel %s refused the bot: %s", self.platform, where.channel, refused)
+        if mode == "daily":
+            creator = await self.app.halt_daily(where)
+            who, text = creator, daily_stopped_text(refused.reason)
+        else:
+            halted = await self.app.halt_quiz(quiz_id)
+            who, text = (halted.starter if halted else None), quiz_stopped_text(refused.reason)
+        if who is None or refused.gone:
+            return
+        try:
+            await self.surface.tell(where, who.user, text)
+        except Exception:
+            log.warning("could not tell %s why their quiz stopped", who.user, exc_info=True)

@@ -1,0 +1,180 @@
+"""Acting on a ``/quiz`` command, the same way on every platform.
+
+A platform turns its UI into a :mod:`adapters.kit.commands` value and a :class:`Request`
+(where, who, and how to ask whether they are a moderator), calls :meth:`Dispatcher.run`,
+and renders the :class:`Reply` it gets: a view, and whether everyone in the channel sees it
+(``public``) or only the one who asked. Errors a user can cause come out as
+:class:`bot.errors.QuizbotError`; each platform turns them into a reply in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.kit import commands, texts
+from adapters.kit.conductor import Conductor, IsModerator, PostFirst
+from bot.errors import EmptyBankError
+from bot.views import (
+    BankSummary,
+    ChannelRef,
+    DailyView,
+    FlashcardView,
+    LeaderboardView,
+    PlayerRef,
+    PlayerStats,
+    QuestionView,
+    QuizResults,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """Who typed a command, where, and how to learn (only if needed) if they moderate here."""
+
+    where: ChannelRef
+    who: PlayerRef
+    is_moderator: IsModerator
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One short text (``code`` in backticks is the only markup)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpView:
+    """The command list, with why it is shown (``reason``, when a command was not understood)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BanksView:
+    """The banks one can play."""
+
+    banks: tuple[BankSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DailyChanged:
+    """A moderator set (``action`` "set") or stopped ("off") the channel's daily question."""
+
+    schedule: DailyView
+    by: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStarted:
+    """A review of mistakes was posted in the player's private chat with the bot."""
+
+    question: QuestionView
+
+
+ReplyView = (
+    Notice
+    | HelpView
+    | BanksView
+    | DailyChanged
+    | ReviewStarted
+    | DailyView
+    | FlashcardView
+    | LeaderboardView
+    | PlayerStats
+    | QuestionView
+    | QuizResults
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to show the one who asked (or, ``public``, the whole channel)."""
+
+    view: ReplyView
+    public: bool = False
+
+
+class Dispatcher:
+    """Runs ``/quiz`` commands for one platform through its conductor."""
+
+    def __init__(self, conductor: Conductor) -> None:
+        self.conductor = conductor
+        self.app = conductor.app
+
+    async def run(
+        self,
+        command: commands.Command,
+        request: Request,
+        *,
+        post_first: PostFirst | None = None,
+    ) -> Reply | None:
+        """Act on a command; None when there is nothing more to say (a quiz was started:
+        its question is the answer)."""
+        where, who, app = request.where, request.who, self.app
+        match command:
+            case commands.Help(reason=reason):
+                return Reply(HelpView(reason))
+            case commands.Start():
+                await self._start(command, request, post_first)
+                return None
+            case commands.Stop():
+                results = await self.conductor.stop_quiz(where, who, request.is_moderator)
+                return Reply(results, public=True)
+            case commands.Leaderboard(scope=scope, period=period):
+                board = await app.leaderboard(where, scope=scope, period=period)
+                return Reply(board, public=True)
+            case commands.Banks():
+                return Reply(BanksView(tuple(await app.list_banks())))
+            case commands.Flashcards(bank=bank):
+                return Reply(await app.next_flashcard(who, bank=bank))
+            case commands.Mistakes(count=count):
+                return await self._review(where, who, count or texts.DEFAULT_QUESTIONS)
+            case commands.Stats():
+                return Reply(await app.player_stats(who))
+            case commands.Daily():
+                return await self._daily(command, request)
+        raise AssertionError(f"unknown command {command!r}")  # pragma: no cover
+
+    async def _start(
+        self, command: commands.Start, request: Request, post_first: PostFirst | None
+    ) -> None:
+        options: dict[str, object] = {
+            "bank": command.bank,
+            "topic": command.topic,
+            "order": command.order,
+            "count": command.count or texts.DEFAULT_QUESTIONS,
+            "seconds": command.seconds or texts.DEFAULT_SECONDS,
+        }
+        await self.conductor.start_quiz(
+            request.where, request.who, post_first=post_first, **options
+        )
+
+    async def _review(self, where: ChannelRef, who: PlayerRef, count: int) -> Reply:
+        try:
+            question = await self.conductor.start_review(where, who, count)
+        except EmptyBankError:
+            return Reply(Notice(texts.NO_MISTAKES))
+        if question.channel != where:  # posted in the private chat
+            return Reply(ReviewStarted(question))
+        return Reply(question)  # the platform shows it to the player alone
+
+    async def _daily(self, command: commands.Daily, request: Request) -> Reply:
+        where, who, app = request.where, request.who, self.app
+        if command.action == "show":
+            return Reply(await app.daily(where))
+        moderator = await request.is_moderator()
+        if command.action == "off":
+            schedule = await app.daily_off(where, who, is_moderator=moderator)
+        else:
+            schedule = await app.set_daily(
+                where,
+                who,
+                command.at,
+                command.timezone,
+                command.bank,
+                is_moderator=moderator,
+                open_minutes=command.minutes,
+            )
+        return Reply(DailyChanged(schedule, who.display_name, command.action), public=True)
