@@ -1,14 +1,15 @@
-"""The Slack adapter: ``/quiz``, Block Kit buttons, the Home tab, over HTTP or Socket Mode.
+"""The Slack adapter: ``/quiz``, Block Kit buttons, the Home tab, over the adapter kit.
 
-- :mod:`adapters.slack.app` builds the Bolt app (one workspace or OAuth for many);
-- :mod:`adapters.slack.announcer` posts and edits messages (anything private goes to a DM);
-- :mod:`adapters.slack.handlers` holds the listeners;
-- :mod:`adapters.slack.study` runs the study subcommands (mistakes, daily, stats);
-- :mod:`adapters.slack.blocks` renders the core's views as Block Kit, escaping bank text;
-- :mod:`adapters.slack.study_blocks` renders stats, daily schedules and short endings;
-- :mod:`adapters.slack.commands` parses ``/quiz`` subcommands;
-- :mod:`adapters.slack.home` renders the Home tab;
-- :mod:`adapters.slack.server` builds the aiohttp app, serves it (graceful stop), and runs
-  Socket Mode;
-- :mod:`adapters.slack.runner` is what ``quizbot run slack [--socket]`` calls.
+- :mod:`adapters.slack.platform`: what ``quizbot run slack`` finds (settings, service);
+- :mod:`adapters.slack.settings`: ``SLACK_*`` variables;
+- :mod:`adapters.slack.service`: HTTP routes on the web process, or Socket Mode;
+- :mod:`adapters.slack.app`: the Bolt app and what its listeners share;
+- :mod:`adapters.slack.listeners`: commands, actions, events, views, and error replies;
+- :mod:`adapters.slack.surface`: posting and editing messages for the conductor (anything
+  private goes to a DM);
+- :mod:`adapters.slack.replies`: rendering the kit's replies;
+- :mod:`adapters.slack.blocks`, :mod:`adapters.slack.study_blocks`: Block Kit, escaping bank
+  text;
+- :mod:`adapters.slack.home`: the Home tab;
+- :mod:`adapters.slack.refs`: the platform's name and a request's workspace.
 """

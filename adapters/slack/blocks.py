@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.kit import texts
 from bot.domain import QuestionKind
 from bot.views import (
     BankSummary,
@@ -43,7 +44,7 @@ FLASH_RATE_PREFIX = "flash_rate_"
 HOME_FLASHCARDS_ACTION = "home_flashcards"
 HOME_MISTAKES_ACTION = "home_mistakes"
 PRIVATE_MARK = "p"
-RATINGS: tuple[str, ...] = ("again", "hard", "good", "easy")
+RATINGS = texts.RATINGS
 
 SECTION_LIMIT = 3000  # characters of a section's text
 BUTTON_LIMIT = 75  # characters of a button's label
@@ -231,26 +232,9 @@ def results_message(results: QuizResults) -> dict[str, Any]:
     return message(fallback, blocks)
 
 
-LEADERBOARD_PLACES = {
-    "channel": "this channel",
-    "workspace": "this workspace",
-    "all": "everywhere",
-}
-LEADERBOARD_PERIODS = {
-    "all": "all time",
-    "today": "today",
-    "week": "this week",
-    "month": "this month",
-}
-
-
 def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
     """A leaderboard table, titled in Slack's words (a workspace, not a server)."""
-    if board.scope in LEADERBOARD_PLACES and board.period in LEADERBOARD_PERIODS:
-        title = f"Leaderboard: {LEADERBOARD_PLACES[board.scope]}, "
-        title += LEADERBOARD_PERIODS[board.period]
-    else:
-        title = escape(board.title)
+    title = texts.leaderboard_title(board.scope, board.period, "workspace")
     lines = [_standing_line(row) for row in board.rows] or ["No scores yet."]
     blocks = [section(f"*{title}*"), section("\n".join(lines))]
     return message(title, blocks)
@@ -361,31 +345,17 @@ def closed_modal(reason: str = "This question has closed.") -> dict[str, Any]:
     }
 
 
-HELP_TEXT = "\n".join(
-    [
-        "*quizbot* — quizzes and flashcards for study groups",
-        "`/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]` — start a quiz in "
-        'this channel; `topic:Geography` (or `topic:"Project Management"`, '
-        "`topic:Project_Management`) asks one topic only, `hardest` the questions most "
-        "players miss first",
-        "`/quiz stop` — stop this channel's quiz (whoever started it, admins, moderators)",
-        "`/quiz mistakes [questions]` — review the questions you got wrong, in a DM with me",
-        "`/quiz flashcards [bank]` — review your flashcards (just for you): due cards first, "
-        "then new ones",
-        "`/quiz stats` — your answers, accuracy per topic, streaks and reviews due",
-        "`/quiz daily HH:MM Area/City [bank] [minutes]` — one question a day in this channel, "
-        "e.g. `/quiz daily 09:00 Europe/London`; `/quiz daily off` stops it (admins, "
-        "moderators); `/quiz daily` shows it",
-        "`/quiz leaderboard [channel|workspace|all] [today|week|month|all]` — the best players",
-        "`/quiz banks` — the question banks",
-        "`/quiz help` — this help",
-    ]
-)
+def help_text() -> str:
+    """The command list, in mrkdwn (the same entries as every platform's help)."""
+    entries = texts.help_entries(options_style=False, workspace_word="workspace")
+    lines = ["*quizbot* — quizzes and flashcards for study groups"]
+    lines += [f"`{entry.usage}` — {entry.does}" for entry in entries]
+    return "\n".join(lines)
 
 
-def help_message(prefix: str = "") -> dict[str, Any]:
-    """How to use ``/quiz``; ``prefix`` (escaped already) says why it is shown."""
-    text = f"{prefix}\n{HELP_TEXT}" if prefix else HELP_TEXT
+def help_message(reason: str = "") -> dict[str, Any]:
+    """How to use ``/quiz``; ``reason`` says why it is shown (a command not understood)."""
+    text = f"{escape(reason)}\n{help_text()}" if reason else help_text()
     return message(text, [section(text)])
 
 

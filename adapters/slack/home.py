@@ -10,15 +10,17 @@ start a review there.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, study_blocks
-from adapters.slack.app import SlackBot
 from bot.errors import QuizbotError
 from bot.views import PlayerRef, PlayerStats
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,12 @@ import slack_signing as signing
 from aiohttp import web
 from stub_slack_api import BOT_USER_ID, StubSlackApi
 
+from adapters.kit.contract import Runtime
+from adapters.kit.web import PLATFORMS, web_application
 from adapters.slack.app import SlackBot
-from adapters.slack.server import SLACK_BOT, TICKER, create_web_app
+from adapters.slack.service import SlackService
+from adapters.slack.settings import SlackSettings
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.services import QuizApp
 from bot.services.importer import load_shipped_banks
 from bot.ticker import Ticker
@@ -169,7 +171,7 @@ class SlackDriver:
 
     url: str
     stub: StubSlackApi
-    web_app: web.Application
+    service: SlackService
     session: aiohttp.ClientSession
     secret: str = SIGNING_SECRET
     team: str = TEAM
@@ -177,11 +179,11 @@ class SlackDriver:
 
     @property
     def bot(self) -> SlackBot:
-        return self.web_app[SLACK_BOT]
+        return self.service.bot
 
     @property
     def ticker(self) -> Ticker:
-        return self.web_app[TICKER]
+        return self.service.conductor.ticker
 
     async def tick(self) -> int:
         """One ticker pass, once every open round's message is recorded (as it would be
@@ -354,52 +356,49 @@ class SlackDriver:
 
 
 async def serve(
-    settings: Settings, quiz: QuizApp, stub: StubSlackApi, *, via_environment: bool = False
+    settings: SlackSettings, quiz: QuizApp, stub: StubSlackApi, clock: FakeClock
 ) -> AsyncIterator[SlackDriver]:
-    """Serve the app on 127.0.0.1 with its Web API at the stub: passed as ``api_base_url``,
-    or (``via_environment``) left for the app to read from ``SLACK_API_URL``."""
-    web_app = await create_web_app(
-        settings,
-        quiz,
-        api_base_url=None if via_environment else f"{stub.url}/api/",
-        run_ticker=False,
-    )
+    """Serve the app on 127.0.0.1 the way the web process does (the kit's shared HTTP
+    server with Slack's routes), its ticker left to the test (``slack.tick()``)."""
+    web_app = web_application(quiz)
+    service = SlackService(Runtime(quiz, web_app, clock), settings, run_ticker=False)
+    await service.start()
+    web_app[PLATFORMS].append(service.name)
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession() as session:
-        yield SlackDriver(f"http://127.0.0.1:{port}", stub, web_app, session)
+        yield SlackDriver(f"http://127.0.0.1:{port}", stub, service, session)
     await runner.cleanup()
+    await service.conductor.stop()
 
 
 @pytest.fixture
-async def slack(
-    stub: StubSlackApi, quiz: QuizApp, slack_database_url: str
-) -> AsyncIterator[SlackDriver]:
+async def slack(stub: StubSlackApi, quiz: QuizApp, clock: FakeClock) -> AsyncIterator[SlackDriver]:
     """The Bolt app in single-workspace mode (SLACK_BOT_TOKEN)."""
-    settings = Settings(
-        database_url=slack_database_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_moderators=frozenset({"U0MOD"}),
+    settings = SlackSettings(
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        moderators=frozenset({"U0MOD"}),
+        api_url=f"{stub.url}/api/",
     )
-    async for driver in serve(settings, quiz, stub):
+    async for driver in serve(settings, quiz, stub, clock):
         yield driver
 
 
 @pytest.fixture
 async def slack_oauth(
-    stub: StubSlackApi, quiz: QuizApp, slack_database_url: str
+    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock
 ) -> AsyncIterator[SlackDriver]:
     """The Bolt app in multi-workspace mode (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)."""
-    settings = Settings(
-        database_url=slack_database_url,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_client_id="1111.2222",
-        slack_client_secret="client-secret",
+    settings = SlackSettings(
+        signing_secret=SIGNING_SECRET,
+        client_id="1111.2222",
+        client_secret="client-secret",
+        api_url=f"{stub.url}/api/",
     )
-    async for driver in serve(settings, quiz, stub):
+    async for driver in serve(settings, quiz, stub, clock):
         driver.team = stub.oauth_team
         yield driver

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,36 +11,38 @@ import yaml
 from conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
 from stub_slack_api import StubSlackApi
 
-from adapters.slack import commands
-from adapters.slack.app import BOT_SCOPES, api_url_from_env
-from adapters.slack.runner import run_slack
-from adapters.slack.server import EVENTS_PATH, create_web_app, run_socket_mode
+from adapters.kit import commands, registry
+from adapters.kit.contract import Runtime
+from adapters.slack.app import BOT_SCOPES
+from adapters.slack.service import EVENTS_PATH, SlackService
+from adapters.slack.settings import SlackSettings, api_url_from_env
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.services import QuizApp
 
 
 @pytest.mark.parametrize(
     ("settings", "socket", "variable"),
     [
-        (dict(slack_bot_token="xoxb-1"), False, "SLACK_SIGNING_SECRET"),
-        (dict(slack_signing_secret="s"), False, "SLACK_BOT_TOKEN"),
-        (dict(slack_signing_secret="s", slack_client_id="1.2"), False, "SLACK_CLIENT_SECRET"),
-        (dict(slack_signing_secret="s", slack_client_secret="x"), False, "SLACK_CLIENT_ID"),
-        (dict(slack_bot_token="xoxb-1"), True, "SLACK_APP_TOKEN"),
-        (dict(slack_app_token="xapp-1"), True, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, False, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, False, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"}, False, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_SECRET": "x"}, False, "SLACK_CLIENT_ID"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, "SLACK_APP_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, True, "SLACK_BOT_TOKEN"),
         (
-            dict(slack_app_token="xapp-1", slack_bot_token="xoxb-1", slack_client_id="1.2"),
+            {"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CLIENT_ID": "1.2"},
             True,
             "SLACK_CLIENT_ID",
         ),
     ],
 )
 def test_missing_configuration_names_the_variable(
-    sqlite_url: str, settings: dict[str, str], socket: bool, variable: str
+    settings: dict[str, str], socket: bool, variable: str
 ) -> None:
+    env = {**settings, **({"SLACK_SOCKET_MODE": "1"} if socket else {})}
     with pytest.raises(ConfigError, match=variable):
-        run_slack(Settings(database_url=sqlite_url, **settings), socket_mode=socket)  # type: ignore[arg-type]
+        registry.select(["slack"], env)
 
 
 @pytest.mark.parametrize(
@@ -59,30 +60,25 @@ def test_slack_api_url(value: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize("value", ["127.0.0.1:8080/api/", "ftp://example.com/api/", "http://"])
-def test_malformed_slack_api_url_stops_the_start(
-    sqlite_url: str, value: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SLACK_API_URL", value)
-    settings = Settings(database_url=sqlite_url, slack_bot_token="x", slack_signing_secret="s")
+def test_malformed_slack_api_url_stops_the_start(value: str) -> None:
+    env = {"SLACK_API_URL": value, "SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"}
     with pytest.raises(ConfigError, match="SLACK_API_URL"):
-        run_slack(settings)
+        registry.select(["slack"], env)
 
 
-async def test_create_web_app_checks_configuration_first(sqlite_url: str) -> None:
+async def test_the_service_checks_configuration_first(quiz: QuizApp, clock: FakeClock) -> None:
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        await create_web_app(Settings(database_url=sqlite_url, slack_bot_token="xoxb-1"))
+        SlackService(Runtime(quiz, None, clock), SlackSettings(bot_token="xoxb-1"))
 
 
 async def test_socket_mode_serves_commands(
-    stub: StubSlackApi, sqlite_url: str, clock: FakeClock
+    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock
 ) -> None:
-    settings = Settings(
-        database_url=sqlite_url, slack_bot_token=BOT_TOKEN, slack_app_token="xapp-1"
+    settings = SlackSettings(
+        bot_token=BOT_TOKEN, app_token="xapp-1", api_url=f"{stub.url}/api/", socket_mode=True
     )
-    stop = asyncio.Event()
-    task = asyncio.create_task(
-        run_socket_mode(settings, api_base_url=f"{stub.url}/api/", clock=clock, stop=stop)
-    )
+    service = SlackService(Runtime(quiz, None, clock), settings, run_ticker=False)
+    await service.start()
     try:
         await stub.wait_for("socket.connect", within=10)
         [opened] = stub.of("apps.connections.open")
@@ -104,8 +100,7 @@ async def test_socket_mode_serves_commands(
         assert question.token == BOT_TOKEN
         assert fields["team_id"] == TEAM
     finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
+        await service.stop_taking_work()
 
 
 @pytest.mark.parametrize(

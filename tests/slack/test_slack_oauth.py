@@ -17,8 +17,9 @@ import pytest
 from conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
 from stub_slack_api import StubSlackApi
 
+from adapters.slack.platform import PLATFORM
+from adapters.slack.settings import SlackSettings
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.services import QuizApp
 
 # slack_sdk's oauth.v2.access call uses aiohttp's BasicAuth, which aiohttp deprecates.
@@ -94,20 +95,18 @@ async def test_installed_workspace_plays_with_its_own_token(
 
 @pytest.fixture
 async def slack_oauth_from_env(
-    stub: StubSlackApi,
-    quiz: QuizApp,
-    slack_database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock
 ) -> AsyncIterator[SlackDriver]:
     """OAuth mode with the Web API found through SLACK_API_URL, as a web process finds it."""
-    monkeypatch.setenv("SLACK_API_URL", f"{stub.url}/api")  # no trailing slash: added
-    settings = Settings(
-        database_url=slack_database_url,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_client_id="1111.2222",
-        slack_client_secret="client-secret",
-    )
-    async for driver in serve(settings, quiz, stub, via_environment=True):
+    env = {
+        "SLACK_API_URL": f"{stub.url}/api",  # no trailing slash: added
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_CLIENT_ID": "1111.2222",
+        "SLACK_CLIENT_SECRET": "client-secret",
+    }
+    settings = PLATFORM.settings(env)
+    assert isinstance(settings, SlackSettings)
+    async for driver in serve(settings, quiz, stub, clock):
         driver.team = stub.oauth_team
         yield driver
 

@@ -135,13 +135,14 @@ async def test_web_process_serves_slack_and_stops_cleanly_on_signal(
 
     # One line per lifecycle event, in order, and no secret in the log.
     events = [
-        "starting quizbot for Slack over HTTP (one workspace)",
+        "starting quizbot: slack (database: ",
+        "Slack app ready over HTTP (one workspace)",
         "listening on 0.0.0.0:",
         f"received {sig.name}: shutting down",
         "no longer accepting requests",
-        "ticker stopped",
+        "slack: ticker stopped",
         "database closed",
-        "adapters.slack.server stopped",
+        "adapters.kit.lifecycle stopped",
     ]
     position = 0
     for event in events:  # each one, after the one before

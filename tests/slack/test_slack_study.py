@@ -248,7 +248,7 @@ async def test_private_views_never_reach_a_channel(
     alice = PlayerRef("slack", slack.team, "U0ALICE", "alice")
     view = await quiz.start_review(ChannelRef("slack", slack.team, CHANNEL), alice, seconds=30)
     before = len(posted(slack))
-    await slack.bot.post_question(slack.bot.bolt.client, view)
+    await slack.bot.conductor.post(view)
     question = await next_post(slack, 1, ALICE_DM)
     clock.advance(31)
     assert await slack.tick() == 1

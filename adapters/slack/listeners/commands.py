@@ -1,0 +1,48 @@
+"""``/quiz``: the words after it are parsed by the kit's command model and run by its
+dispatcher; the reply is rendered by :mod:`adapters.slack.replies`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.kit import commands
+from adapters.kit.dispatch import Request
+from adapters.slack import replies
+from adapters.slack.refs import PLATFORM, workspace_of
+from bot.views import ChannelRef
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBot
+
+
+class QuizCommand:
+    """The ``/quiz`` slash command and its subcommands."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    def register(self) -> None:
+        self.bot.bolt.command("/quiz")(self.on_quiz)
+
+    async def on_quiz(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        bot = self.bot
+        user = command["user_id"]
+        request = Request(
+            where=ChannelRef(PLATFORM, workspace_of(context), command["channel_id"]),
+            who=bot.player(context, user, command.get("user_name", "")),
+            is_moderator=lambda: bot.is_moderator(client, user),
+        )
+        reply = await bot.dispatcher.run(commands.parse(command.get("text", "")), request)
+        if reply is not None:
+            await replies.send(reply, respond, bot.surface)

@@ -1,0 +1,46 @@
+"""Modal submissions: the typed-answer form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.listeners.actions import clicker, deliver_receipt
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBot
+
+
+class TypedAnswerForm:
+    """The answer typed into the form a question's "Answer privately" button opened."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    def register(self) -> None:
+        self.bot.bolt.view(blocks.TYPED_SUBMIT_CALLBACK)(self.on_submit)
+
+    async def on_submit(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        round_text, _, rest = str(view.get("private_metadata", "")).partition(":")
+        channel, _, mark = rest.partition(":")
+        if not round_text.isdigit() or not channel:
+            return
+        values = view.get("state", {}).get("values", {})
+        typed = values.get(blocks.TYPED_INPUT_BLOCK, {}).get(blocks.TYPED_INPUT_ACTION, {})
+        who = clicker(self.bot, body, context)
+        receipt = await self.bot.quiz.answer(int(round_text), who, str(typed.get("value") or ""))
+        if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
+            await self.bot.conductor.answered(receipt)  # the reveal says it all
+        else:
+            await deliver_receipt(self.bot, client, channel, receipt, who.user)
