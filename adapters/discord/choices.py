@@ -1,54 +1,54 @@
 """Autocomplete for the slash commands' options: banks, topics, times and time zones.
 
-Each function gets what the user has typed so far and returns at most
+Each function gets the core and what the user has typed so far, and returns at most
 :data:`AUTOCOMPLETE_LIMIT` choices (Discord shows no more). They never raise: an error
-becomes an empty list, and the user can still type a value by hand.
+becomes an empty list, and the user can still type a value by hand. The cog's autocomplete
+callbacks call them (Discord wants the choices within 3 seconds: one query each).
 """
 
 from __future__ import annotations
 
 import functools
 import zoneinfo
-from typing import TYPE_CHECKING, cast
 
-import discord
 from discord import app_commands
 
 from bot.errors import QuizbotError
-
-if TYPE_CHECKING:
-    from adapters.discord.client import QuizClient
+from bot.services import QuizApp
 
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 OFF = "off"
-
-
-def _client(interaction: discord.Interaction) -> QuizClient:
-    return cast("QuizClient", interaction.client)
 
 
 def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=v, value=v) for v in values[:AUTOCOMPLETE_LIMIT]]
 
 
-async def bank_autocomplete(
-    interaction: discord.Interaction, current: str
+async def banks(
+    app: QuizApp, current: str, *, questions: bool = False, flashcards: bool = False
 ) -> list[app_commands.Choice[str]]:
-    """Bank names starting with what the user has typed so far."""
+    """Bank names starting with what the user has typed so far (only banks with questions
+    to play, or with flashcards, when asked)."""
     try:
-        names = await _client(interaction).quiz_app.bank_names(prefix=current.strip())
+        found = await app.list_banks()
     except QuizbotError:
         return []
-    return _choices(names)
+    wanted = current.strip().lower()
+    return _choices(
+        [
+            b.name
+            for b in found
+            if b.name.startswith(wanted)
+            and (not questions or b.questions)
+            and (not flashcards or b.flashcards)
+        ]
+    )
 
 
-async def topic_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
+async def topics(app: QuizApp, chosen: str | None, current: str) -> list[app_commands.Choice[str]]:
     """Topics of the bank chosen so far (or of every bank) matching what was typed."""
-    chosen = getattr(interaction.namespace, "bank", None)
     try:
-        banks = await _client(interaction).quiz_app.list_banks()
+        banks = await app.list_banks()
     except QuizbotError:
         return []
     wanted = current.strip().lower()
@@ -90,16 +90,12 @@ def matching_time_zones(typed: str) -> list[str]:
     return (starts + contains)[:AUTOCOMPLETE_LIMIT]
 
 
-async def timezone_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
+def time_zones(current: str) -> list[app_commands.Choice[str]]:
     """Time zones (``zoneinfo.available_timezones()``) matching what was typed."""
     return _choices(matching_time_zones(current))
 
 
-async def daily_time_autocomplete(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
+def daily_times(current: str) -> list[app_commands.Choice[str]]:
     """``off`` and whole hours (``09:00``) that start with what was typed."""
     wanted = current.strip().lower()
     values = [OFF] + [f"{hour:02d}:00" for hour in range(24)]

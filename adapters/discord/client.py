@@ -1,10 +1,11 @@
-"""The Discord client: gateway connection, slash commands, persistent buttons, the ticker.
+"""The Discord client: the gateway connection, the cog, the conductor and its ticker.
 
-:class:`QuizClient` is a :class:`discord.AutoShardedClient` (one shard unless Discord or the
-settings say otherwise) that owns no game state: everything is in the database behind
-:class:`bot.services.QuizApp`, so after a restart the buttons of earlier messages still work
-(dynamic items parse their custom ids) and the ticker closes whatever rounds fell due and
-posts the daily questions that are due.
+:class:`QuizClient` is a :class:`discord.ext.commands.AutoShardedBot` (one shard unless
+Discord or the settings say otherwise) that owns no game state: everything is in the
+database behind :class:`bot.services.QuizApp`, so after a restart the buttons of earlier
+messages still work (the cog parses their custom ids) and the ticker closes whatever rounds
+fell due and posts the daily questions that are due. It has no prefix commands: everything
+is a slash command or a button, served by :class:`adapters.discord.cog.QuizCog`.
 """
 
 from __future__ import annotations
@@ -14,23 +15,21 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
+from discord.ext import commands
 
-from adapters.discord import commands, render
-from adapters.discord.announcer import Announcer
-from adapters.discord.refs import PLATFORM, channel_ref, player_ref
-from adapters.discord.views import DYNAMIC_ITEMS, handle_modal_submit
-from bot.config import Settings
-from bot.errors import QuizbotError
+from adapters.discord import render
+from adapters.discord.cog import QuizCog
+from adapters.discord.refs import PLATFORM
+from adapters.discord.settings import DiscordSettings
+from adapters.discord.surface import DiscordSurface
+from adapters.kit.conductor import Conductor
+from adapters.kit.dispatch import Dispatcher
 from bot.ticker import Ticker
-from bot.views import AnswerStatus
 
 if TYPE_CHECKING:
     from bot.services import QuizApp
 
 log = logging.getLogger(__name__)
-
-RECORDED_REACTION = "📝"
 
 
 def quizbot_intents(message_content: bool) -> discord.Intents:
@@ -42,13 +41,13 @@ def quizbot_intents(message_content: bool) -> discord.Intents:
     return intents
 
 
-class QuizClient(discord.AutoShardedClient):
+class QuizClient(commands.AutoShardedBot):
     """quizbot on Discord: serves commands, clicks and typed answers through one QuizApp."""
 
     def __init__(
         self,
         app: QuizApp,
-        settings: Settings,
+        settings: DiscordSettings,
         *,
         message_content: bool = True,
         sync_commands: bool = True,
@@ -56,11 +55,14 @@ class QuizClient(discord.AutoShardedClient):
         ticker_interval: float = 1.0,
         **options: Any,
     ) -> None:
-        shard_ids = list(settings.discord_shard_ids) if settings.discord_shard_ids else None
+        settings = settings.resolved()
+        shard_ids = list(settings.shard_ids) if settings.shard_ids else None
         super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
             intents=quizbot_intents(message_content),
             allowed_mentions=render.NO_MENTIONS,
-            shard_count=settings.discord_shard_count,
+            shard_count=settings.shard_count,
             shard_ids=shard_ids,
             **options,
         )
@@ -69,20 +71,17 @@ class QuizClient(discord.AutoShardedClient):
         self.message_content = message_content
         self.sync_commands = sync_commands
         self.run_ticker = run_ticker
-        self.tree: app_commands.CommandTree[QuizClient] = app_commands.CommandTree(self)
-        commands.install(self.tree)  # type: ignore[arg-type]
-        self.announcer = Announcer(self, app)
-        self.ticker = Ticker(
-            app,
-            PLATFORM,
-            self.announcer.announce,
-            interval=ticker_interval,
-            post=self.announcer.post_daily,
-        )
+        self.surface = DiscordSurface(self)
+        self.conductor = Conductor(app, self.surface, ticker_interval=ticker_interval)
+        self.dispatcher = Dispatcher(self.conductor)
+
+    @property
+    def ticker(self) -> Ticker:
+        return self.conductor.ticker
 
     async def setup_hook(self) -> None:
-        """Register the persistent buttons and commands; resume running quizzes."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        """Add the cog and register the commands; resume running quizzes."""
+        await self.add_cog(QuizCog(self))
         if self.sync_commands:
             try:
                 synced = await self.tree.sync()
@@ -91,58 +90,29 @@ class QuizClient(discord.AutoShardedClient):
                 log.exception("could not register the slash commands; using the existing ones")
         open_rounds = await self.quiz_app.open_rounds(PLATFORM)
         if open_rounds:
-            # Nothing to rebuild: their buttons are dynamic items, and the ticker closes
+            # Nothing to rebuild: their buttons carry their ids, and the ticker closes
             # whichever of them fell due while the bot was away.
             log.info("resuming %d open rounds", len(open_rounds))
         for view, _ref in open_rounds:
-            self.announcer.round_opened(view)
+            self.surface.round_opened(view)
         if self.run_ticker:
-            await self.ticker.start()
-            log.info(
-                "ticker started (every %.1f s): deadlines and daily questions", self.ticker.interval
-            )
+            await self.conductor.start()
 
     async def close(self) -> None:
-        """Stop the ticker (finishing its pass), then disconnect. See also
-        :func:`adapters.discord.lifecycle.shut_down`, which first lets work in flight end."""
+        """Stop the ticker (finishing its pass), then disconnect."""
         try:
-            await self.ticker.stop()
+            await self.conductor.stop()
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise  # this close is being cancelled
-            # else the ticker's pass was cancelled by a shutdown that ran out of time
         await super().close()
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d servers", self.user, len(self.guilds))
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is discord.InteractionType.modal_submit:
-            await handle_modal_submit(interaction)
-
-    async def on_message(self, message: discord.Message) -> None:
-        """A message in a channel with an open typed-answer round answers it."""
-        if message.author.bot or message.guild is None or not message.content:
-            return
-        if not self.announcer.watches(message.channel.id):
-            return
-        where = channel_ref(message.guild.id, message.channel.id)
-        who = player_ref(message.guild.id, message.author)
-        try:
-            receipt = await self.quiz_app.answer_text(where, who, message.content)
-        except QuizbotError:
-            log.debug("typed answer refused", exc_info=True)
-            return
-        if receipt is None:
-            return
-        if receipt.status is AnswerStatus.RECORDED:
-            try:
-                await message.add_reaction(RECORDED_REACTION)
-            except discord.HTTPException:
-                log.debug("could not react to a typed answer", exc_info=True)
-        if receipt.outcome is not None:
-            await self.announcer.announce(receipt.outcome)
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands (the cog reads typed answers)."""
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         log.exception("error in %s; carrying on", event_method)

@@ -28,7 +28,8 @@ def interaction_player(interaction: discord.Interaction) -> PlayerRef:
 
 
 def is_moderator(interaction: discord.Interaction, moderator_role: str | None) -> bool:
-    """Manage Server (or Administrator) in this channel, or the configured role (name or id)."""
+    """Manage Server (or Administrator) in this channel, or the configured role (by its id:
+    a role's name is anyone's to take in another server)."""
     permissions = interaction.permissions
     if permissions.manage_guild or permissions.administrator:
         return True
@@ -38,8 +39,5 @@ def is_moderator(interaction: discord.Interaction, moderator_role: str | None) -
     if user.guild_permissions.manage_guild:
         return True
     if moderator_role:
-        wanted = moderator_role.strip().lower()
-        for role in user.roles:
-            if str(role.id) == wanted or role.name.lower() == wanted:
-                return True
+        return any(str(role.id) == moderator_role for role in user.roles)
     return False

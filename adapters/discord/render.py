@@ -12,6 +12,8 @@ from datetime import datetime
 
 import discord
 
+from adapters.kit import limits, texts
+from adapters.kit.dispatch import DailyChanged
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
@@ -43,8 +45,10 @@ DAILY_TITLE = "Daily question"
 TOPIC_LINES = 8
 
 DESCRIPTION_LIMIT = 4000
-FIELD_LIMIT = 1024
-TITLE_LIMIT = 256
+FIELD_LIMIT = limits.DISCORD_EMBED_FIELD_VALUE
+TITLE_LIMIT = limits.DISCORD_EMBED_TITLE
+#: What Discord calls a workspace.
+WORKSPACE_WORD = "server"
 
 
 def cut(text: str, limit: int) -> str:
@@ -163,8 +167,9 @@ def results_embed(results: QuizResults) -> discord.Embed:
 
 
 def leaderboard_embed(board: LeaderboardView) -> discord.Embed:
+    title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
     return discord.Embed(
-        title=cut(board.title, TITLE_LIMIT),
+        title=cut(title, TITLE_LIMIT),
         description=_table(board.rows) or "No scores yet.",
         colour=RESULTS_COLOUR,
     )
@@ -188,7 +193,7 @@ def banks_embed(banks: list[BankSummary]) -> discord.Embed:
 def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.Embed:
     """A flashcard's front (and back, once asked for), or the end of the review."""
     if card.done or card.card_id is None:
-        text = "Nothing is due right now. Well done!"
+        text = texts.NOTHING_DUE
         if card.next_due is not None:
             text += f"\nNext card due {timestamp(card.next_due)}."
         return discord.Embed(
@@ -277,18 +282,16 @@ def receipt_text(receipt: AnswerReceipt) -> str:
     return receipt.message or "that did not count"
 
 
-HELP_TEXT = """\
-**/quiz start** `[bank] [questions] [seconds] [topic] [mode]` — start a quiz in this channel \
-(one at a time); `mode: hardest` asks the questions most players miss first.
-**/quiz stop** — stop it (whoever started it, or a moderator).
-**/quiz mistakes** `[questions]` — review the questions you got wrong; only you see it.
-**/quiz daily** — this channel's daily question. Moderators: `/quiz daily 09:00 Europe/London \
-[bank] [minutes]` sets it, `/quiz daily off` stops it.
-**/quiz stats** — your answers, accuracy per topic, streaks and reviews due (only you see it).
-**/quiz leaderboard** `[scope] [period]` — the best players of this channel, server or everywhere.
-**/quiz banks** — the question banks you can play.
-**/flashcards** `[bank]` — review the flashcards due for you, privately (spaced repetition).
+def help_text(reason: str = "") -> str:
+    """The command list (the same entries as every platform's help), under 2,000 characters."""
+    entries = texts.help_entries(options_style=True, workspace_word=WORKSPACE_WORD)
+    lines = [f"**{entry.usage}** — {entry.does}." for entry in entries]
+    text = "\n".join([*lines, "", texts.HOW_TO_ANSWER])
+    return cut(f"{reason}\n\n{text}" if reason else text, limits.DISCORD_CONTENT)
 
-Answer a question with its buttons; only you see your receipt. Typed-answer questions take a \
-message in the channel (when the bot can read messages) or the **Answer** button. Answer the \
-daily question right on consecutive days to build a streak."""
+
+def daily_changed_text(change: DailyChanged) -> str:
+    """What the channel is told when a moderator sets or stops its daily question."""
+    if change.action == "off":
+        return texts.daily_turned_off(change.by)
+    return daily_text(change.schedule)

@@ -19,10 +19,10 @@ import pytest
 import yarl
 
 from adapters.discord.client import QuizClient
+from adapters.discord.settings import DiscordSettings
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.services import QuizApp
-from tests.discord.fake_discord import GOOD_TOKEN, MODERATOR_ROLE_NAME, FakeDiscord
+from tests.discord.fake_discord import GOOD_TOKEN, MODERATOR_ROLE_ID, FakeDiscord
 from tests.discord.harness import RunningBot, StartBot, wait_until
 
 
@@ -40,27 +40,24 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-def settings(sqlite_url: str) -> Settings:
-    """A fresh SQLite file (tests/conftest.py's ``sqlite_url``) and the fake's token."""
-    return Settings(
-        database_url=sqlite_url,
-        discord_token=GOOD_TOKEN,
-        discord_moderator_role=MODERATOR_ROLE_NAME,
-    )
+def settings() -> DiscordSettings:
+    """The fake's token, and its moderator role."""
+    return DiscordSettings(token=GOOD_TOKEN, moderator_role=str(MODERATOR_ROLE_ID))
 
 
 @pytest.fixture
 async def start_bot(
-    fake: FakeDiscord, settings: Settings, clock: FakeClock
+    fake: FakeDiscord, settings: DiscordSettings, sqlite_url: str, clock: FakeClock
 ) -> AsyncIterator[StartBot]:
-    """Start a bot (call again after stopping one to "restart" it on the same database)."""
+    """Start a bot on a fresh SQLite file (tests/conftest.py's ``sqlite_url``); call again
+    after stopping one to "restart" it on the same database."""
     running: list[RunningBot] = []
 
     async def start(**changes: Any) -> RunningBot:
         options = {"run_ticker": False, "guild_ready_timeout": 0.05}
         options.update(changes.pop("client_options", {}))
         bot_settings = replace(settings, **changes)
-        app = await QuizApp.open(bot_settings.database_url, clock=clock)
+        app = await QuizApp.open(sqlite_url, clock=clock)
         client = QuizClient(app, bot_settings, **options)
         task = asyncio.create_task(client.start(GOOD_TOKEN))
         bot = RunningBot(client, app, task)

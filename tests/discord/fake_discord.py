@@ -97,7 +97,8 @@ class FakeDiscord:
 
     def __init__(self, *, allow_message_content: bool = True) -> None:
         self.allow_message_content = allow_message_content
-        #: While True, posting or editing channel messages fails with 403 Missing Permissions.
+        #: While True, posting or editing messages in the guild's channels fails with 403
+        #: Missing Permissions (direct messages still go through).
         self.refuse_channel_messages = False
         #: Seconds the fake takes to answer an interaction callback (work "in flight").
         self.callback_delay = 0.0
@@ -111,6 +112,8 @@ class FakeDiscord:
         self._seq = itertools.count(1)
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> payload
         self._originals: dict[str, int] = {}  # interaction token -> response message id
+        self._deferred: dict[str, int] = {}  # interaction token -> the deferred response's type
+        self.dms: dict[int, int] = {}  # user id -> their DM channel's id
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.app = web.Application()
@@ -131,6 +134,8 @@ class FakeDiscord:
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._patch_webhook)
         r.add_get("/api/v10/webhooks/{app}/{token}/messages/{message}", self._get_webhook)
+        r.add_delete("/api/v10/webhooks/{app}/{token}/messages/{message}", self._delete_webhook)
+        r.add_post("/api/v10/users/@me/channels", self._open_dm)
         r.add_route("*", "/{tail:.*}", self._unknown)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -268,9 +273,10 @@ class FakeDiscord:
 
     async def _post_message(self, request: web.Request) -> web.Response:
         payload = await self._record(request)
-        if self.refuse_channel_messages:
+        channel = int(request.match_info["channel"])
+        if self.refuse_channel_messages and channel not in self.dms.values():
             return self._refused()
-        return self._json(self._new_message(int(request.match_info["channel"]), payload))
+        return self._json(self._new_message(channel, payload))
 
     async def _patch_message(self, request: web.Request) -> web.Response:
         payload = await self._record(request)
@@ -310,6 +316,10 @@ class FakeDiscord:
             message = self._new_message(channel_id, data, flags=128)
         elif kind == 7 and "message" in interaction:  # update the clicked message
             message = self._edit(int(interaction["message"]["id"]), data)
+        elif kind == 6 and "message" in interaction:  # deferred update: @original is the message
+            self._originals[token] = int(interaction["message"]["id"])
+        if kind in (5, 6):
+            self._deferred[token] = kind
         if message is not None:
             self._originals[token] = int(message["id"])
             answer["interaction"].update(
@@ -322,8 +332,34 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request) -> web.Response:
         payload = await self._record(request)
-        interaction = self._interactions[request.match_info["token"]]
+        token = request.match_info["token"]
+        interaction = self._interactions[token]
+        original = self._originals.get(token)
+        if (
+            self._deferred.get(token) == 5
+            and original in self.messages
+            and int(self.messages[original]["flags"]) & 128
+        ):
+            # The first follow-up of a deferred reply replaces its "thinking" message
+            # (keeping the visibility chosen when deferring).
+            message = self._edit(original, payload)
+            message["flags"] = int(message["flags"]) & ~128
+            return self._json(message)
         return self._json(self._new_message(int(interaction["channel_id"]), payload))
+
+    async def _delete_webhook(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        mid = self._webhook_message_id(request)
+        self.messages.pop(mid, None)
+        return web.Response(status=204)
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        payload = await self._record(request)
+        user = int(payload["recipient_id"])
+        channel_id = self.dms.setdefault(user, next(self._ids))
+        return self._json(
+            {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": []}
+        )
 
     def _webhook_message_id(self, request: web.Request) -> int:
         ref = request.match_info["message"]
@@ -598,11 +634,38 @@ class FakeDiscord:
             await asyncio.sleep(0.01)
 
     async def reply_to(self, sent: Sent, within: float = 5.0) -> dict[str, Any]:
-        """The bot's interaction callback body for ``sent`` (waits for it)."""
+        """The bot's response to ``sent`` as the user ends up seeing it (waits for it).
+
+        A direct response is its callback body. A deferred one (type 5, "thinking"; type 6,
+        an update of the clicked message) is the message it became, in the shape of a direct
+        response: ``{"type": 4 or 7, "data": the message}`` (with the visibility chosen when
+        deferring, or that of the private follow-up sent after deleting a public one).
+        """
         found = await self.wait_for(
             lambda: self.callbacks(sent), within, f"a response to interaction {sent.id}"
         )
-        return found[0]
+        first = found[0]
+        if first["type"] not in (5, 6):
+            return first
+        return await self.wait_for(
+            lambda: self._final_response(sent, first["type"]),
+            within,
+            f"the deferred response to interaction {sent.id}",
+        )
+
+    def _final_response(self, sent: Sent, kind: int) -> dict[str, Any] | None:
+        base = f"/webhooks/{APP_ID}/{sent.token}"
+        calls = [c for c in self.calls if c.path.startswith(base)]
+        for call in calls:
+            if call.method == "PATCH" and call.path.endswith("/messages/@original"):
+                data = dict(call.json or {})
+                message = self.messages.get(self._originals.get(sent.token, -1))
+                if message is not None:
+                    data.setdefault("flags", int(message["flags"]) & ~128)
+                return {"type": 4 if kind == 5 else 7, "data": data}
+            if call.method == "POST" and call.path == base:
+                return {"type": 4, "data": dict(call.json or {})}
+        return None
 
     def response_message(self, sent: Sent) -> dict[str, Any]:
         """The message an interaction's response created (or updated)."""

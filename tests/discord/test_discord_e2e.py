@@ -16,18 +16,20 @@ from typing import Any
 
 import pytest
 
-from adapters.discord.client import QuizClient
-from adapters.discord.runner import run_discord, serve_discord
+from adapters.discord.settings import DiscordSettings
+from adapters.kit import registry
 from bot.clock import FakeClock
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.views import ChannelRef
 from tests.discord.fake_discord import (
+    CHANNEL_ID,
     GOOD_TOKEN,
+    GUILD_ID,
     MESSAGE_CONTENT_INTENT,
     FakeDiscord,
     FakeUser,
 )
-from tests.discord.harness import RunningBot, StartBot, wait_until
+from tests.discord.harness import RunningBot, StartBot, serve_discord, wait_until
 from tests.discord.reading import (
     ADMIN,
     ALICE,
@@ -175,20 +177,19 @@ async def test_whole_quiz_with_three_players(
 
 
 async def test_typed_answer_through_the_modal_without_message_content(
-    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, settings: Settings, clock: FakeClock
+    fake: FakeDiscord, settings: DiscordSettings, prepared_sqlite_url: str, clock: FakeClock
 ) -> None:
     """Without the privileged intent the bot reconnects without it; the Answer button works."""
     fake.allow_message_content = False
-    clients: list[QuizClient] = []
-    task = asyncio.create_task(
-        serve_discord(
-            settings, clock=clock, clients=clients, guild_ready_timeout=0.05, ticker_interval=0.02
-        )
+    served = serve_discord(
+        settings, prepared_sqlite_url, clock, guild_ready_timeout=0.05, ticker_interval=0.02
     )
     try:
         await wait_until(
-            lambda: (clients and clients[-1].is_ready()) or task.done(), what="the bot to connect"
+            lambda: (served.clients and served.clients[-1].is_ready()) or served.task.done(),
+            what="the bot to connect",
         )
+        clients = served.clients
         assert len(clients) == 2 and not clients[-1].message_content
         assert not fake.identifies[-1]["intents"] & MESSAGE_CONTENT_INTENT
 
@@ -219,9 +220,7 @@ async def test_typed_answer_through_the_modal_without_message_content(
         assert "Alice" in embed(results)["description"]
         assert "Bob" not in embed(results)["description"]
     finally:
-        for client in clients:
-            await client.close()
-        await task
+        await served.close()
 
 
 async def test_only_the_starter_or_a_moderator_can_stop(
@@ -262,7 +261,7 @@ async def test_only_the_starter_or_a_moderator_can_stop(
 
 async def test_flashcard_review(fake: FakeDiscord, start_bot: StartBot) -> None:
     # Also: with a shard count configured the bot does not ask Discord for one.
-    await start_bot(discord_shard_count=1, discord_shard_ids=(0,))
+    await start_bot(shard_count=1, shard_ids=(0,))
     assert not [c for c in fake.calls if c.path == "/gateway/bot"]
     assert fake.identifies[-1]["shard"] == [0, 1]
 
@@ -347,9 +346,11 @@ async def test_simultaneous_clicks_all_count(fake: FakeDiscord, start_bot: Start
     )
 
 
-async def test_failed_sends_are_logged_and_the_quiz_goes_on(
+async def test_a_channel_that_refuses_the_bot_stops_its_quiz_and_tells_the_starter_once(
     fake: FakeDiscord, start_bot: StartBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A permission taken away mid-quiz: the quiz stops (no reveal, no question 2 tried
+    again and again, nothing "running" left) and its starter hears why, once, by DM."""
     bot = await start_bot()
     await fake.reply_to(await fake.slash(ALICE, "quiz", "start", bank="demo", questions=2))
     first = await fake.wait_for(lambda: question_message(fake, 1, 2), what="question 1")
@@ -357,40 +358,41 @@ async def test_failed_sends_are_logged_and_the_quiz_goes_on(
     fake.refuse_channel_messages = True
     clock.advance(seconds=30)
     with caplog.at_level(logging.WARNING):
-        assert await bot.client.ticker.tick() == 1  # reveal and next question both refused
-    assert "could not reveal round" in caplog.text
-    assert "could not post question 2" in caplog.text
+        assert await bot.client.ticker.tick() == 1  # the reveal is refused
+    assert "refused the bot" in caplog.text
     assert not revealed(fake, int(first["id"]))
+    where = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID))
+    assert await bot.app.open_round(where) is None  # stopped, not left running
 
+    dm_channel = fake.dms[ALICE.id]
+    told = [m for m in fake.messages.values() if int(m["channel_id"]) == dm_channel]
+    assert [m["content"] for m in told] == [
+        "I stopped the quiz: I need the View Channel, Send Messages, Embed Links permissions here"
+    ]
+    clock.advance(seconds=60)
+    assert await bot.client.ticker.tick() == 0  # nothing left to close, nobody told twice
+    assert len([m for m in fake.messages.values() if int(m["channel_id"]) == dm_channel]) == 1
+
+    # Once the permission is back, a new quiz starts normally.
     fake.refuse_channel_messages = False
-    clock.advance(seconds=30)
-    assert await bot.client.ticker.tick() == 1
-    # Question 2 was never shown, so its answer is posted as a new message.
-    await fake.wait_for(
-        lambda: any(
-            m["embeds"]
-            and embed(m)["title"].startswith("Question 2/2")
-            and field(embed(m), "Answer")
-            for m in fake.channel_messages()
-        ),
-        what="round 2's answer",
-    )
-    await fake.wait_for(lambda: results_message(fake), what="the results")
+    start = await fake.slash(ALICE, "quiz", "start", bank="demo", questions=1)
+    await fake.reply_to(start)
+    assert embed(fake.response_message(start))["title"].startswith("Question 1/1")
 
 
-def test_missing_token_is_a_clear_error(settings: Settings) -> None:
+def test_missing_token_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN is not set$"):
-        run_discord(Settings(database_url=settings.database_url))
+        registry.select(["discord"], {})
 
 
 async def test_rejected_token_is_a_clear_error(
-    fake: FakeDiscord, settings: Settings, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord, prepared_sqlite_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bad = Settings(database_url=settings.database_url, discord_token="not-" + GOOD_TOKEN)
+    bad = DiscordSettings(token="not-" + GOOD_TOKEN)
     with (
         caplog.at_level(logging.DEBUG),
         pytest.raises(ConfigError, match=r"^DISCORD_TOKEN was rejected by Discord$"),
     ):
-        await serve_discord(bad, guild_ready_timeout=0.05)
+        await serve_discord(bad, prepared_sqlite_url, clock, guild_ready_timeout=0.05).task
     assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
     assert GOOD_TOKEN not in caplog.text

@@ -1,0 +1,395 @@
+"""quizbot's Discord commands and interactions, as one cog holding its client.
+
+- the slash commands ``/quiz start|stop|leaderboard|banks|help|mistakes|daily|stats`` and
+  ``/flashcards``: each maps its options to the kit's command model and runs it through
+  the kit's dispatcher, then shows the reply (see :mod:`adapters.discord.replies`);
+- buttons and the typed-answer form (see :mod:`adapters.discord.components`): answers go to
+  the core, what follows to the conductor;
+- chat messages in a channel with an open typed question answer it.
+
+Every interaction is acknowledged before any database call (Discord's 3 seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands as ext
+
+from adapters.discord import choices, render
+from adapters.discord.components import (
+    Answer,
+    OpenTypedForm,
+    RateCard,
+    ShowCard,
+    TypedAnswerModal,
+    TypedForm,
+    flashcard_view,
+    parse,
+    question_view,
+    typed_text,
+)
+from adapters.discord.refs import channel_ref, interaction_channel, interaction_player, player_ref
+from adapters.discord.refs import is_moderator as has_moderator_rights
+from adapters.discord.replies import Responder
+from adapters.discord.surface import lacking_text, missing_permissions
+from adapters.kit import commands, texts
+from adapters.kit.conductor import PostFirst
+from adapters.kit.dispatch import Request
+from bot.errors import QuizbotError
+from bot.views import AnswerReceipt, AnswerStatus, QuestionView, RoundOutcome
+
+if TYPE_CHECKING:
+    from adapters.discord.client import QuizClient
+
+log = logging.getLogger(__name__)
+
+RECORDED_REACTION = "📝"
+QUESTIONS = app_commands.Range[int, texts.QUESTIONS_RANGE[0], texts.QUESTIONS_RANGE[1]]
+SECONDS = app_commands.Range[int, texts.SECONDS_RANGE[0], texts.SECONDS_RANGE[1]]
+MISTAKES = app_commands.Range[int, texts.MISTAKES_RANGE[0], texts.MISTAKES_RANGE[1]]
+OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_MINUTES_RANGE[1]]
+SCOPES = {"channel": "channel", "server": "workspace"}
+
+
+def receipt_text(receipt: AnswerReceipt) -> str:
+    """What the player who answered is told, privately."""
+    if receipt.status is AnswerStatus.RECORDED:
+        return receipt.message or f"recorded: {receipt.choice}"
+    if receipt.status is AnswerStatus.ALREADY_ANSWERED:
+        return "you already answered" + (f": {receipt.choice}" if receipt.choice else "")
+    return receipt.message or "that did not count"
+
+
+class QuizCog(ext.Cog):
+    """Everything a user does with quizbot on Discord."""
+
+    quiz = app_commands.Group(name="quiz", description="Quizzes in this channel", guild_only=True)
+
+    def __init__(self, client: QuizClient) -> None:
+        self.client = client
+        self.app = client.quiz_app
+        self.surface = client.surface
+        self.conductor = client.conductor
+        self.dispatcher = client.dispatcher
+
+    # -- running a command ----------------------------------------------------------------
+
+    def request(self, interaction: discord.Interaction) -> Request:
+        role = self.client.settings.moderator_role
+
+        async def moderator() -> bool:
+            return has_moderator_rights(interaction, role)
+
+        return Request(interaction_channel(interaction), interaction_player(interaction), moderator)
+
+    async def run(
+        self,
+        interaction: discord.Interaction,
+        command: commands.Command,
+        *,
+        public: bool = False,
+        needs_channel: bool = False,
+    ) -> None:
+        """Acknowledge, run ``command`` through the dispatcher, show its reply."""
+        responder = Responder(interaction)
+        await responder.acknowledge(public=public)
+        try:
+            if needs_channel and (missing := missing_permissions(interaction.app_permissions)):
+                raise QuizbotError(
+                    f"{lacking_text(missing)}: ask a moderator to grant it, then try again"
+                )
+            post_first = self._post_first(responder) if public else None
+            reply = await self.dispatcher.run(
+                command, self.request(interaction), post_first=post_first
+            )
+            if reply is None:
+                return
+            message = await responder.send(reply)
+            if isinstance(reply.view, QuestionView):  # a review, shown to its player alone
+                await self.app.set_round_message(reply.view.round_id, str(message.id))
+        except Exception as error:
+            await responder.error(error)
+
+    def _post_first(self, responder: Responder) -> PostFirst:
+        """A quiz's first question is the public reply to ``/quiz start``."""
+
+        async def post(question: QuestionView) -> str:
+            message = await responder.show(
+                {"embed": render.question_embed(question), "view": question_view(question)},
+                public=True,
+            )
+            self.surface.round_opened(question)
+            return str(message.id)
+
+        return post
+
+    # -- /quiz ----------------------------------------------------------------------------
+
+    @quiz.command(name="start", description="Start a quiz in this channel")
+    @app_commands.describe(
+        bank="The question bank to play (default: the main bank)",
+        questions=f"How many questions ({texts.QUESTIONS_RANGE[0]}-{texts.QUESTIONS_RANGE[1]})",
+        seconds=f"Seconds to answer each question ({texts.SECONDS_RANGE[0]}-"
+        f"{texts.SECONDS_RANGE[1]})",
+        topic="Only questions on this topic",
+        mode="random order, or hardest first (the questions most players miss)",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        bank: str | None = None,
+        questions: QUESTIONS = texts.DEFAULT_QUESTIONS,
+        seconds: SECONDS = texts.DEFAULT_SECONDS,
+        topic: str | None = None,
+        mode: Literal["random", "hardest"] = "random",
+    ) -> None:
+        command = commands.Start(
+            bank=bank or None,
+            count=questions,
+            seconds=seconds,
+            topic=topic or None,
+            hardest=mode == "hardest",
+        )
+        await self.run(interaction, command, public=True, needs_channel=True)
+
+    @start.autocomplete("bank")
+    async def start_bank(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.banks(self.app, current, questions=True)
+
+    @start.autocomplete("topic")
+    async def start_topic(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.topics(self.app, getattr(interaction.namespace, "bank", None), current)
+
+    @quiz.command(name="stop", description="Stop this channel's quiz")
+    async def stop(self, interaction: discord.Interaction) -> None:
+        await self.run(interaction, commands.Stop(), public=True)
+        self.surface.quiz_ended(interaction_channel(interaction))
+
+    @quiz.command(name="leaderboard", description="The best players")
+    @app_commands.describe(scope="This channel, or this server", period="Which scores count")
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction,
+        scope: Literal["channel", "server"] = "channel",
+        period: Literal["all", "today", "week", "month"] = "all",
+    ) -> None:
+        command = commands.Leaderboard(scope=SCOPES[scope], period=period)
+        await self.run(interaction, command, public=True)
+
+    @quiz.command(name="banks", description="The question banks you can play")
+    async def banks(self, interaction: discord.Interaction) -> None:
+        await self.run(interaction, commands.Banks())
+
+    @quiz.command(name="help", description="How to play")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await self.run(interaction, commands.Help())
+
+    @quiz.command(
+        name="mistakes", description="Review the questions you got wrong (only you see it)"
+    )
+    @app_commands.describe(
+        questions=f"How many questions ({texts.MISTAKES_RANGE[0]}-{texts.MISTAKES_RANGE[1]})"
+    )
+    async def mistakes(
+        self, interaction: discord.Interaction, questions: MISTAKES = texts.DEFAULT_QUESTIONS
+    ) -> None:
+        await self.run(interaction, commands.Mistakes(count=questions))
+
+    @quiz.command(
+        name="daily", description="This channel's daily question: show it, set it or turn it off"
+    )
+    @app_commands.describe(
+        time="When to post it, HH:MM (24-hour), or off (moderators)",
+        timezone="The time zone of that time, e.g. Europe/London",
+        bank="The bank to ask from (default: the main bank)",
+        minutes=f"How long each question stays open ({texts.OPEN_MINUTES_RANGE[0]}-"
+        f"{texts.OPEN_MINUTES_RANGE[1]}, default 8 hours)",
+    )
+    async def daily(
+        self,
+        interaction: discord.Interaction,
+        time: str | None = None,
+        timezone: str | None = None,
+        bank: str | None = None,
+        minutes: OPEN_MINUTES | None = None,
+    ) -> None:
+        if time is None:
+            command: commands.Command = commands.Daily()
+        elif time.strip().lower() == choices.OFF:
+            command = commands.Daily(action="off")
+        elif not timezone:
+            await Responder(interaction).private(texts.NEED_TIME_ZONE)
+            return
+        else:
+            command = commands.Daily("set", time.strip(), timezone, bank or None, minutes)
+        setting = command.action == "set"
+        await self.run(interaction, command, public=time is not None, needs_channel=setting)
+
+    @daily.autocomplete("time")
+    async def daily_time(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.daily_times(current)
+
+    @daily.autocomplete("timezone")
+    async def daily_timezone(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.time_zones(current)
+
+    @daily.autocomplete("bank")
+    async def daily_bank(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.banks(self.app, current, questions=True)
+
+    @quiz.command(name="stats", description="Your answers, accuracy, streaks and reviews due")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await self.run(interaction, commands.Stats())
+
+    # -- /flashcards ----------------------------------------------------------------------
+
+    @app_commands.command(
+        name="flashcards", description="Review the flashcards due for you, privately"
+    )
+    @app_commands.describe(bank="The bank to review (default: the first with flashcards)")
+    @app_commands.guild_only()
+    async def flashcards(self, interaction: discord.Interaction, bank: str | None = None) -> None:
+        await self.run(interaction, commands.Flashcards(bank=bank or None))
+
+    @flashcards.autocomplete("bank")
+    async def flashcards_bank(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.banks(self.app, current, flashcards=True)
+
+    # -- buttons and forms ----------------------------------------------------------------
+
+    @ext.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Buttons and forms, by what their custom id says (so any process serves them)."""
+        if interaction.type not in (
+            discord.InteractionType.component,
+            discord.InteractionType.modal_submit,
+        ):
+            return
+        component = parse(dict(interaction.data or {}))  # type: ignore[arg-type]
+        if component is None:
+            return
+        if isinstance(component, OpenTypedForm):  # the form is the response itself
+            modal = TypedAnswerModal(component.round_id, interaction.user.id)
+            await interaction.response.send_modal(modal)
+            return
+        responder = Responder(interaction)
+        try:
+            if isinstance(component, Answer | TypedForm):
+                await self.answer(interaction, responder, component)
+            else:
+                await self.flashcard(interaction, responder, component)
+        except Exception as error:
+            await responder.error(error)
+
+    async def answer(
+        self, interaction: discord.Interaction, responder: Responder, component: Answer | TypedForm
+    ) -> None:
+        """Record a click or a typed answer, tell the one who answered, then go on."""
+        message = interaction.message
+        in_review = message is not None and message.flags.ephemeral
+        if in_review:
+            await responder.acknowledge_update()
+        else:
+            await responder.acknowledge()
+        choice = (
+            component.choice
+            if isinstance(component, Answer)
+            else typed_text(dict(interaction.data or {}))  # type: ignore[arg-type]
+        )
+        receipt = await self.app.answer(component.round_id, interaction_player(interaction), choice)
+        outcome = receipt.outcome
+        if in_review and outcome is not None and outcome.private_to:
+            await self.reveal_privately(responder, outcome, receipt.correct)
+            return
+        await responder.private(receipt_text(receipt))
+        if in_review:
+            return
+        edit = None
+        if message is not None and message.embeds:
+            where, embed = interaction_channel(interaction), message.embeds[0]
+
+            async def edit(count: int) -> None:
+                await self.surface.edit_count(where, message.id, embed, count)
+
+        await self.conductor.answered(receipt, edit)
+
+    async def reveal_privately(
+        self, responder: Responder, outcome: RoundOutcome, correct: bool | None
+    ) -> None:
+        """A review round: the reveal replaces the player's own question message, then the
+        next question (or how the review went) follows, to them alone."""
+        verdict = render.review_verdict(correct)
+        await responder.update(
+            content=verdict or None, embed=render.reveal_embed(outcome), view=None
+        )
+        if outcome.next_question is not None:
+            question = outcome.next_question
+            message = await responder.show(
+                {"embed": render.question_embed(question), "view": question_view(question)}
+            )
+            await self.app.set_round_message(question.round_id, str(message.id))
+        elif outcome.results is not None:
+            await responder.show({"embed": render.review_results_embed(outcome.results)})
+
+    async def flashcard(
+        self,
+        interaction: discord.Interaction,
+        responder: Responder,
+        component: ShowCard | RateCard,
+    ) -> None:
+        """Turn a card over, or rate it and show the next one, in the same message."""
+        await responder.acknowledge_update()
+        who = interaction_player(interaction)
+        if isinstance(component, ShowCard):
+            card = await self.app.next_flashcard(who, component.bank or None)
+            # The card is still the one due unless it was rated elsewhere meanwhile; then
+            # the review simply goes on with the card that is due now.
+            turned = card.card_id == component.card_id
+        else:
+            card = await self.app.rate_flashcard(who, component.card_id, component.rating)
+            turned = False
+        await responder.update(
+            embed=render.flashcard_embed(card, show_back=turned),
+            view=flashcard_view(card, show_back=turned),
+        )
+
+    # -- typed answers in the channel ------------------------------------------------------
+
+    @ext.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A message in a channel with an open typed-answer round answers it."""
+        if message.author.bot or message.guild is None or not message.content:
+            return
+        if not self.surface.watches(message.channel.id):
+            return
+        where = channel_ref(message.guild.id, message.channel.id)
+        who = player_ref(message.guild.id, message.author)
+        try:
+            receipt = await self.app.answer_text(where, who, message.content)
+        except QuizbotError:
+            log.debug("typed answer refused", exc_info=True)
+            return
+        if receipt is None:
+            return
+        if receipt.status is AnswerStatus.RECORDED:
+            try:
+                await message.add_reaction(RECORDED_REACTION)
+            except discord.HTTPException:
+                log.debug("could not react to a typed answer", exc_info=True)
+        await self.conductor.answered(receipt)

@@ -1,0 +1,137 @@
+"""Answering an interaction in time, and showing the kit's replies as Discord messages.
+
+Discord wants the first response to an interaction within 3 seconds, or the user sees
+"This interaction failed" and every later response is refused. So every handler
+acknowledges first (a deferred response, before any database call) and then replies by
+editing that response. A reply's visibility is chosen when acknowledging: everyone in the
+channel (a quiz's question, results, a leaderboard) or only the one who acted. An error
+after a public acknowledgement is shown to that user alone: the public "thinking" message
+is deleted and the error follows privately.
+
+:meth:`Responder.error` is the one place a :class:`~bot.errors.QuizbotError` becomes a
+reply on Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord import render
+from adapters.discord.components import flashcard_view, question_view
+from adapters.kit import texts
+from adapters.kit.dispatch import (
+    BanksView,
+    DailyChanged,
+    HelpView,
+    Notice,
+    Reply,
+    ReplyView,
+    ReviewStarted,
+)
+from bot.errors import QuizbotError
+from bot.views import (
+    DailyView,
+    FlashcardView,
+    LeaderboardView,
+    PlayerStats,
+    QuestionView,
+    QuizResults,
+)
+
+log = logging.getLogger(__name__)
+
+
+def content(view: ReplyView) -> dict[str, Any]:
+    """The message (content, embed, buttons) showing a reply's view."""
+    match view:
+        case Notice(text=text):
+            return {"content": text}
+        case HelpView(reason=reason):
+            return {"content": render.help_text(reason)}
+        case BanksView(banks=banks):
+            return {"embed": render.banks_embed(list(banks))}
+        case DailyChanged():
+            return {"content": render.daily_changed_text(view)}
+        case ReviewStarted(question=question):
+            return {"content": texts.review_started(question.total)}
+        case DailyView():
+            return {"content": render.daily_text(view)}
+        case FlashcardView():
+            found = flashcard_view(view)
+            return {"embed": render.flashcard_embed(view), **({"view": found} if found else {})}
+        case LeaderboardView():
+            return {"embed": render.leaderboard_embed(view)}
+        case PlayerStats():
+            return {"embed": render.stats_embed(view)}
+        case QuestionView():
+            return {"embed": render.question_embed(view), "view": question_view(view)}
+        case QuizResults():
+            return {"embed": render.results_embed(view)}
+    raise TypeError(f"no Discord rendering for {type(view).__name__}")
+
+
+class Responder:
+    """The responses to one interaction: acknowledged first, then edited into the reply."""
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        self.interaction = interaction
+        self.public = False
+        #: Acknowledged to edit the clicked message: every reply is then a follow-up.
+        self.updating = False
+
+    async def acknowledge(self, *, public: bool = False) -> None:
+        """Defer, showing "thinking" to everyone (``public``) or to the user alone."""
+        self.public = public
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer(ephemeral=not public, thinking=True)
+
+    async def acknowledge_update(self) -> None:
+        """Defer, to edit the message whose button was clicked (no "thinking" shown)."""
+        self.updating = True
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer()
+
+    async def send(self, reply: Reply) -> discord.Message:
+        """Show a reply as the response (or, if its visibility differs, privately after)."""
+        return await self.show(content(reply.view), public=reply.public)
+
+    async def show(self, payload: dict[str, Any], *, public: bool = False) -> discord.Message:
+        payload = {"allowed_mentions": render.NO_MENTIONS, **payload}
+        if not self.interaction.response.is_done():
+            await self.acknowledge(public=public)
+        if self.updating:
+            return await self.interaction.followup.send(ephemeral=not public, wait=True, **payload)
+        if public == self.public:
+            return await self.interaction.edit_original_response(**payload)
+        if self.public:  # a private reply after a public "thinking": take that away first
+            try:
+                await self.interaction.delete_original_response()
+            except discord.HTTPException:
+                log.debug("could not delete the thinking message", exc_info=True)
+        return await self.interaction.followup.send(ephemeral=not public, wait=True, **payload)
+
+    async def private(self, text: str) -> None:
+        """One line to the user who acted, and only them."""
+        await self.show({"content": text}, public=False)
+
+    async def update(self, **payload: Any) -> None:
+        """Edit the message whose button was clicked (after :meth:`acknowledge_update`)."""
+        await self.interaction.edit_original_response(
+            allowed_mentions=render.NO_MENTIONS, **payload
+        )
+
+    async def error(self, error: BaseException) -> None:
+        """The one place an error becomes a reply: a user's mistake in its own words,
+        anything else as "something went wrong" (and logged)."""
+        if isinstance(error, QuizbotError):
+            text = str(error)
+        else:
+            log.error("a Discord interaction failed", exc_info=error)
+            text = texts.SOMETHING_WENT_WRONG
+        try:
+            await self.private(text)
+        except discord.HTTPException:
+            log.warning("could not tell the user what went wrong", exc_info=True)

@@ -1,0 +1,164 @@
+"""The Discord surface: what the conductor asks of Discord, done over REST.
+
+Questions are embeds with buttons, posted in the channel; reveals edit them; results are
+new messages. Everything is sent with mentions disabled. Discord's own rate limits are
+waited out by discord.py; a refusal that stays until someone acts (a permission taken
+away, a channel deleted) becomes :class:`~adapters.kit.surface.PostRefused`, so the
+conductor stops the quiz and the starter is told once, by direct message.
+
+The surface also remembers which channels have an open round a chat message may answer
+(typed answers), so the bot looks up only those channels' messages, not every message of
+every server (a guild's events all reach the one process serving its shard).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from adapters.discord import render
+from adapters.discord.components import question_view
+from adapters.kit.surface import Capabilities, PostRefused
+from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
+
+log = logging.getLogger(__name__)
+
+#: Discord's JSON error codes that mean the bot cannot post there until someone acts.
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_MESSAGE = 10008
+#: What a question needs of the channel, as Discord names the permissions.
+NEEDED = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+#: Typed answers are read from the channel's messages.
+NEEDED_FOR_TYPED = {"read_message_history": "Read Message History"}
+
+
+def missing_permissions(permissions: discord.Permissions, *, typed: bool = True) -> list[str]:
+    """The permissions a quiz needs that ``permissions`` lacks, by their Discord names."""
+    needed = {**NEEDED, **(NEEDED_FOR_TYPED if typed else {})}
+    return [name for flag, name in needed.items() if not getattr(permissions, flag)]
+
+
+def lacking_text(missing: list[str]) -> str:
+    return f"I need the {', '.join(missing)} permission{'s' if len(missing) > 1 else ''} here"
+
+
+def refusal(exc: discord.HTTPException) -> PostRefused | None:
+    """The refusal a Discord error stands for, or None for a passing failure."""
+    if exc.code == MISSING_PERMISSIONS:
+        return PostRefused(lacking_text(list(NEEDED.values())))
+    if exc.code == MISSING_ACCESS:
+        return PostRefused("I can't see this channel any more (View Channel)")
+    if exc.code == UNKNOWN_CHANNEL:
+        return PostRefused("this channel is gone", gone=True)
+    return None
+
+
+class DiscordSurface:
+    """The conductor's view of Discord (see :class:`adapters.kit.surface.Surface`)."""
+
+    platform = "discord"
+    capabilities = Capabilities(
+        edits=True,
+        ephemeral=True,
+        private_chats=False,  # a review is a run of ephemeral replies to its player
+        live_counts=True,
+        typed_in_channel=True,
+        workspace_word=render.WORKSPACE_WORD,
+    )
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+        #: Channels with a running quiz, and channels whose daily question is open.
+        self.quiz_channels: set[int] = set()
+        self.daily_channels: set[int] = set()
+
+    def channel(self, where: ChannelRef) -> discord.PartialMessageable:
+        """A channel to send to, by id alone (no cache needed)."""
+        guild = int(where.workspace) if where.workspace else None
+        return self.client.get_partial_messageable(int(where.channel), guild_id=guild)
+
+    # -- which channels' messages may answer a typed question ----------------------------
+
+    def watches(self, channel_id: int) -> bool:
+        return channel_id in self.quiz_channels or channel_id in self.daily_channels
+
+    def round_opened(self, question: QuestionView) -> None:
+        if question.private_to:
+            return  # reviews are answered with buttons only
+        table = self.daily_channels if question.mode == render.DAILY else self.quiz_channels
+        table.add(int(question.channel.channel))
+
+    def quiz_ended(self, where: ChannelRef) -> None:
+        self.quiz_channels.discard(int(where.channel))
+
+    # -- the surface ----------------------------------------------------------------------
+
+    async def _send(self, where: ChannelRef, **content: object) -> discord.Message:
+        try:
+            return await self.channel(where).send(allowed_mentions=render.NO_MENTIONS, **content)  # type: ignore[arg-type]
+        except discord.HTTPException as exc:
+            refused = refusal(exc)
+            if refused is not None:
+                raise refused from None
+            raise
+
+    async def post_question(self, question: QuestionView) -> str:
+        message = await self._send(
+            question.channel,
+            embed=render.question_embed(question),
+            view=question_view(question),
+        )
+        self.round_opened(question)
+        return str(message.id)
+
+    async def edit_count(
+        self, where: ChannelRef, message_id: int, embed: discord.Embed, answered: int
+    ) -> None:
+        """Show ``answered`` under a question (its current ``embed`` as the base)."""
+        await (
+            self.channel(where)
+            .get_partial_message(message_id)
+            .edit(
+                embed=render.with_answer_count(embed, answered), allowed_mentions=render.NO_MENTIONS
+            )
+        )
+
+    async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
+        embed = render.reveal_embed(outcome)
+        if stopped:
+            embed = render.stopped_embed(embed)
+        if outcome.message_ref:
+            try:
+                message = self.channel(outcome.channel).get_partial_message(
+                    int(outcome.message_ref)
+                )
+                await message.edit(embed=embed, view=None, allowed_mentions=render.NO_MENTIONS)
+                return
+            except discord.HTTPException as exc:
+                if exc.code != UNKNOWN_MESSAGE:
+                    raise refusal(exc) or exc from None
+                log.info("question message %s is gone; posting the answer", outcome.message_ref)
+        await self._send(outcome.channel, embed=embed)
+
+    async def post_results(self, results: QuizResults) -> None:
+        self.quiz_ended(results.channel)
+        await self._send(results.channel, embed=render.results_embed(results))
+
+    async def end_daily(self, outcome: RoundOutcome) -> None:
+        # One question a day: the reveal shows who got it; no results table follows.
+        self.daily_channels.discard(int(outcome.channel.channel))
+
+    async def open_private(self, where: ChannelRef, user: str) -> str:
+        raise PostRefused("reviews on Discord are shown in replies only you can see")
+
+    async def tell(self, where: ChannelRef, user: str, text: str) -> None:
+        """A direct message to ``user`` (Discord has no ephemeral message outside a reply)."""
+        direct = await self.client.create_dm(discord.Object(int(user)))
+        await direct.send(text, allowed_mentions=render.NO_MENTIONS)
