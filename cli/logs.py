@@ -48,23 +48,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def secrets_of(settings: Settings) -> list[str]:
-    values = [
-        settings.discord_token,
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.slack_client_secret,
-    ]
+def secrets_of(settings: Settings, platform_secrets: Iterable[str] = ()) -> list[str]:
+    """The values to hide: the platforms' tokens and secrets, the database password."""
     password = make_url(settings.database_url).password
-    return [v for v in [*values, password] if v]
+    return [v for v in [*platform_secrets, password] if v]
 
 
-def setup_logging(settings: Settings, verbose: bool = False) -> None:
+def setup_logging(
+    settings: Settings, verbose: bool = False, platform_secrets: Iterable[str] = ()
+) -> None:
     """Log every event as one line on stdout, with the settings' secrets redacted."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(OneLineFormatter(FORMAT))
-    handler.addFilter(RedactSecrets(secrets_of(settings)))
+    handler.addFilter(RedactSecrets(secrets_of(settings, platform_secrets)))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -48,7 +48,7 @@ def _register() -> None:
     cli.add_command(questions.questions)
     cli.add_command(players.players)
     cli.add_command(db.db)
-    cli.add_command(run.run_group)
+    cli.add_command(run.run_command)
 
 
 _register()

@@ -156,8 +156,16 @@ def test_every_command_has_help_with_an_example() -> None:
     [
         ("discord", {}, "DISCORD_TOKEN is not set"),
         ("slack", {}, "SLACK_SIGNING_SECRET is not set"),
-        ("all", {}, "DISCORD_TOKEN is not set"),
-        ("all", {"DISCORD_TOKEN": "x"}, "SLACK_SIGNING_SECRET is not set"),
+        ("all", {}, "nothing to run: no chat platform is configured"),
+        ("worker", {}, "nothing to run: no chat platform is configured"),
+        ("all", {"SLACK_BOT_TOKEN": "x"}, "SLACK_SIGNING_SECRET is not set"),
+        ("web", {"SLACK_BOT_TOKEN": "x"}, "SLACK_SIGNING_SECRET is not set"),
+        ("nowhere", {}, "unknown platform 'nowhere' (one of: discord, slack"),
+        (
+            "discord",
+            {"DISCORD_TOKEN": "x", "DISCORD_SHARD_COUNT": "2", "DISCORD_WORKERS": "3"},
+            "DISCORD_WORKERS=3 needs DYNO=worker.N",
+        ),
     ],
 )
 def test_run_without_configuration_is_one_clear_error(
@@ -166,7 +174,8 @@ def test_run_without_configuration_is_one_clear_error(
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "SLACK_")) and k != "DATABASE_URL"
+        if not k.startswith(("DISCORD_", "SLACK_", "TELEGRAM_"))
+        and k not in ("DATABASE_URL", "DYNO")
     }
     result = subprocess.run(
         [*QUIZBOT, "--database-url", f"sqlite:///{tmp_path / 'r.db'}", "run", target],

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import logging
 
+from adapters.kit import registry
 from bot.config import Settings
 from cli.logs import OneLineFormatter, RedactSecrets, secrets_of
 
 
 def test_tracebacks_fold_onto_one_line_and_secrets_are_redacted() -> None:
-    settings = Settings.from_env(
-        {
-            "DATABASE_URL": "postgres://quiz:pa55word@db.example/quiz",
-            "DISCORD_TOKEN": "discord-token-123",
-            "SLACK_SIGNING_SECRET": "signing-secret-456",
-        }
-    )
-    assert set(secrets_of(settings)) == {"discord-token-123", "signing-secret-456", "pa55word"}
+    env = {
+        "DATABASE_URL": "postgres://quiz:pa55word@db.example/quiz",
+        "DISCORD_TOKEN": "discord-token-123",
+        "SLACK_SIGNING_SECRET": "signing-secret-456",
+        "SLACK_BOT_TOKEN": "xoxb-789",
+    }
+    settings = Settings.from_env(env)
+    platforms = [secret for s in registry.select(["all"], env) for secret in s.settings.secrets()]
+    secrets = set(secrets_of(settings, platforms))
+    assert secrets == {"discord-token-123", "signing-secret-456", "xoxb-789", "pa55word"}
     logger = logging.getLogger("quizbot-test-logs")
     records: list[str] = []
 
@@ -26,7 +29,7 @@ def test_tracebacks_fold_onto_one_line_and_secrets_are_redacted() -> None:
 
     handler = Keep()
     handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
-    handler.addFilter(RedactSecrets(secrets_of(settings)))
+    handler.addFilter(RedactSecrets(secrets))
     logger.addHandler(handler)
     try:
         logger.warning("login with %s failed", "discord-token-123")
