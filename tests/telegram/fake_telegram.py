@@ -434,6 +434,11 @@ class FakeTelegram:
         return new
 
     # -- inspection ----------------------------------------------------------------------------
+    @property
+    def polls(self) -> int:
+        """How many getUpdates requests have reached the fake (answered or still waiting)."""
+        return self._poll_generation
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 

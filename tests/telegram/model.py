@@ -44,6 +44,7 @@ ALL_PERMISSIONS = dict.fromkeys(
         "can_invite_users",
         "can_pin_messages",
         "can_manage_topics",
+        "can_react_to_messages",
     ],
     True,
 )
