@@ -46,6 +46,19 @@ Telegram's rules it enforces (sources: core.telegram.org/bots/api, /bots/faq,
   messages and callback queries; private chats, and groups where the bot is an administrator,
   deliver everything. Messages from other bots never reach it.
 
+A test acts as users with :meth:`FakeTelegram.start_bot`, :meth:`~FakeTelegram.send_text`,
+:meth:`~FakeTelegram.press_button`, :meth:`~FakeTelegram.block_bot`,
+:meth:`~FakeTelegram.add_bot_to_group`, :meth:`~FakeTelegram.remove_bot_from_group`,
+:meth:`~FakeTelegram.set_member_status`, :meth:`~FakeTelegram.add_topic` and
+:meth:`~FakeTelegram.upgrade_to_supergroup`, each making the update Telegram would; it sets
+the scene with :meth:`~FakeTelegram.add_user` and :meth:`~FakeTelegram.add_group`, and reads
+what Telegram holds with :meth:`~FakeTelegram.messages`, :meth:`~FakeTelegram.bot_messages`,
+``calls`` / :meth:`~FakeTelegram.of`, ``callback_answers``, ``rate_limited``,
+``webhook_deliveries`` and ``updates``, waiting with :meth:`~FakeTelegram.wait_for` and
+:meth:`~FakeTelegram.wait_for_call`. Webhook URLs may be plain http on any port, as a local Bot
+API server (``--local``) allows; ``cloud_webhook_rules=True`` asks for api.telegram.org's HTTPS
+on 443/80/88/8443. ``setWebhook`` with a URL is taken at most once a second (429 otherwise).
+
 Not modelled: inline mode and inline messages, channels, payments, media other than photos
 (photos sent by URL are not fetched), albums, business connections, bot-to-bot mode, webhook
 replies (a method in the webhook's HTTP answer), the server's throttling of ``getUpdates``
@@ -60,6 +73,7 @@ import contextlib
 import itertools
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -247,10 +261,15 @@ class FakeTelegram:
 
     # -- acting as users (each makes the update Telegram would) --------------------------------
     def start_bot(self, user: FakeUser, payload: str | None = None) -> dict[str, Any]:
-        """The user opens the bot (``t.me/<bot>?start=<payload>``) and presses Start."""
+        """The user opens ``t.me/<bot>?start=<payload>`` and presses Start: ``/start payload``.
+        A user who had blocked the bot unblocks it first (``my_chat_member``: kicked -> member)."""
+        if payload is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload):
+            raise ValueError("a start parameter is 1-64 characters of A-Z, a-z, 0-9, _ and -")
         chat = self.chats.get(user.id) or FakeChat(user.id, "private", user=user)
         self.chats[user.id] = chat
-        chat.blocked = False
+        if chat.blocked:
+            chat.blocked = False
+            self._emit_member_change(chat, user, BOT, Member(BOT, "kicked"), Member(BOT), mine=True)
         return self.send_text(user, chat, "/start" + (f" {payload}" if payload else ""))
 
     def send_text(

@@ -180,6 +180,44 @@ async def test_photos_by_upload_or_url_with_captions_up_to_1024(
         await telegram_bot.send_photo(alice.id, "no-such-file-id")
 
 
+async def test_replies_need_the_message_they_reply_to(
+    fake_telegram: FakeTelegram, telegram_bot: telegram.Bot
+) -> None:
+    alice = fake_telegram.add_user("Alice")
+    asked = fake_telegram.start_bot(alice)
+    reply = await telegram_bot.send_message(
+        alice.id, "Welcome", reply_to_message_id=asked["message_id"]
+    )
+    assert reply.reply_to_message is not None and reply.reply_to_message.text == "/start"
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await telegram_bot.send_message(alice.id, "?", reply_to_message_id=999)
+    loose = await telegram_bot.send_message(
+        alice.id,
+        "ok",
+        reply_parameters=telegram.ReplyParameters(999, allow_sending_without_reply=True),
+    )
+    assert loose.reply_to_message is None
+
+
+async def test_unblocking_by_starting_again_reports_the_change(
+    fake_telegram: FakeTelegram, telegram_bot: telegram.Bot
+) -> None:
+    alice = fake_telegram.add_user("Alice")
+    fake_telegram.start_bot(alice)
+    fake_telegram.block_bot(alice)
+    fake_telegram.start_bot(alice, "back")
+    updates = await telegram_bot.get_updates(timeout=0)
+    statuses = [
+        (u.my_chat_member.old_chat_member.status, u.my_chat_member.new_chat_member.status)
+        for u in updates
+        if u.my_chat_member
+    ]
+    assert statuses == [("member", "kicked"), ("kicked", "member")]
+    assert updates[-1].message.text == "/start back"
+    with pytest.raises(ValueError, match="start parameter"):
+        fake_telegram.start_bot(alice, "not allowed!")
+
+
 # -- editing and deleting ----------------------------------------------------------------------
 
 
