@@ -157,6 +157,10 @@ class QuizApp:
         """The channel's open typed-answer round that a chat message would answer, if any."""
         return await self.quizzes.open_typed_round(where)
 
+    async def round_at_message(self, platform: str, message_ref: str) -> QuestionView | None:
+        """The open round a platform's message shows (a reply to it answers it)."""
+        return await self.quizzes.round_at_message(platform, message_ref)
+
     async def round_view(self, round_id: int) -> QuestionView | None:
         """An open round by id (a quiz's, a daily question's or a review's)."""
         return await self.quizzes.round_view(round_id)

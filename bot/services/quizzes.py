@@ -433,6 +433,14 @@ class Quizzes:
         )
         return views[0][0] if views else None
 
+    async def round_at_message(self, platform: str, message_ref: str) -> QuestionView | None:
+        """The open round a platform's message shows (the one a reply to it would answer);
+        for platforms whose message references are unique (they name their chat)."""
+        views = await self._open_views(
+            and_(ChannelRow.platform == platform, RoundRow.message_ref == message_ref), limit=1
+        )
+        return views[0][0] if views else None
+
     async def round_view(self, round_id: int) -> QuestionView | None:
         """An open round by id, whatever its quiz's mode."""
         views = await self._open_views(RoundRow.id == round_id)
