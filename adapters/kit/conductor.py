@@ -134,8 +134,12 @@ class Conductor:
         question = await self.app.start_review(
             ChannelRef(self.platform, where.workspace, private), who, count
         )
-        if await self.post(question) is None:
-            raise QuizbotError("I couldn't send your review to our private chat")
+        try:
+            ref = await self.surface.post_question(question)
+        except PostRefused as refused:  # the player is right here to be told
+            await self.app.halt_quiz(question.quiz_id)
+            raise QuizbotError(refused.reason) from None
+        await self.app.set_round_message(question.round_id, ref)
         return question
 
     async def stop_quiz(
