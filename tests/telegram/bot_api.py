@@ -369,6 +369,26 @@ async def _answer_callback_query(fake: FakeTelegram, p: dict[str, Any], f: dict[
     return True
 
 
+#: The emoji a bot may react with (Telegram's ReactionTypeEmoji list, in part).
+REACTION_EMOJI = frozenset("👍👎❤🔥🎉🤔👏😁🙏👌✍🤝💯⚡🏆")
+
+
+@api("setMessageReaction")
+async def _set_message_reaction(fake: FakeTelegram, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+    chat = fake._resolve(p.get("chat_id"))
+    stored = chat.messages.get(p.get("message_id"))  # type: ignore[arg-type]
+    if stored is None or stored.deleted:
+        raise bad("message to react not found")
+    reactions = p.get("reaction") or []
+    if isinstance(reactions, str):
+        reactions = json.loads(reactions)
+    for reaction in reactions:
+        if reaction.get("type") != "emoji" or reaction.get("emoji") not in REACTION_EMOJI:
+            raise bad("REACTION_INVALID")
+    stored.now.setdefault("bot_reactions", [])[:] = [r["emoji"] for r in reactions]
+    return True
+
+
 @api("getChat")
 async def _get_chat(fake: FakeTelegram, p: dict[str, Any], f: dict[str, bytes]) -> Any:
     chat = fake._resolve(p.get("chat_id"))

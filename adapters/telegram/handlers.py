@@ -1,0 +1,348 @@
+"""Telegram updates: ``/quiz`` and ``/flashcards``, button presses, typed answers, ``/start``.
+
+- ``/quiz ...`` (and ``/quiz@thisbot ...``) is parsed by the kit's command model and run by
+  its dispatcher; ``/flashcards [bank]`` is ``/quiz flashcards``.
+- What is personal (stats, flashcards, a review of mistakes) goes to the user's private
+  chat with the bot. If they never started it, the group gets a button that opens that
+  chat with a deep link (``/start mistakes_<group>``), which runs the command there for
+  that group. Everything else is answered where the command was typed.
+- A button's press is answered at once with ``answerCallbackQuery`` (the clicker's receipt);
+  an answer is accepted only from the chat its question is in.
+- A typed question is answered by replying to it (a bot in privacy mode still sees
+  replies to its own messages); the answer gets a reaction as its receipt.
+- Moderators are the chat's administrators (``getChatMember``).
+
+:meth:`TelegramHandlers.run` is the one place a :class:`~bot.errors.QuizbotError` becomes a
+reply on Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import (
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReactionTypeEmoji,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from adapters.kit import commands, texts
+from adapters.kit.dispatch import (
+    BanksView,
+    DailyChanged,
+    HelpView,
+    Notice,
+    Reply,
+    Request,
+    ReviewStarted,
+)
+from adapters.telegram import render
+from adapters.telegram.refs import (
+    PLATFORM,
+    is_group,
+    message_channel,
+    player,
+    split_channel,
+)
+from adapters.telegram.surface import NO_PREVIEW, NOT_STARTED
+from bot.errors import QuizbotError
+from bot.views import (
+    AnswerReceipt,
+    AnswerStatus,
+    DailyView,
+    FlashcardView,
+    LeaderboardView,
+    PlayerStats,
+    QuestionView,
+    QuizResults,
+)
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from adapters.kit.conductor import Conductor
+    from adapters.kit.dispatch import Dispatcher
+    from adapters.telegram.surface import TelegramSurface
+    from bot.services import QuizApp
+
+log = logging.getLogger(__name__)
+
+RECORDED_REACTION = "✍"
+#: Deep-link payloads of ``/start`` (``<kind>_<workspace>``), and the command each runs.
+DEEP_LINKS: dict[str, commands.Command] = {
+    "mistakes": commands.Mistakes(),
+    "stats": commands.Stats(),
+    "flashcards": commands.Flashcards(),
+}
+#: Views that are one person's own: shown in their private chat, never in a group.
+PERSONAL = (PlayerStats, FlashcardView, ReviewStarted, QuestionView)
+MODERATOR_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
+
+
+def receipt_text(receipt: AnswerReceipt) -> str:
+    text = texts.sentence(receipt.message)
+    return f"✅ {text}" if receipt.status is AnswerStatus.RECORDED else text
+
+
+class TelegramHandlers:
+    """The bot's handlers, holding the core and the kit's conductor and dispatcher."""
+
+    def __init__(
+        self,
+        app: QuizApp,
+        conductor: Conductor,
+        dispatcher: Dispatcher,
+        surface: TelegramSurface,
+    ) -> None:
+        self.app = app
+        self.conductor = conductor
+        self.dispatcher = dispatcher
+        self.surface = surface
+        self.bot = surface.bot
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(CommandHandler("quiz", self.on_quiz))
+        application.add_handler(CommandHandler("flashcards", self.on_flashcards))
+        application.add_handler(CommandHandler("start", self.on_start))
+        application.add_handler(CommandHandler("help", self.on_help))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(
+            MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, self.on_reply)
+        )
+        application.add_error_handler(self.on_error)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def on_quiz(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.command(update, commands.parse(" ".join(context.args or [])))
+
+    async def on_flashcards(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        args = context.args or []
+        bank = args[0].lower() if len(args) == 1 else None
+        await self.command(update, commands.Flashcards(bank=bank))
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.command(update, commands.Help())
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/start`` in the private chat: a deep link from a group runs its command here,
+        for that group; a plain start says what the bot does."""
+        message = update.effective_message
+        if message is None or is_group(message.chat):
+            return
+        payload = (context.args or [""])[0]
+        kind, _, workspace = payload.partition("_")
+        command = DEEP_LINKS.get(kind)
+        if command is None or not workspace.lstrip("-").isdigit():
+            await self.command(update, commands.Help())
+            return
+        await self.command(update, command, workspace=workspace)
+
+    async def command(
+        self, update: Update, command: commands.Command, *, workspace: str | None = None
+    ) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        where = message_channel(message, workspace)
+        request = Request(where, player(user, where.workspace), self._moderator(message, user))
+        await self.run(command, request, message, user)
+
+    def _moderator(self, message: Message, user: User):  # type: ignore[no-untyped-def]
+        async def is_moderator() -> bool:
+            if not is_group(message.chat):
+                return True  # one's own private chat
+            try:
+                member = await self.bot.get_chat_member(message.chat.id, user.id)
+            except TelegramError:
+                log.warning("getChatMember failed for %s", user.id, exc_info=True)
+                return False
+            return member.status in MODERATOR_STATUSES
+
+        return is_moderator
+
+    async def run(
+        self, command: commands.Command, request: Request, message: Message, user: User
+    ) -> None:
+        """Run a command and show its reply; a user's error is told to them here."""
+        try:
+            reply = await self.dispatcher.run(command, request)
+        except QuizbotError as error:
+            reply = Reply(Notice(texts.sentence(str(error))))
+        if reply is not None:
+            await self.show(reply, request, message, user, command)
+
+    # -- showing replies ---------------------------------------------------------------------
+
+    def render(self, reply: Reply) -> str:
+        view = reply.view
+        match view:
+            case Notice(text=text):
+                return render.code(text)
+            case HelpView(reason=reason):
+                return render.help_text(reason)
+            case BanksView(banks=banks):
+                return render.banks_text(banks)
+            case DailyChanged():
+                return render.daily_changed_text(view)
+            case ReviewStarted(question=question):
+                return render.code(texts.review_started(question.total))
+            case DailyView():
+                return render.daily_text(view)
+            case FlashcardView():
+                return render.flashcard_text(view)
+            case LeaderboardView():
+                return render.leaderboard_text(view)
+            case PlayerStats():
+                return render.stats_text(view)
+            case QuizResults():
+                return render.results_text(view)
+        raise TypeError(f"no Telegram rendering for {type(view).__name__}")
+
+    async def show(
+        self,
+        reply: Reply,
+        request: Request,
+        message: Message,
+        user: User,
+        command: commands.Command,
+    ) -> None:
+        """Show a reply: what is personal in the user's private chat (or, if they never
+        started it, a button to open it), the rest where the command was typed."""
+        text = self.render(reply)
+        markup = None
+        if isinstance(reply.view, FlashcardView):
+            markup = render.flashcard_keyboard(reply.view, workspace=request.who.workspace)
+        group = is_group(message.chat)
+        if group and isinstance(reply.view, PERSONAL):
+            try:
+                await self.bot.send_message(
+                    user.id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+                return
+            except Forbidden:
+                text, markup = self._open_private_chat(request, command)
+        elif (
+            group
+            and isinstance(reply.view, Notice)
+            and NOT_STARTED.lower() in reply.view.text.lower()
+        ):
+            text, markup = self._open_private_chat(request, command)
+        await message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
+
+    def _open_private_chat(
+        self, request: Request, command: commands.Command
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        kind = next((k for k, c in DEEP_LINKS.items() if type(c) is type(command)), "stats")
+        link = f"https://t.me/{self.bot.username}?start={kind}_{request.where.workspace}"
+        button = InlineKeyboardButton("Open our private chat", url=link)
+        text = (
+            "That is just for you, so it goes to our private chat: open it with the button "
+            "and tap Start."
+        )
+        return text, InlineKeyboardMarkup([[button]])
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        kind, _, rest = query.data.partition(":")
+        try:
+            if kind == render.ANSWER:
+                text = await self.answer_button(update, rest)
+            elif kind in (render.SHOW_CARD, render.RATE_CARD):
+                text = await self.card_button(update, kind, rest)
+            else:
+                text = ""
+        except QuizbotError as error:
+            text = texts.sentence(str(error))
+        try:
+            await query.answer(render.cut(text, 200) if text else None)
+        except BadRequest:
+            log.info("a button press was answered too late to show its receipt")
+
+    async def answer_button(self, update: Update, rest: str) -> str:
+        query, user = update.callback_query, update.effective_user
+        assert query is not None and user is not None
+        round_text, _, label = rest.partition(":")
+        if not round_text.isdigit() or query.message is None:
+            return ""
+        view = await self.app.round_view(int(round_text))
+        chat_id = query.message.chat.id
+        if view is None:
+            return texts.sentence("too late: this question has closed")
+        if split_channel(view.channel.channel)[0] != chat_id:
+            return "That question is not in this chat."  # answers are bound to their chat
+        receipt = await self.app.answer(view.round_id, player(user, view.channel.workspace), label)
+        await self.conductor.answered(receipt)
+        return receipt_text(receipt)
+
+    async def card_button(self, update: Update, kind: str, rest: str) -> str:
+        query, user = update.callback_query, update.effective_user
+        assert query is not None and user is not None
+        parts = rest.split(":")
+        if not parts[0].isdigit() or query.message is None:
+            return ""
+        card_id, workspace = int(parts[0]), parts[-1]
+        who = player(user, workspace)
+        if kind == render.SHOW_CARD:
+            card = await self.app.flashcard(who, card_id)
+            show_back = card.card_id == card_id
+        else:
+            card = await self.app.rate_flashcard(who, card_id, parts[1])
+            show_back = False
+        await self.bot.edit_message_text(
+            render.flashcard_text(card, show_back=show_back),
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=render.flashcard_keyboard(card, show_back=show_back, workspace=workspace),
+            link_preview_options=NO_PREVIEW,
+        )
+        return ""
+
+    # -- typed answers ----------------------------------------------------------------------
+
+    async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A reply to a typed question's message answers it."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.reply_to_message is None:
+            return
+        target = message.reply_to_message
+        if target.from_user is None or target.from_user.id != self.bot.id:
+            return
+        view = await self.app.round_at_message(PLATFORM, f"{target.chat_id}:{target.message_id}")
+        if view is None or not view.is_typed:
+            return
+        try:
+            receipt = await self.app.answer(
+                view.round_id, player(user, view.channel.workspace), message.text or ""
+            )
+        except QuizbotError:
+            log.debug("typed answer refused", exc_info=True)
+            return
+        if receipt.status is AnswerStatus.RECORDED:
+            try:
+                await message.set_reaction(ReactionTypeEmoji(RECORDED_REACTION))
+            except TelegramError:
+                log.debug("could not react to a typed answer", exc_info=True)
+        await self.conductor.answered(receipt)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("a Telegram update failed", exc_info=context.error)
