@@ -264,3 +264,63 @@ def test_negative_discrimination_needs_fifty_answers_with_a_rest_score():
     assert "key-may-be-wrong" not in {f.name for f in small[0].flags}
     large = analyse(specs, population(50))
     assert "key-may-be-wrong" in {f.name for f in large[0].flags}
+
+
+def test_the_command_shows_the_figures_by_the_banks_letters(
+    database_url: str, bank_file: Path
+) -> None:
+    import asyncio
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.clock import FakeClock
+    from cli.main import cli
+
+    async def play() -> Item:
+        app = await QuizApp.open(database_url, FakeClock())
+        try:
+            async with app.db.transaction() as session:
+                await BankImporter(session, app.clock).run(parse_path(bank_file), str(bank_file))
+            where = ChannelRef("discord", "guild", "c")
+            ann, bob = (PlayerRef("discord", "guild", u, u.title()) for u in ("ann", "bob"))
+            view = await app.start_quiz(where, ann, "simulated", 1, 30, seed=3)
+            item = {item.prompt: item for item in ITEMS}[view.prompt]
+            label = {o.text: o.label for o in view.options}
+            await app.answer(view.round_id, ann, label[item.options[item.key]])
+            await app.answer(view.round_id, bob, label[item.options[(item.key + 1) % 4]])
+            await app.close_round(view.round_id)
+            return item
+        finally:
+            await app.close()
+
+    item = asyncio.run(play())
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--database-url", database_url, *args])
+
+    result = run("questions", "stats", "simulated", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["answers"], data["players"]) == (2, 2)
+    assert set(data["flags_raised_when"]) == {
+        "key-may-be-wrong",
+        "dead-distractor",
+        "too-easy",
+        "too-hard",
+    }
+    (asked,) = [q for q in data["questions"] if q["asked"]]
+    assert asked["question"] == item.prompt and asked["share_right"] == 0.5
+    picks = {o["letter"]: o["picks"] for o in asked["options"]}
+    assert picks["ABCD"[item.key]] == 1 and picks["ABCD"[(item.key + 1) % 4]] == 1
+    assert [o["key"] for o in asked["options"]] == [i == item.key for i in range(4)]
+
+    text = run("questions", "stats", "simulated")
+    assert text.exit_code == 0, text.output
+    assert "simulated: 2 answers by 2 players" in text.output
+    assert f"{'ABCD'[item.key]} 50%*" in text.output
+    assert "key-may-be-wrong: discrimination below +0.00, from 50 answers" in text.output
+    flagged = run("questions", "stats", "simulated", "--flagged", "--json")
+    assert json.loads(flagged.output)["questions"] == []
+    unknown = run("questions", "stats", "nope")
+    assert unknown.exit_code == 1 and "no bank called 'nope'" in unknown.output

@@ -9,10 +9,11 @@ in most of the bank, so a bank of thousands of questions is checked in seconds.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import combinations
 
 from bot.domain import Question, QuestionKind
 from bot.quality.option_rules import has_options
@@ -95,30 +96,32 @@ def _plain(text: str) -> str:
 
 
 def _candidate_pairs(stem_sets: Sequence[set[str]]) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) that share a content word found in few of the texts."""
+    """Index pairs (i < j) worth comparing: they share at least half the content words of
+    the shorter text (texts 90% the same do), counting only words found in few of the texts
+    (in at most 50, or 5% of a big bank)."""
     common = max(50, len(stem_sets) // 20)
     holders: dict[str, list[int]] = defaultdict(list)
     for i, stems in enumerate(stem_sets):
         for s in stems:
             holders[s].append(i)
-    seen: set[tuple[int, int]] = set()
+    shared: Counter[tuple[int, int]] = Counter()
     for indexes in holders.values():
-        if len(indexes) > common:
-            continue
-        for a in range(len(indexes)):
-            for b in range(a + 1, len(indexes)):
-                pair = (indexes[a], indexes[b])
-                if pair not in seen:
-                    seen.add(pair)
-                    yield pair
+        if len(indexes) <= common:
+            shared.update(combinations(indexes, 2))
+    for (i, j), count in sorted(shared.items()):
+        if 2 * count >= min(len(stem_sets[i]), len(stem_sets[j])):
+            yield i, j
 
 
-def similarity(a: str, b: str) -> str | None:
+def similarity(
+    a: str, b: str, stems_a: set[str] | None = None, stems_b: set[str] | None = None
+) -> str | None:
     """How two texts are near the same (for a message), or None when they are not."""
     plain_a, plain_b = _plain(a), _plain(b)
     if plain_a == plain_b:
         return "the same words"
-    stems_a, stems_b = content_stems(a), content_stems(b)
+    stems_a = content_stems(a) if stems_a is None else stems_a
+    stems_b = content_stems(b) if stems_b is None else stems_b
     if stems_a and stems_b:
         jaccard = len(stems_a & stems_b) / len(stems_a | stems_b)
         if jaccard >= SIMILAR_WORDS:
@@ -155,7 +158,7 @@ def _similar_prompts(numbered: Numbered) -> Iterator[tuple[int, Question, int, Q
         (na, a), (nb, b) = numbered[i], numbered[j]
         if _group(a) != _group(b):
             continue
-        how = similarity(a.prompt, b.prompt)
+        how = similarity(a.prompt, b.prompt, stem_sets[i], stem_sets[j])
         if how is not None:
             yield na, a, nb, b, how
 
@@ -205,7 +208,7 @@ def confusable_fronts(numbered: Numbered) -> list[Spot]:
         (na, a), (nb, b) = cards[i], cards[j]
         if _same_answer(a, b):
             continue  # a duplicate card: near_duplicate_questions reports it
-        how = similarity(a.prompt, b.prompt)
+        how = similarity(a.prompt, b.prompt, stem_sets[i], stem_sets[j])
         if how is None and _asked_for(a.prompt) and _asked_for(a.prompt) == _asked_for(b.prompt):
             how = "the same words apart from numbers and qualifiers"
         if how is not None:

@@ -8,6 +8,7 @@ for linguistics.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -99,6 +100,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_POSSESSIVE.sub("", text.casefold()))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stem: a few English endings off, then at most :data:`STEM_LENGTH` letters."""
     if len(word) > 4 and not word.endswith(("ss", "us", "is")):
