@@ -206,3 +206,10 @@ def test_the_command_lints_banks_in_the_database(database_url: str, bad_file: Pa
     assert "demo: 5 questions, 0 error(s), 0 warning(s)" in result.output
     unknown = quizbot("lint", "bad", "no-such-bank", url=database_url)
     assert unknown.exit_code == 2 and "no bank called 'no-such-bank'" in unknown.output
+
+
+def test_the_shipped_crm_banks_lint_clean_from_the_database(database_url: str):
+    result = quizbot("lint", "crm-podcast", "crm-flashcards", url=database_url)
+    assert result.exit_code == 0, result.output
+    assert "crm-podcast: 44 questions, 0 error(s), 0 warning(s), 1 info" in result.output
+    assert "crm-flashcards: 42 questions, 0 error(s), 0 warning(s), 0 info" in result.output
