@@ -30,6 +30,8 @@ LONGEST_KEY_MIN_QUESTIONS = 8
 #: this, or when their content words' Jaccard index is at least SIMILAR_WORDS.
 SIMILAR_TEXT = 0.9
 SIMILAR_WORDS = 0.85
+#: How much of each text a pair's message quotes (near-duplicates differ late, if at all).
+WIDE = 120
 #: Words that narrow a question without changing what it asks for: two flashcard fronts
 #: that differ only in these (and numbers) ask for the same thing.
 QUALIFIERS = frozenset(
@@ -168,7 +170,7 @@ def near_duplicate_questions(numbered: Numbered) -> list[Spot]:
     return [
         Spot(
             f"Q{na} and Q{nb} are near-duplicates ({how}) with the same answer: "
-            f"{quoted(a.prompt)} / {quoted(b.prompt)}",
+            f"{quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
             number=nb,
             others=(na,),
         )
@@ -183,7 +185,7 @@ def similar_questions(numbered: Numbered) -> list[Spot]:
     return [
         Spot(
             f"Q{na} and Q{nb} are nearly the same text ({how}) with different answers: "
-            f"check they ask different things: {quoted(a.prompt)} / {quoted(b.prompt)}",
+            f"check they ask different things: {quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
             number=nb,
             others=(na,),
         )
@@ -215,7 +217,7 @@ def confusable_fronts(numbered: Numbered) -> list[Spot]:
             found.append(
                 Spot(
                     f"cards Q{na} and Q{nb} have confusable fronts ({how}) but different "
-                    f"backs: {quoted(a.prompt)} / {quoted(b.prompt)}",
+                    f"backs: {quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
                     number=nb,
                     others=(na,),
                 )
