@@ -34,7 +34,19 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import banks, db, imports, leaderboard, play, players, questions, run, study
+    from cli import (
+        banks,
+        db,
+        imports,
+        item_stats,
+        leaderboard,
+        lint,
+        play,
+        players,
+        questions,
+        run,
+        study,
+    )
 
     cli.add_command(play.play)
     cli.add_command(study.review)
@@ -46,6 +58,8 @@ def _register() -> None:
     cli.add_command(imports.export)
     cli.add_command(banks.banks)
     cli.add_command(questions.questions)
+    questions.questions.add_command(item_stats.stats)
+    cli.add_command(lint.lint)
     cli.add_command(players.players)
     cli.add_command(db.db)
     cli.add_command(run.run_command)

@@ -1,0 +1,47 @@
+"""Linting a bank file: parse it with the import's parsers, then lint its questions.
+
+A file that does not parse gives one ``parse`` error at the line the parser names (the
+parsers stop at the first error, as import does); questions a parser skipped (an essay, a
+numeric question...) give ``skipped`` infos. Neither can be ``--ignore``\\ d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from bot.domain import BankInfo, Question, Skipped
+from bot.errors import BankFormatError
+from bot.formats import parse_path
+from bot.quality.findings import Finding, Severity
+from bot.quality.lint import BankFigures, LintReport, lint
+from bot.quality.question_rules import TextLimits
+
+
+def lint_file(
+    path: Path,
+    format_name: str | None = None,
+    limits: Mapping[str, TextLimits] | None = None,
+    *,
+    ignore: Collection[str] = (),
+) -> tuple[BankInfo | None, LintReport]:
+    """The bank a file describes (when it says) and the lint's report on it."""
+    info: BankInfo | None = None
+    questions: list[Question] = []
+    skipped: list[Skipped] = []
+    try:
+        for item in parse_path(path, format_name):
+            if isinstance(item, BankInfo):
+                info = item
+            elif isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                questions.append(item)
+    except BankFormatError as exc:
+        failed = Finding("parse", Severity.ERROR, exc.message, line=exc.line)
+        return info, LintReport([failed], BankFigures())
+    report = lint(questions, limits, ignore=ignore)
+    extra = [
+        Finding("skipped", Severity.INFO, f"skipped: {s.reason}", line=s.line) for s in skipped
+    ]
+    return info, LintReport(extra + report.findings, report.figures)
