@@ -2,7 +2,9 @@
 
 It reads one answer per line, so it works interactively and piped
 (``printf 'A\\nC\\n' | quizbot play --bank demo --count 2 --seed 1``). The quiz is a real
-one in the database (platform "console"), so the score lands on the leaderboard.
+one in the database (platform "console"), run by the adapter kit's conductor over a
+:class:`~adapters.console.surface.ConsoleSurface` like any chat channel's, so the score
+lands on the leaderboard.
 """
 
 from __future__ import annotations
@@ -14,20 +16,12 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from adapters.console.surface import CHANNEL, PLATFORM, WORKSPACE, ConsoleSurface
+from adapters.kit.conductor import Conductor
 from bot.errors import NoQuizRunningError, QuizbotError
 from bot.services import QuizApp
-from bot.views import (
-    AnswerStatus,
-    ChannelRef,
-    PlayerRef,
-    QuestionView,
-    QuizResults,
-    RoundOutcome,
-)
+from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView, QuizResults
 
-PLATFORM = "console"
-WORKSPACE = "local"
-CHANNEL = "terminal"
 #: How many unusable lines in a row are tolerated before giving up on a question.
 MAX_BAD_LINES = 3
 
@@ -55,9 +49,12 @@ class ConsoleGame:
     player: PlayerRef
     where: ChannelRef = field(default_factory=lambda: ChannelRef(PLATFORM, WORKSPACE, CHANNEL))
 
+    def __post_init__(self) -> None:
+        self.surface = ConsoleSurface(self.stdout, self.player)
+        self.conductor = Conductor(self.app, self.surface)
+
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+        self.surface.say(text)
 
     async def read_line(self) -> str | None:
         """One line of input without blocking the event loop; None at end of input."""
@@ -65,6 +62,12 @@ class ConsoleGame:
         if line == "":
             return None
         return line.strip()
+
+    async def _introduce(self, question: QuestionView) -> str:
+        """Question 1, after a line saying what the quiz is."""
+        self.say(f"{question.bank_title}: {question.total} questions. Answer with a letter,")
+        self.say("or type the answer where there are no options.")
+        return await self.surface.post_question(question)
 
     async def play(
         self,
@@ -76,36 +79,35 @@ class ConsoleGame:
         order: str = "random",
     ) -> QuizResults:
         await self._stop_leftover()
-        first = await self.app.start_quiz(
+        await self.conductor.start_quiz(
             self.where,
             self.player,
-            bank,
-            count,
-            seconds,
+            post_first=self._introduce,
+            bank=bank,
+            count=count,
+            seconds=seconds,
             topic=topic,
             seed=seed,
             solo=True,
             order=order,
         )
-        return await self.run(first)
+        return await self.run()
 
     async def review(self, count: int, seconds: int) -> QuizResults:
         """Review my mistakes: the questions this player got wrong, most recent first."""
-        return await self.run(await self.app.start_review(self.where, self.player, count, seconds))
+        question = await self.app.start_review(self.where, self.player, count, seconds)
+        await self.app.set_round_message(question.round_id, await self._introduce(question))
+        return await self.run()
 
-    async def run(self, first: QuestionView) -> QuizResults:
-        """Ask every question of a started quiz, then show the results."""
-        question: QuestionView | None = first
-        self.say(f"{first.bank_title}: {first.total} questions. Answer with a letter,")
-        self.say("or type the answer where there are no options.")
-        while question is not None:
-            outcome = await self._ask(question)
-            self._reveal(outcome)
-            if outcome.results is not None:
-                self._results(outcome.results)
-                return outcome.results
-            question = outcome.next_question
-        raise QuizbotError("the quiz ended without results")  # pragma: no cover
+    async def run(self) -> QuizResults:
+        """Answer every question of the started quiz from input; the conductor shows the
+        reveals, the next questions and the results."""
+        while self.surface.results is None:
+            question = self.surface.current
+            if question is None:
+                raise QuizbotError("the quiz ended without results")  # pragma: no cover
+            await self._ask(question)
+        return self.surface.results
 
     async def _stop_leftover(self) -> None:
         """A quiz left running here by an interrupted session is ours: stop it."""
@@ -115,13 +117,8 @@ class ConsoleGame:
             return
         self.say("(stopped an unfinished quiz from an earlier session)")
 
-    async def _ask(self, question: QuestionView) -> RoundOutcome:
-        self.say()
-        topic = f"  [{question.topic}]" if question.topic else ""
-        self.say(f"Question {question.number}/{question.total}{topic}")
-        self.say(question.prompt)
-        for option in question.options:
-            self.say(f"  {option.label}) {option.text}")
+    async def _ask(self, question: QuestionView) -> None:
+        """Read answers to ``question`` until one closes it."""
         bad_lines = 0
         while True:
             self.stdout.write("> ")
@@ -138,13 +135,15 @@ class ConsoleGame:
                 )
             receipt = await self.app.answer(question.round_id, self.player, line)
             if receipt.outcome is not None:
-                return receipt.outcome
+                await self.conductor.announce(receipt.outcome)
+                return
             if receipt.status is AnswerStatus.CLOSED:
                 self.say("Time is up for this question.")
                 outcome = await self.app.close_round(question.round_id)
-                if outcome is not None:
-                    return outcome
-                raise QuizbotError("this question was closed elsewhere")
+                if outcome is None:
+                    raise QuizbotError("this question was closed elsewhere")
+                await self.conductor.announce(outcome)
+                return
             bad_lines += 1
             self.say(receipt.message)
             if bad_lines >= MAX_BAD_LINES and not self.stdin.isatty():
@@ -158,25 +157,6 @@ class ConsoleGame:
         with contextlib.suppress(NoQuizRunningError):
             await self.app.stop_quiz(self.where, self.player, is_moderator=True)
         # A review ends when the next one starts; its open round closes at its deadline.
-
-    def _reveal(self, outcome: RoundOutcome) -> None:
-        right = self.player.display_name in outcome.winners
-        answer = (
-            f"{outcome.correct_label}) {outcome.correct_text}"
-            if outcome.correct_label
-            else outcome.correct_text
-        )
-        self.say("Correct!" if right else f"Wrong. The answer was {answer}.")
-        if outcome.explanation:
-            self.say(outcome.explanation)
-
-    def _results(self, results: QuizResults) -> None:
-        self.say()
-        mine = next((s for s in results.standings if s.player == self.player.user), None)
-        correct = mine.correct if mine else 0
-        points = mine.points if mine else 0
-        self.say(f"Final score: {correct}/{results.rounds_played} correct, {points} points.")
-        self.say("See the leaderboard with: quizbot leaderboard")
 
 
 async def play_in_terminal(

@@ -1,0 +1,94 @@
+"""The terminal as a surface: questions, reveals and results printed, one player reading.
+
+The conductor drives a terminal quiz exactly as it drives a chat channel; this surface
+"posts" by printing, and remembers the question being asked (the one the next line of
+input answers) and the results once the quiz is over. Bank text is printed with control
+characters made visible, so a question cannot move the cursor, clear the screen or set the
+window title.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TextIO
+
+from adapters.kit.surface import Capabilities
+from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOutcome
+
+PLATFORM = "console"
+WORKSPACE = "local"
+CHANNEL = "terminal"
+
+
+def shown(text: str) -> str:
+    """Bank text for a terminal: control characters (ESC, BEL, ...) as visible escapes."""
+    return "".join(
+        c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text
+    )
+
+
+class ConsoleSurface:
+    """Prints what the conductor posts (see :class:`adapters.kit.surface.Surface`)."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(
+        edits=False,
+        ephemeral=True,
+        private_chats=True,  # everything in the terminal is for its one player
+        live_counts=False,
+        typed_in_channel=True,
+        workspace_word="computer",
+    )
+
+    def __init__(self, out: TextIO, player: PlayerRef) -> None:
+        self.out = out
+        self.player = player
+        #: The question the next line of input answers, and the results once over.
+        self.current: QuestionView | None = None
+        self.results: QuizResults | None = None
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    async def post_question(self, question: QuestionView) -> str:
+        self.current = question
+        self.say()
+        topic = f"  [{shown(question.topic)}]" if question.topic else ""
+        self.say(f"Question {question.number}/{question.total}{topic}")
+        self.say(shown(question.prompt))
+        for option in question.options:
+            self.say(f"  {option.label}) {shown(option.text)}")
+        return f"{CHANNEL}:{question.round_id}"
+
+    async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
+        if stopped:
+            return
+        right = self.player.display_name in outcome.winners
+        answer = (
+            f"{outcome.correct_label}) {outcome.correct_text}"
+            if outcome.correct_label
+            else outcome.correct_text
+        )
+        self.say("Correct!" if right else f"Wrong. The answer was {shown(answer)}.")
+        if outcome.explanation:
+            self.say(shown(outcome.explanation))
+
+    async def post_results(self, results: QuizResults) -> None:
+        self.results = results
+        self.current = None
+        self.say()
+        mine = next((s for s in results.standings if s.player == self.player.user), None)
+        correct = mine.correct if mine else 0
+        points = mine.points if mine else 0
+        self.say(f"Final score: {correct}/{results.rounds_played} correct, {points} points.")
+        self.say("See the leaderboard with: quizbot leaderboard")
+
+    async def end_daily(self, outcome: RoundOutcome) -> None:
+        return None
+
+    async def open_private(self, where: ChannelRef, user: str) -> str:
+        return CHANNEL
+
+    async def tell(self, where: ChannelRef, user: str, text: str) -> None:
+        self.say(text)
