@@ -25,9 +25,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-import slack_signing as signing
 from aiohttp import web
-from stub_slack_api import BOT_USER_ID, StubSlackApi
 
 from adapters.kit.contract import Runtime
 from adapters.kit.web import PLATFORMS, web_application
@@ -38,6 +36,8 @@ from bot.clock import FakeClock
 from bot.services import QuizApp
 from bot.services.importer import load_shipped_banks
 from bot.ticker import Ticker
+from tests.slack import slack_signing as signing
+from tests.slack.stub_slack_api import BOT_USER_ID, StubSlackApi
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-bot-token"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import SlackDriver
-from stub_slack_api import Call
+from tests.slack.conftest import SlackDriver
+from tests.slack.stub_slack_api import Call
 
 #: Prompt (a part of it) -> the text of the right option, for the test banks.
 CORRECT = {

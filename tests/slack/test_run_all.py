@@ -15,12 +15,12 @@ import time
 from pathlib import Path
 
 import aiohttp
-from conftest import BOT_TOKEN, SIGNING_SECRET, SlackDriver
-from stub_slack_api import StubSlackApi
-from test_slack_process import EXIT_WITHIN, START_WITHIN, WebProcess, free_port
 
 from tests.discord.fake_discord import GOOD_TOKEN, FakeDiscord
 from tests.discord.reading import ALICE
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackDriver
+from tests.slack.stub_slack_api import StubSlackApi
+from tests.slack.test_slack_process import EXIT_WITHIN, START_WITHIN, WebProcess, free_port
 
 ROOT = Path(__file__).parents[2]
 

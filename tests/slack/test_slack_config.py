@@ -8,8 +8,6 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
-from stub_slack_api import StubSlackApi
 
 from adapters.kit import commands, registry
 from adapters.kit.contract import Runtime
@@ -19,6 +17,8 @@ from adapters.slack.settings import SlackSettings, api_url_from_env
 from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.services import QuizApp
+from tests.slack.conftest import BOT_TOKEN, CHANNEL, TEAM, SlackDriver
+from tests.slack.stub_slack_api import StubSlackApi
 
 
 @pytest.mark.parametrize(

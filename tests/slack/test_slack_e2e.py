@@ -11,9 +11,12 @@ import json
 import re
 import time
 
-import slack_signing as signing
-from conftest import CHANNEL, SlackDriver
-from slack_reading import (
+from bot.clock import FakeClock
+from bot.services import QuizApp
+from bot.views import ChannelRef, PlayerRef
+from tests.slack import slack_signing as signing
+from tests.slack.conftest import CHANNEL, SlackDriver
+from tests.slack.slack_reading import (
     correct_button,
     mrkdwn_texts,
     receipts_for,
@@ -22,11 +25,7 @@ from slack_reading import (
     winners,
     wrong_button,
 )
-from stub_slack_api import Call
-
-from bot.clock import FakeClock
-from bot.services import QuizApp
-from bot.views import ChannelRef, PlayerRef
+from tests.slack.stub_slack_api import Call
 
 # --- the HTTP surface ---------------------------------------------------------------------
 

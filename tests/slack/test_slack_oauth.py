@@ -14,13 +14,13 @@ from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
-from stub_slack_api import StubSlackApi
 
 from adapters.slack.platform import PLATFORM
 from adapters.slack.settings import SlackSettings
 from bot.clock import FakeClock
 from bot.services import QuizApp
+from tests.slack.conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
+from tests.slack.stub_slack_api import StubSlackApi
 
 # slack_sdk's oauth.v2.access call uses aiohttp's BasicAuth, which aiohttp deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import BOT_TOKEN, CHANNEL, SIGNING_SECRET, TEAM, SlackDriver
-from stub_slack_api import StubSlackApi
 
 from bot.services import QuizApp
 from bot.views import PlayerRef
+from tests.slack.conftest import BOT_TOKEN, CHANNEL, SIGNING_SECRET, TEAM, SlackDriver
+from tests.slack.stub_slack_api import StubSlackApi
 
 ROOT = Path(__file__).parents[2]
 START_WITHIN = 30.0

@@ -13,13 +13,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from conftest import CHANNEL, SlackDriver
-from slack_reading import correct_button, text_of, wrong_button
-from stub_slack_api import Call
-
 from bot.clock import FakeClock
 from bot.services import QuizApp
 from bot.views import ChannelRef, PlayerRef
+from tests.slack.conftest import CHANNEL, SlackDriver
+from tests.slack.slack_reading import correct_button, text_of, wrong_button
+from tests.slack.stub_slack_api import Call
 
 ALICE_DM = "D0ALICE"  # what the stub's conversations.open gives for U0ALICE
 Answers = Callable[[str], list[tuple[str, str, bool]]]
