@@ -81,7 +81,14 @@ class QuizClient(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Add the cog and register the commands; resume running quizzes."""
-        await self.add_cog(QuizCog(self))
+        cog = QuizCog(
+            self.quiz_app,
+            self.surface,
+            self.conductor,
+            self.dispatcher,
+            self.settings.moderator_role,
+        )
+        await self.add_cog(cog)
         if self.sync_commands:
             try:
                 synced = await self.tree.sync()

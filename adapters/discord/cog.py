@@ -1,4 +1,4 @@
-"""quizbot's Discord commands and interactions, as one cog holding its client.
+"""quizbot's Discord commands and interactions, as one cog given what it serves with.
 
 - the slash commands ``/quiz start|stop|leaderboard|banks|help|mistakes|daily|stats`` and
   ``/flashcards``: each maps its options to the kit's command model and runs it through
@@ -13,7 +13,7 @@ Every interaction is acknowledged before any database call (Discord's 3 seconds)
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -35,15 +35,13 @@ from adapters.discord.components import (
 from adapters.discord.refs import channel_ref, interaction_channel, interaction_player, player_ref
 from adapters.discord.refs import is_moderator as has_moderator_rights
 from adapters.discord.replies import Responder
-from adapters.discord.surface import lacking_text, missing_permissions
+from adapters.discord.surface import DiscordSurface, lacking_text, missing_permissions
 from adapters.kit import commands, texts
-from adapters.kit.conductor import PostFirst
-from adapters.kit.dispatch import Request
+from adapters.kit.conductor import Conductor, PostFirst
+from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
+from bot.services import QuizApp
 from bot.views import AnswerReceipt, AnswerStatus, QuestionView, RoundOutcome
-
-if TYPE_CHECKING:
-    from adapters.discord.client import QuizClient
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +67,24 @@ class QuizCog(ext.Cog):
 
     quiz = app_commands.Group(name="quiz", description="Quizzes in this channel", guild_only=True)
 
-    def __init__(self, client: QuizClient) -> None:
-        self.client = client
-        self.app = client.quiz_app
-        self.surface = client.surface
-        self.conductor = client.conductor
-        self.dispatcher = client.dispatcher
+    def __init__(
+        self,
+        app: QuizApp,
+        surface: DiscordSurface,
+        conductor: Conductor,
+        dispatcher: Dispatcher,
+        moderator_role: str | None,
+    ) -> None:
+        self.app = app
+        self.surface = surface
+        self.conductor = conductor
+        self.dispatcher = dispatcher
+        self.moderator_role = moderator_role
 
     # -- running a command ----------------------------------------------------------------
 
     def request(self, interaction: discord.Interaction) -> Request:
-        role = self.client.settings.moderator_role
+        role = self.moderator_role
 
         async def moderator() -> bool:
             return has_moderator_rights(interaction, role)

@@ -14,7 +14,7 @@ rate limits are waited out by the client's retry handler (see :mod:`adapters.sla
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,9 +22,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.kit.surface import Capabilities, PostRefused
 from adapters.slack import blocks, study_blocks
 from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
-
-if TYPE_CHECKING:
-    from adapters.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +54,14 @@ def refusal(exc: SlackApiError) -> PostRefused | None:
     return PostRefused(REFUSALS[error], gone=error in GONE)
 
 
+class Workspaces(Protocol):
+    """How the surface reaches a workspace (the Slack app holds the tokens and the DMs)."""
+
+    async def client_for(self, workspace: str) -> AsyncWebClient: ...
+
+    async def private_channel(self, client: AsyncWebClient, workspace: str, user: str) -> str: ...
+
+
 class SlackSurface:
     """The conductor's view of Slack (see :class:`adapters.kit.surface.Surface`)."""
 
@@ -70,8 +75,8 @@ class SlackSurface:
         workspace_word="workspace",
     )
 
-    def __init__(self, bot: SlackBot) -> None:
-        self.bot = bot
+    def __init__(self, workspaces: Workspaces) -> None:
+        self.bot = workspaces
 
     async def _client(self, workspace: str) -> AsyncWebClient:
         try:
