@@ -21,18 +21,11 @@ import discord
 
 from adapters.discord import render
 from adapters.discord.components import flashcard_view, question_view
-from adapters.kit import texts
-from adapters.kit.dispatch import (
-    BanksView,
-    DailyChanged,
-    HelpView,
-    Notice,
-    Reply,
-    ReplyView,
-    ReviewStarted,
-)
+from adapters.kit import rendering, texts
+from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
 from bot.errors import QuizbotError
 from bot.views import (
+    BankSummary,
     DailyView,
     FlashcardView,
     LeaderboardView,
@@ -44,33 +37,51 @@ from bot.views import (
 log = logging.getLogger(__name__)
 
 
+class DiscordReplies:
+    """The message (content, embed, buttons) for each kind of reply (see
+    :class:`adapters.kit.rendering.Renderer`)."""
+
+    def notice(self, text: str) -> dict[str, Any]:
+        return {"content": text}
+
+    def help(self, reason: str) -> dict[str, Any]:
+        return {"content": render.help_text(reason)}
+
+    def banks(self, banks: tuple[BankSummary, ...]) -> dict[str, Any]:
+        return {"embed": render.banks_embed(list(banks))}
+
+    def daily_changed(self, change: DailyChanged) -> dict[str, Any]:
+        return {"content": render.daily_changed_text(change)}
+
+    def review_started(self, question: QuestionView) -> dict[str, Any]:
+        return {"content": texts.review_started(question.total)}
+
+    def daily(self, daily: DailyView) -> dict[str, Any]:
+        return {"content": render.daily_text(daily)}
+
+    def flashcard(self, card: FlashcardView) -> dict[str, Any]:
+        found = flashcard_view(card)
+        return {"embed": render.flashcard_embed(card), **({"view": found} if found else {})}
+
+    def leaderboard(self, board: LeaderboardView) -> dict[str, Any]:
+        return {"embed": render.leaderboard_embed(board)}
+
+    def stats(self, stats: PlayerStats) -> dict[str, Any]:
+        return {"embed": render.stats_embed(stats)}
+
+    def question(self, question: QuestionView) -> dict[str, Any]:
+        return {"embed": render.question_embed(question), "view": question_view(question)}
+
+    def results(self, results: QuizResults) -> dict[str, Any]:
+        return {"embed": render.results_embed(results)}
+
+
+RENDERER = DiscordReplies()
+
+
 def content(view: ReplyView) -> dict[str, Any]:
-    """The message (content, embed, buttons) showing a reply's view."""
-    match view:
-        case Notice(text=text):
-            return {"content": text}
-        case HelpView(reason=reason):
-            return {"content": render.help_text(reason)}
-        case BanksView(banks=banks):
-            return {"embed": render.banks_embed(list(banks))}
-        case DailyChanged():
-            return {"content": render.daily_changed_text(view)}
-        case ReviewStarted(question=question):
-            return {"content": texts.review_started(question.total)}
-        case DailyView():
-            return {"content": render.daily_text(view)}
-        case FlashcardView():
-            found = flashcard_view(view)
-            return {"embed": render.flashcard_embed(view), **({"view": found} if found else {})}
-        case LeaderboardView():
-            return {"embed": render.leaderboard_embed(view)}
-        case PlayerStats():
-            return {"embed": render.stats_embed(view)}
-        case QuestionView():
-            return {"embed": render.question_embed(view), "view": question_view(view)}
-        case QuizResults():
-            return {"embed": render.results_embed(view)}
-    raise TypeError(f"no Discord rendering for {type(view).__name__}")
+    """The message showing a reply's view."""
+    return rendering.render(view, RENDERER)
 
 
 class Responder:

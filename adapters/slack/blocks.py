@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.kit import texts
+from adapters.kit import texts, words
 from bot.domain import QuestionKind
 from bot.views import (
     BankSummary,
@@ -29,7 +29,6 @@ from bot.views import (
     QuestionView,
     QuizResults,
     RoundOutcome,
-    Standing,
 )
 
 Block = dict[str, Any]
@@ -54,6 +53,26 @@ MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_
 def escape(text: str) -> str:
     """Make untrusted text safe for Slack mrkdwn: no links, no mentions, no broadcasts."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: How Slack's mrkdwn writes the kit's shared lines.
+MRKDWN = words.Markup(
+    escape=escape,
+    bold=lambda text: f"*{text}*",
+    italic=lambda text: f"_{text}_",
+    code=lambda text: f"`{text}`",
+    emoji={
+        "tada": ":tada:",
+        "calendar": ":calendar:",
+        "bulb": ":bulb:",
+        "right": ":white_check_mark:",
+        "other": ":white_small_square:",
+        "mag": ":mag:",
+        "warning": ":warning:",
+        "recorded": ":ballot_box_with_check:",
+    },
+    medals=MEDALS,
+)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -96,11 +115,7 @@ def slack_date(moment: datetime, tokens: str) -> str:
     return f"<!date^{stamp}^{tokens}|{fallback}>"
 
 
-def _title(mode: str, number: int, total: int) -> str:
-    """What a question is called: "Daily question", "Question 2/5"."""
-    if mode == "daily":
-        return "Daily question"
-    return f"Question {number}/{total}"
+_title = words.heading
 
 
 def _heading(view: QuestionView) -> str:
@@ -169,62 +184,26 @@ def question_message(view: QuestionView) -> dict[str, Any]:
     return message(f"{title}: {escape(view.prompt)}", blocks)
 
 
-def _names(names: tuple[str, ...]) -> str:
-    return ", ".join(escape(n) for n in names)
-
-
 def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, Any]:
     """The question message once closed: the right answer, the explanation, who got it."""
     closed = "closed: the quiz was stopped" if stopped else "closed"
     title = _title(outcome.mode, outcome.number, outcome.total)
     heading = f"*{title}* ({closed})"
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
-    if outcome.kind is QuestionKind.TYPED or not outcome.options:
-        blocks.append(section(f":white_check_mark: *Answer:* {escape(outcome.correct_text)}"))
-    else:
-        lines = []
-        for option in outcome.options:
-            if option.label == outcome.correct_label:
-                lines.append(f":white_check_mark: *{option.label}. {escape(option.text)}*")
-            else:
-                lines.append(f":white_small_square: {option.label}. {escape(option.text)}")
-        blocks.append(section("\n".join(lines)))
+    blocks.append(section("\n".join(words.revealed_options(outcome, MRKDWN))))
     if outcome.explanation:
         blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
-    if outcome.private_to is not None:  # a review: its player alone reads this
-        if outcome.winners:
-            who = ":tada: You got it right"
-        elif outcome.answered:
-            who = "You missed it: it will come back in a later review"
-        else:
-            who = "Not answered in time"
-    elif outcome.winners:
-        who = f"Got it right: {_names(outcome.winners)}"
-    else:
-        who = "Nobody got it right."
-    answered = "1 answer" if outcome.answered == 1 else f"{outcome.answered} answers"
-    blocks.append(context(who if outcome.private_to is not None else f"{who} · {answered}"))
+    blocks.append(context(words.who_got_it(outcome, MRKDWN)))
     answer = outcome.correct_text
     if outcome.correct_label:
         answer = f"{outcome.correct_label}. {answer}"
     return message(f"{title} closed. Answer: {escape(answer)}", blocks)
 
 
-def _standing_line(row: Standing) -> str:
-    place = MEDALS.get(row.rank, f"{row.rank}.")
-    points = "1 point" if row.points == 1 else f"{row.points} points"
-    name = escape(row.name or row.player)
-    return f"{place} {name} — {points} ({row.correct}/{row.answered} right)"
-
-
 def results_message(results: QuizResults) -> dict[str, Any]:
     """The end of a quiz: the final standings."""
-    played = "1 question" if results.rounds_played == 1 else f"{results.rounds_played} questions"
-    title = f"*Quiz over* · {escape(results.bank_title)} · {played}"
-    if results.stopped_by:
-        title += f"\nStopped by {escape(results.stopped_by)}."
-    lines = [_standing_line(row) for row in results.standings] or ["Nobody answered."]
-    blocks = [section(title), section("\n".join(lines))]
+    lines = words.standings(results.standings, MRKDWN, "Nobody answered.")
+    blocks = [section(words.results_heading(results, MRKDWN)), section("\n".join(lines))]
     winner = results.standings[0] if results.standings else None
     fallback = "Quiz over."
     if winner:
@@ -235,7 +214,7 @@ def results_message(results: QuizResults) -> dict[str, Any]:
 def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
     """A leaderboard table, titled in Slack's words (a workspace, not a server)."""
     title = texts.leaderboard_title(board.scope, board.period, "workspace")
-    lines = [_standing_line(row) for row in board.rows] or ["No scores yet."]
+    lines = words.standings(board.rows, MRKDWN, "No scores yet.")
     blocks = [section(f"*{title}*"), section("\n".join(lines))]
     return message(title, blocks)
 
@@ -246,10 +225,7 @@ def banks_message(banks: list[BankSummary]) -> dict[str, Any]:
         return message("No banks yet.", [section("No banks yet.")])
     lines = []
     for bank in banks:
-        line = f"*{escape(bank.name)}* — {escape(bank.title)} ({bank.questions} questions"
-        if bank.flashcards:
-            line += f", {bank.flashcards} flashcards"
-        line += ")"
+        line = words.bank_line(bank, MRKDWN)
         if bank.description:
             line += f"\n      {escape(bank.description)}"
         lines.append(line)

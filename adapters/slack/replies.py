@@ -11,23 +11,17 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
 
-from adapters.kit import texts
-from adapters.kit.dispatch import (
-    BanksView,
-    DailyChanged,
-    HelpView,
-    Notice,
-    Reply,
-    ReplyView,
-    ReviewStarted,
-)
+from adapters.kit import rendering, texts
+from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
 from adapters.kit.surface import Surface
 from adapters.slack import blocks, study_blocks
 from bot.views import (
+    BankSummary,
     DailyView,
     FlashcardView,
     LeaderboardView,
     PlayerStats,
+    QuestionView,
     QuizResults,
 )
 
@@ -46,39 +40,57 @@ def warning(text: str) -> dict[str, Any]:
     return notice(texts.sentence(text), ":warning:")
 
 
+class SlackReplies:
+    """Block Kit for each kind of reply (see :class:`adapters.kit.rendering.Renderer`)."""
+
+    def notice(self, text: str) -> dict[str, Any]:
+        return notice(text, ICONS.get(text, ""))
+
+    def help(self, reason: str) -> dict[str, Any]:
+        return blocks.help_message(reason)
+
+    def banks(self, banks: tuple[BankSummary, ...]) -> dict[str, Any]:
+        return blocks.banks_message(list(banks))
+
+    def daily_changed(self, change: DailyChanged) -> dict[str, Any]:
+        name = blocks.escape(change.by)
+        if change.action == "off":
+            return study_blocks.daily_message(
+                change.schedule, f"{name} turned the daily question off"
+            )
+        return study_blocks.daily_message(change.schedule, f"{name} set a daily question")
+
+    def review_started(self, question: QuestionView) -> dict[str, Any]:
+        count = texts.plural(question.total, "missed question")
+        return blocks.notice(
+            f":mag: Your review of {count} is in your direct messages with me (just for you)."
+        )
+
+    def daily(self, daily: DailyView) -> dict[str, Any]:
+        return study_blocks.daily_message(daily)
+
+    def flashcard(self, card: FlashcardView) -> dict[str, Any]:
+        return blocks.flashcard_message(card, card.bank)
+
+    def leaderboard(self, board: LeaderboardView) -> dict[str, Any]:
+        return blocks.leaderboard_message(board)
+
+    def stats(self, stats: PlayerStats) -> dict[str, Any]:
+        return study_blocks.stats_message(stats)
+
+    def question(self, question: QuestionView) -> dict[str, Any]:
+        return blocks.question_message(question)
+
+    def results(self, results: QuizResults) -> dict[str, Any]:
+        return blocks.results_message(results)
+
+
+RENDERER = SlackReplies()
+
+
 def render(view: ReplyView) -> dict[str, Any]:
     """The Slack message for a reply's view."""
-    match view:
-        case Notice(text=text):
-            return notice(text, ICONS.get(text, ""))
-        case HelpView(reason=reason):
-            return blocks.help_message(reason)
-        case BanksView(banks=banks):
-            return blocks.banks_message(list(banks))
-        case DailyChanged(schedule=schedule, by=by, action=action):
-            name = blocks.escape(by)
-            changed = (
-                f"{name} turned the daily question off"
-                if action == "off"
-                else f"{name} set a daily question"
-            )
-            return study_blocks.daily_message(schedule, changed)
-        case ReviewStarted(question=question):
-            count = texts.plural(question.total, "missed question")
-            return blocks.notice(
-                f":mag: Your review of {count} is in your direct messages with me (just for you)."
-            )
-        case DailyView():
-            return study_blocks.daily_message(view)
-        case FlashcardView():
-            return blocks.flashcard_message(view, view.bank)
-        case LeaderboardView():
-            return blocks.leaderboard_message(view)
-        case PlayerStats():
-            return study_blocks.stats_message(view)
-        case QuizResults():
-            return blocks.results_message(view)
-    raise TypeError(f"no Slack rendering for {type(view).__name__}")
+    return rendering.render(view, RENDERER)
 
 
 async def send(reply: Reply, respond: AsyncRespond, surface: Surface) -> None:

@@ -34,16 +34,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from adapters.kit import commands, texts
-from adapters.kit.dispatch import (
-    BanksView,
-    DailyChanged,
-    HelpView,
-    Notice,
-    Reply,
-    Request,
-    ReviewStarted,
-)
+from adapters.kit import commands, rendering, texts, words
+from adapters.kit.dispatch import Notice, Reply, Request, ReviewStarted
 from adapters.telegram import render
 from adapters.telegram.refs import (
     PLATFORM,
@@ -57,12 +49,9 @@ from bot.errors import QuizbotError
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
-    DailyView,
     FlashcardView,
-    LeaderboardView,
     PlayerStats,
     QuestionView,
-    QuizResults,
 )
 
 if TYPE_CHECKING:
@@ -82,14 +71,15 @@ DEEP_LINKS: dict[str, commands.Command] = {
     "stats": commands.Stats(),
     "flashcards": commands.Flashcards(),
 }
+RECEIPT = words.Markup(escape=str, bold=str, italic=str, emoji={"recorded": "✅"})
 #: Views that are one person's own: shown in their private chat, never in a group.
 PERSONAL = (PlayerStats, FlashcardView, ReviewStarted, QuestionView)
 MODERATOR_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
 
 
 def receipt_text(receipt: AnswerReceipt) -> str:
-    text = texts.sentence(receipt.message)
-    return f"✅ {text}" if receipt.status is AnswerStatus.RECORDED else text
+    """A press's receipt (plain text: answerCallbackQuery shows no markup)."""
+    return words.receipt(receipt, RECEIPT)
 
 
 class TelegramHandlers:
@@ -182,31 +172,6 @@ class TelegramHandlers:
 
     # -- showing replies ---------------------------------------------------------------------
 
-    def render(self, reply: Reply) -> str:
-        view = reply.view
-        match view:
-            case Notice(text=text):
-                return render.code(text)
-            case HelpView(reason=reason):
-                return render.help_text(reason)
-            case BanksView(banks=banks):
-                return render.banks_text(banks)
-            case DailyChanged():
-                return render.daily_changed_text(view)
-            case ReviewStarted(question=question):
-                return render.code(texts.review_started(question.total))
-            case DailyView():
-                return render.daily_text(view)
-            case FlashcardView():
-                return render.flashcard_text(view)
-            case LeaderboardView():
-                return render.leaderboard_text(view)
-            case PlayerStats():
-                return render.stats_text(view)
-            case QuizResults():
-                return render.results_text(view)
-        raise TypeError(f"no Telegram rendering for {type(view).__name__}")
-
     async def show(
         self,
         reply: Reply,
@@ -217,7 +182,7 @@ class TelegramHandlers:
     ) -> None:
         """Show a reply: what is personal in the user's private chat (or, if they never
         started it, a button to open it), the rest where the command was typed."""
-        text = self.render(reply)
+        text = rendering.render(reply.view, render.RENDERER)
         markup = None
         if isinstance(reply.view, FlashcardView):
             markup = render.flashcard_keyboard(reply.view, workspace=request.who.workspace)

@@ -1,10 +1,11 @@
 """Telegram messages for the core's views: HTML text and inline keyboards.
 
 Bank text and names are untrusted: every piece of it goes through :func:`esc` (HTML parse
-mode, the only markup used), so a question cannot add formatting, links or mentions, and
-link previews are off for everything the bot sends. A message's visible text is cut to fit
-Telegram's 4,096 characters (counted after the markup is parsed); a reveal cuts the
-explanation and the options' texts before anything else, and is never lost.
+mode, the only markup used), so a question cannot add formatting, hidden links or mentions,
+and link previews are off for everything the bot sends. A message's visible text is cut to
+fit Telegram's 4,096 characters (counted after the markup is parsed); a reveal cuts the
+explanation and the options' texts before anything else, and is never lost. The lines all
+platforms share come from :mod:`adapters.kit.words`.
 
 Callback data (64 bytes at most) says what a button does, so any process serves a press:
 ``a:<round>:<letter>`` answers, ``fs:<card>:<workspace>`` shows a flashcard's back,
@@ -14,12 +15,11 @@ Callback data (64 bytes at most) says what a button does, so any process serves 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from adapters.kit import limits, texts
+from adapters.kit import limits, texts, words
 from adapters.kit.dispatch import DailyChanged
 from bot.domain import QuestionKind
 from bot.views import (
@@ -31,13 +31,11 @@ from bot.views import (
     QuestionView,
     QuizResults,
     RoundOutcome,
-    Standing,
 )
 
 WORKSPACE_WORD = "group"
-MESSAGE_BUDGET = limits.TELEGRAM_TEXT - 96  # room for the markup's own characters
+MESSAGE_BUDGET = limits.TELEGRAM_TEXT - 96  # room for the lines around the texts
 SHORT_OPTION = 24
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 ANSWER = "a"
 SHOW_CARD = "fs"
 RATE_CARD = "fr"
@@ -52,50 +50,52 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
+#: How Telegram's HTML writes the kit's shared lines.
+HTML = words.Markup(
+    escape=esc,
+    bold=lambda text: f"<b>{text}</b>",
+    italic=lambda text: f"<i>{text}</i>",
+    code=lambda text: f"<code>{text}</code>",
+    emoji={"tada": "🎉", "calendar": "📅", "bulb": "💡", "right": "✅", "other": "▫️"},
+    medals={1: "🥇", 2: "🥈", 3: "🥉"},
+)
+
+
 def code(text: str) -> str:
     """quizbot's own words with `code` in backticks, as HTML (escaped)."""
     parts = esc(text).split("`")
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
-def when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%H:%M UTC")
-
-
-def day_and_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
-
-
-def _heading(mode: str, number: int, total: int) -> str:
-    return "Daily question" if mode == "daily" else f"Question {number}/{total}"
+def when(moment: datetime, *, day: bool = False) -> str:
+    return moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC" if day else "%H:%M UTC")
 
 
 def _fit(
     prompt: str, options: list[str], extra: str = "", budget: int = MESSAGE_BUDGET
 ) -> tuple[str, list[str], str]:
-    """Cut the longest parts (explanation, then options, then the prompt) until the visible
-    text fits ``budget``; every part keeps at least a few characters."""
+    """Cut the longest parts (the explanation, then options, then the prompt) until the
+    visible text fits ``budget``; every part keeps its start."""
 
-    def size() -> int:
-        return len(prompt) + sum(len(o) + 8 for o in options) + len(extra) + 200
+    def over() -> int:
+        return len(prompt) + sum(len(o) + 8 for o in options) + len(extra) + 200 - budget
 
-    while size() > budget:
-        over = size() - budget
+    while over() > 0:
         if len(extra) > 200:
-            extra = cut(extra, max(200, len(extra) - over))
-        elif options and max(len(o) for o in options) > 80:
+            extra = cut(extra, max(200, len(extra) - over()))
+        elif options and max(map(len, options)) > 80:
             longest = max(range(len(options)), key=lambda i: len(options[i]))
-            options[longest] = cut(options[longest], max(80, len(options[longest]) - over))
+            options[longest] = cut(options[longest], max(80, len(options[longest]) - over()))
+        elif len(prompt) > 200:
+            prompt = cut(prompt, max(200, len(prompt) - over()))
         else:
-            prompt = cut(prompt, max(200, len(prompt) - over))
-            if len(prompt) <= 200:
-                break
+            break
     return prompt, options, extra
 
 
 def question_text(view: QuestionView) -> str:
     prompt, options, _ = _fit(view.prompt, [o.text for o in view.options])
-    head = [f"<b>{_heading(view.mode, view.number, view.total)}</b>"]
+    head = [f"<b>{words.heading(view.mode, view.number, view.total)}</b>"]
     if view.bank_title:
         head.append(esc(cut(view.bank_title, 100)))
     if view.topic:
@@ -110,8 +110,7 @@ def question_text(view: QuestionView) -> str:
         hint = "One answer each; the answer comes when it closes"
     else:
         hint = "One answer each"
-    closes = day_and_time(view.deadline) if view.seconds >= 3600 else when(view.deadline)
-    lines += ["", f"<i>{hint} · closes at {closes}</i>"]
+    lines += ["", f"<i>{hint} · closes at {when(view.deadline, day=view.seconds >= 3600)}</i>"]
     return "\n".join(lines)
 
 
@@ -123,9 +122,7 @@ def question_keyboard(view: QuestionView) -> InlineKeyboardMarkup | None:
     short = all(len(o.text) <= SHORT_OPTION for o in view.options)
     buttons = [
         InlineKeyboardButton(
-            cut(f"{o.label}. {o.text}", limits.LIMITS["telegram"].button_label)
-            if short
-            else o.label,
+            cut(f"{o.label}. {o.text}", limits.TELEGRAM.button_label) if short else o.label,
             callback_data=f"{ANSWER}:{view.round_id}:{o.label}",
         )
         for o in view.options
@@ -139,94 +136,28 @@ def reveal_text(outcome: RoundOutcome, *, stopped: bool = False) -> str:
         outcome.prompt, [o.text for o in outcome.options], outcome.explanation
     )
     closed = "closed: the quiz was stopped" if stopped else "closed"
-    lines = [f"<b>{_heading(outcome.mode, outcome.number, outcome.total)}</b> ({closed})", ""]
-    lines.append(esc(prompt))
-    lines.append("")
-    if outcome.kind is QuestionKind.TYPED or not outcome.options:
-        lines.append(f"✅ <b>Answer:</b> {esc(cut(outcome.correct_text, 500))}")
-    else:
-        for option, text in zip(outcome.options, options, strict=True):
-            if option.label == outcome.correct_label:
-                lines.append(f"✅ <b>{option.label}. {esc(text)}</b>")
-            else:
-                lines.append(f"▫️ {option.label}. {esc(text)}")
+    lines = [f"<b>{words.heading(outcome.mode, outcome.number, outcome.total)}</b> ({closed})"]
+    lines += ["", esc(prompt), ""]
+    lines += words.revealed_options(outcome, HTML, options or None)
     if explanation:
         lines += ["", f"💡 {esc(explanation)}"]
-    lines.append("")
-    if outcome.private_to is not None:
-        if outcome.winners:
-            lines.append("🎉 You got it right")
-        elif outcome.answered:
-            lines.append("You missed it: it will come back in a later review")
-        else:
-            lines.append("Not answered in time")
-    else:
-        winners = ", ".join(esc(n) for n in outcome.winners[:30]) or "nobody"
-        answers = texts.plural(outcome.answered, "answer")
-        lines.append(f"<i>Got it right: {winners} · {answers}</i>")
+    lines += ["", f"<i>{words.who_got_it(outcome, HTML)}</i>"]
     return "\n".join(lines)
-
-
-def _standing(row: Standing) -> str:
-    place = MEDALS.get(row.rank, f"{row.rank}.")
-    return (
-        f"{place} {esc(cut(row.name or row.player, 64))} — "
-        f"{texts.plural(row.points, 'point')} ({row.correct}/{row.answered} right)"
-    )
-
-
-def _table(rows: Iterable[Standing], empty: str) -> str:
-    lines = [_standing(r) for r in rows]
-    return "\n".join(lines[:50]) or empty
 
 
 def results_text(results: QuizResults) -> str:
     if results.private_to is not None:
-        mine = results.standings[0] if results.standings else None
-        right = mine.correct if mine else 0
-        played = texts.plural(results.rounds_played, "question")
-        return (
-            f"<b>Review over</b> · {right} of {played} right\n"
-            "<i>The ones you missed come back on their schedule: /quiz mistakes</i>"
-        )
-    played = texts.plural(results.rounds_played, "question")
-    head = f"<b>Quiz over</b> · {esc(cut(results.bank_title, 100))} · {played}"
-    if results.stopped_by:
-        head += f"\nStopped by {esc(cut(results.stopped_by, 64))}."
-    return f"{head}\n\n{_table(results.standings, 'Nobody answered.')}"
-
-
-def daily_end_text(outcome: RoundOutcome) -> str:
-    answer = outcome.correct_text
-    if outcome.correct_label:
-        answer = f"{outcome.correct_label}. {answer}"
-    text = f"📅 <b>Daily question closed</b> · answer: <b>{esc(cut(answer, 300))}</b> · "
-    if not outcome.answered:
-        return text + "nobody answered"
-    text += f"{len(outcome.winners)} of {outcome.answered} right"
-    return text
-
-
-def leaderboard_text(board: LeaderboardView) -> str:
-    title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
-    return f"<b>{esc(title)}</b>\n\n{_table(board.rows, 'No scores yet.')}"
-
-
-def banks_text(banks: Iterable[BankSummary]) -> str:
-    lines = ["<b>Question banks</b>"]
-    for bank in banks:
-        line = f"<b>{esc(bank.name)}</b> — {esc(cut(bank.title, 100))} ({bank.questions} questions"
-        if bank.flashcards:
-            line += f", {bank.flashcards} flashcards"
-        lines.append(line + ")")
-    return cut("\n".join(lines), MESSAGE_BUDGET) if len(lines) > 1 else "No banks yet."
+        text, tip = words.review_over(results, HTML)
+        return f"{text}\n<i>{tip}</i>"
+    rows = words.standings(results.standings[:50], HTML, "Nobody answered.")
+    return words.results_heading(results, HTML) + "\n\n" + "\n".join(rows)
 
 
 def flashcard_text(card: FlashcardView, *, show_back: bool = False) -> str:
     if card.done or card.card_id is None:
         text = f"No flashcards due in {esc(card.bank)}. 🎉"
         if card.next_due is not None:
-            text += f"\nThe next one is due {day_and_time(card.next_due)}."
+            text += f"\nThe next one is due {when(card.next_due, day=True)}."
         return text
     front, _, back = _fit(card.front, [], card.back if show_back else "")
     lines = [f"<b>Flashcard</b> · {esc(card.bank)} · {card.due} due · {card.new} new", ""]
@@ -255,54 +186,67 @@ def flashcard_keyboard(
     return InlineKeyboardMarkup([[InlineKeyboardButton("Show answer", callback_data=data)]])
 
 
-def stats_text(stats: PlayerStats) -> str:
-    answered = (
-        f"{stats.answered} · {stats.correct} right ({round(stats.accuracy * 100)}%) · "
-        f"{texts.plural(stats.points, 'point')}"
-        if stats.answered
-        else "none yet: join a quiz with /quiz start"
-    )
-    lines = [
-        f"<b>Your quiz record, {esc(stats.name or stats.user)}</b>",
-        f"<b>Answers:</b> {answered}",
-        f"<b>Streak:</b> {stats.streak} right in a row (best {stats.best_streak})",
-        f"<b>Daily question streak:</b> {texts.plural(stats.daily_streak, 'day')} "
-        f"(best {stats.best_daily_streak})",
-        f"<b>Flashcards due:</b> {stats.cards_due}",
-        f"<b>Mistakes to review:</b> {stats.mistakes_due} due of {stats.mistakes}",
-    ]
-    topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))[:8]
-    if topics:
-        lines.append("<b>By topic</b>")
-        lines += [
-            f"• {esc(t.topic or 'No topic')}: {t.correct}/{t.answered} ({round(t.accuracy * 100)}%)"
-            for t in topics
-        ]
-    return "\n".join(lines)
-
-
 def daily_text(daily: DailyView) -> str:
     text = esc(daily.describe())
     if daily.enabled and daily.next_run_at is not None:
-        text += f"\nNext one: {day_and_time(daily.next_run_at)}."
+        text += f"\nNext one: {when(daily.next_run_at, day=True)}."
     return text
 
 
-def daily_changed_text(change: DailyChanged) -> str:
-    name = esc(change.by)
-    if change.action == "off":
-        return f"📅 {name} turned the daily question off."
-    return f"📅 {name} set a daily question. {daily_text(change.schedule)}"
+class TelegramReplies:
+    """HTML for each kind of reply (see :class:`adapters.kit.rendering.Renderer`)."""
+
+    def notice(self, text: str) -> str:
+        return code(text)
+
+    def help(self, reason: str) -> str:
+        entries = texts.help_entries(options_style=False, workspace_word=WORKSPACE_WORD)
+        lines = ["<b>quizbot</b> — quizzes and flashcards for study groups"]
+        lines += [f"<code>{esc(e.usage)}</code> — {code(e.does)}" for e in entries]
+        lines += [
+            "",
+            "Answer with the buttons; answer a typed question by replying to it. Reviews, "
+            "flashcards and your stats come in our private chat.",
+        ]
+        text = "\n".join(lines)
+        return f"{code(reason)}\n\n{text}" if reason else text
+
+    def banks(self, banks: tuple[BankSummary, ...]) -> str:
+        lines = ["<b>Question banks</b>", *(words.bank_line(bank, HTML) for bank in banks)]
+        return cut("\n".join(lines), MESSAGE_BUDGET) if banks else "No banks yet."
+
+    def daily_changed(self, change: DailyChanged) -> str:
+        name = esc(change.by)
+        if change.action == "off":
+            return f"📅 {name} turned the daily question off."
+        return f"📅 {name} set a daily question. {daily_text(change.schedule)}"
+
+    def review_started(self, question: QuestionView) -> str:
+        return code(texts.review_started(question.total))
+
+    def daily(self, daily: DailyView) -> str:
+        return daily_text(daily)
+
+    def flashcard(self, card: FlashcardView) -> str:
+        return flashcard_text(card)
+
+    def leaderboard(self, board: LeaderboardView) -> str:
+        title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
+        rows = words.standings(board.rows[:50], HTML, "No scores yet.")
+        return f"<b>{esc(title)}</b>\n\n" + "\n".join(rows)
+
+    def stats(self, stats: PlayerStats) -> str:
+        lines = [f"<b>Your quiz record, {esc(stats.name or stats.user)}</b>"]
+        lines += words.stats_lines(stats, HTML)
+        if topics := words.topic_lines(stats, HTML):
+            lines += ["<b>By topic</b>", *topics]
+        return "\n".join(lines)
+
+    def question(self, question: QuestionView) -> str:
+        return question_text(question)
+
+    def results(self, results: QuizResults) -> str:
+        return results_text(results)
 
 
-def help_text(reason: str = "") -> str:
-    entries = texts.help_entries(options_style=False, workspace_word=WORKSPACE_WORD)
-    lines = ["<b>quizbot</b> — quizzes and flashcards for study groups"]
-    lines += [f"<code>{esc(e.usage)}</code> — {code(e.does)}" for e in entries]
-    lines += [
-        "",
-        "Answer with the buttons; answer a typed question by replying to it. Reviews, "
-        "flashcards and your stats come in our private chat.",
-    ]
-    text = "\n".join(lines)
-    return f"{code(reason)}\n\n{text}" if reason else text
+RENDERER = TelegramReplies()

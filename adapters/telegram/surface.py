@@ -18,6 +18,7 @@ from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
+from adapters.kit import words
 from adapters.kit.surface import Capabilities, PostRefused
 from adapters.telegram import render
 from adapters.telegram.refs import PLATFORM, split_channel
@@ -140,7 +141,7 @@ class TelegramSurface:
         await self.send(results.channel, render.results_text(results))
 
     async def end_daily(self, outcome: RoundOutcome) -> None:
-        await self.send(outcome.channel, render.daily_end_text(outcome))
+        await self.send(outcome.channel, words.daily_end(outcome, render.HTML))
 
     async def open_private(self, where: ChannelRef, user: str) -> str:
         return user  # a user's private chat with the bot has the user's id

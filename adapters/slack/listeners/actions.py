@@ -18,12 +18,12 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.kit import commands, texts
+from adapters.kit import commands, texts, words
 from adapters.kit.dispatch import Request, ReviewStarted
 from adapters.slack import blocks, replies
 from adapters.slack.refs import PLATFORM, workspace_of
 from bot.errors import QuizbotError
-from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, FlashcardView, PlayerRef
+from bot.views import AnswerReceipt, ChannelRef, FlashcardView, PlayerRef
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackBot
@@ -44,10 +44,7 @@ def clicker(bot: SlackBot, body: dict[str, Any], context: AsyncBoltContext) -> P
 
 
 def receipt_text(receipt: AnswerReceipt) -> str:
-    text = blocks.escape(texts.sentence(receipt.message))
-    if receipt.status is AnswerStatus.RECORDED:
-        text = f":ballot_box_with_check: {text}"
-    return text
+    return words.receipt(receipt, blocks.MRKDWN)
 
 
 async def deliver_receipt(
