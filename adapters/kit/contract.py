@@ -8,6 +8,7 @@ platform's settings to know which are configured, and builds only the ones it ru
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -83,10 +84,22 @@ class Runtime:
 @dataclass(frozen=True)
 class Platform:
     """A chat platform quizbot can run: its name, its pip extra, how to read its settings
-    from the environment and how to build its service (importing its library then)."""
+    from the environment, and its service (``"module:Class"``, imported only when the
+    platform runs, so its library is loaded then; or ``build``, a function making one)."""
 
     name: str
     extra: str
     summary: str
     settings: Callable[[Mapping[str, str]], PlatformSettings]
-    build: Callable[[Runtime, PlatformSettings], Service]
+    service: str = ""
+    build: Callable[[Runtime, PlatformSettings], Service] | None = None
+
+    def make(self, runtime: Runtime, settings: PlatformSettings) -> Service:
+        """The platform's service for this process."""
+        if self.build is not None:
+            return self.build(runtime, settings)
+        module, _, name = self.service.partition(":")
+        service: Callable[[Runtime, PlatformSettings], Service] = getattr(
+            importlib.import_module(module), name
+        )
+        return service(runtime, settings)

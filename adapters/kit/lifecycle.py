@@ -153,7 +153,7 @@ async def serve(
     failure: BaseException | None = None
     try:
         for chosen in selected:
-            service = chosen.platform.build(runtime, chosen.settings)
+            service = chosen.platform.make(runtime, chosen.settings)
             services.append(service)
             await service.start()
             if application is not None:

@@ -1,10 +1,14 @@
-"""Slack as ``quizbot run`` knows it: its settings, and its service built on demand."""
+"""Slack as ``quizbot run`` knows it: its settings, and its service (built when it runs).
+
+``SLACK_SOCKET_MODE=1`` (or ``quizbot run slack --socket``) connects over Socket Mode
+instead of serving HTTP.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.kit.contract import Platform, PlatformSettings, Runtime, Service
+from adapters.kit.contract import Platform
 from adapters.slack.settings import SlackSettings
 
 SOCKET_MODE_VARIABLE = "SLACK_SOCKET_MODE"
@@ -15,17 +19,10 @@ def settings_from_env(env: Mapping[str, str]) -> SlackSettings:
     return SlackSettings.from_env(env, socket_mode=socket)
 
 
-def build(runtime: Runtime, settings: PlatformSettings) -> Service:
-    from adapters.slack.service import SlackService
-
-    assert isinstance(settings, SlackSettings)
-    return SlackService(runtime, settings)
-
-
 PLATFORM = Platform(
     name="slack",
     extra="slack",
     summary="Slack: /quiz over HTTP on $PORT (the web process), or Socket Mode",
     settings=settings_from_env,
-    build=build,
+    service="adapters.slack.service:SlackService",
 )
