@@ -133,7 +133,7 @@ class ConsoleGame:
                     f"input ended at question {question.number} of {question.total}; "
                     "the quiz was stopped and the score so far kept"
                 )
-            receipt = await self.app.answer(question.round_id, self.player, line)
+            receipt = await self.app.answer(question.round_id, self.player, line, question.channel)
             if receipt.outcome is not None:
                 await self.conductor.announce(receipt.outcome)
                 return

@@ -317,7 +317,12 @@ class QuizCog(ext.Cog):
             if isinstance(component, Answer)
             else typed_text(dict(interaction.data or {}))  # type: ignore[arg-type]
         )
-        receipt = await self.app.answer(component.round_id, interaction_player(interaction), choice)
+        receipt = await self.app.answer(
+            component.round_id,
+            interaction_player(interaction),
+            choice,
+            interaction_channel(interaction),
+        )
         outcome = receipt.outcome
         if in_review and outcome is not None and outcome.private_to:
             await self.reveal_privately(responder, outcome, receipt.correct)

@@ -18,7 +18,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
-SCOPES = ("channel", "workspace", "all")
+#: What a chat leaderboard can cover: never another workspace (the CLI's boards can).
+SCOPES = ("channel", "workspace")
 #: Words for "workspace" on some platform (a Discord server, a Telegram group).
 WORKSPACE_WORDS = ("workspace", "server", "team", "group")
 PERIODS = ("today", "week", "month", "all")
@@ -52,7 +53,7 @@ class Stop:
 
 @dataclass(frozen=True)
 class Leaderboard:
-    """``/quiz leaderboard [channel|workspace|all] [today|week|month|all]``."""
+    """``/quiz leaderboard [channel|workspace] [today|week|month|all]``."""
 
     scope: str = "channel"
     period: str = "all"

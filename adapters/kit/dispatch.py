@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from adapters.kit import commands, texts
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst
-from bot.errors import EmptyBankError
+from bot.errors import EmptyBankError, QuizbotError
 from bot.views import (
     BankSummary,
     ChannelRef,
@@ -123,6 +123,8 @@ class Dispatcher:
                 results = await self.conductor.stop_quiz(where, who, request.is_moderator)
                 return Reply(results, public=True)
             case commands.Leaderboard(scope=scope, period=period):
+                if scope not in commands.SCOPES:  # another workspace's players stay theirs
+                    raise QuizbotError("a leaderboard here covers this channel or workspace")
                 board = await app.leaderboard(where, scope=scope, period=period)
                 return Reply(board, public=True)
             case commands.Banks():

@@ -42,7 +42,6 @@ from adapters.telegram.refs import (
     is_group,
     message_channel,
     player,
-    split_channel,
 )
 from adapters.telegram.surface import NO_PREVIEW, NOT_STARTED
 from bot.errors import QuizbotError
@@ -249,12 +248,11 @@ class TelegramHandlers:
         if not round_text.isdigit() or query.message is None:
             return ""
         view = await self.app.round_view(int(round_text))
-        chat_id = query.message.chat.id
         if view is None:
             return texts.sentence("too late: this question has closed")
-        if split_channel(view.channel.channel)[0] != chat_id:
-            return "That question is not in this chat."  # answers are bound to their chat
-        receipt = await self.app.answer(view.round_id, player(user, view.channel.workspace), label)
+        workspace = view.channel.workspace
+        where = message_channel(query.message, workspace)  # type: ignore[arg-type]
+        receipt = await self.app.answer(view.round_id, player(user, workspace), label, where)
         await self.conductor.answered(receipt)
         return receipt_text(receipt)
 
@@ -296,8 +294,12 @@ class TelegramHandlers:
         if view is None or not view.is_typed:
             return
         try:
+            workspace = view.channel.workspace
             receipt = await self.app.answer(
-                view.round_id, player(user, view.channel.workspace), message.text or ""
+                view.round_id,
+                player(user, workspace),
+                message.text or "",
+                message_channel(message, workspace),
             )
         except QuizbotError:
             log.debug("typed answer refused", exc_info=True)

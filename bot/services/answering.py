@@ -32,15 +32,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
 from bot.services.records import PlayerIds
-from bot.store.models import AnswerRow, QuestionRow, QuizRow, RoundRow
-from bot.views import AnswerReceipt, AnswerStatus, PlayerRef
+from bot.store.models import AnswerRow, ChannelRow, QuestionRow, QuizRow, RoundRow
+from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, PlayerRef
 
 MAX_TYPED_ANSWER = 500
+NOT_HERE = "that question was not asked here"
 
 _rounds = RoundRow.__table__
 _quizzes = QuizRow.__table__
 _questions = QuestionRow.__table__
 _answers = AnswerRow.__table__
+_channels = ChannelRow.__table__
 
 #: The round with what validating a click needs, locked against closing.
 ROUND_FOR_ANSWER = (
@@ -58,11 +60,14 @@ ROUND_FOR_ANSWER = (
         _questions.c.kind,
         _questions.c.correct,
         _questions.c.accepted,
+        _channels.c.platform,
+        _channels.c.workspace,
+        _channels.c.channel_id.label("channel"),
     )
     .select_from(
-        _rounds.join(_quizzes, _quizzes.c.id == _rounds.c.quiz_id).join(
-            _questions, _questions.c.id == _rounds.c.question_id
-        )
+        _rounds.join(_quizzes, _quizzes.c.id == _rounds.c.quiz_id)
+        .join(_questions, _questions.c.id == _rounds.c.question_id)
+        .join(_channels, _channels.c.id == _quizzes.c.channel_id)
     )
     .where(_rounds.c.id == bindparam("round_id", type_=Integer))
     .with_for_update(key_share=True, of=_rounds)
@@ -171,13 +176,24 @@ async def record_answer(
     who: PlayerRef,
     choice: str,
     now: datetime,
+    where: ChannelRef | None = None,
 ) -> Recorded:
-    """Record one answer inside the connection's open transaction (the caller commits)."""
+    """Record one answer inside the connection's open transaction (the caller commits).
+
+    An answer is bound to where its question was asked: the player must belong to the
+    question's platform and workspace, and, when the adapter says where the answer came
+    from (``where``), that must be the question's channel."""
     found = (await conn.execute(ROUND_FOR_ANSWER, {"round_id": round_id})).first()
     if found is None:
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "that question no longer exists")
         )
+    if (who.platform, who.workspace) != (found.platform, found.workspace) or (
+        where is not None
+        and (where.platform, where.workspace, where.channel)
+        != (found.platform, found.workspace, found.channel)
+    ):
+        return Recorded(AnswerReceipt(AnswerStatus.INVALID, round_id, NOT_HERE))
     player_id = await players.id_of(conn, who)
     if found.mode == "review" and player_id != found.started_by:
         return Recorded(

@@ -124,8 +124,12 @@ class QuizApp:
     async def set_round_message(self, round_id: int, message_ref: str) -> None:
         await self.quizzes.set_message(round_id, message_ref)
 
-    async def answer(self, round_id: int, who: PlayerRef, choice: str) -> AnswerReceipt:
-        return await self.quizzes.answer(round_id, who, choice)
+    async def answer(
+        self, round_id: int, who: PlayerRef, choice: str, where: ChannelRef | None = None
+    ) -> AnswerReceipt:
+        """An answer (a letter, or typed text) to a round, from ``where`` (it must be the
+        round's channel; the player must be of the round's workspace)."""
+        return await self.quizzes.answer(round_id, who, choice, where)
 
     async def answer_text(
         self, where: ChannelRef, who: PlayerRef, text: str

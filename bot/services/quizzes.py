@@ -248,15 +248,18 @@ class Quizzes:
 
     # -- answering ----------------------------------------------------------------------
 
-    async def answer(self, round_id: int, who: PlayerRef, choice: str) -> AnswerReceipt:
+    async def answer(
+        self, round_id: int, who: PlayerRef, choice: str, where: ChannelRef | None = None
+    ) -> AnswerReceipt:
         """Record one player's answer to a round: a letter, or text for a typed question.
 
+        The answer counts only from the round's own workspace (and channel, ``where``).
         The click that completes the round (every player of the earlier rounds answered,
         or a solo quiz) closes it and carries the outcome.
         """
         async with self.db.engine.begin() as conn:
             recorded = await record_answer(
-                conn, self.players, round_id, who, choice, self.clock.now()
+                conn, self.players, round_id, who, choice, self.clock.now(), where
             )
         if not recorded.close_now:
             return recorded.receipt
@@ -274,7 +277,7 @@ class Quizzes:
         view = await self.open_typed_round(where)
         if view is None:
             return None
-        return await self.answer(view.round_id, who, text)
+        return await self.answer(view.round_id, who, text, where)
 
     async def set_message(self, round_id: int, message_ref: str) -> None:
         """Remember which platform message shows a round, so any process can edit it."""

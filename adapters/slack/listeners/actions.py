@@ -99,11 +99,11 @@ class AnswerActions:
         if not round_text.isdigit():
             return
         who = clicker(self.bot, body, context)
-        receipt = await self.bot.quiz.answer(int(round_text), who, label)
+        channel = clicked_channel(body)
+        where = ChannelRef(PLATFORM, who.workspace, channel)
+        receipt = await self.bot.quiz.answer(int(round_text), who, label, where)
         private = respond if mark == blocks.PRIVATE_MARK else None
-        await deliver_receipt(
-            self.bot, client, clicked_channel(body), receipt, who.user, respond=private
-        )
+        await deliver_receipt(self.bot, client, channel, receipt, who.user, respond=private)
 
     async def on_typed_open(
         self,

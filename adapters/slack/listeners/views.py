@@ -9,6 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
 from adapters.slack.listeners.actions import clicker, deliver_receipt
+from adapters.slack.refs import PLATFORM
+from bot.views import ChannelRef
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackBot
@@ -39,7 +41,9 @@ class TypedAnswerForm:
         values = view.get("state", {}).get("values", {})
         typed = values.get(blocks.TYPED_INPUT_BLOCK, {}).get(blocks.TYPED_INPUT_ACTION, {})
         who = clicker(self.bot, body, context)
-        receipt = await self.bot.quiz.answer(int(round_text), who, str(typed.get("value") or ""))
+        where = ChannelRef(PLATFORM, who.workspace, channel)
+        answer = str(typed.get("value") or "")
+        receipt = await self.bot.quiz.answer(int(round_text), who, answer, where)
         if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
             await self.bot.conductor.answered(receipt)  # the reveal says it all
         else:
