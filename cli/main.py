@@ -46,6 +46,7 @@ def _register() -> None:
         questions,
         run,
         study,
+        tenants,
     )
 
     cli.add_command(play.play)
@@ -61,6 +62,7 @@ def _register() -> None:
     questions.questions.add_command(item_stats.stats)
     cli.add_command(lint.lint)
     cli.add_command(players.players)
+    cli.add_command(tenants.tenants)
     cli.add_command(db.db)
     cli.add_command(run.run_command)
 

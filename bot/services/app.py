@@ -13,6 +13,7 @@ from fsrs import Scheduler
 
 from bot.clock import Clock, SystemClock
 from bot.scoring import ScoringRules
+from bot.services import tenants
 from bot.services.banks import bank_summaries
 from bot.services.daily import Dailies
 from bot.services.flashcards import Flashcards
@@ -210,6 +211,18 @@ class QuizApp:
     async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]:
         """Post the daily questions that are due (each by exactly one process)."""
         return await self.dailies.start_due(platform)
+
+    # -- workspaces ---------------------------------------------------------------------
+
+    async def halt_workspace(self, platform: str, workspace: str) -> tenants.WorkspaceHalted:
+        """The app left a workspace: stop its quizzes and daily questions (scores stay)."""
+        return await tenants.halt_workspace(self.db, self.clock, platform, workspace)
+
+    async def purge_workspace(
+        self, platform: str, workspace: str, *, dry_run: bool = False
+    ) -> dict[str, int]:
+        """Delete a workspace's data, all or nothing; the rows removed per table."""
+        return await tenants.purge_workspace(self.db, platform, workspace, dry_run=dry_run)
 
     # -- players ------------------------------------------------------------------------
 
