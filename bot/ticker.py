@@ -32,7 +32,9 @@ class ClosesDueRounds(Protocol):
     async def due_rounds(self, platform: str | None = None) -> list[int]: ...
     async def close_round(self, round_id: int) -> RoundOutcome | None: ...
 
-    async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]: ...
+    async def start_due_dailies(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]: ...
 
 
 class Ticker:
@@ -46,11 +48,13 @@ class Ticker:
         interval: float = 1.0,
         post: Post | None = None,
         max_announcing: int = 16,
+        owns: Callable[[str], bool] | None = None,
     ) -> None:
         self.app = app
         self.platform = platform
         self.announce = announce
         self.post = post
+        self.owns = owns  # the workspaces whose daily questions this process posts
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -79,7 +83,7 @@ class Ticker:
             closed += 1
             self._start(self.announce, outcome, f"announcing round {outcome.round_id}")
         if self.post is not None:
-            for question in await self.app.start_due_dailies(self.platform):
+            for question in await self.app.start_due_dailies(self.platform, self.owns):
                 await self._slots.acquire()
                 self._start(self.post, question, f"posting daily round {question.round_id}")
         self._full_batch = len(due) >= DUE_BATCH

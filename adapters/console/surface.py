@@ -92,3 +92,6 @@ class ConsoleSurface:
 
     async def tell(self, where: ChannelRef, user: str, text: str) -> None:
         self.say(text)
+
+    def owns(self, workspace: str) -> bool:
+        return True  # every process serves every workspace

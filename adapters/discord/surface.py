@@ -162,3 +162,12 @@ class DiscordSurface:
         """A direct message to ``user`` (Discord has no ephemeral message outside a reply)."""
         direct = await self.client.create_dm(discord.Object(int(user)))
         await direct.send(text, allowed_mentions=render.NO_MENTIONS)
+
+    def owns(self, workspace: str) -> bool:
+        """A server of this process's shards (a sharded bot's other workers serve the rest),
+        by Discord's rule: shard = (server id >> 22) % shard count."""
+        shard_ids = getattr(self.client, "shard_ids", None)
+        count = getattr(self.client, "shard_count", None)
+        if not shard_ids or not count or not workspace.isdigit():
+            return True  # this process runs every shard
+        return (int(workspace) >> 22) % count in shard_ids

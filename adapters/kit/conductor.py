@@ -70,6 +70,7 @@ class Conductor:
             interval=ticker_interval,
             post=self.post,
             max_announcing=max_announcing,
+            owns=surface.owns,
         )
 
     async def start(self) -> None:

@@ -89,3 +89,7 @@ class Surface(Protocol):
     async def tell(self, where: ChannelRef, user: str, text: str) -> None:
         """Say one line to one user about ``where`` (ephemeral, or in the private chat)."""
         ...
+
+    def owns(self, workspace: str) -> bool:
+        """Whether this process serves ``workspace`` (a sharded bot serves some servers)."""
+        ...

@@ -149,3 +149,6 @@ class TelegramSurface:
     async def tell(self, where: ChannelRef, user: str, text: str) -> None:
         """A line in the user's private chat with the bot."""
         await self.send(ChannelRef(PLATFORM, where.workspace, user), render.code(text))
+
+    def owns(self, workspace: str) -> bool:
+        return True  # every process serves every workspace

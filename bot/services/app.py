@@ -7,6 +7,7 @@ See docs/ARCHITECTURE.md for how adapters use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from fsrs import Scheduler
@@ -208,9 +209,12 @@ class QuizApp:
         """Remove a daily question whose channel refused it; returns who set it."""
         return await self.dailies.halt(where)
 
-    async def start_due_dailies(self, platform: str | None = None) -> list[QuestionView]:
-        """Post the daily questions that are due (each by exactly one process)."""
-        return await self.dailies.start_due(platform)
+    async def start_due_dailies(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]:
+        """Post the daily questions that are due (each by exactly one process); ``owns``
+        keeps this process to the workspaces it serves."""
+        return await self.dailies.start_due(platform, owns)
 
     # -- workspaces ---------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -248,20 +248,28 @@ class Dailies:
             next_run_at=schedule.next_run_at,
         )
 
-    async def start_due(self, platform: str | None = None) -> list[QuestionView]:
-        """Post every daily question that is due: each schedule claimed by one process only."""
+    async def start_due(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]:
+        """Post every daily question that is due: each schedule claimed by one process only.
+
+        ``owns(workspace)`` limits this process to the workspaces it serves (a worker of a
+        sharded bot takes only its shards' dailies, so it is the one that reads their
+        channels' answers); the others are left for their own process."""
         now = self.clock.now()
         async with self.db.reads() as session:
-            query = select(DailyScheduleRow.id, DailyScheduleRow.next_run_at).where(
-                DailyScheduleRow.next_run_at <= now
+            query = (
+                select(DailyScheduleRow.id, DailyScheduleRow.next_run_at, ChannelRow.workspace)
+                .join(ChannelRow, ChannelRow.id == DailyScheduleRow.channel_id)
+                .where(DailyScheduleRow.next_run_at <= now)
             )
             if platform is not None:
-                query = query.join(ChannelRow, ChannelRow.id == DailyScheduleRow.channel_id).where(
-                    ChannelRow.platform == platform
-                )
+                query = query.where(ChannelRow.platform == platform)
             due = (await session.execute(query)).all()
         started = []
-        for schedule_id, was_due_at in due:
+        for schedule_id, was_due_at, workspace in due:
+            if owns is not None and not owns(workspace):
+                continue
             view = await self._claim_and_start(schedule_id, was_due_at, now)
             if view is not None:
                 started.append(view)
