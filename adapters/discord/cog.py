@@ -379,6 +379,20 @@ class QuizCog(ext.Cog):
             view=flashcard_view(card, show_back=turned),
         )
 
+    # -- the bot leaving a server -----------------------------------------------------------
+
+    @ext.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (kicked, or the server deleted): its quizzes and daily
+        questions stop, so nothing is posted there any more (its scores stay)."""
+        halted = await self.app.halt_workspace("discord", str(guild.id))
+        log.info(
+            "removed from server %s: stopped %d quiz(zes) and %d daily question(s)",
+            guild.id,
+            halted.quizzes,
+            halted.dailies,
+        )
+
     # -- typed answers in the channel ------------------------------------------------------
 
     @ext.Cog.listener()

@@ -32,7 +32,14 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from adapters.kit import commands, rendering, texts, words
 from adapters.kit.dispatch import Notice, Reply, Request, ReviewStarted
@@ -103,6 +110,9 @@ class TelegramHandlers:
         application.add_handler(CommandHandler("start", self.on_start))
         application.add_handler(CommandHandler("help", self.on_help))
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(
+            ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
         application.add_handler(
             MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, self.on_reply)
         )
@@ -310,6 +320,22 @@ class TelegramHandlers:
             except TelegramError:
                 log.debug("could not react to a typed answer", exc_info=True)
         await self.conductor.answered(receipt)
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot removed from a group: its quizzes and daily questions stop (nothing more
+        is posted there; its scores stay)."""
+        change = update.my_chat_member
+        if change is None or not is_group(change.chat):
+            return
+        if change.new_chat_member.status not in (ChatMember.LEFT, ChatMember.BANNED):
+            return
+        halted = await self.app.halt_workspace(PLATFORM, str(change.chat.id))
+        log.info(
+            "removed from Telegram group %s: stopped %d quiz(zes) and %d daily question(s)",
+            change.chat.id,
+            halted.quizzes,
+            halted.dailies,
+        )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("a Telegram update failed", exc_info=context.error)

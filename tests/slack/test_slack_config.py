@@ -192,6 +192,8 @@ def test_manifest_matches_the_app() -> None:
     assert settings["interactivity"]["is_enabled"] is True
     assert set(settings["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
         "message.channels",
         "message.groups",
         "message.im",

@@ -9,6 +9,7 @@ the stored token, and the ticker finds that token to announce.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
@@ -19,6 +20,7 @@ from adapters.slack.platform import PLATFORM
 from adapters.slack.settings import SlackSettings
 from bot.clock import FakeClock
 from bot.services import QuizApp
+from bot.views import ChannelRef, PlayerRef
 from tests.slack.conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
 from tests.slack.stub_slack_api import StubSlackApi
 
@@ -123,3 +125,35 @@ async def test_slack_api_url_reaches_oauth_and_workspace_clients(
     assert await slack.tick() == 1  # the ticker's per-workspace client too
     [reveal] = await slack.stub.wait_for("chat.update")
     assert reveal.token == slack.stub.oauth_token
+
+
+async def test_uninstalling_stops_the_workspace_and_deletes_its_tokens(
+    slack_oauth: SlackDriver, quiz: QuizApp, clock: FakeClock
+) -> None:
+    slack = slack_oauth
+    await install(slack)
+    where = ChannelRef("slack", slack.team, CHANNEL)
+    await slack.command("start slack-mc 2 20", "U2ALICE", "alice")
+    await slack.stub.wait_for("chat.postMessage")
+    await quiz.set_daily(
+        where, PlayerRef("slack", slack.team, "U2ALICE"), "09:00", "UTC", is_moderator=True
+    )
+
+    reply = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
+    assert reply.status == 200
+    store = slack.bot.installation_store
+    assert store is not None
+
+    async def gone() -> bool:
+        return await store.async_find_bot(enterprise_id=None, team_id=slack.team) is None
+
+    deadline = asyncio.get_running_loop().time() + 5
+    while not await gone():
+        assert asyncio.get_running_loop().time() < deadline, "the installation was not deleted"
+        await asyncio.sleep(0.02)
+    assert await quiz.open_round(where) is None
+    assert not (await quiz.daily(where)).enabled
+    posts = len(slack.stub.of("chat.postMessage"))
+    clock.advance(days=1)
+    assert await slack.tick() == 0  # nothing left to close or post there
+    assert len(slack.stub.of("chat.postMessage")) == posts

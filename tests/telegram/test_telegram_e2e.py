@@ -9,6 +9,7 @@ checked) and a rejected token.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from adapters.telegram.settings import TelegramSettings
 from bot.clock import FakeClock
 from bot.errors import ConfigError
 from bot.services import QuizApp
+from bot.views import ChannelRef
 from tests.telegram.conftest import MakeFake
 from tests.telegram.fake_telegram import GOOD_TOKEN, FakeTelegram, RateLimits
 from tests.telegram.harness import option_data, running_bot, typed_right
@@ -285,3 +287,26 @@ async def test_a_rejected_token_is_one_clear_error(
     finally:
         await service.close()
         await app.close()
+
+
+async def test_removing_the_bot_from_a_group_stops_its_quiz(
+    fake: FakeTelegram, prepared_sqlite_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    alice = fake.add_user("Alice")
+    group = fake.add_group("Group", [alice])
+    async with running_bot(fake, prepared_sqlite_url, clock, tmp_path) as bot:
+        fake.send_text(alice, group, "/quiz start demo 2 30")
+        await bot.message(group, "Question 1/2")
+        where = ChannelRef("telegram", str(group.id), str(group.id))
+        assert await bot.app.open_round(where) is not None
+        fake.remove_bot_from_group(group, alice)
+
+        async def stopped() -> bool:
+            return await bot.app.open_round(where) is None
+
+        deadline = asyncio.get_running_loop().time() + 5
+        while not await stopped():
+            assert asyncio.get_running_loop().time() < deadline, "the quiz was not stopped"
+            await asyncio.sleep(0.02)
+        clock.advance(seconds=31)
+        assert await bot.tick() == 0  # nothing more is posted there

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from adapters.slack.listeners.actions import AnswerActions, FlashcardActions, HomeActions
 from adapters.slack.listeners.commands import QuizCommand
 from adapters.slack.listeners.errors import ErrorReplies
-from adapters.slack.listeners.events import ChannelEvents
+from adapters.slack.listeners.events import ChannelEvents, InstallationEvents
 from adapters.slack.listeners.views import TypedAnswerForm
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ LISTENERS = (
     FlashcardActions,
     HomeActions,
     ChannelEvents,
+    InstallationEvents,
     TypedAnswerForm,
     ErrorReplies,
 )

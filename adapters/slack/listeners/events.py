@@ -1,7 +1,9 @@
-"""Events: a channel message that answers an open typed question, and the Home tab."""
+"""Events: a channel message that answers an open typed question, the Home tab, and the
+app leaving a workspace (uninstalled, or its tokens revoked)."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -14,6 +16,8 @@ from bot.views import AnswerStatus, ChannelRef
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackBot
+
+log = logging.getLogger(__name__)
 
 #: Message subtypes that are people writing (everything else: edits, joins, bots...).
 HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
@@ -56,3 +60,39 @@ class ChannelEvents:
         if event.get("tab", "home") != "home":
             return
         await home.publish(self.bot, client, self.bot.player(context, event["user"]))
+
+
+class InstallationEvents:
+    """``app_uninstalled`` and ``tokens_revoked``: the workspace's quizzes and daily questions
+    stop (nothing more is posted there; its scores stay for a reinstall), and its stored
+    tokens are deleted (by slack_sdk's own installation-store listeners)."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    def register(self) -> None:
+        self.bot.bolt.event("app_uninstalled")(self.on_uninstalled)
+        self.bot.bolt.event("tokens_revoked")(self.on_tokens_revoked)
+
+    async def _halt(self, workspace: str, why: str) -> None:
+        halted = await self.bot.quiz.halt_workspace(PLATFORM, workspace)
+        log.info(
+            "Slack workspace %s %s: stopped %d quiz(zes) and %d daily question(s)",
+            workspace,
+            why,
+            halted.quizzes,
+            halted.dailies,
+        )
+
+    async def on_uninstalled(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await self._halt(workspace_of(context), "uninstalled the app")
+        if self.bot.installation_store is not None:
+            await self.bot.bolt.default_app_uninstalled_event_listener()(context=context)
+
+    async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if (event.get("tokens") or {}).get("bot"):
+            await self._halt(workspace_of(context), "revoked the app's bot token")
+        if self.bot.installation_store is not None:
+            await self.bot.bolt.default_tokens_revoked_event_listener()(
+                event=event, context=context
+            )
