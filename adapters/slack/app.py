@@ -115,9 +115,10 @@ class SlackBot:
             self.names[(workspace, user)] = name
         return PlayerRef(PLATFORM, workspace, user, name or self.names.get((workspace, user), ""))
 
-    async def is_moderator(self, client: AsyncWebClient, user: str) -> bool:
-        """Listed in SLACK_MODERATORS, or a workspace admin or owner (``users.info``)."""
-        if user in self.settings.moderators:
+    async def is_moderator(self, client: AsyncWebClient, workspace: str, user: str) -> bool:
+        """Listed in SLACK_MODERATORS for this workspace, or a workspace admin or owner
+        (``users.info``)."""
+        if self.settings.moderates(workspace, user):
             return True
         # Asked each time (a refused stop, a daily setting), so a demoted admin is no longer one.
         try:

@@ -3,8 +3,9 @@
 - one workspace: ``SLACK_BOT_TOKEN`` (and ``SLACK_SIGNING_SECRET`` over HTTP);
 - many workspaces: ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET`` (the OAuth install flow);
 - Socket Mode (a laptop, no public URL): ``SLACK_APP_TOKEN`` and ``SLACK_BOT_TOKEN``;
-- ``SLACK_MODERATORS``: user ids who may stop others' quizzes and set daily questions
-  (besides workspace admins and owners);
+- ``SLACK_MODERATORS``: who may stop others' quizzes and set daily questions (besides
+  workspace admins and owners), as ``TEAM:USER`` ids (``T0123:U0456``), each moderating
+  its own workspace only; with one workspace (``SLACK_BOT_TOKEN``), bare user ids will do;
 - ``SLACK_API_URL`` (tests and staging only): another Web API base URL than Slack's.
 """
 
@@ -76,6 +77,12 @@ class SlackSettings:
     def serves_http(self) -> bool:
         return not self.socket_mode
 
+    def moderates(self, workspace: str, user: str) -> bool:
+        """Whether ``SLACK_MODERATORS`` names ``user`` for ``workspace``."""
+        if f"{workspace}:{user}" in self.moderators:
+            return True
+        return not self.uses_oauth and user in self.moderators
+
     def secrets(self) -> list[str]:
         values = (self.bot_token, self.signing_secret, self.app_token, self.client_secret)
         return [v for v in values if v]
@@ -109,6 +116,13 @@ class SlackSettings:
             raise ConfigError("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is): set both")
         if self.client_secret and not self.client_id:
             raise ConfigError("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is): set both")
+        bare = sorted(m for m in self.moderators if ":" not in m)
+        if self.uses_oauth and bare:
+            raise ConfigError(
+                f"SLACK_MODERATORS names {bare[0]} without its workspace: with many "
+                "workspaces write TEAM:USER (e.g. T0123ABC:U0456DEF), so a moderator of one "
+                "workspace is not one of every other"
+            )
         if not self.client_id and not self.bot_token:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: set it for one workspace, or SLACK_CLIENT_ID and "

@@ -199,3 +199,21 @@ def test_manifest_matches_the_app() -> None:
         "message.im",
     }
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_slack_moderators_are_per_workspace() -> None:
+    one = SlackSettings(bot_token="x", signing_secret="s", moderators=frozenset({"U1", "T2:U2"}))
+    assert one.moderates("T1", "U1")  # one workspace: bare ids will do
+    assert one.moderates("T2", "U2") and not one.moderates("T3", "U2")
+    env = {
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_CLIENT_ID": "1.2",
+        "SLACK_CLIENT_SECRET": "c",
+        "SLACK_MODERATORS": "T1:U1, U9",
+    }
+    with pytest.raises(ConfigError, match="SLACK_MODERATORS names U9 without its workspace"):
+        registry.select(["slack"], env)
+    [selected] = registry.select(["slack"], {**env, "SLACK_MODERATORS": "T1:U1"})
+    many = selected.settings
+    assert isinstance(many, SlackSettings)
+    assert many.moderates("T1", "U1") and not many.moderates("T2", "U1")

@@ -231,7 +231,7 @@ class HomeActions:
         request = Request(
             where=ChannelRef(PLATFORM, who.workspace, dm),
             who=who,
-            is_moderator=lambda: self.bot.is_moderator(client, who.user),
+            is_moderator=lambda: self.bot.is_moderator(client, who.workspace, who.user),
         )
         try:
             reply = await self.bot.dispatcher.run(commands.Mistakes(), request)

@@ -41,7 +41,7 @@ class QuizCommand:
         request = Request(
             where=ChannelRef(PLATFORM, workspace_of(context), command["channel_id"]),
             who=bot.player(context, user, command.get("user_name", "")),
-            is_moderator=lambda: bot.is_moderator(client, user),
+            is_moderator=lambda: bot.is_moderator(client, workspace_of(context), user),
         )
         reply = await bot.dispatcher.run(commands.parse(command.get("text", "")), request)
         if reply is not None:
