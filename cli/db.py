@@ -22,23 +22,32 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Revision to upgrade to.")
 @pass_state
 def upgrade(state: CliState, revision: str) -> None:
-    """Create or upgrade the tables (run by the PaaS release phase)."""
+    """Create or upgrade the tables (run by the PaaS release phase), and what the configured
+    chat platforms keep in the database (Slack's installation tables, for OAuth)."""
+    import os
+
+    from adapters.kit import registry
     from bot.store import migrate
     from bot.store.database import Database
 
     async def go() -> None:
         database = Database(state.settings().database_url)
+        notes: list[str] = []
         try:
             await database.check()
             before = await migrate.current_revision(database)
             await migrate.upgrade(database, revision)
             after = await migrate.current_revision(database)
+            for chosen in registry.configured(os.environ):
+                notes += await chosen.platform.prepare_database(database, chosen.settings)
         finally:
             await database.dispose()
         if before == after:
             click.echo(f"{database.display_url}: already at revision {after}")
         else:
             click.echo(f"{database.display_url}: upgraded from {before or 'empty'} to {after}")
+        for note in notes:
+            click.echo(note)
 
     run(go)
 

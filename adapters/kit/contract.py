@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from adapters.kit.conductor import Conductor
     from bot.clock import Clock
     from bot.services import QuizApp
+    from bot.store.database import Database
 
 
 class PlatformSettings(Protocol):
@@ -93,6 +94,10 @@ class Platform:
     settings: Callable[[Mapping[str, str]], PlatformSettings]
     service: str = ""
     build: Callable[[Runtime, PlatformSettings], Service] | None = None
+    #: ``"module:function"``: what the release step (``quizbot db upgrade``) must prepare
+    #: in the database for this platform (a library's own tables); an async function of
+    #: (Database, settings) returning lines to print.
+    prepare: str = ""
 
     def make(self, runtime: Runtime, settings: PlatformSettings) -> Service:
         """The platform's service for this process."""
@@ -103,3 +108,11 @@ class Platform:
             importlib.import_module(module), name
         )
         return service(runtime, settings)
+
+    async def prepare_database(self, db: Database, settings: PlatformSettings) -> list[str]:
+        """Run the platform's release-step preparation, if it has one."""
+        if not self.prepare:
+            return []
+        module, _, name = self.prepare.partition(":")
+        prepare = getattr(importlib.import_module(module), name)
+        return list(await prepare(db, settings))

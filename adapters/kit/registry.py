@@ -55,6 +55,13 @@ class Selected:
     settings: PlatformSettings
 
 
+def configured(env: Mapping[str, str]) -> list[Selected]:
+    """Every platform the environment sets up (settings not checked)."""
+    found = (platform(name) for name in platform_names())
+    chosen = (Selected(p, p.settings(env)) for p in found)
+    return [s for s in chosen if s.settings.configured]
+
+
 def select(names: list[str], env: Mapping[str, str]) -> list[Selected]:
     """The platforms to run for ``names`` (platform names and roles), settings checked.
 

@@ -25,4 +25,5 @@ PLATFORM = Platform(
     summary="Slack: /quiz over HTTP on $PORT (the web process), or Socket Mode",
     settings=settings_from_env,
     service="adapters.slack.service:SlackService",
+    prepare="adapters.slack.tables:prepare",
 )

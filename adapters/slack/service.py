@@ -26,6 +26,7 @@ from adapters.kit.contract import Runtime
 from adapters.slack.app import SlackBot, build_slack_bot
 from adapters.slack.listeners import register
 from adapters.slack.settings import SlackSettings
+from adapters.slack.tables import ensure_tables
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,8 @@ class SlackService:
 
     async def start(self) -> None:
         bot = self.bot
-        if bot.installation_store is not None:
-            await bot.installation_store.create_tables()
-        if bot.state_store is not None:
-            await bot.state_store.create_tables()
+        if self.settings.uses_oauth and self.settings.client_id:
+            await ensure_tables(bot.quiz.db, self.settings.client_id)
         if self.settings.socket_mode:
             self._socket = AsyncSocketModeHandler(bot.bolt, self.settings.app_token)
             await self._socket.connect_async()

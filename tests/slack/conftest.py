@@ -30,6 +30,7 @@ from aiohttp import web
 from adapters.kit.contract import Runtime
 from adapters.kit.web import PLATFORMS, web_application
 from adapters.slack.app import SlackBot
+from adapters.slack.platform import PLATFORM
 from adapters.slack.service import SlackService
 from adapters.slack.settings import SlackSettings
 from bot.clock import FakeClock
@@ -399,6 +400,7 @@ async def slack_oauth(
         client_secret="client-secret",
         api_url=f"{stub.url}/api/",
     )
+    await PLATFORM.prepare_database(quiz.db, settings)  # the release step's part for Slack
     async for driver in serve(settings, quiz, stub, clock):
         driver.team = stub.oauth_team
         yield driver

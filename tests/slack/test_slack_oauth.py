@@ -16,9 +16,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from adapters.kit.contract import Runtime
+from adapters.kit.web import web_application
 from adapters.slack.platform import PLATFORM
+from adapters.slack.service import SlackService
 from adapters.slack.settings import SlackSettings
+from adapters.slack.tables import missing_tables
 from bot.clock import FakeClock
+from bot.errors import ConfigError
 from bot.services import QuizApp
 from bot.views import ChannelRef, PlayerRef
 from tests.slack.conftest import CHANNEL, SIGNING_SECRET, SlackDriver, serve
@@ -108,6 +113,7 @@ async def slack_oauth_from_env(
     }
     settings = PLATFORM.settings(env)
     assert isinstance(settings, SlackSettings)
+    await PLATFORM.prepare_database(quiz.db, settings)
     async for driver in serve(settings, quiz, stub, clock):
         driver.team = stub.oauth_team
         yield driver
@@ -157,3 +163,21 @@ async def test_uninstalling_stops_the_workspace_and_deletes_its_tokens(
     clock.advance(days=1)
     assert await slack.tick() == 0  # nothing left to close or post there
     assert len(slack.stub.of("chat.postMessage")) == posts
+
+
+async def test_the_release_step_makes_slacks_tables_not_the_web_process(
+    quiz: QuizApp, clock: FakeClock
+) -> None:
+    """Two web processes starting together must not race to make the OAuth tables: on
+    PostgreSQL the release step (``quizbot db upgrade``) makes them, and a web process
+    without them stops with one line saying so (SQLite, one process, makes its own)."""
+    settings = SlackSettings(signing_secret=SIGNING_SECRET, client_id="1.2", client_secret="x")
+    service = SlackService(Runtime(quiz, web_application(quiz), clock), settings, run_ticker=False)
+    if quiz.db.dialect == "postgresql":
+        with pytest.raises(ConfigError, match=r"run `quizbot db upgrade`"):
+            await service.start()
+        made = await PLATFORM.prepare_database(quiz.db, settings)
+        assert made == ["slack: created slack_installations, slack_bots, slack_oauth_states"]
+    await service.start()
+    assert await missing_tables(quiz.db) == []
+    assert await PLATFORM.prepare_database(quiz.db, settings) == []  # nothing left to make
