@@ -11,6 +11,8 @@ is a slash command or a button, served by :class:`adapters.discord.cog.QuizCog`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -90,11 +92,7 @@ class QuizClient(commands.AutoShardedBot):
         )
         await self.add_cog(cog)
         if self.sync_commands:
-            try:
-                synced = await self.tree.sync()
-                log.info("registered %d slash commands", len(synced))
-            except discord.HTTPException:
-                log.exception("could not register the slash commands; using the existing ones")
+            await self.register_commands()
         open_rounds = await self.quiz_app.open_rounds(PLATFORM)
         if open_rounds:
             # Nothing to rebuild: their buttons carry their ids, and the ticker closes
@@ -104,6 +102,24 @@ class QuizClient(commands.AutoShardedBot):
             self.surface.round_opened(view)
         if self.run_ticker:
             await self.conductor.start()
+
+    async def register_commands(self) -> None:
+        """Register the slash commands with Discord, only when they changed since the last
+        registration (Discord limits how often an application may do it; with several
+        workers, the first to start after a deploy registers them)."""
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"discord:commands:{self.application_id}"
+        if await self.quiz_app.remembered(key) == digest:
+            log.info("slash commands unchanged: not registered again")
+            return
+        try:
+            synced = await self.tree.sync()
+        except discord.HTTPException:
+            log.exception("could not register the slash commands; using the existing ones")
+            return
+        await self.quiz_app.remember(key, digest)
+        log.info("registered %d slash commands", len(synced))
 
     async def close(self) -> None:
         """Stop the ticker (finishing its pass), then disconnect."""

@@ -14,7 +14,7 @@ from fsrs import Scheduler
 
 from bot.clock import Clock, SystemClock
 from bot.scoring import ScoringRules
-from bot.services import tenants
+from bot.services import state, tenants
 from bot.services.banks import bank_summaries
 from bot.services.daily import Dailies
 from bot.services.flashcards import Flashcards
@@ -215,6 +215,15 @@ class QuizApp:
         """Post the daily questions that are due (each by exactly one process); ``owns``
         keeps this process to the workspaces it serves."""
         return await self.dailies.start_due(platform, owns)
+
+    # -- what a process keeps between starts ----------------------------------------------
+
+    async def remembered(self, key: str) -> str | None:
+        """A value kept by :meth:`remember` (None if never kept)."""
+        return await state.read(self.db, key)
+
+    async def remember(self, key: str, value: str) -> None:
+        await state.write(self.db, self.clock, key, value)
 
     # -- workspaces ---------------------------------------------------------------------
 

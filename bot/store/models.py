@@ -60,6 +60,17 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
 
+class AppStateRow(Base):
+    """A small value a process keeps between starts, by key (e.g. a digest of the chat
+    commands last registered)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
 class BankRow(Base):
     """A question bank."""
 

@@ -396,3 +396,24 @@ async def test_rejected_token_is_a_clear_error(
         await serve_discord(bad, prepared_sqlite_url, clock, guild_ready_timeout=0.05).task
     assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
     assert GOOD_TOKEN not in caplog.text
+
+
+async def test_commands_are_registered_again_only_when_they_change(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    """Discord limits how often an application registers its commands: a restart with the
+    same commands (every worker of every deploy) registers nothing."""
+
+    def registrations() -> int:
+        return len([c for c in fake.calls if c.method == "PUT" and c.path.endswith("/commands")])
+
+    first = await start_bot()
+    assert registrations() == 1
+    await first.stop()
+    second = await start_bot()
+    assert registrations() == 1
+    # A changed command set (a new release) is registered once more.
+    second.client.tree.remove_command("flashcards")
+    await second.client.register_commands()
+    assert registrations() == 2
+    assert {c["name"] for c in fake.commands} == {"quiz"}
