@@ -2,12 +2,21 @@
 
 PaaS log routers treat each line as an event, so a traceback is folded onto its line.
 Every configured secret (tokens, signing secrets, the database password) is replaced by
-``***`` wherever it would appear in a log line.
+``***`` wherever it would appear in a log line, and so is anything shaped like a token of
+any platform (Slack ``xox?-``/``xapp-``, Discord's three-part tokens, Telegram's
+``123:ABC...``) or a password in a URL, whoever's it is (an installed workspace's token
+is no configured secret), at every verbosity.
+
+``-v`` shows quizbot's own debug lines; the libraries that would print request bodies or
+SQL parameters at DEBUG (slack_sdk, discord.py, python-telegram-bot, httpx, SQLAlchemy,
+the database drivers) stay at INFO unless a logger is asked for by name (``--debug
+slack_sdk``), and their lines are redacted all the same.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
 
@@ -26,23 +35,53 @@ class OneLineFormatter(logging.Formatter):
         return text.replace("\r", "").replace("\n", " | ")
 
 
+#: What secrets look like, whoever's they are.
+SECRET_SHAPES = re.compile(
+    "|".join(
+        [
+            r"\bxox[a-z]-[A-Za-z0-9-]{8,}",  # Slack bot, user and refresh tokens
+            r"\bxapp-[A-Za-z0-9-]{8,}",  # Slack app-level tokens
+            r"\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}",  # Discord
+            r"(?:(?<=/bot)|\b)\d{5,12}:[A-Za-z0-9_-]{30,}",  # Telegram (also bot<token> URLs)
+            r"(?<=://)[^:/@\s]+:[^@\s]+(?=@)",  # user:password in a URL
+        ]
+    )
+)
+#: Loggers that print request bodies or SQL parameters at DEBUG: INFO unless named.
+CHATTY_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "discord",
+    "telegram",
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "alembic",
+)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with each secret, and anything shaped like one, replaced by ***."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return SECRET_SHAPES.sub("***", text)
+
+
 class RedactSecrets(logging.Filter):
-    """Replaces each secret in a record's final message with ***."""
+    """Replaces each secret (and anything shaped like one) in a record with ***."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        message = record.getMessage()
+        message = redact(record.getMessage(), self.secrets)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        exc_text = record.exc_text or ""
-        for secret in self.secrets:
-            message = message.replace(secret, "***")
-            exc_text = exc_text.replace(secret, "***")
+        exc_text = redact(record.exc_text or "", self.secrets)
         record.msg, record.args = message, None
         record.exc_text = exc_text or None
         return True
@@ -55,13 +94,21 @@ def secrets_of(settings: Settings, platform_secrets: Iterable[str] = ()) -> list
 
 
 def setup_logging(
-    settings: Settings, verbose: bool = False, platform_secrets: Iterable[str] = ()
+    settings: Settings,
+    verbose: bool = False,
+    platform_secrets: Iterable[str] = (),
+    debug: Iterable[str] = (),
 ) -> None:
-    """Log every event as one line on stdout, with the settings' secrets redacted."""
+    """Log every event as one line on stdout, secrets redacted; ``debug`` names loggers to
+    show at DEBUG even among the chatty libraries."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(OneLineFormatter(FORMAT))
     handler.addFilter(RedactSecrets(secrets_of(settings, platform_secrets)))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name in debug:
+        logging.getLogger(name).setLevel(logging.DEBUG)

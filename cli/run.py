@@ -32,9 +32,19 @@ Examples:
     help="Slack: connect over Socket Mode (SLACK_APP_TOKEN) instead of HTTP "
     "(the same as SLACK_SOCKET_MODE=1).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log debug details (secrets stay hidden).")
+@click.option("-v", "--verbose", is_flag=True, help="Log quizbot's debug details.")
+@click.option(
+    "--debug",
+    "debug",
+    multiple=True,
+    metavar="LOGGER",
+    help="Also log this library's debug details (e.g. slack_sdk, discord.http); secrets "
+    "stay hidden.",
+)
 @pass_state
-def run_command(state: CliState, names: tuple[str, ...], socket: bool, verbose: bool) -> None:
+def run_command(
+    state: CliState, names: tuple[str, ...], socket: bool, verbose: bool, debug: tuple[str, ...]
+) -> None:
     """Run quizbot in chat platforms until SIGTERM or Ctrl-C.
 
     Name one or more platforms, or a role: `web` (every configured platform that receives
@@ -56,7 +66,7 @@ def run_command(state: CliState, names: tuple[str, ...], socket: bool, verbose: 
         extras = ",".join(s.platform.extra for s in selected) or extras
         settings = state.settings()
         secrets = [secret for s in selected for secret in s.settings.secrets()]
-        setup_logging(settings, verbose, secrets)
+        setup_logging(settings, verbose or bool(debug), secrets, debug)
         lifecycle.run(
             selected,
             database_url=settings.database_url,

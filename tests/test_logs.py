@@ -6,7 +6,7 @@ import logging
 
 from adapters.kit import registry
 from bot.config import Settings
-from cli.logs import OneLineFormatter, RedactSecrets, secrets_of
+from cli.logs import OneLineFormatter, RedactSecrets, redact, secrets_of, setup_logging
 
 
 def test_tracebacks_fold_onto_one_line_and_secrets_are_redacted() -> None:
@@ -44,3 +44,37 @@ def test_tracebacks_fold_onto_one_line_and_secrets_are_redacted() -> None:
     assert "Traceback" in records[1] and "RuntimeError" in records[1]
     for secret in ("discord-token-123", "signing-secret-456", "pa55word"):
         assert all(secret not in r for r in records)
+
+
+def test_anything_shaped_like_a_token_is_redacted_even_unconfigured() -> None:
+    """An installed workspace's token is no configured secret, yet must never be logged."""
+    lines = [
+        "POST https://slack.com/api/chat.postMessage token=xoxb-1234-5678-AbCdEfGhIjKl",
+        "socket mode with xapp-1-A0QUIZ-1234-abcdef0123456789",
+        "Authorization: Bot MTA1NjQxMjM0NTY3ODkwMTIzNA.GhIjKl.AbCdEfGhIjKlMnOpQrStUvWxYz0123456",
+        "GET https://api.telegram.org/bot7000000001:AAFakeTelegramTokenForQuizbotTests00/getMe",
+        "connecting to postgresql+asyncpg://quiz:s3cr3t@db.example/quiz",
+    ]
+    for line in lines:
+        redacted = redact(line)
+        assert "***" in redacted, line
+        for secret in ("AbCdEfGhIjKl", "abcdef0123456789", "AAFakeTelegram", "s3cr3t"):
+            assert secret not in redacted
+    assert redact("round 1234: 3 answers at 12:30") == "round 1234: 3 answers at 12:30"
+
+
+def test_chatty_libraries_stay_at_info_under_verbose_unless_named() -> None:
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        setup_logging(Settings.from_env({}), verbose=True)
+        assert logging.getLogger("slack_sdk").getEffectiveLevel() == logging.INFO
+        assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() == logging.INFO
+        assert logging.getLogger("adapters.slack").getEffectiveLevel() == logging.DEBUG
+        setup_logging(Settings.from_env({}), verbose=True, debug=["slack_sdk"])
+        assert logging.getLogger("slack_sdk.web").getEffectiveLevel() == logging.DEBUG
+    finally:
+        root.handlers[:], level = kept
+        root.setLevel(level)
+        for name in ("slack_sdk", "sqlalchemy", "discord", "telegram"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
