@@ -156,35 +156,45 @@ def import_command(
 def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) -> None:
     """Check bank files with the same parsers and rules as import; writes nothing.
 
-    Exits with 1 at the first file that has an error, naming file:line.
+    Exits with 1 at the first file that has an error, naming file:line. Questions longer
+    than a chat platform shows whole are warnings, each at its file:line (the platform
+    cuts them); `quizbot lint` checks much more.
 
     \b
     Examples:
       quizbot validate questions/crm-podcast.yaml
       quizbot validate *.gift --format gift
     """
+    from adapters.kit.limits import LIMITS
     from bot.errors import QuizbotError
     from bot.formats import parse_path
+    from bot.quality.question_rules import too_long
     from bot.services.importer import CheckedItems
 
     results = []
     for path in files:
         checked = CheckedItems(parse_path(path, format_name), str(path))
+        too_big: list[str] = []
         try:
-            count = sum(1 for _ in checked)
+            count = 0
+            for question in checked:
+                count += 1
+                where = f"{path}:{question.line}" if question.line else str(path)
+                too_big += [f"{where}: {message}" for message in too_long(question, LIMITS)]
         except QuizbotError as exc:
             click.echo(f"quizbot: error: {exc}", err=True)
             sys.exit(1)
+        warnings = checked.warnings() + too_big
         results.append(
             {
                 "file": str(path),
                 "questions": count,
                 "skipped": len(checked.skipped),
-                "warnings": checked.warnings(),
+                "warnings": warnings,
             }
         )
         if not as_json:
-            for warning in checked.warnings():
+            for warning in warnings:
                 click.echo(f"warning: {warning}", err=True)
             extra = f", {len(checked.skipped)} skipped" if checked.skipped else ""
             click.echo(f"{path}: ok, {count} questions{extra}")

@@ -94,7 +94,7 @@ def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
     if view.topic:
         embed.set_footer(text=cut(view.topic, 200))
     embed.add_field(name=ANSWERS_FIELD, value=answers_text(answered), inline=False)
-    return embed
+    return fit(embed)
 
 
 def with_answer_count(embed: discord.Embed, count: int) -> discord.Embed:
@@ -110,6 +110,29 @@ def with_answer_count(embed: discord.Embed, count: int) -> discord.Embed:
 
 def names(players: Iterable[str], limit: int = FIELD_LIMIT) -> str:
     return cut(", ".join(players), limit) or "nobody"
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """The characters Discord counts towards an embed's 6,000."""
+    fields = sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+    footer = len(embed.footer.text or "") if embed.footer else 0
+    return len(embed.title or "") + len(embed.description or "") + fields + footer
+
+
+def fit(embed: discord.Embed, limit: int = limits.DISCORD_EMBEDS_TOTAL) -> discord.Embed:
+    """``embed`` cut to Discord's total (the description first), so it is never refused."""
+    over = embed_size(embed) - limit
+    if over > 0 and embed.description:
+        embed.description = cut(embed.description, max(200, len(embed.description) - over))
+    for index, item in enumerate(list(embed.fields)):
+        over = embed_size(embed) - limit
+        if over <= 0:
+            break
+        value = item.value or ""
+        if len(value) > 100:
+            shorter = cut(value, max(100, len(value) - over))
+            embed.set_field_at(index, name=item.name, value=shorter, inline=item.inline)
+    return embed
 
 
 def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
@@ -132,7 +155,7 @@ def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
         embed.add_field(name="Why", value=cut(outcome.explanation, FIELD_LIMIT), inline=False)
     embed.add_field(name="Got it right", value=names(outcome.winners), inline=False)
     embed.add_field(name=ANSWERS_FIELD, value=answers_text(outcome.answered), inline=False)
-    return embed
+    return fit(embed)
 
 
 def stopped_embed(embed: discord.Embed) -> discord.Embed:

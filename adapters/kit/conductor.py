@@ -189,6 +189,12 @@ class Conductor:
         await self.counts.close(outcome.round_id)
         try:
             await self.surface.reveal(outcome)
+        except PostRefused as refused:
+            await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
+            return
+        except Exception:  # a reveal the platform refused for its content: the quiz goes on
+            log.exception("revealing round %s failed", outcome.round_id)
+        try:
             if outcome.mode == "daily":
                 await self.surface.end_daily(outcome)
             elif outcome.next_question is not None:
@@ -198,7 +204,7 @@ class Conductor:
         except PostRefused as refused:
             await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
         except Exception:
-            log.exception("announcing round %s failed", outcome.round_id)
+            log.exception("what follows round %s failed", outcome.round_id)
 
     async def refused(
         self, where: ChannelRef, quiz_id: int, mode: str, refused: PostRefused

@@ -84,6 +84,23 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)}}
 
 
+def sections(lines: list[str], limit: int = SECTION_LIMIT) -> list[Block]:
+    """Lines (already escaped) packed into as few sections as fit Slack's limit, each line
+    kept whole unless it alone is too long."""
+    packed: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for line in (_cut(line, limit) for line in lines):
+        if chunk and size + len(line) + 1 > limit:
+            packed.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        packed.append(section("\n".join(chunk)))
+    return packed
+
+
 def context(text: str) -> Block:
     """A small grey line of mrkdwn; ``text`` must already be escaped."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 2000)}]}
@@ -164,7 +181,7 @@ def question_message(view: QuestionView) -> dict[str, Any]:
     else:
         mark = f":{PRIVATE_MARK}" if view.private_to else ""
         lines = [f"*{o.label}.* {escape(o.text)}" for o in view.options]
-        blocks.append(section("\n".join(lines)))
+        blocks += sections(lines)  # ten long options do not fit one section
         blocks.append(
             {
                 "type": "actions",
@@ -190,7 +207,7 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
     title = _title(outcome.mode, outcome.number, outcome.total)
     heading = f"*{title}* ({closed})"
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
-    blocks.append(section("\n".join(words.revealed_options(outcome, MRKDWN))))
+    blocks += sections(words.revealed_options(outcome, MRKDWN))
     if outcome.explanation:
         blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
     blocks.append(context(words.who_got_it(outcome, MRKDWN)))
@@ -203,7 +220,7 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
 def results_message(results: QuizResults) -> dict[str, Any]:
     """The end of a quiz: the final standings."""
     lines = words.standings(results.standings, MRKDWN, "Nobody answered.")
-    blocks = [section(words.results_heading(results, MRKDWN)), section("\n".join(lines))]
+    blocks = [section(words.results_heading(results, MRKDWN)), *sections(lines)]
     winner = results.standings[0] if results.standings else None
     fallback = "Quiz over."
     if winner:
@@ -215,7 +232,7 @@ def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
     """A leaderboard table, titled in Slack's words (a workspace, not a server)."""
     title = texts.leaderboard_title(board.scope, board.period, "workspace")
     lines = words.standings(board.rows, MRKDWN, "No scores yet.")
-    blocks = [section(f"*{title}*"), section("\n".join(lines))]
+    blocks = [section(f"*{title}*"), *sections(lines)]
     return message(title, blocks)
 
 
