@@ -76,7 +76,11 @@ def test_crm_bank_plays_by_default(env: dict[str, str]) -> None:
     ("args", "stdin", "message"),
     [
         (["play", "--bank", "nope"], "", "no bank called 'nope'"),
-        (["play", "--bank", "crm-flashcards"], "", "has no questions to play"),
+        (
+            ["play", "--bank", "crm-flashcards"],
+            "",
+            "it is a flashcard deck, review it with `quizbot flashcards --bank crm-flashcards`",
+        ),
         (["play", "--bank", "demo", "--count", "2"], "A\n", "input ended at question 2 of 2"),
         (
             ["play", "--bank", "demo", "--count", "1", "--seed", "1"],

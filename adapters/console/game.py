@@ -18,7 +18,7 @@ from typing import TextIO
 
 from adapters.console.surface import CHANNEL, PLATFORM, WORKSPACE, ConsoleSurface
 from adapters.kit.conductor import Conductor
-from bot.errors import NoQuizRunningError, QuizbotError
+from bot.errors import EmptyBankError, NoQuizRunningError, QuizbotError
 from bot.services import QuizApp
 from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView, QuizResults
 
@@ -28,6 +28,12 @@ MAX_BAD_LINES = 3
 
 class InputEndedError(QuizbotError):
     """Standard input ended (or kept giving garbage) before the quiz finished."""
+
+
+async def is_flashcard_deck(app: QuizApp, bank: str | None) -> bool:
+    """Whether ``bank`` has flashcards but nothing to play as a quiz."""
+    found = next((b for b in await app.list_banks() if b.name == bank), None)
+    return found is not None and found.flashcards > 0 and found.questions == 0
 
 
 def local_player(name: str | None = None) -> PlayerRef:
@@ -79,6 +85,26 @@ class ConsoleGame:
         order: str = "random",
     ) -> QuizResults:
         await self._stop_leftover()
+        try:
+            await self._start(bank, count, seconds, seed, topic, order)
+        except EmptyBankError as error:
+            if await is_flashcard_deck(self.app, bank) and not topic:
+                raise EmptyBankError(
+                    f"{error}: it is a flashcard deck, review it with "
+                    f"`quizbot flashcards --bank {bank}`"
+                ) from None
+            raise
+        return await self.run()
+
+    async def _start(
+        self,
+        bank: str | None,
+        count: int,
+        seconds: int,
+        seed: int | None,
+        topic: str | None,
+        order: str,
+    ) -> None:
         await self.conductor.start_quiz(
             self.where,
             self.player,
@@ -91,7 +117,6 @@ class ConsoleGame:
             solo=True,
             order=order,
         )
-        return await self.run()
 
     async def review(self, count: int, seconds: int) -> QuizResults:
         """Review my mistakes: the questions this player got wrong, most recent first."""

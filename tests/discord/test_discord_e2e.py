@@ -417,3 +417,13 @@ async def test_commands_are_registered_again_only_when_they_change(
     await second.client.register_commands()
     assert registrations() == 2
     assert {c["name"] for c in fake.commands} == {"quiz"}
+
+
+async def test_bank_autocomplete_offers_only_banks_the_command_can_use(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot()
+    quiz = await fake.reply_to(await fake.autocomplete(ALICE, "quiz", "start", "bank", "crm"))
+    assert [c["value"] for c in quiz["data"]["choices"]] == ["crm-podcast"]  # no deck to play
+    cards = await fake.reply_to(await fake.autocomplete(ALICE, "flashcards", None, "bank", "crm"))
+    assert [c["value"] for c in cards["data"]["choices"]] == ["crm-flashcards"]
