@@ -15,10 +15,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench import answer_path, channels, imports, leaderboards, startup
+from bench import answer_path, channels, imports, leaderboards, platform_limits, startup
 from bench.common import PRINTED, Table, backends, log, machine_info, stop_cleanly_on_sigterm
 
-NAMES = ("answer_path", "leaderboards", "imports", "channels", "startup")
+NAMES = ("answer_path", "leaderboards", "imports", "channels", "platform_limits", "startup")
 
 
 def parse_args() -> argparse.Namespace:
@@ -67,6 +67,10 @@ def main() -> None:
             table = imports.run(args.backend, args.quick)
         elif name == "channels":
             table = asyncio.run(channels.main_async(args.backend, args.quick))
+        elif name == "platform_limits":
+            *shown, table = platform_limits.run_all(args.backend, args.quick)
+            for each in shown:
+                each.show()
         else:
             table = startup.run(args.backend, args.quick)
         table.note(f"took {time.perf_counter() - t0:.0f} s")
