@@ -1,4 +1,5 @@
-"""Telegram updates: ``/quiz`` and ``/flashcards``, button presses, typed answers, ``/start``.
+"""Telegram updates: ``/quiz`` and ``/flashcards``, button presses, typed answers, ``/start``,
+and the bot's own membership of groups.
 
 - ``/quiz ...`` (and ``/quiz@thisbot ...``) is parsed by the kit's command model and run by
   its dispatcher; ``/flashcards [bank]`` is ``/quiz flashcards``.
@@ -12,8 +13,8 @@
   replies to its own messages); the answer gets a reaction as its receipt.
 - Moderators are the chat's administrators (``getChatMember``).
 
-:meth:`TelegramHandlers.run` is the one place a :class:`~bot.errors.QuizbotError` becomes a
-reply on Telegram.
+:meth:`TelegramHandlers.refusal` is the one place a :class:`~bot.errors.QuizbotError` becomes
+what a user is told on Telegram (a reply to a command, or a button's receipt).
 """
 
 from __future__ import annotations
@@ -175,9 +176,14 @@ class TelegramHandlers:
         try:
             reply = await self.dispatcher.run(command, request)
         except QuizbotError as error:
-            reply = Reply(Notice(texts.sentence(str(error))))
+            reply = Reply(Notice(self.refusal(error)))
         if reply is not None:
             await self.show(reply, request, message, user, command)
+
+    @staticmethod
+    def refusal(error: QuizbotError) -> str:
+        """The one place an error a user caused becomes what they are told on Telegram."""
+        return texts.sentence(str(error))
 
     # -- showing replies ---------------------------------------------------------------------
 
@@ -245,7 +251,7 @@ class TelegramHandlers:
             else:
                 text = ""
         except QuizbotError as error:
-            text = texts.sentence(str(error))
+            text = self.refusal(error)
         try:
             await query.answer(render.cut(text, 200) if text else None)
         except BadRequest:
