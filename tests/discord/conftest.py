@@ -1,5 +1,9 @@
 """Fixtures for the Discord end-to-end tests: the fake Discord, and real bots connected to it.
 
+The fake enforces Discord's real rules with their real numbers (3 s to answer an
+interaction, rate limits, permissions, size limits); a test fails at teardown if Discord
+would have refused any of the bot's interaction responses.
+
 discord.py is pointed at the fake by patching ``discord.http.Route.BASE`` (REST) and
 ``DiscordWebSocket.DEFAULT_GATEWAY`` (the fake also answers ``/gateway/bot``). Each bot is
 the real :class:`adapters.discord.client.QuizClient` over the real core on a fresh SQLite
@@ -37,6 +41,10 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     yield server
     await server.stop()
     assert not server.unknown, f"the bot called endpoints the fake lacks: {server.unknown}"
+    # Real Discord refuses these and the user sees "This interaction failed".
+    assert not server.refused_callbacks, (
+        f"Discord refused interaction responses: {server.refused_callbacks}"
+    )
 
 
 @pytest.fixture
