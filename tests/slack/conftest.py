@@ -9,6 +9,10 @@
 - ``slack_oauth``: the same in multi-workspace (OAuth) mode.
 
 The ticker does not run by itself: tests advance the clock and call ``slack.tick()``.
+
+The stub enforces Slack's real rules with their real numbers (``stub_rules.py``), and the
+driver times every answer of the app: Slack shows the user an error (and retries an event)
+when the acknowledgement takes over 3 seconds, so a test fails at teardown if any did.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ from bot.ticker import Ticker
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-bot-token"
+APP_TOKEN = "xapp-1"  # the app-level token of the Socket Mode test
 TEAM = "T0ONE"
+ACK_DEADLINE = 3.0  # seconds Slack waits for an acknowledgement
 CHANNEL = "C0QUIZ"
 APP_ID = "A0QUIZ"
 
@@ -120,7 +126,11 @@ def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def stub() -> AsyncIterator[StubSlackApi]:
-    api = StubSlackApi(users={"U0ADMIN": {"is_admin": True}})
+    api = StubSlackApi(
+        users={"U0ADMIN": {"is_admin": True}},
+        tokens={BOT_TOKEN: TEAM},
+        app_tokens={APP_TOKEN},
+    )
     runner = web.AppRunner(api.web_app())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -153,14 +163,21 @@ async def quiz(tmp_path: Path, slack_database_url: str, clock: FakeClock) -> Asy
 
 @dataclass(frozen=True)
 class Reply:
-    """What the app answered an HTTP request."""
+    """What the app answered an HTTP request, and how long it took to."""
 
     status: int
     text: str
     headers: dict[str, str]
+    path: str = ""
+    seconds: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.text)
+
+    @property
+    def slow(self) -> bool:
+        """Over Slack's 3 s: the user saw an error (an event would be sent again)."""
+        return self.seconds > ACK_DEADLINE
 
 
 @dataclass
@@ -173,7 +190,16 @@ class SlackDriver:
     session: aiohttp.ClientSession
     secret: str = SIGNING_SECRET
     team: str = TEAM
+    #: Every answer the app gave, in order (see :attr:`slow_acks`).
+    replies: list[Reply] = field(default_factory=list)
+    #: Every Events API envelope delivered (a retry delivers one again).
+    envelopes: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def slow_acks(self) -> list[Reply]:
+        """Requests the app took over 3 s to answer."""
+        return [r for r in self.replies if r.slow]
 
     @property
     def bot(self) -> SlackBot:
@@ -203,13 +229,21 @@ class SlackDriver:
         timestamp: int | None = None,
         signature: str | None = None,
         path: str = "/slack/events",
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        """POST a body with Slack's signature headers (or the ones given)."""
-        headers = signing.signed_headers(self.secret, body, content_type, timestamp)
+        """POST a body with Slack's signature headers (or the ones given), timing the answer."""
+        sent = signing.signed_headers(self.secret, body, content_type, timestamp)
         if signature is not None:
-            headers["X-Slack-Signature"] = signature
-        async with self.session.post(self.url + path, data=body, headers=headers) as response:
-            return Reply(response.status, await response.text(), dict(response.headers))
+            sent["X-Slack-Signature"] = signature
+        sent.update(headers or {})
+        started = time.monotonic()
+        async with self.session.post(self.url + path, data=body, headers=sent) as response:
+            text = await response.text()
+            reply = Reply(
+                response.status, text, dict(response.headers), path, time.monotonic() - started
+            )
+        self.replies.append(reply)
+        return reply
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         """GET a path of the app (health, OAuth pages); redirects are not followed."""
@@ -312,10 +346,11 @@ class SlackDriver:
         }
         return await self.send(signing.interactive_body(payload), signing.FORM)
 
-    def envelope(self, event: dict[str, Any]) -> dict[str, Any]:
+    def envelope(self, event: dict[str, Any], team: str | None = None) -> dict[str, Any]:
+        team = team or self.team
         return {
             "token": "legacy-verification-token",
-            "team_id": self.team,
+            "team_id": team,
             "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
@@ -324,7 +359,7 @@ class SlackDriver:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": self.team,
+                    "team_id": team,
                     "user_id": BOT_USER_ID,
                     "is_bot": True,
                     "is_enterprise_install": False,
@@ -333,9 +368,44 @@ class SlackDriver:
             "is_ext_shared_channel": False,
         }
 
+    async def deliver(
+        self, envelope: dict[str, Any], *, retry: int = 0, reason: str = "http_timeout"
+    ) -> Reply:
+        """Send an Events API envelope; ``retry`` > 0 sends it again as Slack retries one
+        (same event_id, with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``)."""
+        headers = {}
+        if retry:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": reason}
+        self.envelopes.append(envelope)
+        return await self.send(json.dumps(envelope), signing.JSON, headers=headers)
+
     async def event(self, event: dict[str, Any]) -> Reply:
         """An Events API ``event_callback`` carrying ``event``."""
-        return await self.send(json.dumps(self.envelope(event)), signing.JSON)
+        return await self.deliver(self.envelope(event))
+
+    async def uninstall(self, team: str | None = None) -> Reply:
+        """The workspace removes the app: its tokens stop working at the stub, then Slack
+        sends ``app_uninstalled`` (shaped as on docs.slack.dev/reference/events)."""
+        team = team or self.team
+        self.stub.uninstall(team)
+        envelope = self.envelope({"type": "app_uninstalled"}, team)
+        envelope.pop("authorizations")  # nothing is authorised any more
+        return await self.deliver(envelope)
+
+    async def revoke_tokens(
+        self,
+        team: str | None = None,
+        bot: tuple[str, ...] = (BOT_USER_ID,),
+        oauth: tuple[str, ...] = (),
+    ) -> Reply:
+        """The team's tokens are revoked: ``tokens_revoked`` names the users whose tokens
+        were (bot and user tokens), never the tokens themselves."""
+        team = team or self.team
+        self.stub.uninstall(team)
+        event = {"type": "tokens_revoked", "tokens": {"oauth": list(oauth), "bot": list(bot)}}
+        envelope = self.envelope(event, team)
+        envelope.pop("authorizations")
+        return await self.deliver(envelope)
 
     async def message(self, text: str, user: str, channel: str = CHANNEL) -> Reply:
         """A ``message`` event: ``user`` wrote ``text`` in ``channel``."""
@@ -370,8 +440,11 @@ async def serve(
     await site.start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession() as session:
-        yield SlackDriver(f"http://127.0.0.1:{port}", stub, web_app, session)
+        driver = SlackDriver(f"http://127.0.0.1:{port}", stub, web_app, session)
+        yield driver
     await runner.cleanup()
+    # Slack would have shown the user an error (or sent the event again) for these.
+    assert not driver.slow_acks, f"acknowledged after {ACK_DEADLINE} s: {driver.slow_acks}"
 
 
 @pytest.fixture
