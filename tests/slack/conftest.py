@@ -174,10 +174,6 @@ class Reply:
     def json(self) -> Any:
         return json.loads(self.text)
 
-    @property
-    def slow(self) -> bool:
-        """Over Slack's 3 s: the user saw an error (an event would be sent again)."""
-        return self.seconds > ACK_DEADLINE
 
 
 @dataclass
@@ -192,14 +188,16 @@ class SlackDriver:
     team: str = TEAM
     #: Every answer the app gave, in order (see :attr:`slow_acks`).
     replies: list[Reply] = field(default_factory=list)
+    ack_deadline: float = ACK_DEADLINE
     #: Every Events API envelope delivered (a retry delivers one again).
     envelopes: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
     def slow_acks(self) -> list[Reply]:
-        """Requests the app took over 3 s to answer."""
-        return [r for r in self.replies if r.slow]
+        """Requests the app took too long to answer: over 3 s Slack shows the user an error
+        and sends an event again."""
+        return [r for r in self.replies if r.seconds > self.ack_deadline]
 
     @property
     def bot(self) -> SlackBot:
