@@ -684,19 +684,12 @@ class FakeDiscord:
             return self._refuse(call, interaction, UNKNOWN_INTERACTION)
         if interaction.response_type is not None:
             return self._refuse(call, interaction, ALREADY_ACKNOWLEDGED)
-        kind, data = call.json["type"], call.json.get("data") or {}
+        body = call.json if isinstance(call.json, dict) else {}
+        kind, data = body.get("type"), body.get("data") or {}
         if kind not in CALLBACKS_FOR.get(interaction.kind, set()):
-            errors = {
-                "type": {
-                    "_errors": [
-                        {
-                            "code": "INTERACTION_CALLBACK_TYPE_INVALID",
-                            "message": f"Callback type {kind} is not valid",
-                        }
-                    ]
-                }
-            }
-            return self._json(invalid_form_body(errors), 400)
+            # Not an initial response this interaction can take (e.g. 7 for a command).
+            problem = {"code": "BASE_TYPE_CHOICES", "message": f"Value {kind} is not valid here."}
+            return self._json(invalid_form_body({"type": {"_errors": [problem]}}), 400)
         if kind in (4, 7):
             too_big = self._too_big(data, "data")
             if too_big is not None:
