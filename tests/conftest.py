@@ -15,7 +15,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -81,6 +81,26 @@ def _postgres_database_url(name: str) -> str:
 async def _prepare(url: str) -> None:
     prepared = await QuizApp.open(url, FakeClock(), upgrade=True)
     await prepared.close()
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember whether a test's body failed (see :func:`body_failed`)."""
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+def body_failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the test using a fixture already failed: its teardown checks (no refused
+    interaction, no slow acknowledgement) then stay quiet rather than report it twice."""
+    return request.node.stash.get(CALL_FAILED, False)
 
 
 @pytest.fixture

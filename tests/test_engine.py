@@ -417,9 +417,7 @@ async def test_fifty_clicks_at_once_on_one_round_count_one_to_fifty(app: QuizApp
     assert sorted(r.answered for r in receipts) == list(range(1, 51))
 
 
-async def test_the_ticker_announces_due_rounds_side_by_side(
-    app: QuizApp, clock: FakeClock
-) -> None:
+async def test_the_ticker_announces_due_rounds_side_by_side(app: QuizApp, clock: FakeClock) -> None:
     """Rounds due together are announced side by side: one announcement waiting on a slow
     platform does not hold up the others (it waits here until the last one has started),
     and a failing announcement does not keep the rest from being closed and announced."""

@@ -49,9 +49,7 @@ def test_a_web_process_is_not_blocked_by_the_workers_shards() -> None:
 
 
 def test_release_and_one_off_processes_ignore_discord_sharding(tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "DYNO"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "DYNO"))}
     env.update(SHARDED, DYNO="release.7", DATABASE_URL=f"sqlite:///{tmp_path / 'q.db'}")
     for args in (["db", "upgrade"], ["banks", "list"]):
         result = subprocess.run(

@@ -309,9 +309,13 @@ class SlackDriver(Driver):
     async def open(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from aiohttp import web
 
+        from tests.slack.conftest import BOT_TOKEN, TEAM
         from tests.slack.stub_slack_api import StubSlackApi
 
-        self.stub = StubSlackApi(users={"U0ADMIN": {"is_admin": True}})
+        # The players' Slack names are what users.info says (a typed answer's only source).
+        users: dict[str, dict[str, Any]] = {u: {"name": name} for u, name in self.USERS}
+        users["U0ADMIN"] = {"is_admin": True}
+        self.stub = StubSlackApi(users=users, tokens={BOT_TOKEN: TEAM})
         self._stub_runner = web.AppRunner(self.stub.web_app())
         await self._stub_runner.setup()
         site = web.TCPSite(self._stub_runner, "127.0.0.1", 0)
@@ -370,17 +374,15 @@ class SlackDriver(Driver):
 
     async def answer(self, player: int, asked: Asked, *, right: bool) -> str:
         user, name = self.USERS[player]
-        before = len([c for c in self.stub.of("chat.postEphemeral") if c.params["user"] == user])
+        before = len(self.stub.ephemerals(user))
         if asked.typed:
             await self.slack.message(KEY[asked.prompt]["right"] if right else "no idea", user)
         else:
             await self.slack.click(
                 self._button(asked, right), user, name, message_ts=asked.handle.ts
             )
-        calls = await self.stub.wait_for(
-            "chat.postEphemeral", lambda c: c.params["user"] == user, count=before + 1
-        )
-        return status_of(calls[-1].params["text"])
+        shown = await self.stub.wait_for_ephemerals(user, count=before + 1)
+        return status_of(shown[-1].text)
 
     async def answer_late(self, player: int, asked: Asked, *, right: bool) -> str:
         return await self.answer(player, asked, right=right)
@@ -414,7 +416,7 @@ class SlackDriver(Driver):
 
         def said() -> str | None:
             for call in self.stub.calls[before:]:
-                if call.method == "response_url" or (
+                if (call.method == "response_url" and call.source == "command") or (
                     call.method == "chat.postMessage" and "Quiz over" in call.params["text"]
                 ):
                     return text_of(call)
@@ -436,14 +438,15 @@ class SlackDriver(Driver):
         from tests.slack.slack_reading import text_of
 
         user, name = self.USERS[player]
+        seen = len(self.stub.of("response_url"))
         await self.slack.command("flashcards demo", user, name)
-        [front] = await self.stub.wait_for("response_url")
+        front = (await self.stub.wait_for("response_url", count=seen + 1))[seen]
         [show] = front.buttons()
         await self.slack.click(show, user, name, ephemeral=True, message_ts="1.2")
-        back = (await self.stub.wait_for("response_url", count=2))[1]
+        back = (await self.stub.wait_for("response_url", count=seen + 2))[seen + 1]
         good = next(b for b in back.buttons() if b["action_id"].endswith("good"))
         await self.slack.click(good, user, name, ephemeral=True, message_ts="1.2")
-        after = (await self.stub.wait_for("response_url", count=3))[2]
+        after = (await self.stub.wait_for("response_url", count=seen + 3))[seen + 2]
         return [text_of(front), text_of(back), text_of(after)]
 
     async def restart(self) -> None:

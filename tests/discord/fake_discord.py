@@ -5,7 +5,24 @@ It runs on 127.0.0.1 (aiohttp), answers a real discord.py client the way Discord
 messages the bot posts and edits (with consistent ids, so views and dynamic buttons resolve),
 records every REST call, and lets a test act as users: dispatch slash commands, autocomplete,
 button clicks, modal submissions (INTERACTION_CREATE) and channel messages (MESSAGE_CREATE),
-with payloads shaped like Discord's.
+with payloads shaped like Discord's, in any of its guilds and channels.
+
+It also enforces what real Discord enforces (``fake_rules.py`` has the rules and their
+sources), so an adapter that breaks a rule fails here as it would in production:
+
+- the interaction deadline: the initial response within 3 s of the dispatch, else 404
+  10062; a second initial response 400 40060; follow-ups and ``@original`` edits for 15
+  minutes. Every refused interaction response is kept in :attr:`FakeDiscord.refused_callbacks`
+  (the late ones also in :attr:`FakeDiscord.late_callbacks`);
+- rate limits per bucket with Discord's headers (message create + edit per channel,
+  reactions per channel, webhooks per interaction token, the global limit), answered with
+  429s that discord.py waits out; each 429 given is kept in :attr:`FakeDiscord.rate_limited`;
+- the bot's permissions per channel (:class:`FakeChannel`): 403 50001 / 50013, embeds
+  removed without Embed Links, 404 10003 / 10008 for unknown channels and messages;
+- size limits: 400 50035 with an ``errors`` object like Discord's.
+
+:attr:`FakeDiscord.rules` (a :class:`~tests.discord.fake_rules.DiscordRules`) changes or
+switches off any of them; :attr:`FakeDiscord.latency` slows routes down by name.
 """
 
 from __future__ import annotations
@@ -14,11 +31,37 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.discord.fake_rules import (
+    ADD_REACTIONS,
+    ALREADY_ACKNOWLEDGED,
+    BOT_PERMISSIONS,
+    EMBED_LINKS,
+    INVALID_WEBHOOK_TOKEN,
+    MISSING_ACCESS,
+    MISSING_PERMISSIONS,
+    NOT_AUTHOR,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_INTERACTION,
+    UNKNOWN_MESSAGE,
+    UNKNOWN_WEBHOOK,
+    VIEW_CHANNEL,
+    ApiError,
+    Decision,
+    DiscordRules,
+    RateLimiter,
+    invalid_form_body,
+    message_errors,
+    rate_limited_body,
+    rate_limited_headers,
+)
 
 APP_ID = 1_000_000_000_000_000_001  # Discord gives the bot user the application's id
 GUILD_ID = 1_000_000_000_000_000_100
@@ -32,6 +75,38 @@ MANAGE_GUILD = 1 << 5
 DEFAULT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)
 MESSAGE_CONTENT_INTENT = 1 << 15
 TIMESTAMP = "2026-01-05T12:00:00.000000+00:00"
+
+#: Interaction types (receiving-and-responding) and the callback types each may answer with.
+COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+CALLBACKS_FOR = {
+    COMMAND: {4, 5, 9},
+    COMPONENT: {4, 5, 6, 7, 9},
+    AUTOCOMPLETE: {8},
+    MODAL_SUBMIT: {4, 5, 6, 7},
+}
+LOADING = 128  # message flag of a deferred response still "thinking"
+EPHEMERAL = 64
+
+#: Route name -> (its rate-limit bucket, whether it is an interaction endpoint, exempt from
+#: the global limit). Names are what :attr:`FakeDiscord.latency` is keyed by.
+ROUTES: dict[str, tuple[str | None, bool]] = {
+    "me": (None, False),
+    "application": (None, False),
+    "gateway_bot": (None, False),
+    "put_commands": (None, False),
+    "get_commands": (None, False),
+    "post_message": ("message", False),
+    "edit_message": ("message", False),
+    "get_message": (None, False),
+    "reaction": ("reaction", False),
+    "callback": (None, True),
+    "followup": ("webhook", True),
+    "edit_webhook": ("webhook", True),
+    "get_webhook": ("webhook", True),
+    "delete_webhook": ("webhook", True),
+    "open_dm": (None, False),
+    "unknown": (None, False),
+}
 
 
 @dataclass(frozen=True)
@@ -74,13 +149,59 @@ BOT_USER = FakeUser(APP_ID, "quizbot", bot=True)
 
 
 @dataclass
+class FakeChannel:
+    """A text channel, and what the bot may do in it (``bot_permissions``, resolved bits)."""
+
+    id: int
+    guild_id: int
+    name: str = "quiz"
+    bot_permissions: int = BOT_PERMISSIONS
+
+    def allows(self, permission: int) -> bool:
+        return self.bot_permissions & permission == permission
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": self.name,
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+        }
+
+
+@dataclass
+class FakeGuild:
+    """A server the bot is in (``present`` turns False once the bot is removed)."""
+
+    id: int
+    name: str
+    channels: list[int] = field(default_factory=list)
+    present: bool = True
+
+
+@dataclass
 class RestCall:
-    """One REST request the bot made."""
+    """One REST request the bot made, and what the fake answered."""
 
     method: str
     path: str
     query: dict[str, str]
     json: Any
+    route: str = ""
+    status: int = 0
+    response: Any = None
+    at: float = field(default_factory=time.monotonic, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
 @dataclass
@@ -92,51 +213,120 @@ class Sent:
     payload: dict[str, Any] = field(repr=False)
 
 
+@dataclass
+class Interaction:
+    """The fake's memory of one interaction: when it was dispatched and how it was answered."""
+
+    payload: dict[str, Any]
+    dispatched_at: float
+    response_type: int | None = None  # the initial response's callback type
+    original: int | None = None  # the message @original refers to
+    loading: bool = False  # deferred with a "thinking" message not edited yet
+
+    @property
+    def kind(self) -> int:
+        return int(self.payload["type"])
+
+    @property
+    def channel_id(self) -> int:
+        return int(self.payload["channel_id"])
+
+
+@dataclass(frozen=True)
+class RefusedCallback:
+    """An interaction response (initial, follow-up or @original edit) Discord refused."""
+
+    interaction_id: int
+    route: str
+    status: int
+    code: int
+    message: str
+    elapsed: float  # seconds from the dispatch to the request's arrival
+
+    @property
+    def late(self) -> bool:
+        return self.code in (UNKNOWN_INTERACTION.code, INVALID_WEBHOOK_TOKEN.code)
+
+
+@dataclass(frozen=True)
+class RateLimitHit:
+    """A 429 the fake gave."""
+
+    route: str
+    bucket: str
+    method: str
+    path: str
+    retry_after: float
+    scope: str
+
+
+Handler = Callable[[web.Request, RestCall], Awaitable[web.Response]]
+
+
 class FakeDiscord:
     """The fake server. ``await start()``, point discord.py at ``api_base`` / ``gateway_url``."""
 
-    def __init__(self, *, allow_message_content: bool = True) -> None:
+    def __init__(
+        self, *, allow_message_content: bool = True, rules: DiscordRules | None = None
+    ) -> None:
         self.allow_message_content = allow_message_content
-        #: While True, posting or editing messages in the guild's channels fails with 403
-        #: Missing Permissions (direct messages still go through).
-        self.refuse_channel_messages = False
-        #: Seconds the fake takes to answer an interaction callback (work "in flight").
-        self.callback_delay = 0.0
+        self.rules = rules or DiscordRules()
+        #: Seconds each route takes to answer, by route name (see ROUTES), e.g.
+        #: ``{"edit_message": 0.5}``: a slow Discord. The request takes effect on arrival
+        #: (the interaction deadline is judged then); only its answer comes later.
+        self.latency: dict[str, float] = {}
         self.calls: list[RestCall] = []
         self.unknown: list[RestCall] = []  # calls to endpoints the fake does not serve
+        self.rate_limited: list[RateLimitHit] = []
+        self.refused_callbacks: list[RefusedCallback] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.commands: list[dict[str, Any]] = []
         self.identifies: list[dict[str, Any]] = []
         self.sockets: list[web.WebSocketResponse] = []
+        self.guilds: dict[int, FakeGuild] = {GUILD_ID: FakeGuild(GUILD_ID, "Study group")}
+        self.channels: dict[int, FakeChannel] = {}
+        self.dms: dict[int, int] = {}  # user id -> their DM channel with the bot
+        self._add_channel(FakeChannel(CHANNEL_ID, GUILD_ID))
         self._ids = itertools.count(2_000_000_000_000_000_000)
         self._seq = itertools.count(1)
-        self._interactions: dict[str, dict[str, Any]] = {}  # token -> payload
-        self._originals: dict[str, int] = {}  # interaction token -> response message id
-        self._deferred: dict[str, int] = {}  # interaction token -> the deferred response's type
-        self.dms: dict[int, int] = {}  # user id -> their DM channel's id
+        self._interactions: dict[str, Interaction] = {}  # token -> interaction
+        self._limiter = RateLimiter()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.app = web.Application()
         r = self.app.router
         r.add_get("/gateway", self._gateway)
-        r.add_get("/api/v10/users/@me", self._me)
-        r.add_get("/api/v10/oauth2/applications/@me", self._application)
-        r.add_get("/api/v10/gateway/bot", self._gateway_bot)
-        r.add_put("/api/v10/applications/{app}/commands", self._put_commands)
-        r.add_get("/api/v10/applications/{app}/commands", self._get_commands)
-        r.add_post("/api/v10/channels/{channel}/messages", self._post_message)
-        r.add_patch("/api/v10/channels/{channel}/messages/{message}", self._patch_message)
-        r.add_get("/api/v10/channels/{channel}/messages/{message}", self._get_message)
-        r.add_put(
-            "/api/v10/channels/{channel}/messages/{message}/reactions/{emoji}/@me", self._no_content
-        )
-        r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
-        r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
-        r.add_patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self._patch_webhook)
-        r.add_get("/api/v10/webhooks/{app}/{token}/messages/{message}", self._get_webhook)
-        r.add_delete("/api/v10/webhooks/{app}/{token}/messages/{message}", self._delete_webhook)
-        r.add_post("/api/v10/users/@me/channels", self._open_dm)
-        r.add_route("*", "/{tail:.*}", self._unknown)
+        api = "/api/v10"
+        routes: list[tuple[str, str, str, Handler]] = [
+            ("GET", "/users/@me", "me", self._me),
+            ("GET", "/oauth2/applications/@me", "application", self._application),
+            ("GET", "/gateway/bot", "gateway_bot", self._gateway_bot),
+            ("PUT", "/applications/{app}/commands", "put_commands", self._put_commands),
+            ("GET", "/applications/{app}/commands", "get_commands", self._get_commands),
+            ("POST", "/channels/{channel}/messages", "post_message", self._post_message),
+            ("PATCH", "/channels/{channel}/messages/{message}", "edit_message", self._patch),
+            ("GET", "/channels/{channel}/messages/{message}", "get_message", self._get_message),
+            (
+                "PUT",
+                "/channels/{channel}/messages/{message}/reactions/{emoji}/@me",
+                "reaction",
+                self._reaction,
+            ),
+            ("POST", "/interactions/{id}/{token}/callback", "callback", self._callback),
+            ("POST", "/webhooks/{app}/{token}", "followup", self._followup),
+            ("PATCH", "/webhooks/{app}/{token}/messages/{message}", "edit_webhook", self._edit_wh),
+            ("GET", "/webhooks/{app}/{token}/messages/{message}", "get_webhook", self._get_wh),
+            (
+                "DELETE",
+                "/webhooks/{app}/{token}/messages/{message}",
+                "delete_webhook",
+                self._delete_wh,
+            ),
+            ("POST", "/users/@me/channels", "open_dm", self._open_dm),
+        ]
+        for method, path, name, handler in routes:
+            r.add_route(method, api + path, self._serve(name, handler))
+        r.add_route("*", "/{tail:.*}", self._serve("unknown", self._unknown))
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -160,6 +350,142 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
+    # -- guilds, channels and the bot's permissions -------------------------------------------
+    def _add_channel(self, channel: FakeChannel) -> FakeChannel:
+        self.channels[channel.id] = channel
+        self.guilds[channel.guild_id].channels.append(channel.id)
+        return channel
+
+    async def add_guild(self, name: str = "Another group", *, guild_id: int | None = None) -> int:
+        """A new server with the bot in it (GUILD_CREATE to connected clients); its id."""
+        gid = guild_id or next(self._ids)
+        self.guilds[gid] = FakeGuild(gid, name)
+        if self.sockets:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(gid))
+        return gid
+
+    async def add_channel(
+        self,
+        guild_id: int = GUILD_ID,
+        *,
+        name: str = "quiz-2",
+        permissions: int = BOT_PERMISSIONS,
+        channel_id: int | None = None,
+    ) -> FakeChannel:
+        """A new text channel, where the bot has ``permissions`` (CHANNEL_CREATE if connected)."""
+        channel = self._add_channel(
+            FakeChannel(channel_id or next(self._ids), guild_id, name, permissions)
+        )
+        if self.sockets:
+            await self.dispatch("CHANNEL_CREATE", channel.payload())
+        return channel
+
+    def set_permissions(
+        self, channel_id: int = CHANNEL_ID, *, grant: int = 0, revoke: int = 0
+    ) -> int:
+        """Change what the bot may do in a channel; returns the new bits."""
+        channel = self.channels[channel_id]
+        channel.bot_permissions = (channel.bot_permissions | grant) & ~revoke
+        return channel.bot_permissions
+
+    async def remove_guild(self, guild_id: int = GUILD_ID) -> None:
+        """The bot is kicked from (or the owner deletes) a server: GUILD_DELETE without
+        ``unavailable``; its channels then answer 403 Missing Access."""
+        self.guilds[guild_id].present = False
+        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)})
+
+    @property
+    def refuse_channel_messages(self) -> bool:
+        """True while the bot cannot see the default channel: posting and editing there
+        answer 403 Missing Access (as Discord does once View Channel is revoked)."""
+        return not self.channels[CHANNEL_ID].allows(VIEW_CHANNEL)
+
+    @refuse_channel_messages.setter
+    def refuse_channel_messages(self, refuse: bool) -> None:
+        if refuse:
+            self.set_permissions(CHANNEL_ID, revoke=VIEW_CHANNEL)
+        else:
+            self.set_permissions(CHANNEL_ID, grant=VIEW_CHANNEL)
+
+    @property
+    def callback_delay(self) -> float:
+        """Seconds the fake takes to answer an interaction callback (work "in flight")."""
+        return self.latency.get("callback", 0.0)
+
+    @callback_delay.setter
+    def callback_delay(self, seconds: float) -> None:
+        self.latency["callback"] = seconds
+
+    @property
+    def late_callbacks(self) -> list[RefusedCallback]:
+        """Interaction responses that came after the deadline (10062) or the token's expiry."""
+        return [r for r in self.refused_callbacks if r.late]
+
+    # -- serving a route: record, rate limits, latency, then the handler ----------------------
+    def _serve(self, route: str, handler: Handler) -> Callable[[web.Request], Awaitable[Any]]:
+        async def serve(request: web.Request) -> web.Response:
+            call = await self._record(request, route)
+            refused, headers = self._take_rate_limit(route, request)
+            if refused is not None:
+                response = refused
+            else:
+                response = await handler(request, call)
+                response.headers.extend(headers)
+            call.status = response.status
+            if isinstance(response.body, bytes) and response.body:
+                call.response = json.loads(response.body)
+            delay = self.latency.get(route, 0.0)
+            if delay:  # the effect is done; the answer is slow to come back
+                await asyncio.sleep(delay)
+            return response
+
+        return serve
+
+    def _bucket_key(self, bucket: str, request: web.Request) -> tuple[Any, ...]:
+        if bucket == "webhook":
+            return (bucket, request.match_info["token"])
+        return (bucket, request.match_info["channel"])
+
+    def _take_rate_limit(
+        self, route: str, request: web.Request
+    ) -> tuple[web.Response | None, dict[str, str]]:
+        """None (and the bucket's headers) if the request may go, else the 429 to answer."""
+        if not self.rules.rate_limits:
+            return None, {}
+        bucket, interaction_endpoint = ROUTES[route]
+        scale = self.rules.time_scale
+        if not interaction_endpoint:
+            overall = self._limiter.take(("global",), self.rules.global_limit, scale)
+            if not overall.allowed:
+                return self._too_many(route, request, overall, is_global=True), {}
+        if bucket is None:
+            return None, {}
+        decision = self._limiter.take(
+            self._bucket_key(bucket, request), self.rules.limit(bucket), scale
+        )
+        if not decision.allowed:
+            return self._too_many(route, request, decision, is_global=False), {}
+        return None, decision.headers()
+
+    def _too_many(
+        self, route: str, request: web.Request, decision: Decision, *, is_global: bool
+    ) -> web.Response:
+        retry_after = round(decision.reset_after, 3)
+        scope = "global" if is_global else "user"
+        self.rate_limited.append(
+            RateLimitHit(
+                route,
+                decision.bucket,
+                request.method,
+                request.path.removeprefix("/api/v10"),
+                retry_after,
+                scope,
+            )
+        )
+        response = self._json(rate_limited_body(retry_after, is_global=is_global), 429)
+        response.headers.extend(rate_limited_headers(decision, is_global=is_global))
+        return response
+
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
     def _json(data: Any, status: int = 200) -> web.Response:
@@ -170,15 +496,21 @@ class FakeDiscord:
             headers={"Content-Type": "application/json"},
         )
 
-    async def _record(self, request: web.Request) -> Any:
+    def _error(self, error: ApiError) -> web.Response:
+        return self._json(error.body(), error.status)
+
+    async def _record(self, request: web.Request, route: str) -> RestCall:
         body = await request.text()
         payload = json.loads(body) if body else None
-        self.calls.append(
-            RestCall(
-                request.method, request.path.removeprefix("/api/v10"), dict(request.query), payload
-            )
+        call = RestCall(
+            request.method,
+            request.path.removeprefix("/api/v10"),
+            dict(request.query),
+            payload,
+            route,
         )
-        return payload
+        self.calls.append(call)
+        return call
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {GOOD_TOKEN}"
@@ -187,10 +519,11 @@ class FakeDiscord:
         self, channel_id: int, data: dict[str, Any], *, flags: int = 0, author: FakeUser = BOT_USER
     ) -> dict[str, Any]:
         mid = next(self._ids)
+        channel = self.channels.get(channel_id)
         message = {
             "id": str(mid),
             "channel_id": str(channel_id),
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(channel.guild_id if channel else GUILD_ID),
             "author": author.payload(),
             "content": data.get("content") or "",
             "timestamp": TIMESTAMP,
@@ -217,15 +550,53 @@ class FakeDiscord:
         message["edited_timestamp"] = TIMESTAMP
         return message
 
+    def _too_big(self, body: Any, under: str | None = None) -> web.Response | None:
+        """400 Invalid Form Body if ``body`` breaks a size limit (errors nested ``under``)."""
+        if not self.rules.size_limits:
+            return None
+        errors = message_errors(body)
+        if not errors:
+            return None
+        return self._json(invalid_form_body({under: errors} if under else errors), 400)
+
+    # -- the bot's access to a channel ---------------------------------------------------------
+    def _channel_refusal(self, channel_id: int, *needed: int) -> ApiError | None:
+        """Why the bot may not act in a channel (unknown, not visible, missing a permission)."""
+        if channel_id in self.dms.values():
+            return None  # a DM the bot opened: always open to it
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return UNKNOWN_CHANNEL
+        if not self.rules.permissions:
+            return None
+        if not self.guilds[channel.guild_id].present or not channel.allows(VIEW_CHANNEL):
+            return MISSING_ACCESS
+        if any(not channel.allows(p) for p in needed):
+            return MISSING_PERMISSIONS
+        return None
+
+    def _without_links(self, channel_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """Without Embed Links a bot's message is accepted with its embeds removed."""
+        channel = self.channels.get(channel_id)
+        if (
+            channel is not None
+            and self.rules.permissions
+            and "embeds" in payload
+            and not channel.allows(EMBED_LINKS)
+        ):
+            return {**payload, "embeds": []}
+        return payload
+
+    def _channel_message(self, request: web.Request) -> tuple[int, int]:
+        return int(request.match_info["channel"]), int(request.match_info["message"])
+
     # -- REST --------------------------------------------------------------------------------
-    async def _me(self, request: web.Request) -> web.Response:
-        await self._record(request)
+    async def _me(self, request: web.Request, call: RestCall) -> web.Response:
         if not self._authorised(request):
             return self._json({"message": "401: Unauthorized", "code": 0}, 401)
         return self._json(BOT_USER.payload())
 
-    async def _application(self, request: web.Request) -> web.Response:
-        await self._record(request)
+    async def _application(self, request: web.Request, call: RestCall) -> web.Response:
         return self._json(
             {
                 "id": str(APP_ID),
@@ -241,8 +612,7 @@ class FakeDiscord:
             }
         )
 
-    async def _gateway_bot(self, request: web.Request) -> web.Response:
-        await self._record(request)
+    async def _gateway_bot(self, request: web.Request, call: RestCall) -> web.Response:
         return self._json(
             {
                 "url": self.gateway_url,
@@ -256,129 +626,200 @@ class FakeDiscord:
             }
         )
 
-    async def _put_commands(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
+    async def _put_commands(self, request: web.Request, call: RestCall) -> web.Response:
         self.commands = [
             dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
-            for c in payload
+            for c in call.json
         ]
         return self._json(self.commands)
 
-    async def _get_commands(self, request: web.Request) -> web.Response:
-        await self._record(request)
+    async def _get_commands(self, request: web.Request, call: RestCall) -> web.Response:
         return self._json(self.commands)
 
-    def _refused(self) -> web.Response:
-        return self._json({"message": "Missing Permissions", "code": 50013}, 403)
+    async def _post_message(self, request: web.Request, call: RestCall) -> web.Response:
+        channel_id = int(request.match_info["channel"])
+        refusal = self._channel_refusal(channel_id, SEND_MESSAGES)
+        if refusal is not None:
+            return self._error(refusal)
+        too_big = self._too_big(call.json)
+        if too_big is not None:
+            return too_big
+        return self._json(self._new_message(channel_id, self._without_links(channel_id, call.json)))
 
-    async def _post_message(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        channel = int(request.match_info["channel"])
-        if self.refuse_channel_messages and channel not in self.dms.values():
-            return self._refused()
-        return self._json(self._new_message(channel, payload))
+    async def _patch(self, request: web.Request, call: RestCall) -> web.Response:
+        channel_id, mid = self._channel_message(request)
+        refusal = self._channel_refusal(channel_id)
+        if refusal is not None:
+            return self._error(refusal)
+        message = self.messages.get(mid)
+        if message is None or int(message["channel_id"]) != channel_id:
+            return self._error(UNKNOWN_MESSAGE)
+        if not message["author"]["bot"]:
+            return self._error(NOT_AUTHOR)
+        too_big = self._too_big(call.json)
+        if too_big is not None:
+            return too_big
+        return self._json(self._edit(mid, self._without_links(channel_id, call.json)))
 
-    async def _patch_message(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        mid = int(request.match_info["message"])
-        if self.refuse_channel_messages:
-            return self._refused()
-        if mid not in self.messages:
-            return self._json({"message": "Unknown Message", "code": 10008}, 404)
-        return self._json(self._edit(mid, payload))
-
-    async def _get_message(self, request: web.Request) -> web.Response:
-        await self._record(request)
-        message = self.messages.get(int(request.match_info["message"]))
-        if message is None:
-            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+    async def _get_message(self, request: web.Request, call: RestCall) -> web.Response:
+        channel_id, mid = self._channel_message(request)
+        refusal = self._channel_refusal(channel_id, READ_MESSAGE_HISTORY)
+        if refusal is not None:
+            return self._error(refusal)
+        message = self.messages.get(mid)
+        if message is None or int(message["channel_id"]) != channel_id:
+            return self._error(UNKNOWN_MESSAGE)
         return self._json(message)
 
-    async def _no_content(self, request: web.Request) -> web.Response:
-        await self._record(request)
+    async def _reaction(self, request: web.Request, call: RestCall) -> web.Response:
+        channel_id, mid = self._channel_message(request)
+        refusal = self._channel_refusal(channel_id, READ_MESSAGE_HISTORY, ADD_REACTIONS)
+        if refusal is not None:
+            return self._error(refusal)
+        message = self.messages.get(mid)
+        if message is None or int(message["channel_id"]) != channel_id:
+            return self._error(UNKNOWN_MESSAGE)
         return web.Response(status=204)
 
-    async def _callback(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        if self.callback_delay:
-            await asyncio.sleep(self.callback_delay)
-        token = request.match_info["token"]
-        interaction = self._interactions[token]
-        kind, data = payload["type"], payload.get("data") or {}
-        channel_id = int(interaction["channel_id"])
+    # -- interaction responses ------------------------------------------------------------------
+    def _refuse(
+        self, call: RestCall, interaction: Interaction | None, error: ApiError
+    ) -> web.Response:
+        """Answer an interaction response with ``error``, and remember it was refused."""
+        iid = int(interaction.payload["id"]) if interaction else 0
+        elapsed = call.at - interaction.dispatched_at if interaction else 0.0
+        self.refused_callbacks.append(
+            RefusedCallback(iid, call.route, error.status, error.code, error.message, elapsed)
+        )
+        return self._error(error)
+
+    async def _callback(self, request: web.Request, call: RestCall) -> web.Response:
+        interaction = self._interactions.get(request.match_info["token"])
+        if interaction is None or interaction.payload["id"] != request.match_info["id"]:
+            return self._refuse(call, None, UNKNOWN_INTERACTION)
+        if call.at - interaction.dispatched_at > self.rules.interaction_deadline:
+            return self._refuse(call, interaction, UNKNOWN_INTERACTION)
+        if interaction.response_type is not None:
+            return self._refuse(call, interaction, ALREADY_ACKNOWLEDGED)
+        body = call.json if isinstance(call.json, dict) else {}
+        kind, data = body.get("type"), body.get("data") or {}
+        if kind not in CALLBACKS_FOR.get(interaction.kind, set()):
+            # Not an initial response this interaction can take (e.g. 7 for a command).
+            problem = {"code": "BASE_TYPE_CHOICES", "message": f"Value {kind} is not valid here."}
+            return self._json(invalid_form_body({"type": {"_errors": [problem]}}), 400)
+        if kind in (4, 7):
+            too_big = self._too_big(data, "data")
+            if too_big is not None:
+                return too_big
+        interaction.response_type = kind
+        return self._json(self._respond(interaction, kind, data))
+
+    def _respond(self, interaction: Interaction, kind: int, data: dict[str, Any]) -> dict[str, Any]:
+        """Carry out an accepted initial response; the interaction callback response body."""
         answer: dict[str, Any] = {
-            "interaction": {"id": interaction["id"], "type": interaction["type"]}
+            "interaction": {"id": interaction.payload["id"], "type": interaction.kind}
         }
+        clicked = interaction.payload.get("message")
         message = None
         if kind == 4:  # reply
-            message = self._new_message(channel_id, data)
-        elif kind == 5:  # deferred reply ("thinking"); flags 128 = loading
-            message = self._new_message(channel_id, data, flags=128)
-        elif kind == 7 and "message" in interaction:  # update the clicked message
-            message = self._edit(int(interaction["message"]["id"]), data)
-        elif kind == 6 and "message" in interaction:  # deferred update: @original is the message
-            self._originals[token] = int(interaction["message"]["id"])
-        if kind in (5, 6):
-            self._deferred[token] = kind
+            message = self._new_message(interaction.channel_id, data)
+        elif kind == 5:  # deferred reply ("thinking")
+            message = self._new_message(interaction.channel_id, data, flags=LOADING)
+            interaction.loading = True
+        elif kind == 6 and clicked is not None:  # deferred update: @original is the clicked one
+            interaction.original = int(clicked["id"])
+        elif kind == 7 and clicked is not None:  # update the clicked message
+            message = self._edit(int(clicked["id"]), data)
         if message is not None:
-            self._originals[token] = int(message["id"])
+            interaction.original = int(message["id"])
             answer["interaction"].update(
                 response_message_id=message["id"],
                 response_message_loading=kind == 5,
-                response_message_ephemeral=bool(int(message["flags"]) & 64),
+                response_message_ephemeral=bool(int(message["flags"]) & EPHEMERAL),
             )
             answer["resource"] = {"type": kind, "message": message}
-        return self._json(answer)
+        return answer
 
-    async def _followup(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        token = request.match_info["token"]
-        interaction = self._interactions[token]
-        original = self._originals.get(token)
-        if (
-            self._deferred.get(token) == 5
-            and original in self.messages
-            and int(self.messages[original]["flags"]) & 128
-        ):
-            # The first follow-up of a deferred reply replaces its "thinking" message
-            # (keeping the visibility chosen when deferring).
-            message = self._edit(original, payload)
-            message["flags"] = int(message["flags"]) & ~128
+    def _webhook_refusal(self, call: RestCall, token: str) -> tuple[Interaction | None, Any]:
+        """The interaction behind a webhook token, or the refusal to answer with."""
+        interaction = self._interactions.get(token)
+        if interaction is None:
+            return None, self._refuse(call, None, UNKNOWN_WEBHOOK)
+        if call.at - interaction.dispatched_at > self.rules.token_lifetime:
+            return None, self._refuse(call, interaction, INVALID_WEBHOOK_TOKEN)
+        if interaction.response_type is None:  # nothing to follow up yet
+            return None, self._refuse(call, interaction, UNKNOWN_WEBHOOK)
+        return interaction, None
+
+    async def _followup(self, request: web.Request, call: RestCall) -> web.Response:
+        interaction, refusal = self._webhook_refusal(call, request.match_info["token"])
+        if refusal is not None:
+            return refusal
+        assert interaction is not None
+        too_big = self._too_big(call.json)
+        if too_big is not None:
+            return too_big
+        if interaction.loading and interaction.original is not None:
+            # Right after a deferred reply the first follow-up edits the "thinking" message
+            # (documented, deprecated behaviour); it stays as ephemeral as the defer was.
+            interaction.loading = False
+            message = self._edit(interaction.original, call.json)
+            message["flags"] = int(message["flags"]) & ~LOADING
             return self._json(message)
-        return self._json(self._new_message(int(interaction["channel_id"]), payload))
+        return self._json(self._new_message(interaction.channel_id, call.json))
 
-    async def _delete_webhook(self, request: web.Request) -> web.Response:
-        await self._record(request)
-        mid = self._webhook_message_id(request)
-        self.messages.pop(mid, None)
+    def _webhook_message_id(self, request: web.Request, interaction: Interaction) -> int | None:
+        ref = request.match_info["message"]
+        return interaction.original if ref == "@original" else int(ref)
+
+    async def _edit_wh(self, request: web.Request, call: RestCall) -> web.Response:
+        interaction, refusal = self._webhook_refusal(call, request.match_info["token"])
+        if refusal is not None:
+            return refusal
+        assert interaction is not None
+        mid = self._webhook_message_id(request, interaction)
+        if mid is None or mid not in self.messages:
+            return self._error(UNKNOWN_MESSAGE)
+        too_big = self._too_big(call.json)
+        if too_big is not None:
+            return too_big
+        message = self._edit(mid, call.json)
+        message["flags"] = int(message["flags"]) & ~LOADING
+        if mid == interaction.original:
+            interaction.loading = False
+        return self._json(message)
+
+    async def _get_wh(self, request: web.Request, call: RestCall) -> web.Response:
+        interaction, refusal = self._webhook_refusal(call, request.match_info["token"])
+        if refusal is not None:
+            return refusal
+        assert interaction is not None
+        mid = self._webhook_message_id(request, interaction)
+        if mid is None or mid not in self.messages:
+            return self._error(UNKNOWN_MESSAGE)
+        return self._json(self.messages[mid])
+
+    async def _delete_wh(self, request: web.Request, call: RestCall) -> web.Response:
+        interaction, refusal = self._webhook_refusal(call, request.match_info["token"])
+        if refusal is not None:
+            return refusal
+        assert interaction is not None
+        mid = self._webhook_message_id(request, interaction)
+        if mid is None or self.messages.pop(mid, None) is None:
+            return self._error(UNKNOWN_MESSAGE)
+        if mid == interaction.original:
+            interaction.loading = False
         return web.Response(status=204)
 
-    async def _open_dm(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        user = int(payload["recipient_id"])
+    async def _open_dm(self, request: web.Request, call: RestCall) -> web.Response:
+        user = int((call.json or {})["recipient_id"])
         channel_id = self.dms.setdefault(user, next(self._ids))
         return self._json(
             {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": []}
         )
 
-    def _webhook_message_id(self, request: web.Request) -> int:
-        ref = request.match_info["message"]
-        return self._originals[request.match_info["token"]] if ref == "@original" else int(ref)
-
-    async def _patch_webhook(self, request: web.Request) -> web.Response:
-        payload = await self._record(request)
-        mid = self._webhook_message_id(request)
-        message = self._edit(mid, payload)
-        message["flags"] = int(message["flags"]) & ~128
-        return self._json(message)
-
-    async def _get_webhook(self, request: web.Request) -> web.Response:
-        await self._record(request)
-        return self._json(self.messages[self._webhook_message_id(request)])
-
-    async def _unknown(self, request: web.Request) -> web.Response:
-        await self._record(request)
-        self.unknown.append(self.calls[-1])
+    async def _unknown(self, request: web.Request, call: RestCall) -> web.Response:
+        self.unknown.append(call)
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
     # -- gateway -----------------------------------------------------------------------------
@@ -411,6 +852,7 @@ class FakeDiscord:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard = data.get("shard") or [0, 1]
+        present = [g for g in self.guilds.values() if g.present]
         await self._send(
             ws,
             "READY",
@@ -420,20 +862,22 @@ class FakeDiscord:
                 "session_id": f"session-{len(self.identifies)}",
                 "resume_gateway_url": self.gateway_url,
                 "shard": shard,
-                "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in present],
                 "application": {"id": str(APP_ID), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
             },
         )
-        await self._send(ws, "GUILD_CREATE", self.guild_payload())
+        for guild in present:
+            await self._send(ws, "GUILD_CREATE", self.guild_payload(guild.id))
         self.sockets.append(ws)
 
-    def guild_payload(self) -> dict[str, Any]:
+    def guild_payload(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        guild = self.guilds[guild_id]
         role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
         return {
-            "id": str(GUILD_ID),
-            "name": "Study group",
+            "id": str(guild.id),
+            "name": guild.name,
             "icon": None,
             "owner_id": str(OWNER_ID),
             "unavailable": False,
@@ -457,7 +901,7 @@ class FakeDiscord:
             "roles": [
                 dict(
                     role,
-                    id=str(GUILD_ID),
+                    id=str(guild.id),
                     name="@everyone",
                     position=0,
                     permissions=str(DEFAULT_PERMISSIONS),
@@ -470,25 +914,12 @@ class FakeDiscord:
                     permissions=str(DEFAULT_PERMISSIONS),
                 ),
             ],
-            "channels": [self.channel_payload()],
+            "channels": [self.channels[c].payload() for c in guild.channels],
             "members": [BOT_USER.member()],
         }
 
-    @staticmethod
-    def channel_payload() -> dict[str, Any]:
-        return {
-            "id": str(CHANNEL_ID),
-            "type": 0,
-            "guild_id": str(GUILD_ID),
-            "name": "quiz",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-            "last_message_id": None,
-            "rate_limit_per_user": 0,
-        }
+    def channel_payload(self, channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+        return self.channels[channel_id].payload()
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
@@ -502,8 +933,15 @@ class FakeDiscord:
 
     # -- acting as users ---------------------------------------------------------------------
     async def interact(
-        self, user: FakeUser, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
+        self,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        message: dict[str, Any] | None = None,
+        *,
+        channel_id: int = CHANNEL_ID,
     ) -> Sent:
+        channel = self.channels[channel_id]
         iid = next(self._ids)
         token = f"interaction-token-{iid}"
         payload: dict[str, Any] = {
@@ -512,22 +950,22 @@ class FakeDiscord:
             "type": kind,
             "token": token,
             "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": self.channel_payload(),
+            "guild_id": str(channel.guild_id),
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
             "member": user.member(),
             "data": data,
-            "app_permissions": str(DEFAULT_PERMISSIONS),
+            "app_permissions": str(channel.bot_permissions),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
             "context": 0,
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(channel.guild_id)},
             "attachment_size_limit": 8 * 1024 * 1024,
         }
         if message is not None:
             payload["message"] = message
-        self._interactions[token] = payload
+        self._interactions[token] = Interaction(payload, time.monotonic())
         await self.dispatch("INTERACTION_CREATE", payload)
         return Sent(iid, token, payload)
 
@@ -545,10 +983,15 @@ class FakeDiscord:
         return out
 
     def _command(
-        self, name: str, sub: str | None, options: dict[str, Any], focused: str | None = None
+        self,
+        name: str,
+        sub: str | None,
+        options: dict[str, Any],
+        focused: str | None = None,
+        guild_id: int = GUILD_ID,
     ) -> dict[str, Any]:
         command = next(c for c in self.commands if c["name"] == name)
-        data = {"id": command["id"], "name": name, "type": 1, "guild_id": str(GUILD_ID)}
+        data = {"id": command["id"], "name": name, "type": 1, "guild_id": str(guild_id)}
         if sub is None:
             data["options"] = self._options(command.get("options", []), options, focused)
         else:
@@ -563,23 +1006,39 @@ class FakeDiscord:
         return data
 
     async def slash(
-        self, user: FakeUser, name: str, sub: str | None = None, **options: Any
+        self,
+        user: FakeUser,
+        name: str,
+        sub: str | None = None,
+        *,
+        channel_id: int = CHANNEL_ID,
+        **options: Any,
     ) -> Sent:
         """Run a slash command as ``user``, e.g. ``slash(u, "quiz", "start", questions=3)``."""
-        return await self.interact(user, 2, self._command(name, sub, options))
+        guild_id = self.channels[channel_id].guild_id
+        data = self._command(name, sub, options, guild_id=guild_id)
+        return await self.interact(user, COMMAND, data, channel_id=channel_id)
 
     async def autocomplete(
-        self, user: FakeUser, name: str, sub: str | None, option: str, value: str, **filled: Any
+        self,
+        user: FakeUser,
+        name: str,
+        sub: str | None,
+        option: str,
+        value: str,
+        *,
+        channel_id: int = CHANNEL_ID,
+        **filled: Any,
     ) -> Sent:
         """Type ``value`` into ``option`` (other options already ``filled``) and ask for choices."""
-        return await self.interact(
-            user, 4, self._command(name, sub, {**filled, option: value}, option)
-        )
+        guild_id = self.channels[channel_id].guild_id
+        data = self._command(name, sub, {**filled, option: value}, option, guild_id)
+        return await self.interact(user, AUTOCOMPLETE, data, channel_id=channel_id)
 
     async def click(
         self, user: FakeUser, message_id: int, custom_id: str, message: dict[str, Any] | None = None
     ) -> Sent:
-        """Click the button ``custom_id`` of a message the bot posted.
+        """Click the button ``custom_id`` of a message the bot posted (in its channel).
 
         ``message`` is the message as the user's screen shows it (default: as it is now);
         pass an older copy to click a button that has since been taken away.
@@ -589,9 +1048,10 @@ class FakeDiscord:
         assert custom_id in ids, f"{custom_id!r} is not a button of message {message_id}: {ids}"
         return await self.interact(
             user,
-            3,
+            COMPONENT,
             {"custom_id": custom_id, "component_type": 2},
             message=json.loads(json.dumps(message)),
+            channel_id=int(message["channel_id"]),
         )
 
     async def submit_modal(
@@ -602,11 +1062,20 @@ class FakeDiscord:
             for k, v in values.items()
         ]
         message = self.messages[message_id] if message_id is not None else None
-        return await self.interact(user, 5, {"custom_id": custom_id, "components": rows}, message)
+        channel_id = int(message["channel_id"]) if message is not None else CHANNEL_ID
+        return await self.interact(
+            user,
+            MODAL_SUBMIT,
+            {"custom_id": custom_id, "components": rows},
+            message,
+            channel_id=channel_id,
+        )
 
-    async def say(self, user: FakeUser, content: str) -> dict[str, Any]:
+    async def say(
+        self, user: FakeUser, content: str, channel_id: int = CHANNEL_ID
+    ) -> dict[str, Any]:
         """Post a channel message as ``user`` (MESSAGE_CREATE)."""
-        message = self._new_message(CHANNEL_ID, {"content": content}, author=user)
+        message = self._new_message(channel_id, {"content": content}, author=user)
         member = user.member()
         member.pop("user")
         event = dict(message, member=member)
@@ -617,8 +1086,13 @@ class FakeDiscord:
 
     # -- inspecting what the bot did ------------------------------------------------------------
     def callbacks(self, sent: Sent) -> list[dict[str, Any]]:
+        """The interaction responses Discord accepted for ``sent`` (what the user saw)."""
         path = f"/interactions/{sent.id}/{sent.token}/callback"
-        return [c.json for c in self.calls if c.method == "POST" and c.path == path]
+        return [c.json for c in self.calls if c.method == "POST" and c.path == path and c.ok]
+
+    def refusals(self, sent: Sent) -> list[RefusedCallback]:
+        """The interaction responses Discord refused for ``sent`` (too late, twice...)."""
+        return [r for r in self.refused_callbacks if r.interaction_id == sent.id]
 
     async def wait_for(
         self, predicate: Callable[[], Any], within: float = 5.0, what: str = "condition"
@@ -634,16 +1108,25 @@ class FakeDiscord:
             await asyncio.sleep(0.01)
 
     async def reply_to(self, sent: Sent, within: float = 5.0) -> dict[str, Any]:
-        """The bot's response to ``sent`` as the user ends up seeing it (waits for it).
+        """The bot's response to ``sent`` as the user ends up seeing it (waits for it); fails
+        at once if Discord refused the bot's response (e.g. it came after the 3 s deadline).
 
         A direct response is its callback body. A deferred one (type 5, "thinking"; type 6,
         an update of the clicked message) is the message it became, in the shape of a direct
         response: ``{"type": 4 or 7, "data": the message}`` (with the visibility chosen when
         deferring, or that of the private follow-up sent after deleting a public one).
         """
-        found = await self.wait_for(
-            lambda: self.callbacks(sent), within, f"a response to interaction {sent.id}"
-        )
+
+        def answered() -> Any:
+            accepted = self.callbacks(sent)
+            if accepted:
+                return accepted
+            refused = [r for r in self.refusals(sent) if r.route == "callback"]
+            if refused:
+                raise AssertionError(f"Discord refused the response to interaction: {refused}")
+            return None
+
+        found = await self.wait_for(answered, within, f"a response to interaction {sent.id}")
         first = found[0]
         if first["type"] not in (5, 6):
             return first
@@ -655,13 +1138,15 @@ class FakeDiscord:
 
     def _final_response(self, sent: Sent, kind: int) -> dict[str, Any] | None:
         base = f"/webhooks/{APP_ID}/{sent.token}"
-        calls = [c for c in self.calls if c.path.startswith(base)]
-        for call in calls:
+        for call in self.calls:
+            if not call.path.startswith(base) or not call.ok:
+                continue
             if call.method == "PATCH" and call.path.endswith("/messages/@original"):
                 data = dict(call.json or {})
-                message = self.messages.get(self._originals.get(sent.token, -1))
+                original = self._interactions[sent.token].original
+                message = self.messages.get(original if original is not None else -1)
                 if message is not None:
-                    data.setdefault("flags", int(message["flags"]) & ~128)
+                    data.setdefault("flags", int(message["flags"]) & ~LOADING)
                 return {"type": 4 if kind == 5 else 7, "data": data}
             if call.method == "POST" and call.path == base:
                 return {"type": 4, "data": dict(call.json or {})}
@@ -669,7 +1154,9 @@ class FakeDiscord:
 
     def response_message(self, sent: Sent) -> dict[str, Any]:
         """The message an interaction's response created (or updated)."""
-        return self.messages[self._originals[sent.token]]
+        original = self._interactions[sent.token].original
+        assert original is not None, f"interaction {sent.id} has no response message"
+        return self.messages[original]
 
     def message_calls(self) -> list[RestCall]:
         """Every call that sends or edits a message's content."""
@@ -685,8 +1172,13 @@ class FakeDiscord:
             and c.method in ("POST", "PATCH")
         ]
 
-    def channel_messages(self) -> list[dict[str, Any]]:
-        """Messages the bot posted that everyone sees (not ephemeral), oldest first."""
+    def channel_messages(self, channel_id: int | None = None) -> list[dict[str, Any]]:
+        """Messages the bot posted that everyone sees (not ephemeral), oldest first; in one
+        channel if given."""
         return [
-            m for m in self.messages.values() if m["author"]["bot"] and not int(m["flags"]) & 64
+            m
+            for m in self.messages.values()
+            if m["author"]["bot"]
+            and not int(m["flags"]) & EPHEMERAL
+            and (channel_id is None or int(m["channel_id"]) == channel_id)
         ]

@@ -113,9 +113,9 @@ def revealed(fake: FakeDiscord, message_id: int) -> bool:
     return not message["components"] and field(embed(message), "Answer") is not None
 
 
-async def private_reply(fake: FakeDiscord, sent: Any) -> str:
-    """The ephemeral text the bot answered an interaction with."""
-    reply = await fake.reply_to(sent)
+async def private_reply(fake: FakeDiscord, sent: Any, within: float = 5.0) -> str:
+    """The ephemeral text the bot answered an interaction with (waiting up to ``within`` s)."""
+    reply = await fake.reply_to(sent, within)
     assert reply["type"] == 4, reply
     assert reply["data"]["flags"] & EPHEMERAL, reply
     return str(reply["data"]["content"])

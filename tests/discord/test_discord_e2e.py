@@ -367,7 +367,7 @@ async def test_a_channel_that_refuses_the_bot_stops_its_quiz_and_tells_the_start
     dm_channel = fake.dms[ALICE.id]
     told = [m for m in fake.messages.values() if int(m["channel_id"]) == dm_channel]
     assert [m["content"] for m in told] == [
-        "I stopped the quiz: I need the View Channel, Send Messages, Embed Links permissions here"
+        "I stopped the quiz: I can't see this channel any more (View Channel)"
     ]
     clock.advance(seconds=60)
     assert await bot.client.ticker.tick() == 0  # nothing left to close, nobody told twice

@@ -9,6 +9,10 @@
 - ``slack_oauth``: the same in multi-workspace (OAuth) mode.
 
 The ticker does not run by itself: tests advance the clock and call ``slack.tick()``.
+
+The stub enforces Slack's real rules with their real numbers (``stub_rules.py``), and the
+driver times every answer of the app: Slack shows the user an error (and retries an event)
+when the acknowledgement takes over 3 seconds, so a test fails at teardown if any did.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import asyncio
 import itertools
 import json
 import time
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +40,15 @@ from bot.clock import FakeClock
 from bot.services import QuizApp
 from bot.services.importer import load_shipped_banks
 from bot.ticker import Ticker
+from tests.conftest import body_failed
 from tests.slack import slack_signing as signing
 from tests.slack.stub_slack_api import BOT_USER_ID, StubSlackApi
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-bot-token"
+APP_TOKEN = "xapp-1"  # the app-level token of the Socket Mode test
 TEAM = "T0ONE"
+ACK_DEADLINE = 3.0  # seconds Slack waits for an acknowledgement
 CHANNEL = "C0QUIZ"
 APP_ID = "A0QUIZ"
 
@@ -123,7 +129,11 @@ def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def stub() -> AsyncIterator[StubSlackApi]:
-    api = StubSlackApi(users={"U0ADMIN": {"is_admin": True}})
+    api = StubSlackApi(
+        users={"U0ADMIN": {"is_admin": True}},
+        tokens={BOT_TOKEN: TEAM},
+        app_tokens={APP_TOKEN},
+    )
     runner = web.AppRunner(api.web_app())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -156,11 +166,13 @@ async def quiz(tmp_path: Path, slack_database_url: str, clock: FakeClock) -> Asy
 
 @dataclass(frozen=True)
 class Reply:
-    """What the app answered an HTTP request."""
+    """What the app answered an HTTP request, and how long it took to."""
 
     status: int
     text: str
     headers: dict[str, str]
+    path: str = ""
+    seconds: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.text)
@@ -176,7 +188,18 @@ class SlackDriver:
     session: aiohttp.ClientSession
     secret: str = SIGNING_SECRET
     team: str = TEAM
+    #: Every answer the app gave, in order (see :attr:`slow_acks`).
+    replies: list[Reply] = field(default_factory=list)
+    ack_deadline: float = ACK_DEADLINE
+    #: Every Events API envelope delivered (a retry delivers one again).
+    envelopes: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def slow_acks(self) -> list[Reply]:
+        """Requests the app took too long to answer: over 3 s Slack shows the user an error
+        and sends an event again."""
+        return [r for r in self.replies if r.seconds > self.ack_deadline]
 
     @property
     def bot(self) -> SlackBot:
@@ -195,8 +218,8 @@ class SlackDriver:
             await asyncio.sleep(0.01)
         return await self.ticker.tick()
 
-    def response_url(self) -> str:
-        return f"{self.stub.url}/response/{uuid.uuid4().hex}"
+    def response_url(self, user: str, channel: str, source: str) -> str:
+        return self.stub.response_url(user, channel, source)
 
     async def send(
         self,
@@ -206,13 +229,21 @@ class SlackDriver:
         timestamp: int | None = None,
         signature: str | None = None,
         path: str = "/slack/events",
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        """POST a body with Slack's signature headers (or the ones given)."""
-        headers = signing.signed_headers(self.secret, body, content_type, timestamp)
+        """POST a body with Slack's signature headers (or the ones given), timing the answer."""
+        sent = signing.signed_headers(self.secret, body, content_type, timestamp)
         if signature is not None:
-            headers["X-Slack-Signature"] = signature
-        async with self.session.post(self.url + path, data=body, headers=headers) as response:
-            return Reply(response.status, await response.text(), dict(response.headers))
+            sent["X-Slack-Signature"] = signature
+        sent.update(headers or {})
+        started = time.monotonic()
+        async with self.session.post(self.url + path, data=body, headers=sent) as response:
+            text = await response.text()
+            reply = Reply(
+                response.status, text, dict(response.headers), path, time.monotonic() - started
+            )
+        self.replies.append(reply)
+        return reply
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         """GET a path of the app (health, OAuth pages); redirects are not followed."""
@@ -236,7 +267,7 @@ class SlackDriver:
             "text": text,
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
-            "response_url": self.response_url(),
+            "response_url": self.response_url(user, channel, "command"),
             "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
         }
 
@@ -277,7 +308,7 @@ class SlackDriver:
             "channel": {"id": channel, "name": "quiz"},
             "message": {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER_ID},
             "state": {"values": {}},
-            "response_url": self.response_url(),
+            "response_url": self.response_url(user, channel, "action"),
             "actions": [
                 {
                     "action_id": button["action_id"],
@@ -315,10 +346,11 @@ class SlackDriver:
         }
         return await self.send(signing.interactive_body(payload), signing.FORM)
 
-    def envelope(self, event: dict[str, Any]) -> dict[str, Any]:
+    def envelope(self, event: dict[str, Any], team: str | None = None) -> dict[str, Any]:
+        team = team or self.team
         return {
             "token": "legacy-verification-token",
-            "team_id": self.team,
+            "team_id": team,
             "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
@@ -327,7 +359,7 @@ class SlackDriver:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": self.team,
+                    "team_id": team,
                     "user_id": BOT_USER_ID,
                     "is_bot": True,
                     "is_enterprise_install": False,
@@ -336,9 +368,44 @@ class SlackDriver:
             "is_ext_shared_channel": False,
         }
 
+    async def deliver(
+        self, envelope: dict[str, Any], *, retry: int = 0, reason: str = "http_timeout"
+    ) -> Reply:
+        """Send an Events API envelope; ``retry`` > 0 sends it again as Slack retries one
+        (same event_id, with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``)."""
+        headers = {}
+        if retry:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": reason}
+        self.envelopes.append(envelope)
+        return await self.send(json.dumps(envelope), signing.JSON, headers=headers)
+
     async def event(self, event: dict[str, Any]) -> Reply:
         """An Events API ``event_callback`` carrying ``event``."""
-        return await self.send(json.dumps(self.envelope(event)), signing.JSON)
+        return await self.deliver(self.envelope(event))
+
+    async def uninstall(self, team: str | None = None) -> Reply:
+        """The workspace removes the app: its tokens stop working at the stub, then Slack
+        sends ``app_uninstalled`` (shaped as on docs.slack.dev/reference/events)."""
+        team = team or self.team
+        self.stub.uninstall(team)
+        envelope = self.envelope({"type": "app_uninstalled"}, team)
+        envelope.pop("authorizations")  # nothing is authorised any more
+        return await self.deliver(envelope)
+
+    async def revoke_tokens(
+        self,
+        team: str | None = None,
+        bot: tuple[str, ...] = (BOT_USER_ID,),
+        oauth: tuple[str, ...] = (),
+    ) -> Reply:
+        """The team's tokens are revoked: ``tokens_revoked`` names the users whose tokens
+        were (bot and user tokens), never the tokens themselves."""
+        team = team or self.team
+        self.stub.uninstall(team)
+        event = {"type": "tokens_revoked", "tokens": {"oauth": list(oauth), "bot": list(bot)}}
+        envelope = self.envelope(event, team)
+        envelope.pop("authorizations")
+        return await self.deliver(envelope)
 
     async def message(self, text: str, user: str, channel: str = CHANNEL) -> Reply:
         """A ``message`` event: ``user`` wrote ``text`` in ``channel``."""
@@ -357,7 +424,11 @@ class SlackDriver:
 
 
 async def serve(
-    settings: SlackSettings, quiz: QuizApp, stub: StubSlackApi, clock: FakeClock
+    settings: SlackSettings,
+    quiz: QuizApp,
+    stub: StubSlackApi,
+    clock: FakeClock,
+    request: pytest.FixtureRequest | None = None,
 ) -> AsyncIterator[SlackDriver]:
     """Serve the app on 127.0.0.1 the way the web process does (the kit's shared HTTP
     server with Slack's routes), its ticker left to the test (``slack.tick()``)."""
@@ -371,13 +442,19 @@ async def serve(
     await site.start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession() as session:
-        yield SlackDriver(f"http://127.0.0.1:{port}", stub, service, session)
+        driver = SlackDriver(f"http://127.0.0.1:{port}", stub, service, session)
+        yield driver
     await runner.cleanup()
     await service.conductor.stop()
+    # Slack would have shown the user an error (or sent the event again) for these.
+    quiet = request is not None and body_failed(request)
+    assert quiet or not driver.slow_acks, f"acknowledged after {ACK_DEADLINE} s: {driver.slow_acks}"
 
 
 @pytest.fixture
-async def slack(stub: StubSlackApi, quiz: QuizApp, clock: FakeClock) -> AsyncIterator[SlackDriver]:
+async def slack(
+    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock, request: pytest.FixtureRequest
+) -> AsyncIterator[SlackDriver]:
     """The Bolt app in single-workspace mode (SLACK_BOT_TOKEN)."""
     settings = SlackSettings(
         bot_token=BOT_TOKEN,
@@ -385,13 +462,13 @@ async def slack(stub: StubSlackApi, quiz: QuizApp, clock: FakeClock) -> AsyncIte
         moderators=frozenset({"U0MOD"}),
         api_url=f"{stub.url}/api/",
     )
-    async for driver in serve(settings, quiz, stub, clock):
+    async for driver in serve(settings, quiz, stub, clock, request):
         yield driver
 
 
 @pytest.fixture
 async def slack_oauth(
-    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock
+    stub: StubSlackApi, quiz: QuizApp, clock: FakeClock, request: pytest.FixtureRequest
 ) -> AsyncIterator[SlackDriver]:
     """The Bolt app in multi-workspace mode (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)."""
     settings = SlackSettings(
@@ -401,6 +478,6 @@ async def slack_oauth(
         api_url=f"{stub.url}/api/",
     )
     await PLATFORM.prepare_database(quiz.db, settings)  # the release step's part for Slack
-    async for driver in serve(settings, quiz, stub, clock):
+    async for driver in serve(settings, quiz, stub, clock, request):
         driver.team = stub.oauth_team
         yield driver

@@ -59,10 +59,10 @@ def wrong_button(call: Call) -> dict[str, Any]:
 
 
 def receipts_for(slack: SlackDriver, user: str) -> list[str]:
-    calls = slack.stub.of("chat.postEphemeral")
-    return [c.params["text"] for c in calls if c.params["user"] == user]
+    """The ephemeral messages ``user`` was shown (receipts, private replies), in order."""
+    return [e.text for e in slack.stub.ephemerals(user)]
 
 
 async def wait_receipts(slack: SlackDriver, user: str, count: int) -> list[str]:
-    await slack.stub.wait_for("chat.postEphemeral", lambda c: c.params["user"] == user, count=count)
+    await slack.stub.wait_for_ephemerals(user, count=count)
     return receipts_for(slack, user)

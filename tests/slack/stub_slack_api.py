@@ -8,6 +8,18 @@ and so is Socket Mode: ``apps.connections.open`` points at ``/socket``, a websoc
 says hello, sends the envelopes queued with :meth:`StubSlackApi.socket_send`, and records
 the client's acknowledgements as ``"socket.ack"``.
 Tests read :attr:`StubSlackApi.calls` or wait for a call with :meth:`StubSlackApi.wait_for`.
+
+It enforces what Slack enforces (``stub_rules.py`` has the rules and their sources): tokens
+(``not_authed``, ``invalid_auth``, and ``token_revoked`` / ``account_inactive`` once a team
+uninstalled the app), rate limits per method per workspace by tier and chat.postMessage's
+per channel (HTTP 429, ``Retry-After``, ``ratelimited``), Block Kit limits
+(``invalid_blocks``, ``invalid_arguments`` for views), errors set per channel
+(``not_in_channel``, ``channel_not_found``, ``is_archived``), ``message_not_found`` for an
+update of a message it never posted, and response_url's five uses. :attr:`StubSlackApi.calls`
+holds what Slack accepted; :attr:`StubSlackApi.errors` what it refused (the 429s also in
+:attr:`StubSlackApi.rate_limited`), :attr:`StubSlackApi.requests` everything.
+:attr:`StubSlackApi.rules` changes or switches off any rule, :attr:`StubSlackApi.latency`
+slows methods down.
 """
 
 from __future__ import annotations
@@ -17,14 +29,40 @@ import contextlib
 import itertools
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from tests.slack.stub_rules import (
+    CHANNEL_METHODS,
+    MESSAGE_BLOCKS,
+    MESSAGE_METHODS,
+    VIEW_METHODS,
+    RateLimiter,
+    SlackRules,
+    block_problems,
+    message_error,
+    retry_after,
+    view_error,
+)
+
 BOT_USER_ID = "UQUIZBOT"
 BOT_ID = "BQUIZBOT"
+#: Methods called without a bearer token (client id and secret instead).
+NO_TOKEN_METHODS = frozenset({"oauth.v2.access"})
+
+
+@dataclass(frozen=True)
+class Ephemeral:
+    """An ephemeral message as a user sees it, whichever way it was sent."""
+
+    user: str
+    channel: str
+    text: str
+    call: Call
 
 
 @dataclass
@@ -36,6 +74,20 @@ class Call:
     token: str | None
     path: str = ""
     response: dict[str, Any] = field(default_factory=dict)
+    status: int = 200
+    team: str | None = None
+    #: For a response_url post: the (user, channel) of the click or command it answers,
+    #: and which it was ("command" or "action").
+    answers: tuple[str, str] | None = None
+    source: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.response.get("ok", True) is not False
+
+    @property
+    def error(self) -> str | None:
+        return None if self.ok else str(self.response.get("error") or self.status)
 
     @property
     def ts(self) -> str:
@@ -69,22 +121,109 @@ class Call:
 
 @dataclass
 class StubSlackApi:
-    """The stub's state: recorded calls, the users ``users.info`` knows, the tokens issued."""
+    """The stub's state: recorded calls, the users ``users.info`` knows, the tokens issued.
+
+    ``tokens`` maps each valid bot token to its team (oauth.v2.access adds the one it
+    issues); ``app_tokens`` are the app-level tokens apps.connections.open takes.
+    """
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     oauth_token: str = "xoxb-installed-token"
     oauth_team: str = "T0TWO"
     url: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+    app_tokens: set[str] = field(default_factory=set)
+    team_names: dict[str, str] = field(default_factory=lambda: {"T0TWO": "Team Two"})
+    rules: SlackRules = field(default_factory=SlackRules)
+    #: Seconds each method (or "response_url") takes to answer, e.g. {"chat.update": 0.5}.
+    latency: dict[str, float] = field(default_factory=dict)
+    requests: list[Call] = field(default_factory=list)
+    errors: list[Call] = field(default_factory=list)
+    rate_limited: list[Call] = field(default_factory=list)
+    #: token -> the error it now answers (token_revoked, account_inactive)
+    revoked: dict[str, str] = field(default_factory=dict)
+    #: (team or None for any, channel) -> the error calls in that channel answer
+    channel_errors: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    #: (channel, ts) of every message the bot posted
+    messages: set[tuple[str, str]] = field(default_factory=set)
+    _limiter: RateLimiter = field(default_factory=RateLimiter)
+    _response_urls: dict[str, list[float]] = field(default_factory=dict)
+    _response_url_owners: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+
+    # --- what tests set up ------------------------------------------------------------------
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """From now on ``token`` answers ``error``."""
+        self.revoked[token] = error
+
+    def uninstall(self, team: str, error: str = "token_revoked") -> None:
+        """The app is removed from ``team``: every token of the team answers ``error``
+        (``account_inactive`` for a deleted workspace)."""
+        for token, owner in self.tokens.items():
+            if owner == team:
+                self.revoke(token, error)
+
+    def response_url(self, user: str, channel: str, source: str) -> str:
+        """A new ``response_url`` for a ``source`` ("command" or "action", a click) of
+        ``user`` in ``channel``."""
+        key = uuid.uuid4().hex
+        self._response_url_owners[key] = (user, channel, source)
+        return f"{self.url}/response/{key}"
+
+    def fail_channel(self, channel: str, error: str, team: str | None = None) -> None:
+        """Calls in ``channel`` (of ``team``, or any) answer ``error``, e.g. not_in_channel."""
+        self.channel_errors[(team, channel)] = error
+
+    def heal_channel(self, channel: str, team: str | None = None) -> None:
+        self.channel_errors.pop((team, channel), None)
 
     # --- recording and waiting ------------------------------------------------------------
 
     def of(self, method: str) -> list[Call]:
         """The recorded calls of one method, in order."""
         return [c for c in self.calls if c.method == method]
+
+    async def command_replies(self, count: int = 1, within: float = 5.0) -> list[Call]:
+        """The first ``count`` replies to slash commands (through their response_url)."""
+        return await self.wait_for(
+            "response_url", lambda c: c.source == "command", count=count, within=within
+        )
+
+    def ephemerals(self, user: str | None = None, *, commands: bool = False) -> list[Ephemeral]:
+        """Ephemeral messages Slack showed (to ``user``), in order: ``chat.postEphemeral``
+        and ephemeral ``response_url`` posts answering clicks (and ``commands`` too)."""
+        shown = []
+        for call in self.calls:
+            if call.method == "chat.postEphemeral":
+                to = (str(call.params["user"]), str(call.params["channel"]))
+            elif call.method == "response_url" and call.answers is not None:
+                if call.source == "command" and not commands:
+                    continue
+                if call.params.get("response_type", "ephemeral") != "ephemeral":
+                    continue
+                if call.params.get("replace_original") or call.params.get("delete_original"):
+                    continue
+                to = call.answers
+            else:
+                continue
+            if user is None or to[0] == user:
+                shown.append(Ephemeral(to[0], to[1], str(call.params.get("text") or ""), call))
+        return shown
+
+    async def wait_for_ephemerals(
+        self, user: str | None = None, *, count: int = 1, within: float = 5.0
+    ) -> list[Ephemeral]:
+        """Wait until ``count`` ephemeral messages were shown (to ``user``)."""
+        deadline = time.monotonic() + within
+        while len(found := self.ephemerals(user)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {count} ephemerals to {user}")
+            await asyncio.sleep(0.01)
+        return found
 
     async def wait_for(
         self,
@@ -109,7 +248,14 @@ class StubSlackApi:
                 await asyncio.wait_for(self._changed.wait(), timeout=min(left, 0.2))
 
     def record(self, call: Call) -> None:
-        self.calls.append(call)
+        """Keep a request: in ``calls`` if Slack accepted it, else in ``errors``."""
+        self.requests.append(call)
+        if call.ok:
+            self.calls.append(call)
+        else:
+            self.errors.append(call)
+            if call.status == 429:
+                self.rate_limited.append(call)
         self._changed.set()
 
     # --- the web app ----------------------------------------------------------------------
@@ -167,10 +313,74 @@ class StubSlackApi:
                 params[key] = json.loads(value)
         return params
 
+    async def _delay(self, method: str) -> None:
+        seconds = self.latency.get(method, 0.0)
+        if seconds:
+            await asyncio.sleep(seconds)
+
+    def _response_url_error(self, key: str, params: dict[str, Any]) -> tuple[int, str] | None:
+        """Why a response_url post is refused: used up (5 times in 30 minutes; Slack does not
+        document the answer, 404 ``used_url`` here), or a message Slack would not take."""
+        now = time.monotonic()
+        uses = [
+            t for t in self._response_urls.get(key, []) if now - t < self.rules.response_url_window
+        ]
+        if len(uses) >= self.rules.response_url_uses:
+            return 404, "used_url"
+        self._response_urls[key] = [*uses, now]
+        if not params.get("text") and not params.get("blocks") and "delete_original" not in params:
+            return 400, "no_text"
+        if self.rules.block_kit and block_problems(params.get("blocks") or [], MESSAGE_BLOCKS):
+            return 400, "invalid_blocks"
+        return None
+
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await self._params(request)
-        self.record(Call("response_url", params, None, path=request.path))
-        return web.Response(text="ok")
+        refused = self._response_url_error(request.match_info["key"], params)
+        status, text = refused or (200, "ok")
+        answer = {"ok": refused is None, "error": None if refused is None else text}
+        user, channel, source = self._response_url_owners.get(request.match_info["key"], ("",) * 3)
+        answers = (user, channel) if user else None
+        call = Call("response_url", params, None, request.path, answer, status)
+        call.answers, call.source = answers, source or None
+        self.record(call)
+        await self._delay("response_url")
+        return web.Response(status=status, text=text)
+
+    def _team_of(self, method: str, token: str | None) -> tuple[str | None, str | None]:
+        """(the token's team, or the auth error to answer)."""
+        if method in NO_TOKEN_METHODS:
+            return None, None
+        if not token:
+            return None, "not_authed"
+        if token in self.revoked:
+            return None, self.revoked[token]
+        if method == "apps.connections.open":
+            return (None, None) if token in self.app_tokens else (None, "invalid_auth")
+        if token not in self.tokens:
+            return None, "invalid_auth"
+        return self.tokens[token], None
+
+    def _refusal(self, method: str, params: dict[str, Any], team: str) -> dict[str, Any] | None:
+        """What Slack answers instead of doing the call (a channel's error, bad content)."""
+        channel = str(params.get("channel") or "")
+        if method in CHANNEL_METHODS:
+            error = self.channel_errors.get((team, channel)) or self.channel_errors.get(
+                (None, channel)
+            )
+            if error:
+                return {"ok": False, "error": error}
+        if self.rules.block_kit and method in MESSAGE_METHODS:
+            refused = message_error(params)
+            if refused is not None:
+                return refused
+        if self.rules.block_kit and method in VIEW_METHODS:
+            refused = view_error(params.get("view"))
+            if refused is not None:
+                return refused
+        if method == "chat.update" and (channel, str(params.get("ts"))) not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        return None
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -178,25 +388,39 @@ class StubSlackApi:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         token = token or params.get("token")
-        answer = self._answer(method, params, token)
-        self.record(Call(method, params, token, path=request.path, response=answer))
-        return web.json_response(answer, content_type="application/json")
+        team, auth_error = self._team_of(method, token)
+        status, headers = 200, {}
+        if auth_error is not None:
+            answer: dict[str, Any] = {"ok": False, "error": auth_error}
+        elif wait := self._limiter.wait(self.rules, team or "", method, params):
+            status, headers = 429, {"Retry-After": retry_after(wait)}
+            answer = {"ok": False, "error": "ratelimited"}
+        else:
+            answer = self._refusal(method, params, team or "") or self._answer(
+                method, params, token
+            )
+        self.record(Call(method, params, token, request.path, answer, status, team))
+        await self._delay(method)
+        return web.json_response(
+            answer, status=status, headers=headers, content_type="application/json"
+        )
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         if method == "auth.test":
-            installed = token == self.oauth_token
+            team = self.tokens.get(token or "", "T0ONE")
             return {
                 "ok": True,
                 "url": "https://quizbot-test.slack.com/",
-                "team": "Team Two" if installed else "Test Team",
+                "team": self.team_names.get(team, "Test Team"),
                 "user": "quizbot",
-                "team_id": self.oauth_team if installed else "T0ONE",
+                "team_id": team,
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
         if method == "chat.postMessage":
             ts = self.next_ts()
+            self.messages.add((str(params.get("channel")), ts))
             message = {"type": "message", "ts": ts, "text": params.get("text", "")}
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "chat.update":
@@ -210,7 +434,7 @@ class StubSlackApi:
             return {"ok": True, "message_ts": self.next_ts()}
         if method in ("views.publish", "views.open", "views.update"):
             view = dict(params.get("view") or {})
-            view.update({"id": f"V{next(self._ts)}", "team_id": "T0ONE"})
+            view.update({"id": f"V{next(self._ts)}", "team_id": self.tokens.get(token or "")})
             return {"ok": True, "view": view}
         if method == "users.info":
             user_id = str(params.get("user"))
@@ -223,6 +447,8 @@ class StubSlackApi:
         if method == "apps.connections.open":
             return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         if method == "oauth.v2.access":
+            self.tokens[self.oauth_token] = self.oauth_team
+            self.revoked.pop(self.oauth_token, None)
             return {
                 "ok": True,
                 "app_id": "A0QUIZ",

@@ -110,7 +110,7 @@ async def test_whole_quiz_with_three_players(
     assert len(await wait_receipts(slack, "U0ALICE", 1)) == 1
     assert len(await wait_receipts(slack, "U0CAROL", 1)) == 1
     # Receipts are ephemeral, each to its clicker alone, in the quiz's channel.
-    assert all(c.params["channel"] == CHANNEL for c in stub.of("chat.postEphemeral"))
+    assert stub.ephemerals() and all(e.channel == CHANNEL for e in stub.ephemerals())
     assert stub.of("chat.update") == []  # round 1 is still open
 
     # The deadline passes: the ticker reveals round 1 and posts question 2.
@@ -241,7 +241,7 @@ async def test_stop_by_someone_else_is_refused_then_an_admin_stops(
     [question] = await stub.wait_for("chat.postMessage")
 
     await slack.command("stop", "U0BOB", "bob")
-    [refusal] = await stub.wait_for("response_url")
+    [refusal] = await stub.command_replies()
     assert "only alice" in refusal.params["text"].lower()
     assert refusal.params["response_type"] == "ephemeral"
     assert [c.params["user"] for c in stub.of("users.info")] == ["U0BOB"]
@@ -365,7 +365,7 @@ async def test_leaderboard_and_banks(slack: SlackDriver, clock: FakeClock) -> No
     await stub.wait_for("chat.postMessage", count=3)
 
     await slack.command("leaderboard workspace week", "U0CAROL", "carol")
-    [board] = await stub.wait_for("response_url")
+    [board] = await stub.command_replies()
     assert board.params["response_type"] == "in_channel"
     text = text_of(board)
     assert "Leaderboard: this workspace, this week" in text
@@ -375,7 +375,7 @@ async def test_leaderboard_and_banks(slack: SlackDriver, clock: FakeClock) -> No
     await slack.command("leaderboard", "U0CAROL", "carol")
     await slack.command("leaderboard sideways", "U0CAROL", "carol")
     await slack.command("banks", "U0CAROL", "carol")
-    replies = await stub.wait_for("response_url", count=4)  # answered in any order
+    replies = await stub.command_replies(4)  # answered in any order
     channel_board = next(c for c in replies if "this channel, all time" in c.params["text"])
     assert "alice" in text_of(channel_board)
     assert any("`sideways`" in c.params["text"] for c in replies)
@@ -389,7 +389,7 @@ async def test_start_errors_are_told_to_the_user(slack: SlackDriver) -> None:
     await slack.command("start slack-mc 2 20", "U0ALICE", "alice")
     await slack.stub.wait_for("chat.postMessage")
     await slack.command("start slack-mc 2 20", "U0BOB", "bob")
-    replies = await slack.stub.wait_for("response_url", count=2)
+    replies = await slack.stub.command_replies(2)
     texts = [c.params["text"] for c in replies]
     assert any("no-such-bank" in t for t in texts)
     assert any("already running" in t for t in texts)

@@ -114,9 +114,9 @@ async def test_web_process_serves_slack_and_stops_cleanly_on_signal(
 
         reply = await slack.click(buttons[0], "U0ALICE", "alice", message_ts=question.ts)
         assert reply.status == 200
-        [receipt] = await stub.wait_for("chat.postEphemeral", within=10)
-        assert receipt.params["user"] == "U0ALICE"
-        assert "Recorded" in receipt.params["text"]
+        [receipt] = await stub.wait_for_ephemerals(within=10)
+        assert receipt.user == "U0ALICE"
+        assert "Recorded" in receipt.text
 
         async with session.get(web_process.url + "/health") as health:
             assert health.status == 200
@@ -131,7 +131,7 @@ async def test_web_process_serves_slack_and_stops_cleanly_on_signal(
     log = web_process.log()
     assert code == 0, log
     assert took < EXIT_WITHIN
-    assert [c.params["user"] for c in stub.of("chat.postEphemeral")] == ["U0ALICE", "U0BOB"]
+    assert [e.user for e in stub.ephemerals()] == ["U0ALICE", "U0BOB"]
 
     # One line per lifecycle event, in order, and no secret in the log.
     events = [

@@ -162,7 +162,7 @@ async def test_two_web_processes_share_one_database(
     posted = {c.ts for c in stub.of("chat.postMessage") if c.buttons()}
     assert set(revealed) == posted and set(revealed.values()) == {1}
     # One receipt per player and round says "Recorded"; the double got "already answered".
-    receipts = [c.params["text"] for c in stub.of("chat.postEphemeral")]
+    receipts = [e.text for e in stub.ephemerals()]
     recorded = [t for t in receipts if "Recorded" in t]
     assert len(recorded) == 2 * PLAYERS * len(CHANNELS)
     assert len(receipts) == sent

@@ -38,6 +38,11 @@ async def next_post(slack: SlackDriver, count: int, channel: str = CHANNEL) -> C
 
 async def replies(slack: SlackDriver, count: int) -> list[Call]:
     """The first ``count`` messages sent through response_url (command replies)."""
+    return await slack.stub.command_replies(count)
+
+
+async def shown(slack: SlackDriver, count: int) -> list[Call]:
+    """The first ``count`` messages sent through any response_url (commands' and clicks')."""
     return await slack.stub.wait_for("response_url", count=count)
 
 
@@ -66,12 +71,12 @@ async def play_through(
             return asked
         asked.append(text_of(message))
         clock.advance(2)  # answers (and so misses) at distinct times
-        receipts = len(slack.stub.of("chat.postEphemeral"))
+        receipts = len(slack.stub.ephemerals())
         for user, name, right in answers(text_of(message)):
             button = correct_button(message) if right else wrong_button(message)
             await slack.click(button, user, name, channel=channel, message_ts=message.ts)
             receipts += 1
-            await slack.stub.wait_for("chat.postEphemeral", count=receipts)
+            await slack.stub.wait_for_ephemerals(count=receipts)
         still_open = await quiz.open_round(where)
         if still_open is not None and still_open.round_id == round_of(message):
             clock.advance(60)
@@ -188,7 +193,7 @@ async def test_review_my_mistakes_stays_private(
 
     # Nothing of the review went to the channel; it earned no leaderboard points.
     assert len([c for c in stub.calls if c.params.get("channel") == CHANNEL]) == channel_calls
-    assert not [c for c in stub.of("chat.postEphemeral") if c.params["user"] == "U0BOB"]
+    assert all("someone else" in e.text for e in stub.ephemerals("U0BOB"))
     stats = await quiz.player_stats(PlayerRef("slack", slack.team, "U0ALICE"))
     board = await quiz.leaderboard(ChannelRef("slack", slack.team, ALICE_DM), "channel")
     assert board.rows == () and stats.answered == 4
@@ -296,8 +301,8 @@ async def test_daily_question_set_posted_answered_revealed_and_off(
 
     await slack.click(correct_button(daily), "U0ALICE", "alice", message_ts=daily.ts)
     await slack.click(wrong_button(daily), "U0BOB", "bob", message_ts=daily.ts)
-    receipts = await stub.wait_for("chat.postEphemeral", count=2)
-    assert all("Recorded" in c.params["text"] for c in receipts)
+    receipts = await stub.wait_for_ephemerals(count=2)
+    assert all("Recorded" in e.text for e in receipts)
     clock.advance(minutes=30)
     assert await slack.tick() == 1  # the normal quiz's round; the daily one stays open
     assert all(c.params["ts"] != daily.ts for c in stub.of("chat.update"))
@@ -405,16 +410,16 @@ async def test_flashcards_say_what_is_due_and_when_the_next_one_is(
 ) -> None:
     stub = slack.stub
     await slack.command("flashcards slack-cards", "U0ALICE", "alice")
-    [front] = await replies(slack, 1)
+    [front] = await shown(slack, 1)
     assert "0 due · 2 new" in text_of(front)
     for n in range(2):
-        card = (await replies(slack, 1 + 2 * n))[2 * n]
+        card = (await shown(slack, 1 + 2 * n))[2 * n]
         [show] = card.buttons()
         await slack.click(show, "U0ALICE", "alice", ephemeral=True, message_ts="1.2")
-        back = (await replies(slack, 2 + 2 * n))[1 + 2 * n]
+        back = (await shown(slack, 2 + 2 * n))[1 + 2 * n]
         good = next(b for b in back.buttons() if b["action_id"] == "flash_rate_good")
         await slack.click(good, "U0ALICE", "alice", ephemeral=True, message_ts="1.2")
-    done = (await replies(slack, 5))[4]
+    done = (await shown(slack, 5))[4]
     text = text_of(done)
     assert "No flashcards due" in text
     view = await quiz.next_flashcard(PlayerRef("slack", slack.team, "U0ALICE"), "slack-cards")
