@@ -1,10 +1,9 @@
 """Buttons: answering a question (an option, or opening the typed-answer form), turning
 and rating flashcards, and the Home tab's review buttons.
 
-Every click is acknowledged first. A receipt goes to the clicker alone: an ephemeral
-message in the channel, or, for a private review, back through the click's own
-``response_url``. What follows a recorded answer (a reveal, the next question) is the
-conductor's.
+Every click is acknowledged first. A receipt goes to the clicker alone, back through the
+click's own ``response_url`` (an ephemeral message). What follows a recorded answer (a
+reveal, the next question) is the conductor's.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.kit import commands, texts, words
 from adapters.kit.dispatch import Request, ReviewStarted
 from adapters.slack import blocks, replies
+from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
 from bot.errors import QuizbotError
 from bot.views import AnswerReceipt, ChannelRef, FlashcardView, PlayerRef
@@ -54,11 +54,17 @@ async def deliver_receipt(
     receipt: AnswerReceipt,
     user: str,
     respond: AsyncRespond | None = None,
+    *,
+    review: bool = False,
 ) -> None:
     """Tell the player what became of their answer, then let the conductor go on.
 
-    With ``respond`` (a private review's click) the receipt goes back through the click's
-    response_url, and only when the reveal does not say it anyway.
+    A click has its own ``response_url`` (``respond``): the receipt goes back through it, as
+    an ephemeral message to the clicker (five uses per click, no workspace-wide tier, where
+    ``chat.postEphemeral`` allows some 100 a minute for the whole workspace: a big channel
+    answering at once would wait minutes for its receipts). In a private ``review`` the
+    receipt is only sent when the reveal does not say it anyway. A typed answer (a message
+    or a modal) has no response_url: it gets ``chat.postEphemeral``.
     """
     text = receipt_text(receipt)
     try:
@@ -66,8 +72,15 @@ async def deliver_receipt(
             await client.chat_postEphemeral(
                 channel=channel, user=user, text=text, blocks=[blocks.section(text)]
             )
-        elif receipt.outcome is None:
-            await respond(response_type="ephemeral", replace_original=False, text=text)
+        elif not review or receipt.outcome is None:
+            sent = await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=text,
+                blocks=[blocks.section(text)],
+            )
+            if sent.status_code != 200:
+                log.warning("could not send a receipt: %s %s", sent.status_code, sent.body)
     except SlackApiError as exc:
         # The answer counts anyway; and a round it closed must still be announced.
         log.warning("could not send a receipt: %s", exc.response.get("error"))
@@ -81,8 +94,8 @@ class AnswerActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(ANSWER_ACTION)(self.on_answer)
-        self.bot.bolt.action(blocks.TYPED_OPEN_ACTION)(self.on_typed_open)
+        self.bot.bolt.action(ANSWER_ACTION)(told(self.on_answer))
+        self.bot.bolt.action(blocks.TYPED_OPEN_ACTION)(told(self.on_typed_open))
 
     async def on_answer(
         self,
@@ -102,8 +115,8 @@ class AnswerActions:
         channel = clicked_channel(body)
         where = ChannelRef(PLATFORM, who.workspace, channel)
         receipt = await self.bot.quiz.answer(int(round_text), who, label, where)
-        private = respond if mark == blocks.PRIVATE_MARK else None
-        await deliver_receipt(self.bot, client, channel, receipt, who.user, respond=private)
+        review = mark == blocks.PRIVATE_MARK
+        await deliver_receipt(self.bot, client, channel, receipt, who.user, respond, review=review)
 
     async def on_typed_open(
         self,
@@ -135,8 +148,8 @@ class FlashcardActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(blocks.FLASH_SHOW_ACTION)(self.on_show)
-        self.bot.bolt.action(RATE_ACTION)(self.on_rate)
+        self.bot.bolt.action(blocks.FLASH_SHOW_ACTION)(told(self.on_show))
+        self.bot.bolt.action(RATE_ACTION)(told(self.on_rate))
 
     async def on_show(
         self,
@@ -199,8 +212,8 @@ class HomeActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(blocks.HOME_FLASHCARDS_ACTION)(self.on_flashcards)
-        self.bot.bolt.action(blocks.HOME_MISTAKES_ACTION)(self.on_mistakes)
+        self.bot.bolt.action(blocks.HOME_FLASHCARDS_ACTION)(told(self.on_flashcards))
+        self.bot.bolt.action(blocks.HOME_MISTAKES_ACTION)(told(self.on_mistakes))
 
     async def on_flashcards(
         self,

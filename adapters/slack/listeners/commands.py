@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.kit import commands
 from adapters.kit.dispatch import Request
 from adapters.slack import replies
+from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
 from bot.views import ChannelRef
 
@@ -25,7 +26,7 @@ class QuizCommand:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.command("/quiz")(self.on_quiz)
+        self.bot.bolt.command("/quiz")(told(self.on_quiz))
 
     async def on_quiz(
         self,

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import home
 from adapters.slack.listeners.actions import deliver_receipt
+from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
 from bot.views import AnswerStatus, ChannelRef
 
@@ -30,8 +31,8 @@ class ChannelEvents:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.event("message")(self.on_message)
-        self.bot.bolt.event("app_home_opened")(self.on_home_opened)
+        self.bot.bolt.event("message")(told(self.on_message))
+        self.bot.bolt.event("app_home_opened")(told(self.on_home_opened))
 
     async def on_message(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -71,8 +72,8 @@ class InstallationEvents:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.event("app_uninstalled")(self.on_uninstalled)
-        self.bot.bolt.event("tokens_revoked")(self.on_tokens_revoked)
+        self.bot.bolt.event("app_uninstalled")(told(self.on_uninstalled))
+        self.bot.bolt.event("tokens_revoked")(told(self.on_tokens_revoked))
 
     async def _halt(self, workspace: str, why: str) -> None:
         halted = await self.bot.quiz.halt_workspace(PLATFORM, workspace)

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
 from adapters.slack.listeners.actions import clicker, deliver_receipt
+from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM
 from bot.views import ChannelRef
 
@@ -23,7 +24,7 @@ class TypedAnswerForm:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.view(blocks.TYPED_SUBMIT_CALLBACK)(self.on_submit)
+        self.bot.bolt.view(blocks.TYPED_SUBMIT_CALLBACK)(told(self.on_submit))
 
     async def on_submit(
         self,
