@@ -41,7 +41,7 @@ from adapters.kit.conductor import Conductor, PostFirst
 from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
 from bot.services import QuizApp
-from bot.views import AnswerReceipt, AnswerStatus, QuestionView, RoundOutcome
+from bot.views import AnswerStatus, QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +51,6 @@ SECONDS = app_commands.Range[int, texts.SECONDS_RANGE[0], texts.SECONDS_RANGE[1]
 MISTAKES = app_commands.Range[int, texts.MISTAKES_RANGE[0], texts.MISTAKES_RANGE[1]]
 OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_MINUTES_RANGE[1]]
 SCOPES = {"channel": "channel", "server": "workspace"}
-
-
-def receipt_text(receipt: AnswerReceipt) -> str:
-    """What the player who answered is told, privately."""
-    if receipt.status is AnswerStatus.RECORDED:
-        return receipt.message or f"recorded: {receipt.choice}"
-    if receipt.status is AnswerStatus.ALREADY_ANSWERED:
-        return "you already answered" + (f": {receipt.choice}" if receipt.choice else "")
-    return receipt.message or "that did not count"
 
 
 class QuizCog(ext.Cog):
@@ -327,7 +318,7 @@ class QuizCog(ext.Cog):
         if in_review and outcome is not None and outcome.private_to:
             await self.reveal_privately(responder, outcome, receipt.correct)
             return
-        await responder.private(receipt_text(receipt))
+        await responder.private(render.receipt_text(receipt))
         if in_review:
             return
         edit = None
