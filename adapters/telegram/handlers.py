@@ -239,13 +239,17 @@ class TelegramHandlers:
     # -- buttons ----------------------------------------------------------------------------
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer the press at once (its receipt), then what the answer set off (a reveal,
+        the next question): Telegram gives up on a query left unanswered for seconds."""
         query = update.callback_query
         if query is None or query.data is None:
             return
         kind, _, rest = query.data.partition(":")
+        receipt = None
         try:
             if kind == render.ANSWER:
-                text = await self.answer_button(update, rest)
+                receipt = await self.answer_button(update, rest)
+                text = receipt_text(receipt) if receipt is not None else ""
             elif kind in (render.SHOW_CARD, render.RATE_CARD):
                 text = await self.card_button(update, kind, rest)
             else:
@@ -256,21 +260,22 @@ class TelegramHandlers:
             await query.answer(render.cut(text, 200) if text else None)
         except BadRequest:
             log.info("a button press was answered too late to show its receipt")
+        if receipt is not None:
+            await self.conductor.answered(receipt)
 
-    async def answer_button(self, update: Update, rest: str) -> str:
+    async def answer_button(self, update: Update, rest: str) -> AnswerReceipt | None:
+        """Record a pressed option; None for a press that is no answer."""
         query, user = update.callback_query, update.effective_user
         assert query is not None and user is not None
         round_text, _, label = rest.partition(":")
         if not round_text.isdigit() or query.message is None:
-            return ""
+            return None
         view = await self.app.round_view(int(round_text))
         if view is None:
-            return texts.sentence("too late: this question has closed")
+            raise QuizbotError("too late: this question has closed")
         workspace = view.channel.workspace
         where = message_channel(query.message, workspace)  # type: ignore[arg-type]
-        receipt = await self.app.answer(view.round_id, player(user, workspace), label, where)
-        await self.conductor.answered(receipt)
-        return receipt_text(receipt)
+        return await self.app.answer(view.round_id, player(user, workspace), label, where)
 
     async def card_button(self, update: Update, kind: str, rest: str) -> str:
         query, user = update.callback_query, update.effective_user

@@ -74,6 +74,17 @@ async def test_whole_quiz_with_three_players(
             await fake.wait_for(
                 lambda q=question: "closed" in bot.current(q)["text"], what=f"reveal {number}"
             )
+            if number > 1 and "reply_markup" in question:
+                # Carol's press closed the round: her press was answered before the reveal.
+                calls = fake.calls
+                answered = max(i for i, c in enumerate(calls) if c.method == "answerCallbackQuery")
+                edited = next(
+                    i
+                    for i, c in enumerate(calls)
+                    if c.method == "editMessageText"
+                    and int(c.params.get("message_id", 0)) == question["message_id"]
+                )
+                assert answered < edited
             revealed = bot.current(question)
             assert "reply_markup" not in revealed  # the buttons are gone
             winners = "Alice" if number == 1 else "Alice, Carol"
