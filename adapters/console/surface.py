@@ -32,12 +32,8 @@ class ConsoleSurface:
 
     platform = PLATFORM
     capabilities = Capabilities(
-        edits=False,
-        ephemeral=True,
         private_chats=True,  # everything in the terminal is for its one player
         live_counts=False,
-        typed_in_channel=True,
-        workspace_word="computer",
     )
 
     def __init__(self, out: TextIO, player: PlayerRef) -> None:

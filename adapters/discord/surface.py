@@ -65,12 +65,8 @@ class DiscordSurface:
 
     platform = "discord"
     capabilities = Capabilities(
-        edits=True,
-        ephemeral=True,
         private_chats=False,  # a review is a run of ephemeral replies to its player
         live_counts=True,
-        typed_in_channel=True,
-        workspace_word=render.WORKSPACE_WORD,
     )
 
     def __init__(self, client: discord.Client) -> None:

@@ -22,23 +22,15 @@ from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What a platform can do, so the conductor and the dispatcher choose how to show things.
+    """What a platform can do, where the conductor must choose how to go on.
 
-    - ``edits``: a posted message can be edited (reveals replace the question);
-    - ``ephemeral``: a reply can be shown to one user inside a channel;
     - ``private_chats``: the bot can post to a user's private conversation at any time (so a
       review of mistakes runs there, and the ticker can move it on);
-    - ``live_counts``: the question message shows how many have answered, as they answer;
-    - ``typed_in_channel``: a plain channel message can answer a typed question;
-    - ``workspace_word``: what the platform calls a workspace ("server", "workspace", "group").
+    - ``live_counts``: the question message shows how many have answered, as they answer.
     """
 
-    edits: bool = True
-    ephemeral: bool = True
     private_chats: bool = True
     live_counts: bool = False
-    typed_in_channel: bool = True
-    workspace_word: str = "workspace"
 
 
 class PostRefused(Exception):
@@ -64,10 +56,6 @@ class Surface(Protocol):
     async def post_question(self, question: QuestionView) -> str:
         """Post a question with its answer buttons in ``question.channel`` (a private chat
         when ``question.private_to`` is set); return the posted message's reference."""
-        ...
-
-    async def show_count(self, question: QuestionView, message_ref: str, answered: int) -> None:
-        """Show how many have answered on the question's message (``live_counts`` only)."""
         ...
 
     async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:

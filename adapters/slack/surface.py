@@ -67,12 +67,8 @@ class SlackSurface:
 
     platform = "slack"
     capabilities = Capabilities(
-        edits=True,
-        ephemeral=True,
         private_chats=True,
         live_counts=False,
-        typed_in_channel=True,
-        workspace_word="workspace",
     )
 
     def __init__(self, workspaces: Workspaces) -> None:

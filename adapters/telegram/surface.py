@@ -72,12 +72,8 @@ class TelegramSurface:
 
     platform = PLATFORM
     capabilities = Capabilities(
-        edits=True,
-        ephemeral=False,
         private_chats=True,
         live_counts=False,  # every edit counts against a group's 20 messages a minute
-        typed_in_channel=True,
-        workspace_word=render.WORKSPACE_WORD,
     )
 
     def __init__(self, bot: Bot) -> None:
