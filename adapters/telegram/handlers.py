@@ -20,6 +20,7 @@ what a user is told on Telegram (a reply to a command, or a button's receipt).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -311,7 +312,10 @@ class TelegramHandlers:
         target = message.reply_to_message
         if target.from_user is None or target.from_user.id != self.bot.id:
             return
-        view = await self.app.round_at_message(PLATFORM, f"{target.chat_id}:{target.message_id}")
+        ref = f"{target.chat_id}:{target.message_id}"
+        view = await self.app.round_at_message(PLATFORM, ref)
+        if view is None and is_group(message.chat):
+            view = await self._question_being_posted(message, target, ref)
         if view is None or not view.is_typed:
             return
         try:
@@ -331,6 +335,18 @@ class TelegramHandlers:
             except TelegramError:
                 log.debug("could not react to a typed answer", exc_info=True)
         await self.conductor.answered(receipt)
+
+    async def _question_being_posted(
+        self, message: Message, target: Message, ref: str
+    ) -> QuestionView | None:
+        """The chat's typed question whose message was not recorded yet when looked up:
+        updates are handled concurrently, so a quick reply can arrive while the question is
+        still being posted. Only a message sent since the round opened can be it."""
+        view = await self.app.open_typed_round(message_channel(message))
+        if view is None or view.message_ref not in (None, ref):
+            return None
+        opened = view.deadline - timedelta(seconds=view.seconds)
+        return view if target.date >= opened - timedelta(seconds=1) else None
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot removed from a group: its quizzes and daily questions stop (nothing more
