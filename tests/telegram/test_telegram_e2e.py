@@ -49,13 +49,15 @@ async def test_whole_quiz_with_three_players(
             question = await bot.message(group, f"Question {number}/4")
             if "Reply to this message" in question["text"]:
                 assert "reply_markup" not in question  # typed: answered by replying
-                fake.send_text(alice, group, typed_right(question), reply_to=question["message_id"])
-                fake.send_text(bob, group, "London", reply_to=question["message_id"])
                 carol_says = "Lyon" if number == 1 else typed_right(question)
-                fake.send_text(carol, group, carol_says, reply_to=question["message_id"])
-                await fake.wait_for(
-                    lambda: len(fake.of("setMessageReaction")) >= 3, what="three reactions"
-                )
+                replies = ((alice, typed_right(question)), (bob, "London"), (carol, carol_says))
+                for user, text in replies:  # one after another: the winners' order is theirs
+                    reacted = len(fake.of("setMessageReaction"))
+                    fake.send_text(user, group, text, reply_to=question["message_id"])
+                    await fake.wait_for(
+                        lambda n=reacted: len(fake.of("setMessageReaction")) > n,
+                        what="a reaction to the typed answer",
+                    )
             else:
                 right, wrong = option_data(question, right=True), option_data(question, right=False)
                 late = late or (question, right)
