@@ -76,7 +76,11 @@ class Ticker:
         closed = 0
         for round_id in due:
             await self._slots.acquire()  # a free slot first: close only what can be announced
-            outcome = await self.app.close_round(round_id)
+            try:
+                outcome = await self.app.close_round(round_id)
+            except BaseException:
+                self._slots.release()
+                raise
             if outcome is None:
                 self._slots.release()
                 continue  # another process closed it first, and announces it

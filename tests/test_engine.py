@@ -470,6 +470,44 @@ async def test_the_ticker_closes_no_faster_than_it_can_announce(
     assert await asyncio.wait_for(passing, 10) == 3
 
 
+async def test_a_close_that_fails_gives_its_announcing_slot_back(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """A pass that fails while closing (the database went away) leaves no slot taken: the
+    next passes still close and announce (with one slot, a lost one would stop the ticker)."""
+    from bot.ticker import Ticker
+
+    view = await app.start_quiz(
+        ChannelRef("discord", "guild-1", "flaky"), ANN, "crm-podcast", 2, 30
+    )
+    clock.advance(30)
+    announced: list[int] = []
+
+    async def announce(outcome) -> None:
+        announced.append(outcome.round_id)
+
+    class DatabaseDown:
+        """The real app, but closing fails ``failures`` times first."""
+
+        failures = 3
+
+        def __getattr__(self, name: str):
+            return getattr(app, name)
+
+        async def close_round(self, round_id: int):
+            if self.failures:
+                self.failures -= 1
+                raise ConnectionError("the database went away")
+            return await app.close_round(round_id)
+
+    ticker = Ticker(DatabaseDown(), "discord", announce, max_announcing=1)
+    for _ in range(3):
+        with pytest.raises(ConnectionError):
+            await asyncio.wait_for(ticker.tick(), 10)
+    assert await asyncio.wait_for(ticker.tick(), 10) == 1
+    assert announced == [view.round_id]
+
+
 async def test_a_renamed_player_keeps_their_id_and_shows_the_new_name(
     app: QuizApp, clock: FakeClock
 ) -> None:
