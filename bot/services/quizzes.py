@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from datetime import datetime
 from typing import Any
 
 from fsrs import Scheduler
@@ -364,17 +365,7 @@ class Quizzes:
             )
             if stopped.rowcount != 1:
                 raise NoQuizRunningError("no quiz is running here")
-            open_rounds = list(
-                (
-                    await session.execute(
-                        update(RoundRow)
-                        .where(RoundRow.quiz_id == quiz.id, RoundRow.status == "open")
-                        .values(status="closed", closed_at=now)
-                        .returning(RoundRow.id)
-                    )
-                ).scalars()
-            )
-            closed = [await settle(session, self.scheduler, rid, now) for rid in open_rounds]
+            closed = await self._close_open_rounds(session, quiz.id, now)
             results = await quiz_results(session, quiz, stopped_by=who.display_name)
             return dataclasses.replace(results, closed_rounds=tuple(closed))
 
@@ -391,22 +382,28 @@ class Quizzes:
             if stopped.rowcount != 1:
                 return None
             quiz = await session.get(QuizRow, quiz_id)
-            starter = await session.get(PlayerRow, quiz.started_by) if quiz else None
-            channel = await session.get(ChannelRow, quiz.channel_id) if quiz else None
-            assert quiz is not None and starter is not None and channel is not None
-            open_rounds = (
-                await session.execute(
-                    update(RoundRow)
-                    .where(RoundRow.quiz_id == quiz_id, RoundRow.status == "open")
-                    .values(status="closed", closed_at=now)
-                    .returning(RoundRow.id)
-                )
-            ).scalars()
-            for round_id in list(open_rounds):
-                await settle(session, self.scheduler, round_id, now)
+            assert quiz is not None
+            starter = await session.get(PlayerRow, quiz.started_by)
+            channel = await session.get(ChannelRow, quiz.channel_id)
+            assert starter is not None and channel is not None
+            await self._close_open_rounds(session, quiz_id, now)
             results = await quiz_results(session, quiz)
             who = PlayerRef(channel.platform, channel.workspace, starter.user_id, starter.name)
             return Halted(results=results, starter=who)
+
+    async def _close_open_rounds(
+        self, session: AsyncSession, quiz_id: int, now: datetime
+    ) -> list[RoundOutcome]:
+        """Close a stopped quiz's open round(s) and score them."""
+        open_rounds = (
+            await session.execute(
+                update(RoundRow)
+                .where(RoundRow.quiz_id == quiz_id, RoundRow.status == "open")
+                .values(status="closed", closed_at=now)
+                .returning(RoundRow.id)
+            )
+        ).scalars()
+        return [await settle(session, self.scheduler, rid, now) for rid in list(open_rounds)]
 
     async def open_round(self, where: ChannelRef) -> QuestionView | None:
         """The open round of the channel's quiz, if one is running there."""
