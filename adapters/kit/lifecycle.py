@@ -137,18 +137,19 @@ async def serve(
     (e.g. a token it rejects) stops the others, and its error is raised.
     """
     stop = stop or asyncio.Event()
+    clock = clock or SystemClock()
     signals = StopSignals(stop)
     if handle_signals:
         signals.install()
     names = ", ".join(s.platform.name for s in selected) or "no platform"
     dialect = database_url.partition(":")[0].partition("+")[0]
     log.info("starting quizbot: %s (database: %s)", names, dialect)
-    app = await QuizApp.open(database_url, clock=clock or SystemClock())
+    app = await QuizApp.open(database_url, clock=clock)
     log.info("database ready")
     wants_http = any(s.settings.serves_http for s in selected) if http is None else http
     application = web_application(app) if wants_http else None
     server = WebServer(application, host, port) if application is not None else None
-    runtime = Runtime(app=app, web=application, clock=clock or SystemClock())
+    runtime = Runtime(app=app, web=application, clock=clock)
     services: list[Service] = []
     failure: BaseException | None = None
     try:
