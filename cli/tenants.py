@@ -19,6 +19,17 @@ def tenants() -> None:
     """
 
 
+def chat_platform(platform: str) -> str:
+    """``platform`` if quizbot runs in it (a chat platform, or the terminal's "console"),
+    else a one-line error."""
+    from adapters.kit.registry import platform_names
+
+    known = sorted([*platform_names(), "console"])
+    if platform not in known:
+        fail(f"unknown platform {platform!r} (one of: {', '.join(known)})")
+    return platform
+
+
 @tenants.command("list")
 @click.argument("platform")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -32,6 +43,7 @@ def list_command(state: CliState, platform: str, as_json: bool) -> None:
     """
     from bot.services.tenants import workspaces
 
+    chat_platform(platform)
     found = with_app(state, lambda app: workspaces(app.db, platform), load_banks=False)
     if as_json:
         emit_json([{"workspace": w, "players": n} for w, n in found])
@@ -60,20 +72,31 @@ def purge(
       quizbot tenants purge slack T0123ABCD --dry-run
       quizbot tenants purge discord 1234567890 --yes
     """
-    if not dry_run and not yes:
-        click.confirm(
-            f"Delete all quizbot data of {platform} workspace {workspace}?", abort=True, err=True
+    chat_platform(platform)
+
+    def purged(dry: bool) -> dict[str, int]:
+        return with_app(
+            state,
+            lambda app: app.purge_workspace(platform, workspace, dry_run=dry),
+            load_banks=False,
         )
-    counts = with_app(
-        state,
-        lambda app: app.purge_workspace(platform, workspace, dry_run=dry_run),
-        load_banks=False,
-    )
+
+    counts = purged(dry=True)
+    if not any(counts.values()):
+        if as_json:
+            emit_json({"dry_run": dry_run, "deleted": counts})
+        fail(f"quizbot knows nothing of {platform} workspace {workspace!r}")
+    if not dry_run:
+        if not yes:
+            click.confirm(
+                f"Delete all quizbot data of {platform} workspace {workspace}?",
+                abort=True,
+                err=True,
+            )
+        counts = purged(dry=False)
     if as_json:
         emit_json({"dry_run": dry_run, "deleted": counts})
         return
-    if not any(counts.values()):
-        fail(f"quizbot knows nothing of {platform} workspace {workspace!r}")
     what = "would delete" if dry_run else "deleted"
     rows = [(name, count) for name, count in counts.items() if count]
     print_table(f"{platform} {workspace}: {what}", ["what", "rows"], rows)

@@ -126,3 +126,18 @@ def test_tenants_purge_on_the_command_line(tmp_path: Path) -> None:
     assert json.loads(purged.output)["deleted"] == json.loads(counted.output)["deleted"]
     nothing = runner.invoke(cli, [*base, "--yes"])
     assert nothing.exit_code == 1 and "knows nothing of console workspace 'local'" in nothing.output
+
+
+def test_tenants_refuse_an_unknown_platform_and_ask_nothing_for_an_unknown_workspace(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["--database-url", url, "tenants", "list", "slak"])
+    assert listed.exit_code == 1
+    assert "unknown platform 'slak' (one of: console, discord, slack, telegram)" in listed.output
+    # Nothing to delete: said at once, without asking to confirm.
+    purge = runner.invoke(cli, ["--database-url", url, "tenants", "purge", "slack", "T0NONE"])
+    assert purge.exit_code == 1
+    assert "Delete all" not in purge.output
+    assert "knows nothing of slack workspace 'T0NONE'" in purge.output
