@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.common import CliState, emit_json, in_session, pass_state, print_table, with_app
+from cli.options import BANK_NAME
 
 
 @click.group()
@@ -47,7 +48,7 @@ def list_banks(state: CliState, as_json: bool) -> None:
 
 
 @banks.command("show")
-@click.argument("name")
+@click.argument("name", type=BANK_NAME)
 @click.option("--limit", default=20, show_default=True, help="How many questions to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state
@@ -89,7 +90,7 @@ def show_bank(state: CliState, name: str, limit: int, as_json: bool) -> None:
 
 
 @banks.command("remove")
-@click.argument("name")
+@click.argument("name", type=BANK_NAME)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def remove_bank_command(state: CliState, name: str, yes: bool) -> None:

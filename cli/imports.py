@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import CliState, emit_json, in_session, pass_state, with_app
+from cli.options import BANK_NAME
 
 if TYPE_CHECKING:
     from bot.services import QuizApp
@@ -73,7 +74,7 @@ class Progress:
 
 @click.command("import")
 @files_argument
-@click.option("--bank", metavar="NAME", help="Import into this bank (default: named by the file).")
+@click.option("--bank", type=BANK_NAME, help="Import into this bank (default: named by the file).")
 @format_option
 @click.option("--dry-run", is_flag=True, help="Read and check everything, write nothing.")
 @click.option("--replace", is_flag=True, help="Retire the bank's questions not in the files.")
@@ -203,7 +204,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
 
 
 @click.command()
-@click.argument("bank")
+@click.argument("bank", type=BANK_NAME)
 @click.option(
     "--format",
     "format_name",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.common import CliState, emit_json, in_session, pass_state, print_table
+from cli.options import BANK_NAME
 
 if TYPE_CHECKING:
     from bot.quality.items import ItemStats
@@ -68,7 +69,7 @@ def _report_json(report: BankItemStats, shown: list[QuestionItem]) -> dict[str, 
 
 
 @click.command("stats")
-@click.argument("bank")
+@click.argument("bank", type=BANK_NAME)
 @click.option("--flagged", is_flag=True, help="Only the questions with a flag.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state

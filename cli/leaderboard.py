@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import CliState, emit_json, pass_state, print_table, with_app
+from cli.options import BANK_NAME
 
 if TYPE_CHECKING:
     from bot.services import QuizApp
@@ -20,7 +21,7 @@ PERIODS = ["all", "today", "week", "month"]
 @click.option("--platform", help="Only scores from this platform (console, discord, slack).")
 @click.option("--workspace", help="Only this workspace (Discord server id, Slack team id).")
 @click.option("--channel", help="Only this channel id.")
-@click.option("--bank", help="Only quizzes on this bank.")
+@click.option("--bank", type=BANK_NAME, help="Only quizzes on this bank.")
 @click.option(
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this day (YYYY-MM-DD)."
 )

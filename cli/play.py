@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from cli.common import CliState, pass_state, with_app
+from cli.options import BANK_NAME
 
 
 @click.command()
-@click.option("--bank", "-b", metavar="NAME", help="Bank to play (default: crm-podcast).")
+@click.option("--bank", "-b", type=BANK_NAME, help="Bank to play (default: crm-podcast).")
 @click.option("--count", "-n", default=10, show_default=True, help="Number of questions.")
 @click.option("--seconds", default=120, show_default=True, help="Time to answer each question.")
 @click.option("--topic", metavar="TOPIC", help="Only questions on this topic.")

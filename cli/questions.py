@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.common import CliState, emit_json, in_session, pass_state, print_table
+from cli.options import BANK_NAME
 
 
 @click.group()
@@ -19,7 +20,7 @@ def questions() -> None:
 
 @questions.command()
 @click.argument("text")
-@click.option("--bank", help="Only this bank.")
+@click.option("--bank", type=BANK_NAME, help="Only this bank.")
 @click.option("--limit", default=20, show_default=True, help="How many to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state

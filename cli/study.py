@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.common import CliState, emit_json, pass_state, with_app
+from cli.options import BANK_NAME
 
 name_option = click.option("--name", metavar="NAME", help="Who you are (default: your login name).")
 
@@ -30,7 +31,7 @@ def review(state: CliState, count: int, seconds: int, name: str | None) -> None:
 
 
 @click.command()
-@click.option("--bank", "-b", metavar="NAME", help="Flashcard bank (default: the first one).")
+@click.option("--bank", "-b", type=BANK_NAME, help="Flashcard bank (default: the first one).")
 @click.option("--limit", default=20, show_default=True, help="Most cards to review now.")
 @name_option
 @pass_state

@@ -1,0 +1,37 @@
+"""Parameter types the commands share.
+
+``BANK_NAME`` is the type of every ``--bank`` option and bank-name argument: an empty or
+blank name is a usage error (exit code 2) instead of quietly meaning "the default bank".
+"""
+
+from __future__ import annotations
+
+import click
+
+
+class BankNameType(click.ParamType):
+    """A bank's name as given on the command line: anything but empty or whitespace only."""
+
+    name = "bank name"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        """``NAME`` for an option (``--bank NAME``); an argument keeps its own name."""
+        return "NAME" if param.param_type_name == "option" else None
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value)
+        if not text.strip():
+            what = "empty" if not text else "only whitespace"
+            self.fail(
+                f"a bank name cannot be {what}; "
+                "give a bank's name ('quizbot banks list' shows them)",
+                param,
+                ctx,
+            )
+        return text
+
+
+#: The one instance the commands use: ``type=BANK_NAME``.
+BANK_NAME = BankNameType()
