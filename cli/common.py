@@ -1,5 +1,5 @@
 """What every command shares: settings from options and environment, running async code,
-turning quizbot's errors into one line and a non-zero exit, and table-or-JSON output.
+and table-or-JSON output. How a failed command ends is :mod:`cli.failures`.
 
 Heavy imports (SQLAlchemy, the services) happen inside functions so ``quizbot --help``
 stays fast.
@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -28,6 +29,10 @@ class CliState:
     """Options of the top-level ``quizbot`` command, handed to every subcommand."""
 
     database_url: str | None = None
+    #: ``quizbot -v``: print the traceback of an unexpected error.
+    verbose: bool = False
+    #: The running command was given ``--json``: its error, too, is JSON.
+    json_output: bool = False
 
     def settings(self) -> Settings:
         from bot.config import Settings
@@ -35,26 +40,40 @@ class CliState:
         return Settings.from_env(database_url=self.database_url)
 
 
-pass_state = click.make_pass_decorator(CliState, ensure=True)
+def pass_state(command: Callable[..., T]) -> Callable[..., T]:
+    """Hand the command the :class:`CliState`, noting whether it was asked for ``--json``."""
+
+    @functools.wraps(command)
+    def with_state(*args: Any, **kwargs: Any) -> T:
+        ctx = click.get_current_context()
+        state = ctx.ensure_object(CliState)
+        state.json_output = bool(kwargs.get("as_json", False))
+        return ctx.invoke(command, state, *args, **kwargs)
+
+    return with_state
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print one line to stderr and exit non-zero."""
-    click.echo(f"quizbot: error: {message}", err=True)
-    sys.exit(code)
+    """End the command with one error line (JSON under ``--json``) and exit ``code``."""
+    from cli.failures import report
+
+    state = click.get_current_context(silent=True)
+    as_json = bool(state and getattr(state.find_object(CliState), "json_output", False))
+    report(message, code, as_json=as_json)
+
+
+def require_input(command: str) -> None:
+    """End ``command`` in one line when standard input is closed: it reads answers there."""
+    if sys.stdin is None or sys.stdin.closed:
+        fail(
+            f"standard input is closed, and {command} reads your answers from it: "
+            f"run it in a terminal, or pipe the answers in (printf 'A\\nB\\n' | {command})"
+        )
 
 
 def run(coro_factory: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine; quizbot's own errors become a one-line message and exit code 1."""
-    from bot.errors import QuizbotError
-
-    try:
-        return asyncio.run(coro_factory())  # type: ignore[arg-type]
-    except QuizbotError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
-    raise AssertionError("unreachable")
+    """Run a coroutine to its end; failures are ended in one line by :mod:`cli.failures`."""
+    return asyncio.run(coro_factory())  # type: ignore[arg-type]
 
 
 async def open_app(state: CliState, *, load_banks: bool = True) -> QuizApp:

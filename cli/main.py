@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from cli.common import CliState
+from cli.failures import QuizbotGroup
 
 EPILOG = """\b
 Examples:
@@ -19,18 +20,23 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=QuizbotGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--database-url",
     envvar="DATABASE_URL",
     metavar="URL",
     help="Database to use (default: a SQLite file in your data folder). Env: DATABASE_URL.",
 )
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print the full traceback of an unexpected error."
+)
 @click.version_option(package_name="quizbot")
 @click.pass_context
-def cli(ctx: click.Context, database_url: str | None) -> None:
+def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
     """quizbot: quizzes, trivia and flashcards for study groups."""
-    ctx.obj = CliState(database_url=database_url)
+    ctx.obj = CliState(database_url=database_url, verbose=verbose)
 
 
 def _register() -> None:

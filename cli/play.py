@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, pass_state, with_app
+from cli.common import CliState, pass_state, require_input, with_app
 from cli.options import BANK_NAME
 
 
@@ -42,6 +42,7 @@ def play(
       quizbot play --order hardest
       printf 'A\\nC\\n' | quizbot play --bank demo --count 2 --seed 1
     """
+    require_input("quizbot play")
     from adapters.console.game import play_in_terminal
 
     with_app(

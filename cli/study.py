@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, emit_json, pass_state, with_app
+from cli.common import CliState, emit_json, pass_state, require_input, with_app
 from cli.options import BANK_NAME
 
 name_option = click.option("--name", metavar="NAME", help="Who you are (default: your login name).")
@@ -25,6 +25,7 @@ def review(state: CliState, count: int, seconds: int, name: str | None) -> None:
     Example:
       quizbot review --count 5
     """
+    require_input("quizbot review")
     from adapters.console.game import review_in_terminal
 
     with_app(state, lambda app: review_in_terminal(app, count=count, seconds=seconds, name=name))
@@ -43,6 +44,7 @@ def flashcards(state: CliState, bank: str | None, limit: int, name: str | None) 
       quizbot flashcards --bank crm-flashcards
       printf '\\ngood\\n\\nagain\\n' | quizbot flashcards --limit 2
     """
+    require_input("quizbot flashcards")
     from adapters.console.flashcards import review_flashcards
 
     with_app(state, lambda app: review_flashcards(app, bank=bank, limit=limit, name=name))

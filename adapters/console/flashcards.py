@@ -6,12 +6,12 @@ stops. The schedule is the core's (fsrs), the same one Discord and Slack use.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from datetime import datetime
 from typing import TextIO
 
 from adapters.console.game import InputEndedError, local_player
+from adapters.console.lines import TerminalLines
 from bot.services import QuizApp
 from bot.views import FlashcardView
 
@@ -62,9 +62,11 @@ async def review_flashcards(
         stdout.write(text + "\n")
         stdout.flush()
 
+    lines = TerminalLines(stdin)
+
     async def read() -> str | None:
-        line = await asyncio.to_thread(stdin.readline)
-        if line == "":
+        line = await lines.readline()
+        if line is None:
             return None
         if not stdin.isatty():
             say(line.rstrip("\n"))

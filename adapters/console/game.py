@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from adapters.console.lines import TerminalLines
 from adapters.console.surface import CHANNEL, PLATFORM, WORKSPACE, ConsoleSurface
 from adapters.kit.conductor import Conductor
 from bot.errors import EmptyBankError, NoQuizRunningError, QuizbotError
@@ -58,16 +59,15 @@ class ConsoleGame:
     def __post_init__(self) -> None:
         self.surface = ConsoleSurface(self.stdout, self.player)
         self.conductor = Conductor(self.app, self.surface)
+        self.lines = TerminalLines(self.stdin)
 
     def say(self, text: str = "") -> None:
         self.surface.say(text)
 
     async def read_line(self) -> str | None:
         """One line of input without blocking the event loop; None at end of input."""
-        line = await asyncio.to_thread(self.stdin.readline)
-        if line == "":
-            return None
-        return line.strip()
+        line = await self.lines.readline()
+        return None if line is None else line.strip()
 
     async def _introduce(self, question: QuestionView) -> str:
         """Question 1, after a line saying what the quiz is."""
@@ -126,12 +126,19 @@ class ConsoleGame:
 
     async def run(self) -> QuizResults:
         """Answer every question of the started quiz from input; the conductor shows the
-        reveals, the next questions and the results."""
-        while self.surface.results is None:
-            question = self.surface.current
-            if question is None:
-                raise QuizbotError("the quiz ended without results")  # pragma: no cover
-            await self._ask(question)
+        reveals, the next questions and the results. Ctrl-C stops the quiz (answers given so
+        far stay on the leaderboard) and ends the command."""
+        try:
+            while self.surface.results is None:
+                question = self.surface.current
+                if question is None:
+                    raise QuizbotError("the quiz ended without results")  # pragma: no cover
+                await self._ask(question)
+        except asyncio.CancelledError:
+            await self._give_up()
+            self.say()
+            self.say("Stopped. Your answers so far are kept.")
+            raise
         return self.surface.results
 
     async def _stop_leftover(self) -> None:

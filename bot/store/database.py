@@ -6,18 +6,27 @@ queue for a single pooled connection, in order, instead of sleeping in SQLite's 
 read-only work (leaderboards, the ticker's due rounds, open rounds) has its own connections
 and plain deferred transactions, which in WAL mode never wait for a writer. PostgreSQL
 (asyncpg) gets a small pool that fits the connection limits of small PaaS database plans.
+
+Behind a pooler in transaction mode (PgBouncer as Heroku's buildpack and most PaaS poolers
+run it; ``QUIZBOT_DB_POOLER=transaction`` or ``?pooler=transaction`` on DATABASE_URL) each
+transaction may run on another server connection, shared with other clients, so asyncpg's
+named prepared statements would be missing there or taken; with that setting every
+statement is an unnamed one, parsed where it runs. quizbot keeps no session state on the
+server (no advisory locks, LISTEN or SET; each migration is one transaction), so nothing
+else changes. A prepared-statement error without the setting says to set it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -28,6 +37,9 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.config import normalise_database_url
 from bot.errors import ConfigError
+from bot.store.failures import FailureKind, classify
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -86,16 +98,89 @@ def _pool_setting(name: str, default: int) -> int:
     return value
 
 
-def _postgres_engine(url: str) -> AsyncEngine:
+#: How PostgreSQL is reached: directly or through a session-mode pooler (both "none" here:
+#: a client keeps its server connection), or through a pooler in transaction mode.
+POOLER_SETTING = "QUIZBOT_DB_POOLER"
+#: The same, as a query parameter on DATABASE_URL (it wins over the variable).
+POOLER_PARAMETER = "pooler"
+POOLER_MODES = ("none", "session", "transaction")
+
+#: Off: asyncpg's statement cache and SQLAlchemy's, which keep named prepared statements on
+#: a connection the pooler may give another client between two transactions. asyncpg then
+#: prepares unnamed statements and parses each again in the round trip that runs it.
+TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+}
+
+#: A named prepared statement missing (invalid_sql_statement_name) or already taken
+#: (duplicate_prepared_statement): what a transaction-mode pooler does to the caches above.
+PREPARED_STATEMENT_SQLSTATES = frozenset({"26000", "42P05"})
+
+POOLER_HINT = (
+    f"the database is reached through a pooler in transaction mode (such as PgBouncer): "
+    f"set {POOLER_SETTING}=transaction (see docs/DEPLOY.md)"
+)
+
+
+def pooler_mode(url: str | URL, env: Mapping[str, str] | None = None) -> str:
+    """The pooler mode for a PostgreSQL URL: its ``?pooler=`` parameter, else the setting."""
+    env = os.environ if env is None else env
+    query = make_url(url).query.get(POOLER_PARAMETER)
+    if isinstance(query, tuple):
+        query = query[-1]
+    where = f"?{POOLER_PARAMETER}= on DATABASE_URL" if query is not None else POOLER_SETTING
+    raw = query if query is not None else env.get(POOLER_SETTING, "")
+    mode = raw.strip().lower() or "none"
+    if mode == "statement":
+        raise ConfigError(
+            f"{where} is 'statement', but quizbot runs several statements in one transaction: "
+            "run the pooler in transaction or session mode"
+        )
+    if mode not in POOLER_MODES:
+        raise ConfigError(f"{where} must be one of {', '.join(POOLER_MODES)}, not {raw!r}")
+    return mode
+
+
+def is_prepared_statement_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (a driver error) is a named prepared statement missing or taken."""
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+    return sqlstate in PREPARED_STATEMENT_SQLSTATES
+
+
+def _postgres_engine(url: str, env: Mapping[str, str] | None = None) -> AsyncEngine:
     pool_size = _pool_setting("QUIZBOT_DB_POOL_SIZE", DEFAULT_POOL_SIZE) or 1
     max_overflow = _pool_setting("QUIZBOT_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW)
-    return create_async_engine(
-        url,
+    parsed = make_url(url)
+    transaction_pooler = pooler_mode(parsed, env) == "transaction"
+    engine = create_async_engine(
+        parsed.difference_update_query([POOLER_PARAMETER]),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_recycle=1800,
+        connect_args=dict(TRANSACTION_POOLER_CONNECT_ARGS) if transaction_pooler else {},
     )
+    if not transaction_pooler:
+        _explain_prepared_statement_errors(engine)
+    return engine
+
+
+def _explain_prepared_statement_errors(engine: AsyncEngine) -> None:
+    """Say, once per engine, that a prepared-statement error means the setting is missing."""
+    told = False
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        nonlocal told
+        original = context.original_exception
+        if not any(is_prepared_statement_error(e) for e in (original, original.__cause__)):
+            return
+        if context.sqlalchemy_exception is not None:
+            context.sqlalchemy_exception.add_note(POOLER_HINT)
+        if not told:
+            told = True
+            log.error("%s (%s)", POOLER_HINT, str(original).strip().splitlines()[0])
 
 
 class Database:
@@ -142,6 +227,9 @@ class Database:
             async with self.engine.connect() as conn:
                 await conn.exec_driver_sql("SELECT 1")
         except (OperationalError, DBAPIError, OSError) as exc:
+            failure = classify(exc)
+            if failure is not None and failure.kind is not FailureKind.UNAVAILABLE:
+                raise ConfigError(failure.describe(self.display_url)) from None
             reason = (
                 str(getattr(exc, "orig", exc)).strip().splitlines()[0]
                 if str(exc)
