@@ -47,6 +47,7 @@ from bot.domain import BankInfo, Question, Skipped
 from bot.errors import BankFormatError
 from bot.formats.native import NAME_PATTERN
 from bot.services.banks import shipped_banks_dir
+from bot.store.locks import hold_until_commit
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 
 BATCH_SIZE = 1000
@@ -454,6 +455,9 @@ class BankImporter:
             raise BankFormatError(
                 source, None, f"bank name {name!r} must be lower-case letters, digits, '-' or '_'"
             )
+        # One import per bank at a time: this one waits for any other to commit, then reads
+        # what it committed (a new bank is created once; --replace sees every change).
+        await hold_until_commit(self.session, "bank", name)
         bank = (await self.session.execute(select(BankRow).where(BankRow.name == name))).scalar()
         if bank is None:
             bank = BankRow(
@@ -556,6 +560,7 @@ async def load_shipped_banks(
     from bot.formats import parse_path
 
     folder = folder or shipped_banks_dir()
+    await hold_until_commit(session, "shipped-banks", "all")  # processes starting together
     loaded = dict(
         (await session.execute(select(ShippedBankRow.file_name, ShippedBankRow.digest))).all()
     )
