@@ -39,6 +39,13 @@ def normalise_database_url(url: str) -> str:
     if scheme in ("postgres", "postgresql", "postgresql+asyncpg", "postgresql+psycopg2"):
         return f"postgresql+asyncpg://{rest}"
     if scheme in ("sqlite", "sqlite+aiosqlite"):
+        path = rest[1:].partition("?")[0] if rest.startswith("/") else ""
+        if path in ("", ":memory:"):
+            raise ConfigError(
+                f"DATABASE_URL {url!r} names no SQLite file, so everything would be kept in "
+                "memory and lost at exit: use sqlite:///quizbot.db (a file in this folder) or "
+                "sqlite:////absolute/path/quizbot.db, or unset DATABASE_URL for the default file"
+            )
         return f"sqlite+aiosqlite://{rest}"
     raise ConfigError(
         f"DATABASE_URL has an unsupported scheme {scheme!r}: use postgresql:// or sqlite://"

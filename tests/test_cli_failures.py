@@ -111,6 +111,16 @@ def test_an_unreachable_server_is_one_line(env: dict[str, str]) -> None:
     assert "127.0.0.1:9" in line
 
 
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://", "sqlite:///:memory:"])
+def test_a_sqlite_url_without_a_file_is_refused(url: str, env: dict[str, str]) -> None:
+    """It used to run on an in-memory database: "2 new", and then gone."""
+    bank = Path(env["XDG_DATA_HOME"]) / "q.csv"
+    bank.parent.mkdir(parents=True, exist_ok=True)
+    bank.write_text("question,answer\nOne?,1\nTwo?,2\n", encoding="utf-8")
+    line = one_line(quizbot(["import", str(bank)], {**env, "DATABASE_URL": url}))
+    assert "names no SQLite file" in line and "sqlite:////absolute/path/quizbot.db" in line
+
+
 def test_json_commands_fail_in_json(postgres_url: str, env: dict[str, str]) -> None:
     result = quizbot(["--database-url", postgres_url, "banks", "list", "--json"], env)
     assert result.returncode == 1
