@@ -10,7 +10,9 @@ questions may be a lazy iterable) and returns an :class:`ExportResult`. What eac
   not flashcards (skipped with a note), and not typed questions whose every answer
   contains ``->`` (GIFT reads those as matching). The bank's description is written as comments.
 
-Parsing an exported file gives back questions equal to the ones written.
+Parsing an exported file gives back questions equal to the ones written. ``EXTENSIONS``
+says which format a file name's extension stands for (what ``quizbot export -o`` uses when
+no format is given).
 """
 
 from __future__ import annotations
@@ -132,6 +134,15 @@ def _gift_answer(marker: str, text: str, weight: str) -> str:
     return f"\t{marker}{escaped}\n"
 
 
+def gift_skip_reason(question: Question) -> str | None:
+    """Why GIFT cannot hold this question, or None when it can."""
+    if question.kind is QuestionKind.FLASHCARD:
+        return "flashcard skipped (GIFT has no flashcards)"
+    if question.kind is QuestionKind.TYPED and all("->" in a for a in question.accepted):
+        return "typed question skipped (GIFT would read '->' as matching)"
+    return None
+
+
 def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
     """Write a GIFT file (multiple choice, true/false and typed questions)."""
     result = ExportResult()
@@ -141,12 +152,11 @@ def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) ->
     stream.write("".join(f"// {line}".rstrip() + "\n" for line in header if line.strip()))
     topic = ""
     for question in questions:
-        if question.kind is QuestionKind.FLASHCARD:
-            result.skip(question, "flashcard skipped (GIFT has no flashcards)")
-            stream.write(f"\n// flashcard skipped: {_first_line(question.prompt)}\n")
-            continue
-        if question.kind is QuestionKind.TYPED and all("->" in a for a in question.accepted):
-            result.skip(question, "typed question skipped (GIFT would read '->' as matching)")
+        why = gift_skip_reason(question)
+        if why is not None:
+            result.skip(question, why)
+            if question.kind is QuestionKind.FLASHCARD:
+                stream.write(f"\n// flashcard skipped: {_first_line(question.prompt)}\n")
             continue
         if question.topic != topic:
             topic = question.topic
@@ -222,3 +232,12 @@ def write_csv(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> 
 
 #: export format name -> writer.
 EXPORTERS: dict[str, Exporter] = {"yaml": write_native, "gift": write_gift, "csv": write_csv}
+
+#: file extension (lower case) -> the export format a file of that name gets by default.
+#: ``.txt`` is left out on purpose: GIFT, Aiken and Anki files all use it.
+EXTENSIONS: dict[str, str] = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".csv": "csv"}
+
+
+def format_for_extension(suffix: str) -> str | None:
+    """The export format a file name's extension (``".csv"``) stands for, or None."""
+    return EXTENSIONS.get(suffix.lower())

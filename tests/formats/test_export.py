@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 import yaml
@@ -11,8 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import BankInfo, Question, QuestionKind
-from bot.formats import csv_format, gift, native, parser_for
-from bot.formats.export import EXPORTERS, write_csv, write_gift, write_native
+from bot.formats import csv_format, detect_format, gift, native, parser_for
+from bot.formats.export import (
+    EXPORTERS,
+    EXTENSIONS,
+    format_for_extension,
+    gift_skip_reason,
+    write_csv,
+    write_gift,
+    write_native,
+)
 from tests.formats.helpers import FIXTURES, Parse, parse_fixture, parse_text, questions
 
 INFO = BankInfo(name="demo", title="Demo: a bank", description="Two\nlines", source="tests")
@@ -133,6 +142,33 @@ def test_gift_skips_typed_questions_that_would_read_as_matching() -> None:
     result = write_gift(INFO, [arrow], stream)
     assert result.skipped == 1 and "matching" in result.notes[0]
     assert questions(parse_text(gift.parse, stream.getvalue())) == []
+
+
+def test_gift_skip_reason_is_what_write_gift_skips() -> None:
+    items = [*_all_kinds(), Question(kind=QuestionKind.TYPED, prompt="Q", accepted=("a -> b",))]
+    reasons = [gift_skip_reason(q) for q in items]
+    result = write_gift(INFO, items, io.StringIO())
+    assert result.written == reasons.count(None) == 5
+    assert result.notes == [
+        "'front: {x}': flashcard skipped (GIFT has no flashcards)",
+        "'Q': typed question skipped (GIFT would read '->' as matching)",
+    ]
+
+
+@pytest.mark.parametrize("suffix", sorted(EXTENSIONS))
+def test_an_export_named_by_its_extension_is_read_back_in_that_format(
+    tmp_path: Path, suffix: str
+) -> None:
+    name = format_for_extension(suffix)
+    assert name in EXPORTERS and format_for_extension(suffix.upper()) == name
+    path = tmp_path / f"bank{suffix}"
+    path.write_text(_export(name, _all_kinds()), encoding="utf-8")
+    assert detect_format(path) == {"yaml": "native", "gift": "gift", "csv": "csv"}[name]
+
+
+def test_every_export_format_has_an_extension() -> None:
+    assert set(EXTENSIONS.values()) == set(EXPORTERS)
+    assert format_for_extension(".txt") is None  # GIFT, Aiken and Anki all use it
 
 
 def test_csv_header_and_rows() -> None:
