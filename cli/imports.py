@@ -1,21 +1,25 @@
 """``quizbot import``, ``validate`` and ``export``: bank files in and out.
 
 Import reads every file in one transaction: any error leaves the database as it was.
+Export writes a file completely or not at all (see :mod:`cli.files`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import CliState, emit_json, in_session, pass_state, with_app
+from cli.common import CliState, emit_json, fail, in_session, pass_state, with_app
+from cli.files import check_output, describe_os_error, replace_when_done
 from cli.options import BANK_NAME
 
 if TYPE_CHECKING:
+    from bot.domain import Question
     from bot.services import QuizApp
 
 FORMAT_NAMES = ["native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb"]
@@ -203,45 +207,128 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
         emit_json(results)
 
 
+#: ``quizbot export --format`` choices (the keys of bot.formats.export.EXPORTERS).
+EXPORT_FORMATS = ["yaml", "gift", "csv"]
+
+
+def export_format(given: str | None, output: str | None) -> str:
+    """The format to export in: ``--format``, else the output file's extension, else yaml.
+
+    An extension quizbot does not know needs ``--format``; a ``--format`` that contradicts a
+    known extension (``--format gift -o x.csv``) is an error, since importing that file
+    back would read it in the wrong format. Both are usage errors (exit code 2).
+    """
+    from bot.formats.export import EXTENSIONS, format_for_extension
+
+    if output is None:
+        return given or "yaml"
+    suffix = Path(output).suffix
+    implied = format_for_extension(suffix)
+    known = ", ".join(EXTENSIONS)
+    choices = "|".join(EXPORT_FORMATS)
+    if given is None:
+        if implied is None:
+            what = f"its extension {suffix!r} is not one of" if suffix else "it has no extension of"
+            fail(
+                f"cannot tell the export format from {output}: {what} {known}; "
+                f"give --format {choices} or rename the file",
+                2,
+            )
+            raise AssertionError("unreachable")
+        return implied
+    if implied is not None and implied != given:
+        fail(
+            f"--format {given} contradicts {output} ({suffix} is {implied}); "
+            f"leave --format out or give the file a {given} extension",
+            2,
+        )
+    return given
+
+
+def _gift_warnings(bank: str, questions: list[Question]) -> list[str]:
+    """Warnings for what GIFT leaves out; fails when it would leave out every question."""
+    from bot.domain import QuestionKind
+    from bot.formats.export import gift_skip_reason
+
+    skipped = [(q, why) for q in questions if (why := gift_skip_reason(q)) is not None]
+    if questions and len(skipped) == len(questions):
+        cards = sum(1 for q in questions if q.kind is QuestionKind.FLASHCARD)
+        what = (
+            f"has only flashcards ({cards}) and GIFT cannot hold flashcards"
+            if cards == len(questions)
+            else f"has no question GIFT can hold ({cards} flashcards, "
+            f"{len(questions) - cards} typed questions whose answers contain '->')"
+        )
+        fail(
+            f"the bank {bank!r} {what}; nothing was written: "
+            f"export it as yaml or csv instead (--format yaml, or -o {bank}.yaml)"
+        )
+    cards = sum(1 for q, _why in skipped if q.kind is QuestionKind.FLASHCARD)
+    warnings = [f"GIFT has no flashcards: {cards} left out"] if cards else []
+    for question, why in skipped:
+        if question.kind is not QuestionKind.FLASHCARD:
+            first = question.prompt.strip().split("\n", 1)[0][:60]
+            warnings.append(f"{first!r}: {why}")
+    return warnings
+
+
 @click.command()
 @click.argument("bank", type=BANK_NAME)
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["yaml", "gift", "csv"]),
-    default="yaml",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Output format (default: from the -o file's extension; yaml on standard output).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
+    metavar="FILE",
+    help="Write to this file (default: standard output). It is replaced only once the "
+    "export is complete.",
 )
 @pass_state
-def export(state: CliState, bank: str, format_name: str, output: Path | None) -> None:
+def export(state: CliState, bank: str, format_name: str | None, output: str | None) -> None:
     """Export a bank; importing the export gives the same bank back.
 
-    GIFT cannot hold flashcards: they are left out with a warning.
+    The format is --format if given, else the -o file's extension (.yaml/.yml, .gift,
+    .csv), else yaml on standard output. Another extension (.txt) needs --format; a
+    --format that contradicts the extension (--format gift -o x.csv) is an error.
+
+    GIFT cannot hold flashcards: they are left out with a warning, and a bank of only
+    flashcards cannot be exported to GIFT.
 
     \b
     Examples:
       quizbot export crm-podcast > crm-podcast.yaml
-      quizbot export crm-podcast --format gift -o crm.gift
+      quizbot export crm-podcast -o crm.gift
+      quizbot export crm-podcast --format gift -o crm.txt
     """
+    if output is not None and (problem := check_output(output)) is not None:
+        fail(problem)
+    fmt = export_format(format_name, output)
+
     from bot.formats.export import EXPORTERS
     from bot.services.banks import bank_contents
 
     info, questions = in_session(state, bank_contents, bank)
-    if format_name == "gift":
-        cards = sum(1 for q in questions if q.kind.value == "flashcard")
-        if cards:
-            click.echo(f"warning: GIFT has no flashcards: {cards} left out", err=True)
-    writer = EXPORTERS[format_name]
+    warnings = _gift_warnings(bank, questions) if fmt == "gift" else []
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    writer = EXPORTERS[fmt]
     if output is None:
-        writer(info, questions, sys.stdout)
+        try:
+            writer(info, questions, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `quizbot export bank | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        return
+    try:
+        with replace_when_done(Path(output)) as stream:
+            result = writer(info, questions, stream)
+    except OSError as exc:
+        fail(describe_os_error(output, exc))
     else:
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            writer(info, questions, stream)
-        click.echo(f"wrote {len(questions)} questions of {bank} to {output}", err=True)
+        left_out = f" ({result.skipped} left out)" if result.skipped else ""
+        click.echo(f"wrote {result.written} questions of {bank} to {output}{left_out}", err=True)
