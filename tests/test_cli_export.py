@@ -280,3 +280,24 @@ def test_a_replaced_file_keeps_its_permissions(prepared_sqlite_url: str, tmp_pat
     os.umask(umask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
     assert leftovers(tmp_path) == []
+
+
+def test_a_closed_pipe_on_standard_output_ends_quietly(prepared_sqlite_url: str) -> None:
+    """`quizbot export bank | head -1`: the reader is gone (here before the first write).
+
+    Not a database that stopped answering (a closed pipe is a ConnectionError too).
+    """
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*QUIZBOT, "--database-url", prepared_sqlite_url, "export", "crm-podcast"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
