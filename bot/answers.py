@@ -1,12 +1,16 @@
 """Matching typed answers: normalise both sides, then allow a small edit distance on long ones.
 
 "The Beatles", "beatles" and "Beatels" all match "The Beatles"; "Cat" does not match "Car".
+Both sides are compared in one Unicode form with invisible characters (zero-width spaces,
+soft hyphens...) and control characters set aside, so what looks the same matches.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from bot.text import without_controls, without_invisible
 
 _ARTICLES = re.compile(r"^(the|a|an)\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -17,7 +21,9 @@ TYPO_MIN_LENGTH = 5
 
 
 def normalise(text: str) -> str:
-    """Lower-case, strip accents, punctuation and a leading article, squash spaces."""
+    """Lower-case, strip accents, punctuation, invisible characters and a leading article,
+    squash spaces."""
+    text = without_invisible(without_controls(text))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = _NOT_WORD.sub(" ", plain.replace("&", " and "))

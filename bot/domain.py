@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.text import comparison_key
+
 
 class QuestionKind(StrEnum):
     """What kind of question a :class:`Question` is; the value is what bank files write."""
@@ -28,12 +30,6 @@ PLAYABLE_KINDS: frozenset[QuestionKind] = frozenset(
 TRUE_FALSE_OPTIONS: tuple[str, str] = ("True", "False")
 OPTION_LETTERS = "ABCDEFGHIJ"
 MAX_OPTIONS = len(OPTION_LETTERS)
-
-
-def _squash(text: str) -> str:
-    """Runs of whitespace as one space, none at the ends (``str.split`` splits on exactly the
-    characters ``\\s`` matches, and is several times quicker than a regex on short text)."""
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,32 +77,35 @@ class Question:
     def problems(self) -> list[str]:
         """What is wrong with this question, as messages; empty when it is sound."""
         found: list[str] = []
-        if not self.prompt.strip():
+        if not comparison_key(self.prompt):  # blank, or nothing that shows
             found.append("the question text is empty")
         if self.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE):
             if len(self.options) < 2:
                 found.append("a multiple-choice question needs at least 2 options")
             if len(self.options) > MAX_OPTIONS:
                 found.append(f"a question has at most {MAX_OPTIONS} options")
-            if not all(map(str.strip, self.options)):
+            keys = [comparison_key(o) for o in self.options]
+            if not all(keys):
                 found.append("an option is empty")
-            if len({_squash(o).casefold() for o in self.options}) != len(self.options):
+            if len(set(keys)) != len(keys):
                 found.append("two options are the same")
             if self.correct is None or not 0 <= self.correct < len(self.options):
                 found.append("exactly one option must be marked correct")
         elif self.kind is QuestionKind.TYPED:
-            if not any(a.strip() for a in self.accepted):
+            if not any(map(comparison_key, self.accepted)):
                 found.append("a typed-answer question needs at least one accepted answer")
-        elif self.kind is QuestionKind.FLASHCARD and not self.back.strip():
+        elif self.kind is QuestionKind.FLASHCARD and not comparison_key(self.back):
             found.append("the flashcard has no back")
         return found
 
     def identity_key(self) -> str:
-        """What identifies the question in its bank: its kind and its text.
+        """What identifies the question in its bank: its kind and its text as compared
+        (:func:`bot.text.comparison_key`: case, spacing, invisible characters and Unicode's
+        equivalent forms set aside).
 
         Importing a question with the same key but other content updates it.
         """
-        raw = f"{self.kind.value}\n{_squash(self.prompt).casefold()}"
+        raw = f"{self.kind.value}\n{comparison_key(self.prompt)}"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def content_hash(self) -> str:

@@ -1,4 +1,5 @@
-"""Typed-answer matching: case, accents, punctuation, leading articles, small typos."""
+"""Typed-answer matching: case, accents, punctuation, leading articles, small typos,
+Unicode's composed and decomposed forms, invisible and control characters."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def test_matches(given: str, accepted: list[str]) -> None:
 )
 def test_does_not_match(given: str, accepted: list[str]) -> None:
     assert not matches(given, accepted)
+
+
+@pytest.mark.parametrize(
+    ("given", "accepted"),
+    [
+        ("Oslo", ["O\u200bslo"]),  # short answers are exact: the invisible space is not a typo
+        ("O\u200bslo", ["Oslo"]),
+        ("Ro\u00adme", ["Rome"]),  # a soft hyphen
+        ("\ufeffNice\u2060", ["Nice"]),
+        ("Bern\x1b[0m", ["Bern"]),
+        ("Cafe\u0301", ["Café"]),  # decomposed, composed
+        ("Café", ["Cafe\u0301"]),
+        ("Cafe\u0301", ["Cafe"]),
+        ("\uac00", ["\u1100\u1161"]),  # Hangul: one syllable, its two letters
+    ],
+)
+def test_what_looks_the_same_matches(given: str, accepted: list[str]) -> None:
+    assert matches(given, accepted)
 
 
 def test_normalise() -> None:

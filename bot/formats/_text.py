@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.domain import OPTION_LETTERS, Question
 from bot.errors import BankFormatError
+from bot.text import comparison_key
 
 #: Tags whose start or end begins a new line when HTML is turned into text.
 _BLOCK_TAGS = frozenset(
@@ -134,9 +135,9 @@ def option_index(answer: str, options: Sequence[str]) -> int:
     for index, option in enumerate(options):
         if option == answer:
             return index
-    folded = answer.casefold()
+    folded = comparison_key(answer)  # case, spacing and invisible characters aside
     for index, option in enumerate(options):
-        if option.casefold() == folded:
+        if comparison_key(option) == folded:
             return index
     raise AnswerProblem(
         f"answer {answer!r} is neither an option letter "

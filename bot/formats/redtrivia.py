@@ -18,6 +18,7 @@ from bot.domain import BankInfo, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, name_from_source
 from bot.formats._yaml import compose
+from bot.text import comparison_key
 
 RESERVED_KEYS = frozenset({"AUTHOR", "CONFIG"})
 
@@ -73,11 +74,12 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
         if prompt in RESERVED_KEYS:
             continue
         line = _line(key)
-        if prompt in seen:
+        same = comparison_key(prompt)  # what a player sees: case and invisible marks aside
+        if same in seen:
             raise BankFormatError(
-                source, line, f"the question {prompt!r} is there twice (also line {seen[prompt]})"
+                source, line, f"the question {prompt!r} is there twice (also line {seen[same]})"
             )
-        seen[prompt] = line
+        seen[same] = line
         question = Question(
             kind=QuestionKind.TYPED,
             prompt=prompt,
