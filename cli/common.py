@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -53,7 +53,7 @@ def pass_state(command: Callable[..., T]) -> Callable[..., T]:
     return with_state
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """End the command with one error line (JSON under ``--json``) and exit ``code``."""
     from cli.failures import report
 

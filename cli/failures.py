@@ -22,7 +22,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -30,7 +30,7 @@ EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 
-def report(message: str, code: int, *, as_json: bool) -> None:
+def report(message: str, code: int, *, as_json: bool) -> NoReturn:
     """Print ``message`` as the command's one error line and exit with ``code``."""
     if as_json:
         click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
@@ -95,6 +95,8 @@ class QuizbotGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            raise  # standard output closed (| head): click ends quietly
         except (Exception, KeyboardInterrupt) as exc:
             state = ctx.obj
             message, code = explain(

@@ -84,6 +84,15 @@ _LOST_CONNECTION_MESSAGES = (
 )
 
 
+#: A closed pipe (``quizbot ... | head``) is a ConnectionError too, but not the database's.
+_LOST_CONNECTION_ERRORS = (
+    ConnectionRefusedError,
+    ConnectionResetError,
+    ConnectionAbortedError,
+    TimeoutError,
+)
+
+
 def classify(exc: BaseException) -> DatabaseFailure | None:
     """The kind of database failure ``exc`` is, or None when it is not one of those."""
     for error in _chain(exc):
@@ -112,7 +121,7 @@ def _kind_of(error: BaseException) -> FailureKind | None:
     for needle, kind in _SQLITE_MESSAGES:
         if needle in message:
             return kind
-    if isinstance(error, ConnectionError | TimeoutError) or any(
+    if isinstance(error, _LOST_CONNECTION_ERRORS) or any(
         needle in message for needle in _LOST_CONNECTION_MESSAGES
     ):
         return FailureKind.UNAVAILABLE
