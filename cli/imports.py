@@ -175,6 +175,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
     from bot.formats import parse_path
     from bot.quality.question_rules import too_long
     from bot.services.importer import CheckedItems
+    from cli.failures import EXIT_FAILURE, report
 
     results = []
     for path in files:
@@ -187,8 +188,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
                 where = f"{path}:{question.line}" if question.line else str(path)
                 too_big += [f"{where}: {message}" for message in too_long(question, LIMITS)]
         except QuizbotError as exc:
-            click.echo(f"quizbot: error: {exc}", err=True)
-            sys.exit(1)
+            report(str(exc), EXIT_FAILURE, as_json=as_json)
         warnings = checked.warnings() + too_big
         results.append(
             {

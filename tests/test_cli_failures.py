@@ -131,6 +131,14 @@ def test_json_commands_fail_in_json(postgres_url: str, env: dict[str, str]) -> N
     assert "no-such-bank" in json.loads(unknown.stdout)["error"]
 
 
+def test_validate_json_fails_in_json(tmp_path: Path, env: dict[str, str]) -> None:
+    bank = tmp_path / "q.csv"
+    bank.write_text("question,answer\nOne?,1\nOne?,1\n", encoding="utf-8")
+    result = quizbot(["validate", str(bank), "--json"], env)
+    assert result.returncode == 1 and result.stderr == ""
+    assert json.loads(result.stdout)["error"] == f"{bank}:3: duplicate question (same as line 2)"
+
+
 @pytest.mark.parametrize("command", ["play", "flashcards", "review"])
 def test_closed_standard_input_is_one_line_and_starts_nothing(
     command: str, env: dict[str, str]
