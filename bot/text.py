@@ -30,23 +30,33 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 _LINE_BREAK = re.compile(r"\r\n?")
 
-#: Characters that show nothing, ignored when texts are compared: Unicode's format
-#: characters (category Cf) but the ones a script needs to look right (the prepended
-#: concatenation marks U+0600-0605, U+06DD, U+070F, U+0890-0891, U+08E2, U+110BD, U+110CD
-#: are visible signs; Egyptian hieroglyph format controls U+13430-13438 arrange the signs;
-#: tag characters U+E0001, U+E0020-E007F tell one subdivision flag emoji from another),
-#: plus the combining grapheme joiner U+034F and the variation selectors U+FE00-FE0F.
-INVISIBLE = (
+# The invisible characters (see INVISIBLE) in the Basic Multilingual Plane and beyond it.
+_BMP_INVISIBLE = (
     "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
-    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb"
 )
+_ASTRAL_INVISIBLE = "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+#: Characters that show nothing (as the inside of a regular expression's class), ignored
+#: when texts are compared: Unicode's format characters (category Cf) but those a script
+#: needs to look right (the prepended concatenation marks U+0600-0605, U+06DD, U+070F,
+#: U+0890-0891, U+08E2, U+110BD, U+110CD are visible signs; Egyptian hieroglyph format
+#: controls U+13430-13438 arrange the signs; tag characters U+E0001, U+E0020-E007F tell one
+#: subdivision flag emoji from another), plus the combining grapheme joiner U+034F and the
+#: variation selectors U+FE00-FE0F.
+INVISIBLE = _BMP_INVISIBLE + _ASTRAL_INVISIBLE
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+#: Control or invisible characters in the Basic Multilingual Plane, and invisible ones
+#: beyond it: a class of BMP characters alone is much quicker to search for.
+_BMP_ODD = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BMP_INVISIBLE}]")
+_BEYOND_BMP_INVISIBLE = re.compile(f"[{_ASTRAL_INVISIBLE}]")
+_BEYOND_BMP = "\U00010000"
 
 
-def has_controls(text: str) -> bool:
-    """Whether ``text`` holds a control character (or an escape sequence) other than a
-    newline or a tab."""
-    return _CONTROL.search(text) is not None
+def is_clean(text: str) -> bool:
+    """Whether :func:`clean` would leave ``text`` as it is (a quick look)."""
+    if _CONTROL.search(text) is not None:
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
 
 
 def without_controls(text: str) -> str:
@@ -82,8 +92,13 @@ def comparison_key(text: str) -> str:
     """What two texts share when they look the same: controls and invisible characters
     ignored, canonical equivalents alike (``é`` and ``e`` + U+0301), runs of whitespace as
     one space, none at the ends, case folded."""
-    text = without_controls(text)
-    if text.isascii():  # str.split splits where \s matches, quicker than a regex
-        return " ".join(text.split()).casefold()
-    text = unicodedata.normalize("NFD", _INVISIBLE.sub("", text))
+    if text.isascii():
+        if _CONTROL.search(text) is not None:
+            text = without_controls(text)
+        return " ".join(text.split()).casefold()  # str.split: \s, quicker than a regex
+    if _BMP_ODD.search(text) is not None or (
+        max(text) >= _BEYOND_BMP and _BEYOND_BMP_INVISIBLE.search(text) is not None
+    ):
+        text = _INVISIBLE.sub("", without_controls(text))
+    # case folding commutes with canonical equivalence, so one NFC at the end is enough
     return unicodedata.normalize("NFC", " ".join(text.split()).casefold())

@@ -2,7 +2,9 @@
 
 A file that does not parse gives one ``parse`` error at the line the parser names (the
 parsers stop at the first error, as import does); questions a parser skipped (an essay, a
-numeric question...) give ``skipped`` infos. Neither can be ``--ignore``\\ d.
+numeric question...) give ``skipped`` infos. Each question is tidied as import tidies it
+(:func:`bot.formats.hygiene.tidy`): a text over its limit is a ``parse`` error, control
+characters removed give a ``text`` warning. None of these can be ``--ignore``\\ d.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from bot.domain import BankInfo, Question, Skipped
 from bot.errors import BankFormatError
 from bot.formats import parse_path
+from bot.formats.hygiene import tidy
 from bot.quality.findings import Finding, Severity
 from bot.quality.lint import BankFigures, LintReport, lint
 from bot.quality.question_rules import TextLimits
@@ -29,8 +32,13 @@ def lint_file(
     info: BankInfo | None = None
     questions: list[Question] = []
     skipped: list[Skipped] = []
+    tidied: list[Finding] = []
     try:
-        for item in parse_path(path, format_name):
+        for parsed in parse_path(path, format_name):
+            item, note = tidy(parsed, str(path))
+            if note:
+                line = None if isinstance(item, BankInfo) else item.line
+                tidied.append(Finding("text", Severity.WARNING, note, line=line))
             if isinstance(item, BankInfo):
                 info = item
             elif isinstance(item, Skipped):
@@ -44,4 +52,4 @@ def lint_file(
     extra = [
         Finding("skipped", Severity.INFO, f"skipped: {s.reason}", line=s.line) for s in skipped
     ]
-    return info, LintReport(extra + report.findings, report.figures)
+    return info, LintReport(tidied + extra + report.findings, report.figures)

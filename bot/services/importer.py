@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import BankInfo, Question, Skipped
 from bot.errors import BankFormatError
+from bot.formats.hygiene import located, tidy
 from bot.formats.native import NAME_PATTERN
 from bot.services.banks import shipped_banks_dir
 from bot.store.locks import hold_until_commit
@@ -209,9 +210,12 @@ def _remember_keys(session: AsyncSession) -> TextClause:
 
 
 class CheckedItems:
-    """The questions of a parsed stream, checked for duplicates, with its bank info and skips.
+    """The questions of a parsed stream, tidied (:func:`bot.formats.hygiene.tidy`: text
+    limits, control characters, NFC) and checked for duplicates, with its bank info, skips
+    and warnings.
 
-    Import and validate share it, so both apply the same rules.
+    Import and validate share it, so both apply the same rules. Every parsed item passes
+    through here, whatever its format.
     """
 
     def __init__(self, items: Iterable[Any], source: str, *, check_duplicates: bool = True) -> None:
@@ -221,13 +225,19 @@ class CheckedItems:
         self.info: BankInfo | None = None
         self.skipped: list[Skipped] = []
         self.seen: dict[str, int | None] = {}
+        self.notes: list[str] = []  # the warnings, in the file's order
 
     def __iter__(self) -> Iterator[Question]:
-        for item in self.items:
+        for parsed in self.items:
+            item, note = tidy(parsed, self.source)
+            line = None if isinstance(item, BankInfo) else item.line
+            if note:
+                self.notes.append(located(self.source, line, note))
             if isinstance(item, BankInfo):
                 self.info = item
             elif isinstance(item, Skipped):
                 self.skipped.append(item)
+                self.notes.append(located(self.source, line, item.reason))
             elif not self.check_duplicates:
                 yield item
             else:
@@ -238,10 +248,8 @@ class CheckedItems:
                 yield item
 
     def warnings(self) -> list[str]:
-        return [
-            f"{self.source}:{s.line}: {s.reason}" if s.line else f"{self.source}: {s.reason}"
-            for s in self.skipped
-        ]
+        """What was skipped or removed, each as ``file:line: what``, in the file's order."""
+        return list(self.notes)
 
 
 @dataclass(slots=True)
