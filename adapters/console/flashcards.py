@@ -1,7 +1,8 @@
 """Flashcard review in the terminal: front, Enter for the back, then a rating.
 
 Ratings are typed as again / hard / good / easy (or 1-4, or their first letters); ``q``
-stops. The schedule is the core's (fsrs), the same one Discord and Slack use.
+stops. The schedule is the core's (fsrs), the same one Discord and Slack use. Cards are
+printed without control characters or escape sequences (see :mod:`adapters.console.surface`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TextIO
 from adapters.console.game import InputEndedError, local_player
 from adapters.console.lines import TerminalLines
 from bot.services import QuizApp
+from bot.text import without_controls
 from bot.views import FlashcardView
 
 RATING_WORDS = {
@@ -58,8 +60,8 @@ async def review_flashcards(
     stdout = stdout or sys.stdout
     player = local_player(name)
 
-    def say(text: str = "") -> None:
-        stdout.write(text + "\n")
+    def say(text: str = "") -> None:  # control characters in a card are dropped, not obeyed
+        stdout.write(without_controls(text) + "\n")
         stdout.flush()
 
     lines = TerminalLines(stdin)

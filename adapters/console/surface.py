@@ -2,29 +2,24 @@
 
 The conductor drives a terminal quiz exactly as it drives a chat channel; this surface
 "posts" by printing, and remembers the question being asked (the one the next line of
-input answers) and the results once the quiz is over. Bank text is printed with control
-characters made visible, so a question cannot move the cursor, clear the screen or set the
+input answers) and the results once the quiz is over. Everything it prints goes through
+:meth:`ConsoleSurface.say`, which drops control characters and escape sequences
+(:func:`bot.text.without_controls`): bank text and player names already in the database,
+from before imports removed them, cannot move the cursor, clear the screen or set the
 window title.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TextIO
 
 from adapters.kit.surface import Capabilities
+from bot.text import without_controls
 from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOutcome
 
 PLATFORM = "console"
 WORKSPACE = "local"
 CHANNEL = "terminal"
-
-
-def shown(text: str) -> str:
-    """Bank text for a terminal: control characters (ESC, BEL, ...) as visible escapes."""
-    return "".join(
-        c if c in "\n\t" or unicodedata.category(c) != "Cc" else f"\\x{ord(c):02x}" for c in text
-    )
 
 
 class ConsoleSurface:
@@ -44,17 +39,18 @@ class ConsoleSurface:
         self.results: QuizResults | None = None
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        """Print a line; any control characters in it are dropped, not obeyed."""
+        self.out.write(without_controls(text) + "\n")
         self.out.flush()
 
     async def post_question(self, question: QuestionView) -> str:
         self.current = question
         self.say()
-        topic = f"  [{shown(question.topic)}]" if question.topic else ""
+        topic = f"  [{question.topic}]" if question.topic else ""
         self.say(f"Question {question.number}/{question.total}{topic}")
-        self.say(shown(question.prompt))
+        self.say(question.prompt)
         for option in question.options:
-            self.say(f"  {option.label}) {shown(option.text)}")
+            self.say(f"  {option.label}) {option.text}")
         return f"{CHANNEL}:{question.round_id}"
 
     async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
@@ -66,9 +62,9 @@ class ConsoleSurface:
             if outcome.correct_label
             else outcome.correct_text
         )
-        self.say("Correct!" if right else f"Wrong. The answer was {shown(answer)}.")
+        self.say("Correct!" if right else f"Wrong. The answer was {answer}.")
         if outcome.explanation:
-            self.say(shown(outcome.explanation))
+            self.say(outcome.explanation)
 
     async def post_results(self, results: QuizResults) -> None:
         self.results = results
