@@ -27,6 +27,7 @@ from bot.domain import BankInfo, Question, QuestionKind
 from bot.formats._yaml import MAX_ALIAS_TEXT
 from bot.formats.hygiene import COUNT_LIMITS, TEXT_LIMITS
 from bot.quality.files import lint_file
+from bot.quality.text import quoted
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
 from bot.services.importer import _row_values
@@ -260,6 +261,11 @@ def test_the_lint_reports_the_same_warnings(tmp_path: Path) -> None:
         ("text", 13, NATIVE_WARNINGS[2].split(": ", 1)[1]),
         ("text", 15, NATIVE_WARNINGS[3].split(": ", 1)[1]),
     ]
+
+
+def test_lint_messages_quote_text_without_control_characters() -> None:
+    """The lint also checks banks in the database, stored before imports removed them."""
+    assert quoted(f"Clear{NASTY} me?") == '"Clear me?"'
 
 
 # --- the terminal, with rows stored before the fix ---------------------------------------

@@ -12,6 +12,8 @@ import functools
 import re
 from collections.abc import Iterable
 
+from bot.text import without_controls
+
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
@@ -124,8 +126,9 @@ def absolutes(text: str) -> list[str]:
 
 
 def quoted(text: str, width: int = 60) -> str:
-    """A text in quotes, shortened to about ``width`` characters, for messages."""
-    flat = " ".join(text.split())
+    """A text in quotes, shortened to about ``width`` characters, for messages (without
+    control characters: a message may be printed to a terminal)."""
+    flat = " ".join(without_controls(text).split())
     if len(flat) > width:
         flat = flat[: width - 1].rstrip() + "…"
     return f'"{flat}"'
