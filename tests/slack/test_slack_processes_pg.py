@@ -16,7 +16,6 @@ import re
 import shlex
 import signal
 import sys
-import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,7 +33,9 @@ from tests.slack.test_slack_process import EXIT_WITHIN, WebProcess, free_port
 ROOT = Path(__file__).parents[2]
 CHANNELS = [f"C0PG{n}" for n in range(5)]
 PLAYERS = 40  # per channel: 200 players in all
-SECONDS = 15  # every first-round click is handled well inside it (~10 s on a loaded machine)
+#: Round 1 ends when the test moves its deadline (after every click was answered), so a
+#: busy machine that takes longer to handle the clicks gives the same result.
+SECONDS = 600
 
 
 def procfile() -> dict[str, str]:
@@ -97,6 +98,20 @@ async def two_web_processes(
                 await web.process.wait()
 
 
+async def end_open_rounds(url: str) -> None:
+    """Move every open round's deadline into the past: the processes' tickers close them."""
+    app = await QuizApp.open(url, load_banks=False)
+    try:
+        async with app.db.transaction() as session:
+            await session.execute(
+                _text(
+                    "UPDATE rounds SET deadline = now() - interval '1 second' WHERE status = 'open'"
+                )
+            )
+    finally:
+        await app.close()
+
+
 async def test_two_web_processes_share_one_database(
     two_web_processes: list[WebProcess], stub: StubSlackApi, prepared_postgres_url: str
 ) -> None:
@@ -111,7 +126,7 @@ async def test_two_web_processes_share_one_database(
                 f"start crm-podcast 2 {SECONDS}", "U0HOST", "host", channel
             )
             assert reply.status == 200, reply.text
-        questions = await stub.wait_for("chat.postMessage", count=len(CHANNELS), within=30)
+        questions = await stub.wait_for("chat.postMessage", count=len(CHANNELS), within=120)
 
         async def hammer(posted: list) -> int:
             """Every player clicks each question once on each process; returns clicks sent."""
@@ -135,17 +150,16 @@ async def test_two_web_processes_share_one_database(
             assert {r.status for r in replies} == {200}
             return len(replies)
 
-        started = time.monotonic()
         sent = await hammer(questions)
-        assert time.monotonic() - started < SECONDS, "the clicks took longer than a round"
-        # Round 1 closes at its deadline (one process's ticker); round 2 is then posted.
-        seconds = await stub.wait_for(
-            "chat.postMessage", count=2 * len(CHANNELS), within=SECONDS + 30
-        )
+        # Every click was acknowledged at once and is answered in the background: once each
+        # has its receipt, round 1 reaches its deadline (one process's ticker closes it).
+        await stub.wait_for_ephemerals(count=sent, within=180)
+        await end_open_rounds(prepared_postgres_url)
+        seconds = await stub.wait_for("chat.postMessage", count=2 * len(CHANNELS), within=60)
         second_round = [c for c in seconds if c.buttons() and c not in questions]
         assert len(second_round) == len(CHANNELS)
         sent += await hammer(second_round)  # everyone answers: each round 2 closes at once
-        await stub.wait_for("chat.update", count=2 * len(CHANNELS), within=30)
+        await stub.wait_for("chat.update", count=2 * len(CHANNELS), within=180)
 
         await asyncio.sleep(1)  # let any (wrong) second reveal arrive before counting
 
@@ -164,6 +178,7 @@ async def test_two_web_processes_share_one_database(
     # One receipt per player and round says "Recorded"; the double got "already answered".
     receipts = [e.text for e in stub.ephemerals()]
     recorded = [t for t in receipts if "Recorded" in t]
+    print("RECEIPTS", Counter(t[:60] for t in receipts))
     assert len(recorded) == 2 * PLAYERS * len(CHANNELS)
     assert len(receipts) == sent
 
