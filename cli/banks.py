@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from cli.common import CliState, emit_json, in_session, pass_state, print_table, with_app
+from cli.common import (
+    CliState,
+    emit_json,
+    in_session,
+    pass_state,
+    print_table,
+    shown,
+    with_app,
+)
 from cli.options import BANK_NAME
 
 
@@ -76,12 +84,12 @@ def show_bank(state: CliState, name: str, limit: int, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"{info.name}: {info.title}")
+    click.echo(shown(f"{info.name}: {info.title}"))
     if info.description:
-        click.echo(info.description)
+        click.echo(shown(info.description))
     if info.source:
-        click.echo(f"Source: {info.source}")
-    click.echo(f"{len(questions)} questions; topics: {', '.join(topics) or 'none'}")
+        click.echo(shown(f"Source: {info.source}"))
+    click.echo(shown(f"{len(questions)} questions; topics: {', '.join(topics) or 'none'}"))
     print_table(
         None,
         ["#", "kind", "question"],

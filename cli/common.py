@@ -119,21 +119,31 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 
+def shown(value: Any) -> str:
+    """Stored text (names from chats, bank text) as printed: without control characters or
+    escape sequences, so nothing in the database can drive the terminal."""
+    from bot.text import without_controls
+
+    return without_controls(str(value))
+
+
 def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A readable table on a terminal (rich), plain tab-separated text when piped."""
+    """A readable table on a terminal (rich), plain tab-separated text when piped. Cells are
+    plain text: no control characters, and no rich markup (a name like ``[red]x`` stays)."""
     if not sys.stdout.isatty():
         if title:
             click.echo(title)
         click.echo("\t".join(headers))
         for row in rows:
-            click.echo("\t".join(str(cell) for cell in row))
+            click.echo("\t".join(shown(cell).replace("\t", " ") for cell in row))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title)
     for header in headers:
         table.add_column(header)
     for row in rows:
-        table.add_row(*(str(cell) for cell in row))
+        table.add_row(*(Text(shown(cell)) for cell in row))
     Console().print(table)

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import CliState, emit_json, in_session, pass_state, print_table, with_app
+from cli.common import (
+    CliState,
+    emit_json,
+    in_session,
+    pass_state,
+    print_table,
+    shown,
+    with_app,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,7 +60,7 @@ def stats_json(stats) -> dict:
 
 
 def print_stats(stats) -> None:
-    click.echo(f"{stats.name} ({stats.platform}/{stats.workspace}/{stats.user})")
+    click.echo(shown(f"{stats.name} ({stats.platform}/{stats.workspace}/{stats.user})"))
     click.echo(stats_text(stats))
     if stats.topics:
         print_table(
