@@ -84,7 +84,7 @@ class QuizClient(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Add the cog and register the commands; resume running quizzes."""
         cog = QuizCog(
-            self.quiz_app,
+            self.conductor.app,  # the core as players reach it (a polite "try again")
             self.surface,
             self.conductor,
             self.dispatcher,

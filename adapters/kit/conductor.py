@@ -8,7 +8,10 @@ the platform; and when a channel refuses the bot (a permission taken away, the a
 stop its quiz or its daily question and tell whoever started it, once. A platform supplies a
 :class:`~adapters.kit.surface.Surface` and calls the conductor; it never re-implements this.
 
-Each process runs one conductor per platform, with that platform's deadline ticker.
+Each process runs one conductor per platform, with that platform's deadline ticker. Its
+``app`` is the core as players reach it (:func:`adapters.kit.outage.guarded`): a database
+that is not answering becomes a polite "try again" for the player, on every platform. The
+platforms serve their players through ``conductor.app``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from adapters.kit.counts import LiveCounts
+from adapters.kit.outage import guarded
 from adapters.kit.surface import PostRefused, Surface
 from bot.errors import NotAllowedError, QuizbotError
 from bot.services import QuizApp
@@ -59,12 +63,13 @@ class Conductor:
         ticker_interval: float = 1.0,
         max_announcing: int = 16,
     ) -> None:
-        self.app = app
+        #: The core as players reach it: "the database is not answering" is a QuizbotError.
+        self.app = guarded(app)
         self.surface = surface
         self.platform = surface.platform
         self.counts = LiveCounts()
         self.ticker = Ticker(
-            app,
+            app,  # the ticker rides out an outage itself
             surface.platform,
             self.announce,
             interval=ticker_interval,

@@ -30,6 +30,8 @@ NO_MISTAKES = (
 )
 NEED_TIME_ZONE = "Add a time zone too, e.g. `/quiz daily 09:00 Europe/London`."
 SOMETHING_WENT_WRONG = "Something went wrong; please try again."
+#: A player's click or command met a database that is not answering (restarting, unreachable).
+DATABASE_UNAVAILABLE = "The quiz's database is not answering just now; try again in a moment."
 NOTHING_DUE = "Nothing is due right now. Well done!"
 
 

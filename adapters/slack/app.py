@@ -86,6 +86,7 @@ class SlackBot:
         self.surface = SlackSurface(self)
         self.conductor = Conductor(self.quiz, self.surface, ticker_interval=self.ticker_interval)
         self.dispatcher = Dispatcher(self.conductor)
+        self.quiz = self.conductor.app  # the core as players reach it (a polite "try again")
 
     # --- reaching a workspace ------------------------------------------------------------
 

@@ -71,7 +71,9 @@ class TelegramService:
         self.surface = TelegramSurface(self.application.bot)
         self.conductor = Conductor(runtime.app, self.surface)
         self.dispatcher = Dispatcher(self.conductor)
-        self.handlers = TelegramHandlers(runtime.app, self.conductor, self.dispatcher, self.surface)
+        self.handlers = TelegramHandlers(
+            self.conductor.app, self.conductor, self.dispatcher, self.surface
+        )
         self.handlers.register(self.application)
         self.failure: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._polling = False
