@@ -8,6 +8,10 @@ Announcements run concurrently, at most ``max_announcing`` at a time: a reveal t
 out a platform's rate limit in one channel does not hold up another channel's reveal. When
 every slot is busy the ticker closes no more rounds until one frees, so rounds are never
 closed faster than they can be announced.
+
+While the database is not answering (PostgreSQL restarting, the network to it down) the
+ticker keeps its rhythm: it logs one line when the outage begins and one when it ends (no
+traceback per pass), and closes the rounds that fell due meanwhile on its first pass after.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bot.services.quizzes import DUE_BATCH
+from bot.store.failures import classify, is_unavailable
 from bot.views import QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,7 @@ class Ticker:
         self._full_batch = False  # the last pass found a full batch due: more may be waiting
         self._slots = asyncio.Semaphore(max_announcing)
         self._announcing: set[asyncio.Task[None]] = set()
+        self._outage = False  # the database was not answering at the last pass
 
     async def tick(self) -> int:
         """One pass, and the announcements it started; returns how many rounds it closed."""
@@ -100,8 +106,11 @@ class Ticker:
         async def guarded() -> None:
             try:
                 await work(item)
-            except Exception:  # an announcement failing must not stop the ticker
-                log.exception("%s failed", what)
+            except Exception as error:  # an announcement failing must not stop the ticker
+                if is_unavailable(error):
+                    log.warning("%s failed: the database is not answering (%s)", what, _why(error))
+                else:
+                    log.exception("%s failed", what)
             finally:
                 self._slots.release()
 
@@ -120,13 +129,31 @@ class Ticker:
         while not self._stopping.is_set():
             try:
                 await self._pass()
-            except Exception:
-                log.exception("ticker pass failed; trying again")
+            except Exception as error:
+                self._failed(error)
+            else:
+                if self._outage:
+                    self._outage = False
+                    log.warning("ticker %s: the database answers again", self.platform)
             if self._full_batch:
                 await asyncio.sleep(0)  # more are due: the next pass at once
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.interval)
+
+    def _failed(self, error: Exception) -> None:
+        """A pass failed: one line for an outage (when it begins), a traceback otherwise."""
+        if not is_unavailable(error):
+            log.exception("ticker pass failed; trying again")
+            return
+        if not self._outage:
+            self._outage = True
+            log.warning(
+                "ticker %s: the database is not answering (%s); trying again every %.1f s",
+                self.platform,
+                _why(error),
+                self.interval,
+            )
 
     @property
     def running(self) -> bool:
@@ -148,3 +175,8 @@ class Ticker:
             for task in list(self._announcing):
                 task.cancel()
             await asyncio.gather(*self._announcing, return_exceptions=True)
+
+
+def _why(error: BaseException) -> str:
+    failure = classify(error)
+    return failure.reason if failure is not None else type(error).__name__
