@@ -25,6 +25,8 @@ import pytest
 from adapters.kit import texts
 from bot.clock import FakeClock
 from bot.services import QuizApp
+from bot.store.database import Database
+from bot.store.failures import is_unavailable
 from bot.ticker import Ticker
 from bot.views import ChannelRef, PlayerRef, QuestionView, RoundOutcome
 from tests.conformance.drivers import DRIVERS, Driver
@@ -199,3 +201,16 @@ async def test_the_pool_replaces_the_connections_a_restart_broke(
         assert all(any(b.name == "demo" for b in banks) for banks in results)
     finally:
         await app.close()
+
+
+async def test_a_host_whose_name_does_not_resolve_is_not_answering() -> None:
+    """DNS failing (during a failover, or with the network down) is an outage like a refused
+    connection: the player is asked to try again, the ticker waits it out."""
+    database = Database("postgresql://quizbot@no-such-host.invalid/quizbot")
+    try:
+        with pytest.raises(Exception) as failed:  # whatever the driver raises
+            async with database.engine.connect():
+                pass
+    finally:
+        await database.dispose()
+    assert is_unavailable(failed.value), repr(failed.value)

@@ -81,6 +81,11 @@ _LOST_CONNECTION_MESSAGES = (
     "terminating connection",
     "connection refused",
     "connect call failed",
+    # The host's name did not resolve just now (socket.gaierror): DNS during a failover, or
+    # the network down.
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname provided",
 )
 
 
