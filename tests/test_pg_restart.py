@@ -83,6 +83,7 @@ async def driver(
 async def test_a_click_while_postgres_restarts_is_asked_to_try_again(
     driver: Driver,
     private_postgres: PrivatePostgres,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Alice's click before the outage counts; Bob's click during it gets the polite line
     privately and does not count; after the restart Carol's click counts (the pool replaced
@@ -100,6 +101,8 @@ async def test_a_click_while_postgres_restarts_is_asked_to_try_again(
             assert await driver.answer(ALICE, asked, right=True) == "recorded"
             await asyncio.to_thread(cluster.stop)
             assert TRY_AGAIN in await driver.answer(BOB, asked, right=True)
+            errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+            assert not errors, [r.getMessage() for r in errors]  # one warning, no traceback
             await asyncio.to_thread(cluster.start)
             restarted = True
             assert await driver.answer(CAROL, asked, right=False) == "recorded"
