@@ -330,11 +330,11 @@ questions:
 
 
 def long_bank(folder: Path) -> Path:
-    """One question whose reveal (prompt, four 1,100-character options, the right one again
-    as the answer, a 1,100-character explanation) is over 6,000 characters unless budgeted;
-    the question itself fits."""
+    """One question whose reveal (prompt, four options of 1,000 characters, the longest a
+    bank may hold, the right one again as the answer, a 1,100-character explanation) is over
+    6,000 characters unless budgeted; the question itself fits."""
     folder.mkdir()
-    texts = {k: f"{k.upper()} " + k * 1098 for k in "abcd"}
+    texts = {k: f"{k.upper()} " + k * 998 for k in "abcd"}
     text = LONG_BANK.format(prompt="P" * 1500 + "?", why="W" * 1100, **texts)
     (folder / "long-reveal.yaml").write_text(text, encoding="utf-8")
     return folder
