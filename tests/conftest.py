@@ -7,6 +7,12 @@ empty one. Each PostgreSQL database is created on the server in ``QUIZBOT_TEST_P
 (default: CI's server at 127.0.0.1:5432, trust auth, database ``test``) and dropped
 afterwards. Where no PostgreSQL answers, those tests are skipped, except under ``CI=true``,
 where that is a failure.
+
+The core database tests (the modules in ``PGBOUNCER_MODULES``; every module's with
+``QUIZBOT_TEST_PGBOUNCER=all``) run a third time, ``[pgbouncer]``: on a PostgreSQL
+database reached through a real PgBouncer in transaction mode (see tests/pgbouncer.py),
+with quizbot told so by ``?pooler=transaction``. Without the ``pgbouncer`` binary they are
+skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.services import QuizApp
+from tests.pgbouncer import PgBouncer, PgBouncerError, find_pgbouncer
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "QUIZBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -196,3 +203,83 @@ async def sqlite_app(prepared_sqlite_url: str, clock: FakeClock) -> AsyncIterato
         yield quiz_app
     finally:
         await quiz_app.close()
+
+
+# -- PgBouncer in transaction mode ------------------------------------------------------------
+
+#: The modules whose ``database_url`` / ``empty_database_url`` tests also run through
+#: PgBouncer: the store and migrations, imports, quizzes and answering, leaderboards, study.
+PGBOUNCER_MODULES = frozenset(
+    {
+        "test_store.py",
+        "test_bank_importer.py",
+        "test_import_concurrency.py",
+        "test_engine.py",
+        "test_leaderboards.py",
+        "test_tenancy.py",
+        "test_study.py",
+        "test_flashcards.py",
+        "test_daily_owners.py",
+    }
+)
+DATABASE_FIXTURES = ("database_url", "empty_database_url")
+BACKENDS_WITH_PGBOUNCER = ["sqlite", "postgres", "pgbouncer"]
+
+
+def _parametrized_by_the_test(metafunc: pytest.Metafunc, argname: str) -> bool:
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",")]
+        if argname in names:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give the database fixtures of the PgBouncer modules a third backend, ``pgbouncer``.
+
+    A ``parametrize`` mark naming a fixture takes the place of the fixture's own params;
+    this runs before pytest applies either.
+    """
+    everywhere = os.environ.get("QUIZBOT_TEST_PGBOUNCER", "").lower() == "all"
+    if not everywhere and Path(metafunc.definition.path).name not in PGBOUNCER_MODULES:
+        return
+    for argname in DATABASE_FIXTURES:
+        if argname in metafunc.fixturenames and not _parametrized_by_the_test(metafunc, argname):
+            metafunc.definition.add_marker(
+                pytest.mark.parametrize(argname, BACKENDS_WITH_PGBOUNCER, indirect=True)
+            )
+
+
+@pytest.fixture(scope="session")
+def pgbouncer() -> Iterator[PgBouncer]:
+    """A PgBouncer in transaction mode in front of the tests' PostgreSQL, for the session."""
+    _require_postgres()
+    binary = find_pgbouncer()
+    if binary is None:
+        pytest.skip("pgbouncer is not installed (apt-get install pgbouncer)")
+    bouncer = PgBouncer(binary, POSTGRES_ADMIN_URL)
+    try:
+        bouncer.start()
+    except (PgBouncerError, OSError) as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PgBouncer could not be started: {exc}")
+        pytest.skip(f"PgBouncer could not be started: {exc}")
+    try:
+        yield bouncer
+    finally:
+        bouncer.stop()
+
+
+@pytest.fixture
+def pgbouncer_url(pgbouncer: PgBouncer, postgres_url: str) -> str:
+    """A new, empty PostgreSQL database reached through PgBouncer in transaction mode."""
+    return pgbouncer.url_for(postgres_url)
+
+
+@pytest.fixture
+def prepared_pgbouncer_url(pgbouncer: PgBouncer, prepared_postgres_url: str) -> str:
+    """A new migrated PostgreSQL database with the shipped banks, through PgBouncer."""
+    return pgbouncer.url_for(prepared_postgres_url)

@@ -106,19 +106,17 @@ POOLER_PARAMETER = "pooler"
 POOLER_MODES = ("none", "session", "transaction")
 
 #: Off: asyncpg's statement cache and SQLAlchemy's, which keep named prepared statements on
-#: a connection the pooler may give another client between two transactions. asyncpg then
-#: prepares unnamed statements and parses each again in the round trip that runs it.
+#: a server connection the pooler may give another client between two transactions. Every
+#: statement is then an unnamed one, described in one round trip and parsed again with its
+#: parameters in the round trip that runs it (two round trips where a cached one takes one),
+#: and nothing is left behind on the server connection.
 TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
     "statement_cache_size": 0,
     "prepared_statement_cache_size": 0,
 }
 
-#: A named prepared statement missing (invalid_sql_statement_name) or already taken
-#: (duplicate_prepared_statement): what a transaction-mode pooler does to the caches above.
-PREPARED_STATEMENT_SQLSTATES = frozenset({"26000", "42P05"})
-
 POOLER_HINT = (
-    f"the database is reached through a pooler in transaction mode (such as PgBouncer): "
+    "the database is reached through a pooler in transaction mode (such as PgBouncer): "
     f"set {POOLER_SETTING}=transaction (see docs/DEPLOY.md)"
 )
 
@@ -142,19 +140,12 @@ def pooler_mode(url: str | URL, env: Mapping[str, str] | None = None) -> str:
     return mode
 
 
-def is_prepared_statement_error(exc: BaseException) -> bool:
-    """Whether ``exc`` (a driver error) is a named prepared statement missing or taken."""
-    sqlstate = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
-    return sqlstate in PREPARED_STATEMENT_SQLSTATES
-
-
-def _postgres_engine(url: str, env: Mapping[str, str] | None = None) -> AsyncEngine:
+def _postgres_engine(url: str, pooler: str) -> AsyncEngine:
     pool_size = _pool_setting("QUIZBOT_DB_POOL_SIZE", DEFAULT_POOL_SIZE) or 1
     max_overflow = _pool_setting("QUIZBOT_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW)
-    parsed = make_url(url)
-    transaction_pooler = pooler_mode(parsed, env) == "transaction"
+    transaction_pooler = pooler == "transaction"
     engine = create_async_engine(
-        parsed.difference_update_query([POOLER_PARAMETER]),
+        make_url(url).difference_update_query([POOLER_PARAMETER]),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
@@ -174,13 +165,16 @@ def _explain_prepared_statement_errors(engine: AsyncEngine) -> None:
     def _on_error(context: ExceptionContext) -> None:
         nonlocal told
         original = context.original_exception
-        if not any(is_prepared_statement_error(e) for e in (original, original.__cause__)):
+        failure = classify(original)
+        # A named prepared statement missing or taken: what a transaction-mode pooler does
+        # to the statement caches (see bot.store.failures).
+        if failure is None or failure.kind is not FailureKind.POOLER:
             return
         if context.sqlalchemy_exception is not None:
             context.sqlalchemy_exception.add_note(POOLER_HINT)
         if not told:
             told = True
-            log.error("%s (%s)", POOLER_HINT, str(original).strip().splitlines()[0])
+            log.error("%s (%s)", POOLER_HINT, failure.reason)
 
 
 class Database:
@@ -188,6 +182,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = normalise_database_url(url)
+        #: How PostgreSQL is reached (see :func:`pooler_mode`); "none" for SQLite.
+        self.pooler = "none"
         try:
             if self.url.startswith("sqlite"):
                 self.engine = _sqlite_engine(self.url, writer=True)
@@ -195,7 +191,8 @@ class Database:
                     _sqlite_engine(self.url, writer=False) if _is_file(self.url) else self.engine
                 )
             else:
-                self.engine = self.read_engine = _postgres_engine(self.url)
+                self.pooler = pooler_mode(self.url)
+                self.engine = self.read_engine = _postgres_engine(self.url, self.pooler)
         except (ArgumentError, ValueError) as exc:
             raise ConfigError(f"DATABASE_URL is not usable: {exc}") from None
         except ModuleNotFoundError as exc:

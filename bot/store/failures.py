@@ -1,12 +1,13 @@
 """What a database error means for the person who met it.
 
-The drivers raise hundreds of error types; people need four answers: the schema is missing
+The drivers raise hundreds of error types; people need five answers: the schema is missing
 (run ``quizbot db upgrade``), the database cannot be written (a read-only SQLite file or a
-read-only PostgreSQL), it is full, or it cannot be reached just now (refused, restarting,
-connection lost: try again). :func:`classify` finds which, from the error and what it wraps
-(SQLAlchemy's ``orig``, ``__cause__``), by SQLSTATE on PostgreSQL and by message on SQLite,
-without importing either driver. The CLI turns the answer into one line; the chat adapters
-tell a player to try again in a moment.
+read-only PostgreSQL), it is full, it cannot be reached just now (refused, restarting,
+connection lost: try again), or it is behind a pooler in transaction mode that quizbot was
+not told about (set ``QUIZBOT_DB_POOLER=transaction``). :func:`classify` finds which, from
+the error and what it wraps (SQLAlchemy's ``orig``, ``__cause__``), by SQLSTATE on
+PostgreSQL and by message on SQLite, without importing either driver. The CLI turns the
+answer into one line; the chat adapters tell a player to try again in a moment.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class FailureKind(enum.Enum):
     READ_ONLY = "read-only"
     FULL = "full"
     UNAVAILABLE = "unavailable"
+    POOLER = "transaction pooler"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class DatabaseFailure:
             )
         if self.kind is FailureKind.FULL:
             return f"the database {where} is full ({self.reason}): free some space"
+        if self.kind is FailureKind.POOLER:
+            return (
+                f"the database {where} is reached through a pooler in transaction mode, such "
+                f"as PgBouncer ({self.reason}): set QUIZBOT_DB_POOLER=transaction "
+                "(see docs/DEPLOY.md)"
+            )
         return (
             f"the database {where} is not answering ({self.reason}): "
             "check that it is running and reachable, then try again"
@@ -59,6 +67,10 @@ _SQLSTATE_KINDS = {
     "57P02": FailureKind.UNAVAILABLE,  # crash_shutdown
     "57P03": FailureKind.UNAVAILABLE,  # cannot_connect_now (starting up, shutting down)
     "53300": FailureKind.UNAVAILABLE,  # too_many_connections
+    # A named prepared statement missing or taken: the connection's server session changed
+    # under it, as behind a pooler in transaction mode (see bot.store.database).
+    "26000": FailureKind.POOLER,  # invalid_sql_statement_name
+    "42P05": FailureKind.POOLER,  # duplicate_prepared_statement
 }
 
 #: SQLite reports by message only.
