@@ -14,7 +14,9 @@ step bounded in time and logged in one line:
 A PaaS kills a process about 30 s after SIGTERM; the whole sequence normally takes well
 under 10 s, and a watchdog ends the process :data:`HARD_STOP_SECONDS` after the first
 signal whatever is still running (a reconnect loop, a hung call). A second signal while
-stopping is logged and changes nothing.
+stopping is logged and changes nothing. A signal while starting up (the database opening, a
+platform connecting, or retrying servers that do not answer) cancels the start and runs the
+same sequence.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from adapters.kit.contract import Runtime, Service
 from adapters.kit.registry import Selected
@@ -33,6 +37,8 @@ from bot.clock import Clock, SystemClock
 from bot.services import QuizApp
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 HARD_STOP_SECONDS = 20.0
 STOP_TAKING_WORK_SECONDS = 3.0
@@ -119,6 +125,32 @@ async def shut_down(server: WebServer | None, services: list[Service], app: Quiz
     log.info("database closed")
 
 
+async def _unless_stopped(what: str, work: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """Await ``work`` unless ``stop`` is set first; then cancel it and return None.
+
+    Start-up steps (opening the database, connecting to a platform that does not answer, a
+    library retrying by itself) can take as long as they like: a signal meanwhile must not
+    wait for them.
+    """
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()  # its error, if it failed, is raised here
+    task.cancel()
+    await asyncio.wait({task}, timeout=CLOSE_SECONDS)
+    log.info("stopped while %s", what)
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()  # it finished anyway: the caller closes what it opened
+    return None
+
+
 async def serve(
     selected: list[Selected],
     *,
@@ -134,18 +166,40 @@ async def serve(
 
     ``http`` forces the HTTP server on (the ``web`` role serves ``/health`` alone) or off;
     by default it runs when a selected platform receives over HTTP. A platform that fails
-    (e.g. a token it rejects) stops the others, and its error is raised.
+    (e.g. a token it rejects, or its servers unreachable) stops the others, and its error is
+    raised. A signal stops the process at any point, starting up included: a platform still
+    connecting is cancelled.
     """
     stop = stop or asyncio.Event()
     clock = clock or SystemClock()
     signals = StopSignals(stop)
     if handle_signals:
         signals.install()
-    names = ", ".join(s.platform.name for s in selected) or "no platform"
-    dialect = database_url.partition(":")[0].partition("+")[0]
-    log.info("starting quizbot: %s (database: %s)", names, dialect)
-    app = await QuizApp.open(database_url, clock=clock)
-    log.info("database ready")
+    try:
+        names = ", ".join(s.platform.name for s in selected) or "no platform"
+        dialect = database_url.partition(":")[0].partition("+")[0]
+        log.info("starting quizbot: %s (database: %s)", names, dialect)
+        app = await _unless_stopped(
+            "opening the database", QuizApp.open(database_url, clock=clock), stop
+        )
+        if app is None:
+            log.info("stopped")
+            return
+        log.info("database ready")
+        await _serve_platforms(selected, app, stop, clock, host, port, http)
+    finally:
+        signals.remove()
+
+
+async def _serve_platforms(
+    selected: list[Selected],
+    app: QuizApp,
+    stop: asyncio.Event,
+    clock: Clock,
+    host: str,
+    port: int,
+    http: bool | None,
+) -> None:
     wants_http = any(s.settings.serves_http for s in selected) if http is None else http
     application = web_application(app) if wants_http else None
     server = WebServer(application, host, port) if application is not None else None
@@ -156,10 +210,12 @@ async def serve(
         for chosen in selected:
             service = chosen.platform.make(runtime, chosen.settings)
             services.append(service)
-            await service.start()
+            started = await _unless_stopped(f"{service.name}: starting", _started(service), stop)
+            if started is None:
+                break
             if application is not None:
                 application[PLATFORMS].append(service.name)
-        if server is not None:
+        if server is not None and not stop.is_set():
             await server.start()
         waits = [asyncio.ensure_future(stop.wait()), *(s.failure for s in services)]
         done, _pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -170,10 +226,14 @@ async def serve(
                 log.info("a platform stopped (%s): stopping the others", failure)
     finally:
         await shut_down(server, services, app)
-        signals.remove()
     if failure is not None:
         raise failure
     log.info("stopped")
+
+
+async def _started(service: Service) -> bool:
+    await service.start()
+    return True
 
 
 def run(
