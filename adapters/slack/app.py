@@ -56,6 +56,8 @@ BOT_SCOPES: tuple[str, ...] = (
 OAUTH_STATE_SECONDS = 600
 #: How many times a rate-limited Web API call is tried again (after Slack's Retry-After).
 RATE_LIMIT_RETRIES = 3
+#: The logger Bolt (and its Socket Mode client) log to.
+BOLT_LOGGER = "adapters.slack.bolt"
 
 
 def web_client(token: str | None = None, base_url: str | None = None) -> AsyncWebClient:
@@ -154,7 +156,7 @@ def build_slack_bot(
     base_url = settings.api_url
     if base_url:
         log.info("Slack Web API base URL overridden (SLACK_API_URL is set)")
-    bolt_logger = logging.getLogger("adapters.slack.bolt")
+    bolt_logger = logging.getLogger(BOLT_LOGGER)
     if settings.uses_oauth:
         assert settings.client_id and settings.client_secret
         # The stores share the core's engine: same database, same pool, same SQLite setup.

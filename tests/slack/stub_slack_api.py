@@ -147,6 +147,8 @@ class StubSlackApi:
     channel_errors: dict[tuple[str | None, str], str] = field(default_factory=dict)
     #: (channel, ts) of every message the bot posted
     messages: set[tuple[str, str]] = field(default_factory=set)
+    #: The websocket URL apps.connections.open hands out (None: the stub's own /socket).
+    socket_url: str | None = None
     _limiter: RateLimiter = field(default_factory=RateLimiter)
     _response_urls: dict[str, list[float]] = field(default_factory=dict)
     _response_url_owners: dict[str, tuple[str, str, str]] = field(default_factory=dict)
@@ -445,7 +447,8 @@ class StubSlackApi:
             users = str(params.get("users", "U"))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
         if method == "apps.connections.open":
-            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
+            url = self.socket_url or self.url.replace("http://", "ws://") + "/socket"
+            return {"ok": True, "url": url}
         if method == "oauth.v2.access":
             self.tokens[self.oauth_token] = self.oauth_team
             self.revoked.pop(self.oauth_token, None)

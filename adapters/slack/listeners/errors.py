@@ -6,17 +6,23 @@ Listeners are registered through :func:`told`, which catches the error inside th
 left to Bolt's error handler, an error raised after ``ack()`` makes Bolt's runner forget the
 acknowledgement when the listener fails within its 10 ms poll (a fast "no such bank"), and
 Slack then gets a 404 after 3 seconds and shows the user a timeout on top of our reply.
+
+A signed payload Bolt itself cannot read (an object whose fields have the wrong types, say
+``"actions": "x"``) fails inside Bolt's matching before any listener: that is the sender's
+mistake, so it is answered 400 with one log line, not 500 with a traceback.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -80,6 +86,19 @@ def told(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None]]:
     return run
 
 
+#: What Bolt raises reading a payload of the wrong shape (a string where an object belongs).
+SHAPE_ERRORS = (TypeError, KeyError, AttributeError, IndexError, ValueError)
+
+
+def unreadable_payload(error: Exception) -> bool:
+    """Whether ``error`` is Bolt failing to read the payload: a shape error raised with
+    Bolt's own code alone on the stack (never ours, whose errors are bugs to see)."""
+    if not isinstance(error, SHAPE_ERRORS):
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and all("slack_bolt" in frame.filename for frame in frames)
+
+
 class ErrorReplies:
     """Bolt's error handler, for what :func:`told` lets through: logged, or told."""
 
@@ -95,8 +114,16 @@ class ErrorReplies:
         body: dict[str, Any],
         client: AsyncWebClient,
         respond: AsyncRespond | None = None,
-    ) -> None:
+    ) -> BoltResponse | None:
+        if unreadable_payload(error):
+            log.warning(
+                "refused a signed Slack request whose payload is not shaped as Slack's "
+                "(%s inside Bolt): 400",
+                type(error).__name__,
+            )
+            return BoltResponse(status=400, body={"error": "not a Slack payload"})
         if not isinstance(error, QuizbotError):
             log.error("a Slack listener failed", exc_info=error)
-            return
+            return None
         await tell(error, body, client, respond)
+        return None
