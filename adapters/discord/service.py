@@ -3,8 +3,10 @@
 The client connects in the background. The Message Content intent is asked for first, so
 typed answers can be plain messages; if the application does not have it enabled, the bot
 reconnects without it and typed answers go through the Answer button instead. A token
-Discord rejects ends the service with :class:`bot.errors.ConfigError` (one line, exit code
-1 from the CLI), never a traceback; the token is never logged.
+Discord rejects ends the service with :class:`bot.errors.ConfigError`, and Discord not
+answering at start-up with :class:`adapters.kit.network.PlatformUnreachableError` (each one
+line, exit code 1 from the CLI), never a traceback; the token is never logged. Once
+connected, discord.py reconnects by itself, logging one line per failed attempt.
 
 Stopping (see :mod:`adapters.kit.lifecycle`): the gateway is closed first (no new events;
 an interaction sent meanwhile fails on the user's side and can be tried again once a
@@ -25,6 +27,7 @@ from adapters.discord.client import QuizClient
 from adapters.discord.settings import DiscordSettings
 from adapters.kit.conductor import Conductor
 from adapters.kit.contract import Runtime
+from adapters.kit.network import UNREACHABLE, OneLineRetries, unreachable
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ BAD_TOKEN_CLOSE_CODES = frozenset({4004})
 #: Names discord.py gives the tasks that serve one event or interaction.
 HANDLER_TASK_PREFIXES = ("discord.py: ", "CommandTree-invoker", "discord-ui-")
 GATEWAY_CLOSE_SECONDS = 2.0
+#: discord.py's line for each failed attempt to connect a shard (then it tries again).
+RETRY_LINES = OneLineRetries("Failed to connect for shard_id")
 
 
 def apply_test_overrides(settings: DiscordSettings) -> None:
@@ -82,6 +87,7 @@ class DiscordService:
 
     async def start(self) -> None:
         apply_test_overrides(self.settings)
+        RETRY_LINES.install(logging.getLogger("discord.shard"))
         self._new_client(message_content=True)
         self._task = asyncio.create_task(self._connect(), name="discord-connection")
         self._task.add_done_callback(self._finished)
@@ -118,6 +124,10 @@ class DiscordService:
                 if closed.code in BAD_TOKEN_CLOSE_CODES:
                     raise ConfigError("DISCORD_TOKEN was rejected by Discord") from None
                 raise
+            except UNREACHABLE as exc:
+                if self._stopping:
+                    return
+                raise unreachable("Discord", discord.http.Route.BASE, exc) from None
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         if self.failure.done():
@@ -160,3 +170,7 @@ class DiscordService:
         if self._task is not None:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(asyncio.shield(self._task), GATEWAY_CLOSE_SECONDS)
+            if not self._task.done():  # still retrying a shard that does not connect
+                self._task.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._task
