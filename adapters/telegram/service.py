@@ -5,7 +5,9 @@ of the shared HTTP server (see :mod:`adapters.kit.web`): a delivery without the 
 ``X-Telegram-Bot-Api-Secret-Token`` header gets 401 and changes nothing, a body that is not
 an update gets 400, anything else is queued for the handlers and answered 200 at once.
 Without it the bot long-polls (a laptop, or a worker process). A token Telegram rejects is
-one line (:class:`bot.errors.ConfigError`) and exit code 1.
+one line (:class:`bot.errors.ConfigError`) and exit code 1; so is Telegram not answering at
+start-up (:class:`adapters.kit.network.PlatformUnreachableError`). Once polling, the library
+retries a network that fails by itself.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import logging
 
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from adapters.kit.conductor import Conductor
 from adapters.kit.contract import Runtime
 from adapters.kit.dispatch import Dispatcher
+from adapters.kit.network import unreachable
 from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.surface import TelegramSurface
@@ -31,6 +34,8 @@ from bot.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: The Bot API's address when TELEGRAM_API_URL does not say another.
+DEFAULT_API_URL = "https://api.telegram.org/bot"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 #: How often a flood-limited call is tried again (after Telegram's retry_after).
 RATE_LIMIT_RETRIES = 3
@@ -83,6 +88,12 @@ class TelegramService:
             runtime.web.router.add_post(settings.webhook_path, self.webhook)
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except NetworkError as exc:  # a TimedOut too: Telegram is not answering
+            raise unreachable("Telegram", self.settings.api_url or DEFAULT_API_URL, exc) from None
+
+    async def _start(self) -> None:
         try:
             await self.application.initialize()  # getMe: checks the token
         except InvalidToken:
