@@ -109,7 +109,9 @@ POOLER_MODES = ("none", "session", "transaction")
 #: a server connection the pooler may give another client between two transactions. Every
 #: statement is then an unnamed one, described in one round trip and parsed again with its
 #: parameters in the round trip that runs it (two round trips where a cached one takes one),
-#: and nothing is left behind on the server connection.
+#: and nothing is left behind on the server connection. (Unique names for cached statements,
+#: as SQLAlchemy's documentation suggests for PgBouncer, avoid the clashes but leave every
+#: statement prepared on whichever server connection it ran on.)
 TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
     "statement_cache_size": 0,
     "prepared_statement_cache_size": 0,
