@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import ConfigError
+from bot.store.backup import libpq
 from bot.store.database import POOLER_HINT, Database, pooler_mode
 from bot.store.failures import FailureKind, classify
 from tests.pgbouncer import PgBouncer
@@ -64,6 +65,11 @@ async def test_the_url_parameter_is_quizbots_and_not_passed_to_the_driver(
         assert "secret" not in db.display_url
     finally:
         await db.dispose()
+
+
+def test_pg_dump_is_not_given_the_pooler_parameter() -> None:
+    url, _env = libpq("postgres://u@db.example/quiz?pooler=transaction&ssl=require")
+    assert url == "postgresql://u@db.example/quiz?sslmode=require"
 
 
 def test_a_prepared_statement_error_tells_the_operator_the_setting() -> None:

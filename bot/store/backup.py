@@ -278,6 +278,7 @@ def libpq(database_url: str) -> tuple[str, dict[str, str]]:
     if url.password is not None:
         env["PGPASSWORD"] = str(url.password)
     query = dict(url.query)
+    query.pop("pooler", None)  # quizbot's own (see bot.store.database), not libpq's
     if "ssl" in query and "sslmode" not in query:  # asyncpg's spelling of libpq's
         query["sslmode"] = query.pop("ssl")
     plain = url.set(drivername="postgresql", password=None, query=query)
