@@ -81,7 +81,17 @@ class PgBouncer:
                 parts.append(path.read_text(errors="replace"))
         return "".join(parts)
 
-    def start(self) -> None:
+    def start(self, attempts: int = 3) -> None:
+        """Start PgBouncer; a few tries, in case another process took the free port first."""
+        for attempt in range(attempts):
+            try:
+                self._start_once()
+                return
+            except PgBouncerError:
+                if attempt == attempts - 1:
+                    raise
+
+    def _start_once(self) -> None:
         user = self.server.username or "postgres"
         self.folder = Path(tempfile.mkdtemp(prefix="quizbot-pgbouncer-"))
         self.port = free_port()
