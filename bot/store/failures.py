@@ -110,10 +110,17 @@ _LOST_CONNECTION_ERRORS = (
 )
 
 
+#: Where a database error is raised: a bare connection error (refused, reset, timed out)
+#: means the database only when it came from one of these.
+_DATABASE_CODE = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3", "psycopg2")
+
+
 def classify(exc: BaseException) -> DatabaseFailure | None:
     """The kind of database failure ``exc`` is, or None when it is not one of those."""
-    for error in _chain(exc):
-        kind = _kind_of(error)
+    errors = list(_chain(exc))
+    from_database = any(map(_raised_in_database_code, errors))
+    for error in errors:
+        kind = _kind_of(error, from_database)
         if kind is not None:
             return DatabaseFailure(kind, _first_line(error))
     return None
@@ -125,7 +132,19 @@ def is_unavailable(exc: BaseException) -> bool:
     return failure is not None and failure.kind is FailureKind.UNAVAILABLE
 
 
-def _kind_of(error: BaseException) -> FailureKind | None:
+def _raised_in_database_code(error: BaseException) -> bool:
+    """Whether ``error`` passed through a database driver or SQLAlchemy on its way up (not,
+    say, an HTTP client talking to a chat platform)."""
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename.replace("\\", "/")
+        if any(f"/{package}/" in filename for package in _DATABASE_CODE):
+            return True
+        trace = trace.tb_next
+    return type(error).__module__.split(".")[0] in _DATABASE_CODE
+
+
+def _kind_of(error: BaseException, from_database: bool) -> FailureKind | None:
     sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
     if isinstance(sqlstate, str):
         if sqlstate in _SQLSTATE_KINDS:
@@ -138,8 +157,9 @@ def _kind_of(error: BaseException) -> FailureKind | None:
     for needle, kind in _SQLITE_MESSAGES:
         if needle in message:
             return kind
-    if isinstance(error, _LOST_CONNECTION_ERRORS) or any(
-        needle in message for needle in _LOST_CONNECTION_MESSAGES
+    if from_database and (
+        isinstance(error, _LOST_CONNECTION_ERRORS)
+        or any(needle in message for needle in _LOST_CONNECTION_MESSAGES)
     ):
         return FailureKind.UNAVAILABLE
     return None
