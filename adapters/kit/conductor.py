@@ -16,11 +16,13 @@ platforms serve their players through ``conductor.app``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
 from adapters.kit.counts import LiveCounts
 from adapters.kit.outage import guarded
+from adapters.kit.posted import PostedMessages
 from adapters.kit.surface import PostRefused, Surface
 from bot.errors import NotAllowedError, QuizbotError
 from bot.services import QuizApp
@@ -68,6 +70,8 @@ class Conductor:
         self.surface = surface
         self.platform = surface.platform
         self.counts = LiveCounts()
+        #: The questions this process is posting: a reveal that overtakes one waits for it.
+        self.posted = PostedMessages()
         self.ticker = Ticker(
             app,  # the ticker rides out an outage itself
             surface.platform,
@@ -98,11 +102,22 @@ class Conductor:
         """Post a question (a quiz's next, a daily's, a review's) and remember its message;
         None when the channel refused it (the quiz or the daily is then stopped)."""
         try:
-            ref = await self.surface.post_question(question)
+            ref = await self._post_noted(question, self.surface.post_question)
         except PostRefused as refused:
             await self.refused(question.channel, question.quiz_id, question.mode, refused)
             return None
         await self.app.set_round_message(question.round_id, ref)
+        return ref
+
+    async def _post_noted(self, question: QuestionView, post: PostFirst) -> str:
+        """Post ``question`` through ``post``, noted in :attr:`posted` while under way (a
+        reveal that overtakes the post waits for its message)."""
+        self.posted.posting(question.round_id)
+        ref: str | None = None
+        try:
+            ref = await post(question)
+        finally:
+            self.posted.posted(question.round_id, ref)
         return ref
 
     async def start_quiz(
@@ -118,7 +133,7 @@ class Conductor:
         quiz again, and the refusal is raised as a QuizbotError for the one who asked."""
         question = await self.app.start_quiz(where, who, **options)  # type: ignore[arg-type]
         try:
-            ref = await (post_first or self.surface.post_question)(question)
+            ref = await self._post_noted(question, post_first or self.surface.post_question)
         except PostRefused as refused:
             await self.app.halt_quiz(question.quiz_id)
             raise QuizbotError(refused.reason) from None
@@ -141,7 +156,7 @@ class Conductor:
             ChannelRef(self.platform, where.workspace, private), who, count
         )
         try:
-            ref = await self.surface.post_question(question)
+            ref = await self._post_noted(question, self.surface.post_question)
         except PostRefused as refused:  # the player is right here to be told
             await self.app.halt_quiz(question.quiz_id)
             raise QuizbotError(refused.reason) from None
@@ -192,6 +207,11 @@ class Conductor:
             log.info("review round %s closed unanswered; nothing to show", outcome.round_id)
             return
         await self.counts.close(outcome.round_id)
+        if outcome.message_ref is None:  # closed before its message was stored
+            ref = await self.posted.message_of(outcome.round_id)
+            outcome = dataclasses.replace(outcome, message_ref=ref) if ref else outcome
+        else:
+            self.posted.forget(outcome.round_id)
         try:
             await self.surface.reveal(outcome)
         except PostRefused as refused:
