@@ -1095,7 +1095,7 @@ class FakeDiscord:
         return [r for r in self.refused_callbacks if r.interaction_id == sent.id]
 
     async def wait_for(
-        self, predicate: Callable[[], Any], within: float = 5.0, what: str = "condition"
+        self, predicate: Callable[[], Any], within: float = 30.0, what: str = "condition"
     ) -> Any:
         """Poll ``predicate`` until it returns something truthy, or fail after ``within`` s."""
         deadline = time.monotonic() + within
@@ -1107,7 +1107,7 @@ class FakeDiscord:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(0.01)
 
-    async def reply_to(self, sent: Sent, within: float = 5.0) -> dict[str, Any]:
+    async def reply_to(self, sent: Sent, within: float = 30.0) -> dict[str, Any]:
         """The bot's response to ``sent`` as the user ends up seeing it (waits for it); fails
         at once if Discord refused the bot's response (e.g. it came after the 3 s deadline).
 

@@ -113,7 +113,7 @@ def revealed(fake: FakeDiscord, message_id: int) -> bool:
     return not message["components"] and field(embed(message), "Answer") is not None
 
 
-async def private_reply(fake: FakeDiscord, sent: Any, within: float = 5.0) -> str:
+async def private_reply(fake: FakeDiscord, sent: Any, within: float = 30.0) -> str:
     """The ephemeral text the bot answered an interaction with (waiting up to ``within`` s)."""
     reply = await fake.reply_to(sent, within)
     assert reply["type"] == 4, reply

@@ -189,7 +189,7 @@ class StubSlackApi:
         """The recorded calls of one method, in order."""
         return [c for c in self.calls if c.method == method]
 
-    async def command_replies(self, count: int = 1, within: float = 5.0) -> list[Call]:
+    async def command_replies(self, count: int = 1, within: float = 30.0) -> list[Call]:
         """The first ``count`` replies to slash commands (through their response_url)."""
         return await self.wait_for(
             "response_url", lambda c: c.source == "command", count=count, within=within
@@ -217,7 +217,7 @@ class StubSlackApi:
         return shown
 
     async def wait_for_ephemerals(
-        self, user: str | None = None, *, count: int = 1, within: float = 5.0
+        self, user: str | None = None, *, count: int = 1, within: float = 30.0
     ) -> list[Ephemeral]:
         """Wait until ``count`` ephemeral messages were shown (to ``user``)."""
         deadline = time.monotonic() + within
@@ -233,7 +233,7 @@ class StubSlackApi:
         where: Callable[[Call], bool] = lambda c: True,
         *,
         count: int = 1,
-        within: float = 5.0,
+        within: float = 30.0,
     ) -> list[Call]:
         """Wait until ``count`` calls of ``method`` matching ``where`` were recorded."""
         deadline = time.monotonic() + within

@@ -473,7 +473,7 @@ class FakeTelegram:
         return [m.now for m in self.messages(chat) if m.now["from"]["id"] == BOT_ID]
 
     async def wait_for(
-        self, predicate: Callable[[], Any], *, within: float = 5.0, what: str = "condition"
+        self, predicate: Callable[[], Any], *, within: float = 30.0, what: str = "condition"
     ) -> Any:
         """Wait (without sleeping blindly) until ``predicate()`` is truthy; fail at the deadline."""
         deadline = time.monotonic() + within
@@ -494,7 +494,7 @@ class FakeTelegram:
         where: Callable[[Call], bool] = lambda c: True,
         *,
         count: int = 1,
-        within: float = 5.0,
+        within: float = 30.0,
     ) -> list[Call]:
         """Wait until ``count`` calls of ``method`` matching ``where`` were made."""
 
