@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from bot.clock import FakeClock
 from bot.services import QuizApp
-from bot.store.backup import sqlite_file
+from bot.store.backup import libpq, sqlite_file
 from bot.views import ChannelRef, PlayerRef
 from cli.main import cli
 
@@ -337,3 +337,13 @@ def test_a_postgres_restore_is_refused_while_others_are_connected(
 
     line = asyncio.run(restore_beside_a_bot())
     assert "is in use (1 other connection(s)" in line and "--force" in line
+
+
+def test_the_password_stays_off_pg_dumps_command_line() -> None:
+    """Other users of the machine can read a command line; the password goes in PGPASSWORD."""
+    url, env = libpq(
+        "postgres://quizbot:s3cret@db.example:6543/quiz?ssl=require&pooler=transaction"
+    )
+    assert "s3cret" not in url
+    assert url == "postgresql://quizbot@db.example:6543/quiz?sslmode=require"
+    assert env["PGPASSWORD"] == "s3cret"

@@ -281,7 +281,15 @@ def libpq(database_url: str) -> tuple[str, dict[str, str]]:
     query.pop("pooler", None)  # quizbot's own (see bot.store.database), not libpq's
     if "ssl" in query and "sslmode" not in query:  # asyncpg's spelling of libpq's
         query["sslmode"] = query.pop("ssl")
-    plain = url.set(drivername="postgresql", password=None, query=query)
+    # URL.set(password=None) keeps the password ("no change"): build the URL without it.
+    plain = URL.create(
+        "postgresql",
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=query,
+    )
     return plain.render_as_string(hide_password=False), env
 
 
