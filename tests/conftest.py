@@ -31,6 +31,9 @@ from bot.clock import FakeClock
 from bot.services import QuizApp
 from tests.pgbouncer import PgBouncer, PgBouncerError, find_pgbouncer
 
+#: Fixtures shared by tests in several folders (the ``processes`` of ``quizbot run``).
+pytest_plugins = ["tests.unreachable"]
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "QUIZBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -15,12 +15,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A cold start importing a platform library and SQLAlchemy, on a busy machine.
@@ -137,3 +140,48 @@ def error_line(output: str) -> str:
     """The last line the process printed (its ``quizbot: error: ...`` line on failure)."""
     lines = [line for line in output.splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+async def expect_unreachable_at_start(
+    process: RunProcess, platform: str, port: int, secret: str
+) -> None:
+    """The process gave up at start-up in one line naming the refused ``platform``."""
+    code = await process.exit_code(START_WITHIN)
+    output = process.output()
+    assert code == 1, output
+    assert error_line(output).startswith(
+        f"quizbot: error: cannot reach {platform} at 127.0.0.1:{port}: connection refused; "
+        "check this machine's network connection"
+    ), output
+    assert "Traceback" not in output and secret not in output
+
+
+async def expect_clean_stop(process: RunProcess, sig: signal.Signals, secret: str) -> None:
+    """``sig`` (already sent) stopped the process the normal way, before the watchdog."""
+    code = await process.exit_code(STOP_WITHIN)
+    output = process.output()
+    assert code == 0, output
+    assert f"received {sig.name}: shutting down" in output
+    assert "still not stopped" not in output  # not the watchdog
+    assert "Traceback" not in output and secret not in output
+
+
+async def stop_while_connecting(
+    process: RunProcess, hole: BlackHole, sig: signal.Signals, platform: str, secret: str
+) -> None:
+    """Once the process is waiting on ``hole`` for ``platform``, ``sig`` stops it cleanly."""
+    try:
+        await process.wait_until(lambda: hole.connections, f"a connection to {platform}")
+        process.process.send_signal(sig)
+        await expect_clean_stop(process, sig, secret)
+    finally:
+        await hole.stop()
+
+
+@pytest.fixture
+async def processes() -> AsyncIterator[list[RunProcess]]:
+    """The ``quizbot run`` processes a test started; any left running are killed after it."""
+    started: list[RunProcess] = []
+    yield started
+    for process in started:
+        await process.stop()

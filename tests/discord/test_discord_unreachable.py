@@ -13,28 +13,19 @@ The process finds the address through the test-only ``QUIZBOT_DISCORD_API_BASE``
 from __future__ import annotations
 
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.discord.fake_discord import GOOD_TOKEN, FakeDiscord
 from tests.unreachable import (
-    START_WITHIN,
-    STOP_WITHIN,
     BlackHole,
     RunProcess,
-    error_line,
+    expect_clean_stop,
+    expect_unreachable_at_start,
     refused_port,
+    stop_while_connecting,
 )
-
-
-@pytest.fixture
-async def processes() -> AsyncIterator[list[RunProcess]]:
-    started: list[RunProcess] = []
-    yield started
-    for process in started:
-        await process.stop()
 
 
 async def run_discord(
@@ -62,14 +53,7 @@ async def test_discord_unreachable_at_start_is_one_line(
         f"http://127.0.0.1:{port}/api/v10",
         f"ws://127.0.0.1:{port}/gateway",
     )
-    code = await process.exit_code(START_WITHIN)
-    output = process.output()
-    assert code == 1, output
-    assert error_line(output) == (
-        f"quizbot: error: cannot reach Discord at 127.0.0.1:{port}: connection refused; "
-        "check this machine's network connection (and any proxy or firewall), then start again"
-    )
-    assert "Traceback" not in output and GOOD_TOKEN not in output
+    await expect_unreachable_at_start(process, "Discord", port, GOOD_TOKEN)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -78,24 +62,14 @@ async def test_stops_on_a_signal_while_discord_does_not_answer(
 ) -> None:
     hole = BlackHole()
     await hole.start()
-    try:
-        process = await run_discord(
-            processes,
-            tmp_path,
-            prepared_sqlite_url,
-            hole.url(path="/api/v10"),
-            hole.url("ws", "/gateway"),
-        )
-        await process.wait_until(lambda: hole.connections, "a connection to Discord")
-        process.process.send_signal(sig)
-        code = await process.exit_code(STOP_WITHIN)
-    finally:
-        await hole.stop()
-    output = process.output()
-    assert code == 0, output
-    assert f"received {sig.name}: shutting down" in output
-    assert "still not stopped" not in output  # not the watchdog
-    assert "Traceback" not in output and GOOD_TOKEN not in output
+    process = await run_discord(
+        processes,
+        tmp_path,
+        prepared_sqlite_url,
+        hole.url(path="/api/v10"),
+        hole.url("ws", "/gateway"),
+    )
+    await stop_while_connecting(process, hole, sig, "Discord", GOOD_TOKEN)
 
 
 class GatewayDown(FakeDiscord):
@@ -123,10 +97,6 @@ async def test_stops_on_a_signal_while_the_gateway_is_retried(
             process.logged("Failed to connect for shard_id"), "a failed gateway connection"
         )
         process.process.send_signal(signal.SIGTERM)
-        code = await process.exit_code(STOP_WITHIN)
+        await expect_clean_stop(process, signal.SIGTERM, GOOD_TOKEN)
     finally:
         await fake.stop()
-    output = process.output()
-    assert code == 0, output
-    assert "still not stopped" not in output
-    assert "Traceback" not in output and GOOD_TOKEN not in output

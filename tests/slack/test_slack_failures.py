@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -33,11 +32,13 @@ from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackDriv
 from tests.slack.stub_slack_api import StubSlackApi
 from tests.unreachable import (
     START_WITHIN,
-    STOP_WITHIN,
     BlackHole,
     RunProcess,
     error_line,
+    expect_clean_stop,
+    expect_unreachable_at_start,
     refused_port,
+    stop_while_connecting,
 )
 
 GARBAGE = [
@@ -132,14 +133,6 @@ async def test_oauth_has_no_token_to_check_at_start(slack_oauth: SlackDriver) ->
 # --- real processes ----------------------------------------------------------------------
 
 
-@pytest.fixture
-async def processes() -> AsyncIterator[list[RunProcess]]:
-    started: list[RunProcess] = []
-    yield started
-    for process in started:
-        await process.stop()
-
-
 async def run_slack(
     processes: list[RunProcess], tmp_path: Path, database: str, socket: bool, **env: str
 ) -> RunProcess:
@@ -194,13 +187,7 @@ async def test_slack_unreachable_at_start_is_one_line(
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_API_URL=f"http://127.0.0.1:{port}/api/",
     )
-    code = await process.exit_code(START_WITHIN)
-    output = process.output()
-    assert code == 1, output
-    assert error_line(output).startswith(
-        f"quizbot: error: cannot reach Slack at 127.0.0.1:{port}: connection refused; check "
-    ), output
-    assert "Traceback" not in output and BOT_TOKEN not in output
+    await expect_unreachable_at_start(process, "Slack", port, BOT_TOKEN)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -209,26 +196,17 @@ async def test_socket_mode_stops_on_a_signal_while_slack_does_not_answer(
 ) -> None:
     hole = BlackHole()
     await hole.start()
-    try:
-        process = await run_slack(
-            processes,
-            tmp_path,
-            prepared_sqlite_url,
-            socket=True,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_APP_TOKEN=APP_TOKEN,
-            SLACK_API_URL=hole.url(path="/api/"),
-        )
-        await process.wait_until(lambda: hole.connections, "a connection to Slack")
-        process.process.send_signal(sig)
-        code = await process.exit_code(STOP_WITHIN)
-    finally:
-        await hole.stop()
-    output = process.output()
-    assert code == 0, output
-    assert f"received {sig.name}: shutting down" in output
-    assert "still not stopped" not in output  # not the watchdog
-    assert "Traceback" not in output and BOT_TOKEN not in output and APP_TOKEN not in output
+    process = await run_slack(
+        processes,
+        tmp_path,
+        prepared_sqlite_url,
+        socket=True,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=hole.url(path="/api/"),
+    )
+    await stop_while_connecting(process, hole, sig, "Slack", BOT_TOKEN)
+    assert APP_TOKEN not in process.output()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -254,8 +232,5 @@ async def test_socket_mode_stops_on_a_signal_while_retrying_its_websocket(
     await stub.wait_for("apps.connections.open", within=START_WITHIN)
     await process.wait_until(process.logged("Failed to connect"), "a failed connection")
     process.process.send_signal(sig)
-    code = await process.exit_code(STOP_WITHIN)
-    output = process.output()
-    assert code == 0, output
-    assert "still not stopped" not in output
-    assert "Traceback" not in output and BOT_TOKEN not in output and APP_TOKEN not in output
+    await expect_clean_stop(process, sig, BOT_TOKEN)
+    assert APP_TOKEN not in process.output()

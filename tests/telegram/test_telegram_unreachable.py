@@ -12,29 +12,19 @@ The process finds the address through ``TELEGRAM_API_URL``.
 from __future__ import annotations
 
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.unreachable import (
-    START_WITHIN,
-    STOP_WITHIN,
     BlackHole,
     RunProcess,
-    error_line,
+    expect_unreachable_at_start,
     refused_port,
+    stop_while_connecting,
 )
 
 TOKEN = "123456:unreachable-test-token"
-
-
-@pytest.fixture
-async def processes() -> AsyncIterator[list[RunProcess]]:
-    started: list[RunProcess] = []
-    yield started
-    for process in started:
-        await process.stop()
 
 
 async def run_telegram(
@@ -53,14 +43,7 @@ async def test_telegram_unreachable_at_start_is_one_line(
     process = await run_telegram(
         processes, tmp_path, prepared_sqlite_url, f"http://127.0.0.1:{port}/bot"
     )
-    code = await process.exit_code(START_WITHIN)
-    output = process.output()
-    assert code == 1, output
-    assert error_line(output) == (
-        f"quizbot: error: cannot reach Telegram at 127.0.0.1:{port}: connection refused; "
-        "check this machine's network connection (and any proxy or firewall), then start again"
-    )
-    assert "Traceback" not in output and TOKEN not in output
+    await expect_unreachable_at_start(process, "Telegram", port, TOKEN)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -69,17 +52,5 @@ async def test_stops_on_a_signal_while_telegram_does_not_answer(
 ) -> None:
     hole = BlackHole()
     await hole.start()
-    try:
-        process = await run_telegram(
-            processes, tmp_path, prepared_sqlite_url, hole.url(path="/bot")
-        )
-        await process.wait_until(lambda: hole.connections, "a connection to Telegram")
-        process.process.send_signal(sig)
-        code = await process.exit_code(STOP_WITHIN)
-    finally:
-        await hole.stop()
-    output = process.output()
-    assert code == 0, output
-    assert f"received {sig.name}: shutting down" in output
-    assert "still not stopped" not in output  # not the watchdog
-    assert "Traceback" not in output and TOKEN not in output
+    process = await run_telegram(processes, tmp_path, prepared_sqlite_url, hole.url(path="/bot"))
+    await stop_while_connecting(process, hole, sig, "Telegram", TOKEN)
