@@ -20,7 +20,6 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.domain import BankInfo, Question, QuestionKind
@@ -34,6 +33,7 @@ from bot.services.importer import _row_values
 from bot.store.models import BankRow, QuestionRow
 from bot.text import INVISIBLE, clean, comparison_key, without_controls
 from cli.main import cli
+from tests.test_bank_importer import _bank_count
 
 ESC = "\x1b"
 #: What a hostile bank puts in its text: clear the screen, set the window title (OSC ended
@@ -412,21 +412,6 @@ def test_red_trivia_questions_that_look_the_same_are_there_twice(tmp_path: Path)
 
 
 # --- length limits ------------------------------------------------------------------------
-
-
-def _bank_count(url: str, name: str) -> int:
-    async def count() -> int:
-        app = await QuizApp.open(url, load_banks=False)
-        try:
-            async with app.db.sessions() as session:
-                found = await session.scalar(
-                    select(func.count()).select_from(BankRow).where(BankRow.name == name)
-                )
-                return int(found or 0)
-        finally:
-            await app.close()
-
-    return asyncio.run(count())
 
 
 def test_a_yaml_alias_repeating_a_long_text_is_refused(database_url: str, tmp_path: Path) -> None:
