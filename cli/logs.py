@@ -8,9 +8,11 @@ any platform (Slack ``xox?-``/``xapp-``, Discord's three-part tokens, Telegram's
 is no configured secret), at every verbosity.
 
 ``-v`` shows quizbot's own debug lines; the libraries that would print request bodies or
-SQL parameters at DEBUG (slack_sdk, discord.py, python-telegram-bot, httpx, SQLAlchemy,
-the database drivers) stay at INFO unless a logger is asked for by name (``--debug
-slack_sdk``), and their lines are redacted all the same.
+SQL parameters at DEBUG (slack_sdk, discord.py, python-telegram-bot, httpx, the database
+drivers) stay at INFO unless a logger is asked for by name (``--debug slack_sdk``), and
+their lines are redacted all the same. SQLAlchemy stays at WARNING: its INFO is every
+statement with its parameters (what ``echo=True`` prints), a line per query that would
+cost a busy process more than the query and write players' names into the log.
 """
 
 from __future__ import annotations
@@ -56,11 +58,14 @@ CHATTY_LOGGERS = (
     "httpx",
     "httpcore",
     "aiohttp",
-    "sqlalchemy",
     "aiosqlite",
     "asyncpg",
-    "alembic",
 )
+
+
+#: Loggers whose INFO is a line per statement (SQLAlchemy's SQL and its parameters, like
+#: ``echo=True``; its pool's check-outs) or per migration step: WARNING unless named.
+QUIET_LOGGERS = ("sqlalchemy", "alembic")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -109,6 +114,7 @@ def setup_logging(
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in debug:
         logging.getLogger(name).setLevel(logging.DEBUG)

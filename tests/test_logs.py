@@ -69,12 +69,39 @@ def test_chatty_libraries_stay_at_info_under_verbose_unless_named() -> None:
     try:
         setup_logging(Settings.from_env({}), verbose=True)
         assert logging.getLogger("slack_sdk").getEffectiveLevel() == logging.INFO
-        assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() == logging.INFO
+        # SQLAlchemy's INFO is every statement and its parameters (echo=True): not logged.
+        assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() == logging.WARNING
         assert logging.getLogger("adapters.slack").getEffectiveLevel() == logging.DEBUG
-        setup_logging(Settings.from_env({}), verbose=True, debug=["slack_sdk"])
+        setup_logging(Settings.from_env({}), verbose=True, debug=["slack_sdk", "sqlalchemy"])
         assert logging.getLogger("slack_sdk.web").getEffectiveLevel() == logging.DEBUG
+        assert logging.getLogger("sqlalchemy.engine").getEffectiveLevel() == logging.DEBUG
     finally:
         root.handlers[:], level = kept
         root.setLevel(level)
         for name in ("slack_sdk", "sqlalchemy", "discord", "telegram"):
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_a_query_logs_no_sql_line() -> None:
+    """At every verbosity a statement, and the players' names in its parameters, stay out
+    of the log (SQLAlchemy logs each one at INFO)."""
+    from sqlalchemy import create_engine, text
+
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    seen: list[logging.LogRecord] = []
+    try:
+        for verbose in (False, True):
+            setup_logging(Settings.from_env({}), verbose=verbose)
+            catcher = logging.Handler()
+            catcher.emit = seen.append  # type: ignore[method-assign]
+            root.addHandler(catcher)
+            engine = create_engine("sqlite://")
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT :name"), {"name": "Alice Player"}).scalar()
+            engine.dispose()
+    finally:
+        root.handlers[:], level = kept
+        root.setLevel(level)
+        logging.getLogger("sqlalchemy").setLevel(logging.NOTSET)
+    assert [r for r in seen if r.name.startswith("sqlalchemy")] == []
