@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.kit.conductor import Conductor
 from adapters.kit.dispatch import Dispatcher
 from adapters.slack.refs import PLATFORM, workspace_of
+from adapters.slack.respond import Responder
 from adapters.slack.settings import SlackSettings
 from adapters.slack.surface import SlackSurface
 from bot.errors import ConfigError
@@ -89,6 +90,9 @@ class SlackBot:
         self.conductor = Conductor(self.quiz, self.surface, ticker_interval=self.ticker_interval)
         self.dispatcher = Dispatcher(self.conductor)
         self.quiz = self.conductor.app  # the core as players reach it (a polite "try again")
+        #: ``respond()`` (receipts, replies to commands) over one kept-alive HTTP session.
+        self.responder = Responder()
+        self.bolt.middleware(self.responder.middleware)
 
     # --- reaching a workspace ------------------------------------------------------------
 

@@ -222,4 +222,4 @@ class SlackService:
             await asyncio.wait(tasks, timeout=within)
 
     async def close(self) -> None:
-        return None
+        await self.bot.responder.close()

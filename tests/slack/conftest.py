@@ -446,6 +446,7 @@ async def serve(
         yield driver
     await runner.cleanup()
     await service.conductor.stop()
+    await service.close()
     # Slack would have shown the user an error (or sent the event again) for these.
     quiet = request is not None and body_failed(request)
     assert quiet or not driver.slow_acks, f"acknowledged after {ACK_DEADLINE} s: {driver.slow_acks}"

@@ -80,6 +80,8 @@ class Call:
     #: and which it was ("command" or "action").
     answers: tuple[str, str] | None = None
     source: str | None = None
+    #: The (host, port) the request came from: one connection kept alive shows one port.
+    peer: tuple[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -345,6 +347,8 @@ class StubSlackApi:
         answers = (user, channel) if user else None
         call = Call("response_url", params, None, request.path, answer, status)
         call.answers, call.source = answers, source or None
+        if request.transport is not None:
+            call.peer = request.transport.get_extra_info("peername")
         self.record(call)
         await self._delay("response_url")
         return web.Response(status=status, text=text)
