@@ -3,41 +3,48 @@
 It opens the database (the SQLite default upgrades its schema itself), loads the shipped
 banks on first run, and exposes the services with plain ids in and view objects out.
 See docs/ARCHITECTURE.md for how adapters use it.
+
+Opening is cheap when nothing changed, so a one-off command (``quizbot banks list``) starts
+quickly: Alembic is imported only when the schema is behind (:func:`migrate.needs_upgrade`),
+the shipped banks are compared with their stored digests before the importer is imported
+(:func:`bot.services.banks.shipped_banks_current`), and each service (quizzes, flashcards,
+daily questions, leaderboards, and fsrs's scheduler) is imported and built on first use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-
-from fsrs import Scheduler
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
-from bot.scoring import ScoringRules
-from bot.services import state, tenants
-from bot.services.banks import bank_summaries
-from bot.services.daily import Dailies
-from bot.services.flashcards import Flashcards
-from bot.services.importer import load_shipped_banks
-from bot.services.leaderboards import Leaderboards
-from bot.services.players import stats_for
-from bot.services.quizzes import Quizzes
 from bot.store import migrate
 from bot.store.database import Database
-from bot.views import (
-    AnswerReceipt,
-    BankSummary,
-    ChannelRef,
-    DailyView,
-    FlashcardView,
-    Halted,
-    LeaderboardView,
-    PlayerRef,
-    PlayerStats,
-    QuestionView,
-    QuizResults,
-    RoundOutcome,
-)
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from bot.scoring import ScoringRules
+    from bot.services import tenants
+    from bot.services.daily import Dailies
+    from bot.services.flashcards import Flashcards
+    from bot.services.leaderboards import Leaderboards
+    from bot.services.quizzes import Quizzes
+    from bot.views import (
+        AnswerReceipt,
+        BankSummary,
+        ChannelRef,
+        DailyView,
+        FlashcardView,
+        Halted,
+        LeaderboardView,
+        PlayerRef,
+        PlayerStats,
+        QuestionView,
+        QuizResults,
+        RoundOutcome,
+    )
 
 DEFAULT_BANK = "crm-podcast"
 
@@ -50,11 +57,40 @@ class QuizApp:
     ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
-        self.scheduler = scheduler or Scheduler()
-        self.quizzes = Quizzes(db, self.clock, self.scheduler)
-        self.leaderboards = Leaderboards(db, self.clock)
-        self.flashcards = Flashcards(db, self.clock, self.scheduler)
-        self.dailies = Dailies(db, self.clock)
+        if scheduler is not None:
+            self.scheduler = scheduler
+
+    # Each service is imported and built on first use (a one-off command needs one or none).
+
+    @cached_property
+    def scheduler(self) -> Scheduler:
+        from fsrs import Scheduler
+
+        return Scheduler()
+
+    @cached_property
+    def quizzes(self) -> Quizzes:
+        from bot.services.quizzes import Quizzes
+
+        return Quizzes(self.db, self.clock, self.scheduler)
+
+    @cached_property
+    def leaderboards(self) -> Leaderboards:
+        from bot.services.leaderboards import Leaderboards
+
+        return Leaderboards(self.db, self.clock)
+
+    @cached_property
+    def flashcards(self) -> Flashcards:
+        from bot.services.flashcards import Flashcards
+
+        return Flashcards(self.db, self.clock, self.scheduler)
+
+    @cached_property
+    def dailies(self) -> Dailies:
+        from bot.services.daily import Dailies
+
+        return Dailies(self.db, self.clock)
 
     @classmethod
     async def open(
@@ -66,12 +102,13 @@ class QuizApp:
         load_banks: bool = True,
         scheduler: Scheduler | None = None,
     ) -> QuizApp:
-        """Connect; upgrade the schema (by default only for SQLite); load shipped banks."""
+        """Connect; upgrade the schema when it is behind (by default only for SQLite); load
+        shipped banks that are new or changed."""
         db = Database(database_url)
         try:
             await db.check()
             if upgrade if upgrade is not None else db.dialect == "sqlite":
-                await migrate.upgrade(db)
+                await migrate.upgrade_if_needed(db)
             app = cls(db, clock, scheduler)
             if load_banks:
                 await app.load_shipped_banks()
@@ -84,6 +121,18 @@ class QuizApp:
         await self.db.dispose()
 
     async def load_shipped_banks(self) -> None:
+        """Import the shipped bank files that are new or changed since they were loaded.
+
+        The files' digests are compared with the stored ones first, in a read: only when
+        one differs is the importer imported and the write transaction taken (it compares
+        again under the lock, so processes starting together load a file once)."""
+        from bot.services.banks import shipped_banks_current
+
+        async with self.db.reads() as session:
+            if await shipped_banks_current(session):
+                return
+        from bot.services.importer import load_shipped_banks
+
         async with self.db.transaction() as session:
             await load_shipped_banks(session, self.clock)
 
@@ -220,27 +269,37 @@ class QuizApp:
 
     async def remembered(self, key: str) -> str | None:
         """A value kept by :meth:`remember` (None if never kept)."""
+        from bot.services import state
+
         return await state.read(self.db, key)
 
     async def remember(self, key: str, value: str) -> None:
+        from bot.services import state
+
         await state.write(self.db, self.clock, key, value)
 
     # -- workspaces ---------------------------------------------------------------------
 
     async def halt_workspace(self, platform: str, workspace: str) -> tenants.WorkspaceHalted:
         """The app left a workspace: stop its quizzes and daily questions (scores stay)."""
+        from bot.services import tenants
+
         return await tenants.halt_workspace(self.db, self.clock, platform, workspace)
 
     async def purge_workspace(
         self, platform: str, workspace: str, *, dry_run: bool = False
     ) -> dict[str, int]:
         """Delete a workspace's data, all or nothing; the rows removed per table."""
+        from bot.services import tenants
+
         return await tenants.purge_workspace(self.db, platform, workspace, dry_run=dry_run)
 
     # -- players ------------------------------------------------------------------------
 
     async def player_stats(self, who: PlayerRef) -> PlayerStats:
         """A player's answers, accuracy (overall and per topic), streaks and reviews due."""
+        from bot.services.players import stats_for
+
         return await stats_for(self.db, self.clock, who)
 
     # -- leaderboards -------------------------------------------------------------------
@@ -258,6 +317,8 @@ class QuizApp:
     # -- banks --------------------------------------------------------------------------
 
     async def list_banks(self) -> list[BankSummary]:
+        from bot.services.banks import bank_summaries
+
         async with self.db.reads() as session:
             return await bank_summaries(session)
 

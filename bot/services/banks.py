@@ -5,6 +5,7 @@ Importing parsed questions into a bank is :mod:`bot.services.importer`.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import case, func, select
@@ -12,13 +13,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import BankInfo, Question, QuestionKind
 from bot.errors import QuizbotError, UnknownBankError
-from bot.store.models import BankRow, QuestionRow
+from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
 
 def shipped_banks_dir() -> Path:
     """The folder of banks quizbot ships with (``questions/`` beside the ``bot`` package)."""
     return Path(__file__).resolve().parents[2] / "questions"
+
+
+def shipped_bank_digests(folder: Path | None = None) -> dict[str, str]:
+    """Each shipped bank file's name and the SHA-256 of its bytes (the digest the importer
+    stores in ``shipped_banks`` when it loads the file)."""
+    folder = folder or shipped_banks_dir()
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.glob("*.yaml"))
+    }
+
+
+async def shipped_banks_current(session: AsyncSession, folder: Path | None = None) -> bool:
+    """Whether every shipped bank file was loaded as it is now (its digest is the stored
+    one): then there is nothing to load, and the importer need not even be imported."""
+    stored = dict(
+        (await session.execute(select(ShippedBankRow.file_name, ShippedBankRow.digest))).all()
+    )
+    return all(stored.get(name) == digest for name, digest in shipped_bank_digests(folder).items())
 
 
 async def find_bank(session: AsyncSession, name: str) -> BankRow:
