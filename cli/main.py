@@ -1,15 +1,62 @@
 """The ``quizbot`` command: play in the terminal, run the chat bots, manage banks and scores.
 
-Subcommands live in their own modules and are imported here; they import the core only
-when they run, so ``quizbot --help`` is quick.
+Subcommands live in their own modules, named in :data:`COMMANDS`: a command's module is
+imported only when that command runs (``quizbot --help`` imports them all to list them),
+and the modules import the core only when they run, so ``quizbot --help`` and one-off
+commands such as ``quizbot banks list`` start quickly.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from cli.common import CliState
 from cli.failures import QuizbotGroup
+
+#: Each command's name, and the module and attribute of its click command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "play": ("cli.play", "play"),
+    "review": ("cli.study", "review"),
+    "flashcards": ("cli.study", "flashcards"),
+    "stats": ("cli.study", "stats"),
+    "leaderboard": ("cli.leaderboard", "leaderboard"),
+    "import": ("cli.imports", "import_command"),
+    "validate": ("cli.imports", "validate"),
+    "export": ("cli.imports", "export"),
+    "banks": ("cli.banks", "banks"),
+    "questions": ("cli.questions", "questions"),
+    "lint": ("cli.lint", "lint"),
+    "players": ("cli.players", "players"),
+    "tenants": ("cli.tenants", "tenants"),
+    "db": ("cli.db", "db"),
+    "run": ("cli.run", "run_command"),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The click command called ``name``, its module imported now."""
+    module, attribute = COMMANDS[name]
+    command = getattr(importlib.import_module(module), attribute)
+    if name == "questions":
+        from cli.item_stats import stats
+
+        command.add_command(stats)
+    return command
+
+
+class LazyGroup(QuizbotGroup):
+    """The top-level group, importing a subcommand's module when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 EPILOG = """\b
 Examples:
@@ -20,9 +67,7 @@ Examples:
 """
 
 
-@click.group(
-    cls=QuizbotGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
-)
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database-url",
     envvar="DATABASE_URL",
@@ -37,43 +82,6 @@ Examples:
 def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
     """quizbot: quizzes, trivia and flashcards for study groups."""
     ctx.obj = CliState(database_url=database_url, verbose=verbose)
-
-
-def _register() -> None:
-    from cli import (
-        banks,
-        db,
-        imports,
-        item_stats,
-        leaderboard,
-        lint,
-        play,
-        players,
-        questions,
-        run,
-        study,
-        tenants,
-    )
-
-    cli.add_command(play.play)
-    cli.add_command(study.review)
-    cli.add_command(study.flashcards)
-    cli.add_command(study.stats)
-    cli.add_command(leaderboard.leaderboard)
-    cli.add_command(imports.import_command)
-    cli.add_command(imports.validate)
-    cli.add_command(imports.export)
-    cli.add_command(banks.banks)
-    cli.add_command(questions.questions)
-    questions.questions.add_command(item_stats.stats)
-    cli.add_command(lint.lint)
-    cli.add_command(players.players)
-    cli.add_command(tenants.tenants)
-    cli.add_command(db.db)
-    cli.add_command(run.run_command)
-
-
-_register()
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ def stats(state: CliState, name: str | None, as_json: bool) -> None:
     Example:
       quizbot stats
     """
-    from adapters.console.game import local_player
+    from adapters.console.surface import local_player
     from cli.players import print_stats, stats_json
 
     result = with_app(state, lambda app: app.player_stats(local_player(name)), load_banks=False)

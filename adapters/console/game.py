@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import getpass
 import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from adapters.console.lines import TerminalLines
-from adapters.console.surface import CHANNEL, PLATFORM, WORKSPACE, ConsoleSurface
+from adapters.console.surface import (
+    CHANNEL,
+    PLATFORM,
+    WORKSPACE,
+    ConsoleSurface,
+    local_player,
+)
 from adapters.kit.conductor import Conductor
 from bot.errors import EmptyBankError, NoQuizRunningError, QuizbotError
 from bot.services import QuizApp
@@ -35,15 +40,6 @@ async def is_flashcard_deck(app: QuizApp, bank: str | None) -> bool:
     """Whether ``bank`` has flashcards but nothing to play as a quiz."""
     found = next((b for b in await app.list_banks() if b.name == bank), None)
     return found is not None and found.flashcards > 0 and found.questions == 0
-
-
-def local_player(name: str | None = None) -> PlayerRef:
-    """The person at this terminal."""
-    try:
-        user = name or getpass.getuser()
-    except (KeyError, OSError):
-        user = name or "player"
-    return PlayerRef(PLATFORM, WORKSPACE, user, user)
 
 
 @dataclass

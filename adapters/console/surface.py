@@ -11,6 +11,7 @@ window title.
 
 from __future__ import annotations
 
+import getpass
 from typing import TextIO
 
 from adapters.kit.surface import Capabilities
@@ -20,6 +21,15 @@ from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOut
 PLATFORM = "console"
 WORKSPACE = "local"
 CHANNEL = "terminal"
+
+
+def local_player(name: str | None = None) -> PlayerRef:
+    """The person at this terminal."""
+    try:
+        user = name or getpass.getuser()
+    except (KeyError, OSError):
+        user = name or "player"
+    return PlayerRef(PLATFORM, WORKSPACE, user, user)
 
 
 class ConsoleSurface:
