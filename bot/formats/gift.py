@@ -25,13 +25,20 @@ from bot.domain import Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
 
-_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 # Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
 # private-use plane 15 while the structure is parsed, as Moodle does with its "&&058;"
 # placeholders, then swapped back (text holding those characters itself would come out
 # changed; no real bank does).
 _PROTECT = {char: chr(0xF0100 + index) for index, char in enumerate("~=#{}:\\n")}
-_RESTORE = str.maketrans({mark: ("\n" if char == "n" else char) for char, mark in _PROTECT.items()})
+# Swapped by str.replace, a C loop per kind of escape: a regular expression with a function
+# per match, or str.translate's look-up per character, cost several times more on text with
+# many escapes. An escaped backslash goes first, so "\\:" is a backslash and then a colon,
+# as reading left to right gives (what is left after it is one backslash before a character).
+_PROTECT_PAIRS = (
+    ("\\\\", _PROTECT["\\"]),
+    *(("\\" + char, mark) for char, mark in _PROTECT.items() if char != "\\"),
+)
+_RESTORE_PAIRS = tuple((mark, "\n" if char == "n" else char) for char, mark in _PROTECT.items())
 _FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
@@ -78,11 +85,17 @@ def category_path(topic: str) -> str:
 def _protect(text: str) -> str:
     if "\\" not in text:
         return text
-    return _ESCAPE.sub(lambda match: _PROTECT[match.group(1)], text)
+    for pair, mark in _PROTECT_PAIRS:
+        text = text.replace(pair, mark)
+    return text
 
 
 def _restore(text: str) -> str:
-    return text if text.isascii() else text.translate(_RESTORE)
+    if text.isascii():
+        return text
+    for mark, char in _RESTORE_PAIRS:
+        text = text.replace(mark, char)
+    return text
 
 
 def _topic(path: str) -> str:
@@ -112,11 +125,22 @@ def _text(raw: str, default_format: str = "moodle") -> tuple[str, str]:
     return text.strip(), fmt
 
 
+def _field(raw: str, fmt: str) -> str:
+    """``_text(raw, fmt)[0]``: the text alone, quicker for the usual plain text."""
+    if fmt != "html":
+        raw = raw.strip()
+        if not raw:
+            return ""
+        if raw[0] != "[":
+            return _restore(raw).strip()
+    return _text(raw, fmt)[0]
+
+
 @dataclass(slots=True)
 class _Answer:
     text: str
     weight: float
-    feedback: str
+    feedback: str  # as written (escapes protected): only the right answer's is ever read
 
 
 @dataclass(slots=True)
@@ -131,10 +155,12 @@ class _Context:
     tags: tuple[str, ...]
     origin: str = ""
 
-    def fields(self, explanation: str) -> dict[str, object]:
+    def fields(self, feedback: str) -> dict[str, object]:
+        """The question's fields; the explanation is the general feedback, else ``feedback``
+        (the right answer's, as written)."""
         return {
             "prompt": self.prompt,
-            "explanation": self.general or explanation,
+            "explanation": self.general or _field(feedback, self.fmt),
             "topic": self.topic,
             "tags": self.tags,
             "source": self.origin,
@@ -236,10 +262,9 @@ class _Reader:
         head = answers.split("#", 1)[0].strip().upper()
         if head in _TRUE_FALSE:
             bits = answers.split("#", 2)
-            right_feedback = _text(bits[2], fmt)[0] if len(bits) > 2 else ""
             question = Question.true_false(
                 answer=_TRUE_FALSE[head],
-                **context.fields(right_feedback),  # type: ignore[arg-type]
+                **context.fields(bits[2] if len(bits) > 2 else ""),  # type: ignore[arg-type]
             )
             return checked(question, self.source, start)
         return self.short_answer(pieces, context)
@@ -258,23 +283,39 @@ class _Reader:
         if match:
             weight = float(match.group(1))
             piece = piece[match.end() :]
-        text, hashed, feedback = piece.partition("#")
-        return _Answer(_text(text, fmt)[0], weight, _text(feedback, fmt)[0] if hashed else "")
+        text, _, feedback = piece.partition("#")
+        return _Answer(_field(text, fmt), weight, feedback)
 
     def multiple_choice(self, answers: str, context: _Context) -> Question | Skipped:
-        parsed: list[_Answer] = []
-        for piece in self.pieces(answers.replace("=", "~="), "~"):
+        # weighed() and pieces() written out: this loop runs for every option of a file
+        fmt = context.fmt
+        texts: list[str] = []
+        weights: list[float] = []
+        feedbacks: list[str] = []
+        parts = answers.replace("=", "~=").split("~")
+        if not parts[0].strip():
+            del parts[0]
+        for part in parts:
+            piece = part.strip()
+            weight = 0.0
             if piece.startswith("="):
-                parsed.append(self.weighed(piece[1:].strip(), 100.0, context.fmt))
-            else:
-                parsed.append(self.weighed(piece, 0.0, context.fmt))
-        right = [index for index, answer in enumerate(parsed) if answer.weight >= 100]
+                piece, weight = piece[1:].strip(), 100.0
+            if piece.startswith("%"):
+                match = _WEIGHT.match(piece)
+                if match:
+                    weight = float(match.group(1))
+                    piece = piece[match.end() :]
+            text, _, feedback = piece.partition("#")
+            texts.append(_field(text, fmt))
+            weights.append(weight)
+            feedbacks.append(feedback)
+        right = [index for index, weight in enumerate(weights) if weight >= 100]
         if len(right) > 1:
             return Skipped(
                 context.start, "multiple-choice question with several right answers skipped"
             )
         if not right:
-            if any(answer.weight > 0 for answer in parsed):
+            if any(weight > 0 for weight in weights):
                 return Skipped(
                     context.start, "multiple-answer question (partial credit only) skipped"
                 )
@@ -284,9 +325,9 @@ class _Reader:
             )
         question = Question(
             kind=QuestionKind.MULTIPLE_CHOICE,
-            options=tuple(answer.text for answer in parsed),
+            options=tuple(texts),
             correct=right[0],
-            **context.fields(parsed[right[0]].feedback),  # type: ignore[arg-type]
+            **context.fields(feedbacks[right[0]]),  # type: ignore[arg-type]
         )
         return checked(question, self.source, context.start)
 
