@@ -35,12 +35,35 @@ log = logging.getLogger(__name__)
 
 
 def quizbot_intents(message_content: bool) -> discord.Intents:
-    """Guilds (channels, roles) and guild messages; message content only when asked for."""
+    """Guilds (channels, roles) and guild messages; message content only when asked for.
+
+    Guilds: the server cache (interactions name their guild) and GUILD_DELETE, which stops a
+    removed server's quizzes. Guild messages (with Message Content): typed answers in the
+    channel. No members intent (privileged; players come with each interaction and message),
+    no presences, reactions, voice, DMs...: Discord does not even send those events.
+    """
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = message_content
     return intents
+
+
+def cache_options() -> dict[str, Any]:
+    """discord.py's caches, set for what quizbot reads (docs/DISCORD.md, "Memory and caches").
+
+    quizbot reads no cached message (it posts and edits by id, through partial messages,
+    and each interaction carries its message) and no member list, so: no message cache
+    (discord.py keeps the last 1,000 messages it sees by default), no member cache beyond
+    the bot's own member, and no member chunking at start-up (which would need the
+    privileged members intent and one gateway request per guild). What stays is the guild,
+    channel and role cache the guilds intent fills, about 5 KB a guild.
+    """
+    return {
+        "max_messages": None,
+        "member_cache_flags": discord.MemberCacheFlags.none(),
+        "chunk_guilds_at_startup": False,
+    }
 
 
 class QuizClient(commands.AutoShardedBot):
@@ -66,7 +89,7 @@ class QuizClient(commands.AutoShardedBot):
             allowed_mentions=render.NO_MENTIONS,
             shard_count=settings.shard_count,
             shard_ids=shard_ids,
-            **options,
+            **{**cache_options(), **options},
         )
         self.quiz_app = app
         self.settings = settings
