@@ -15,10 +15,26 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench import answer_path, channels, imports, leaderboards, platform_limits, startup
+from bench import (
+    answer_path,
+    channels,
+    discord_guilds,
+    imports,
+    leaderboards,
+    platform_limits,
+    startup,
+)
 from bench.common import PRINTED, Table, backends, log, machine_info, stop_cleanly_on_sigterm
 
-NAMES = ("answer_path", "leaderboards", "imports", "channels", "platform_limits", "startup")
+NAMES = (
+    "answer_path",
+    "leaderboards",
+    "imports",
+    "channels",
+    "platform_limits",
+    "startup",
+    "discord_guilds",
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -71,6 +87,8 @@ def main() -> None:
             *shown, table = platform_limits.run_all(args.backend, args.quick)
             for each in shown:
                 each.show()
+        elif name == "discord_guilds":  # SQLite only: the worker's caches are measured
+            (table,) = discord_guilds.run_default(args.quick)
         else:
             table = startup.run(args.backend, args.quick)
         table.note(f"took {time.perf_counter() - t0:.0f} s")
