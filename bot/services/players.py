@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import QuizbotError
-from bot.services.daily import current_daily_streak, local_day
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
@@ -116,11 +115,15 @@ async def player_stats(session: AsyncSession, player: PlayerRow, now: datetime) 
         ).all()
     )
     daily = daily_best = 0
-    streaks = await session.execute(
-        select(DailyStreakRow, DailyScheduleRow.timezone)
-        .outerjoin(DailyScheduleRow, DailyScheduleRow.channel_id == DailyStreakRow.channel_id)
-        .where(DailyStreakRow.player_id == player.id)
-    )
+    streaks = (
+        await session.execute(
+            select(DailyStreakRow, DailyScheduleRow.timezone)
+            .outerjoin(DailyScheduleRow, DailyScheduleRow.channel_id == DailyStreakRow.channel_id)
+            .where(DailyStreakRow.player_id == player.id)
+        )
+    ).all()
+    if streaks:  # the daily service (and fsrs with it) only for a player with daily streaks
+        from bot.services.daily import current_daily_streak, local_day
     for row, zone in streaks:
         daily = max(daily, current_daily_streak(row, local_day(now, zone or "UTC")))
         daily_best = max(daily_best, row.best or 0)
