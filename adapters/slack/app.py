@@ -92,7 +92,7 @@ class SlackBot:
         self.quiz = self.conductor.app  # the core as players reach it (a polite "try again")
         #: ``respond()`` (receipts, replies to commands) over one kept-alive HTTP session.
         self.responder = Responder()
-        self.bolt.middleware(self.responder.middleware)
+        self.bolt.middleware(self.responder)
 
     # --- reaching a workspace ------------------------------------------------------------
 

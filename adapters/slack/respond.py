@@ -16,9 +16,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.context.respond.internals import _build_message
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.models.attachments import Attachment
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
@@ -75,8 +77,12 @@ class KeptAliveRespond(AsyncRespond):
         return await client.send_dict(message)
 
 
-class Responder:
-    """The middleware that hands each request a :class:`KeptAliveRespond`, and its session."""
+class Responder(AsyncMiddleware):
+    """The middleware that hands each request a :class:`KeptAliveRespond`, and its session.
+
+    A Bolt middleware class rather than a function: Bolt calls it directly, without working
+    out a function's arguments by name on every request.
+    """
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
@@ -88,18 +94,23 @@ class Responder:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def middleware(
-        self, context: AsyncBoltContext, next_: Callable[[], Awaitable[Any]]
-    ) -> Any:
-        """Bolt middleware (``app.middleware``): this request's ``respond`` shares the session."""
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],  # Bolt calls it by this name
+    ) -> BoltResponse | None:
+        context = req.context
         if context.response_url:
+            client = context.client
             context["respond"] = KeptAliveRespond(
                 response_url=context.response_url,
                 session=self.session,
-                proxy=context.client.proxy if context.client else None,
-                ssl=context.client.ssl if context.client else None,
+                proxy=client.proxy if client else None,
+                ssl=client.ssl if client else None,
             )
-        return await next_()
+        return await next()
 
     async def close(self) -> None:
         if self._session is not None and not self._session.closed:
