@@ -69,7 +69,7 @@ BOT_TOKEN = "xoxb-test-bot-token"
 TEAM = "T0ONE"
 APP_ID = "A0QUIZ"
 BANK = "crm-podcast"
-RATES = (50, 100, 200, 300, 400, 600, 800, 1200)
+RATES = (25, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200)
 QUICK_RATES = (50, 100, 200)
 STEP_SECONDS, QUICK_STEP_SECONDS = 4.0, 1.5
 #: Each rate is offered this many times to each server, alternating which goes first; the
