@@ -13,7 +13,8 @@ transaction may run on another server connection, shared with other clients, so 
 named prepared statements would be missing there or taken; with that setting every
 statement is an unnamed one, parsed where it runs. quizbot keeps no session state on the
 server (its advisory locks are transaction-level, ``pg_advisory_xact_lock``; no LISTEN or
-SET; each migration is one transaction), so nothing else changes. A prepared-statement error without the setting says to set it.
+SET; each migration is one transaction), so nothing else changes. A prepared-statement
+error without the setting says to set it.
 """
 
 from __future__ import annotations
