@@ -12,7 +12,7 @@ from cli.common import CliState, pass_state, run
 
 @click.group()
 def db() -> None:
-    """Manage the database schema.
+    """Manage the database: its schema (upgrade, current) and backups (backup, restore).
 
     \b
     Examples:
