@@ -33,6 +33,30 @@ MAX_OPTIONS = len(OPTION_LETTERS)
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture on a question or flashcard, with its alt text.
+
+    Either stored (``digest`` is the SHA-256 of ``data``, kept content-addressed in the
+    database) or a web address the chat platform fetches itself (``url``). ``data`` is set
+    when the image was just read (from a file beside the bank or embedded in an import) and
+    when it is loaded to be sent; it takes no part in comparisons (the digest does).
+    :mod:`bot.images` makes them, checking the bytes.
+    """
+
+    digest: str = ""
+    url: str = ""
+    alt: str = ""
+    media_type: str = ""
+    name: str = ""
+    data: bytes | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """What identifies the picture: its digest, or its address."""
+        return self.digest or self.url
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     """One question of a bank.
 
@@ -41,6 +65,7 @@ class Question:
     - typed: ``accepted`` holds the accepted answers (matched after normalisation);
     - flashcard: ``prompt`` is the front, ``back`` the back.
 
+    ``image`` is an optional picture shown with the prompt (see :class:`Image`).
     ``line`` is the line of the source file the question came from, when there is one.
     """
 
@@ -54,6 +79,7 @@ class Question:
     topic: str = ""
     tags: tuple[str, ...] = ()
     source: str = ""
+    image: Image | None = None
     line: int | None = field(default=None, compare=False)
 
     @classmethod
@@ -125,6 +151,8 @@ class Question:
                 self.source,
             ]
         )
+        if self.image is not None:  # absent from older digests, so they stay unchanged
+            payload += f"\x1f{self.image.key}\x1e{self.image.alt}"
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 

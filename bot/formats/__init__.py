@@ -1,8 +1,9 @@
 """Bank file formats: one parser module per format, a registry, and format detection.
 
 Every parser is a function ``parse(stream, source) -> Iterator[BankInfo | Question | Skipped]``
-that reads a text stream lazily and raises :class:`bot.errors.BankFormatError` (with
-``source:line``) on bad input. The CLI's import and validate and any adapter share them.
+that reads a stream lazily (text, or binary for the formats in :data:`BINARY_FORMATS`) and
+raises :class:`bot.errors.BankFormatError` (with ``source:line``) on bad input. The CLI's
+import and validate and any adapter share them.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import importlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from bot.domain import BankInfo, Question, Skipped
 from bot.errors import BankFormatError
 
 ParsedItem = BankInfo | Question | Skipped
 Parser = Callable[[TextIO, str], Iterator[ParsedItem]]
+BinaryParser = Callable[[BinaryIO, str], Iterator[ParsedItem]]
 
 #: format name -> module under bot.formats that defines ``parse``.
 FORMAT_MODULES: dict[str, str] = {
@@ -28,7 +30,12 @@ FORMAT_MODULES: dict[str, str] = {
     "anki": "anki",
     "redtrivia": "redtrivia",
     "opentdb": "opentdb",
+    "moodlexml": "moodle_xml",
+    "apkg": "apkg",
 }
+
+#: Formats whose parser reads the file's bytes (a seekable binary stream), not its text.
+BINARY_FORMATS: frozenset[str] = frozenset({"moodlexml", "apkg"})
 
 #: file extension -> format name, for detection. Where an extension is shared by several
 #: formats (.txt, .json, .yaml, .csv, .tsv) the file's start decides; this is the fallback.
@@ -40,6 +47,9 @@ EXTENSIONS: dict[str, str] = {
     ".tsv": "csv",
     ".gift": "gift",
     ".txt": "gift",
+    ".xml": "moodlexml",
+    ".apkg": "apkg",
+    ".colpkg": "apkg",
 }
 
 #: How many characters of a file :func:`detect_format` looks at.
@@ -172,6 +182,10 @@ def parse_path(path: Path, format_name: str | None = None) -> Iterator[ParsedIte
     fmt = format_name or detect_format(path)
     parse = parser_for(fmt)
     try:
+        if fmt in BINARY_FORMATS:
+            with path.open("rb") as binary:
+                yield from parse(binary, str(path))  # type: ignore[arg-type]
+            return
         with path.open(encoding="utf-8-sig", newline="") as stream:
             yield from parse(stream, str(path))
     except UnicodeDecodeError:

@@ -1,0 +1,126 @@
+"""Pictures on questions: what quizbot accepts and how a bank's reference becomes an Image.
+
+An image comes from bytes (a file beside the bank, or media embedded in a Moodle XML file or
+an Anki package) or from a web address. Bytes are checked by their content, not their name:
+PNG, JPEG, GIF and WebP only, at most :data:`MAX_IMAGE_BYTES`. Anything else is a
+:class:`bot.errors.BankFormatError` at the bank's file:line, so a bank with a broken picture
+fails at import rather than at play.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from bot.domain import Image
+from bot.errors import BankFormatError
+
+#: The largest picture quizbot stores (every chat platform takes this size).
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: The longest alt text kept (Slack's image block allows 2,000 characters).
+MAX_ALT_LENGTH = 2000
+#: The longest web address kept (Slack's image block allows 3,000 characters).
+MAX_URL_LENGTH = 3000
+
+#: media type -> file extension, for the kinds quizbot accepts.
+EXTENSIONS: dict[str, str] = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+}
+
+
+def media_type_of(data: bytes) -> str | None:
+    """The media type the bytes are, by their signature; None when not an accepted kind."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def file_name(image: Image) -> str:
+    """A file name for a stored image: its digest's start and its type's extension."""
+    stem = PurePosixPath(image.name).stem if image.name else image.digest[:16]
+    return f"{stem or image.digest[:16]}{EXTENSIONS.get(image.media_type, '')}"
+
+
+def image_from_bytes(
+    data: bytes, *, alt: str = "", name: str = "", source: str = "", line: int | None = None
+) -> Image:
+    """An :class:`Image` of ``data``, checked; ``source``/``line`` say where it was named."""
+    what = f"image {name!r}" if name else "the image"
+    if len(data) > MAX_IMAGE_BYTES:
+        size = len(data) / (1024 * 1024)
+        raise BankFormatError(
+            source,
+            line,
+            f"{what} is {size:.1f} MB; the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MB",
+        )
+    media_type = media_type_of(data)
+    if media_type is None:
+        raise BankFormatError(
+            source, line, f"{what} is not a PNG, JPEG, GIF or WebP picture (checked by its bytes)"
+        )
+    return Image(
+        digest=hashlib.sha256(data).hexdigest(),
+        alt=_alt(alt),
+        media_type=media_type,
+        name=PurePosixPath(name).name,
+        data=data,
+    )
+
+
+def is_web_address(location: str) -> bool:
+    """Whether a bank's image reference is an http(s) address rather than a file."""
+    return urlsplit(location.strip()).scheme.lower() in ("http", "https")
+
+
+def image_from_url(url: str, *, alt: str = "", source: str = "", line: int | None = None) -> Image:
+    """An :class:`Image` the platforms fetch from ``url`` (https or http, not stored)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise BankFormatError(source, line, f"the image address {url!r} is not an http(s) URL")
+    if len(url) > MAX_URL_LENGTH or any(ch.isspace() for ch in url):
+        raise BankFormatError(
+            source, line, f"the image address is too long or has spaces ({len(url)} characters)"
+        )
+    return Image(url=url, alt=_alt(alt))
+
+
+def image_from_location(
+    location: str,
+    *,
+    alt: str = "",
+    base_dir: Path | None = None,
+    source: str = "",
+    line: int | None = None,
+) -> Image:
+    """The image a bank names: a web address, or a file relative to the bank's folder.
+
+    A missing, unreadable or unacceptable file is an error at ``source:line``.
+    """
+    if is_web_address(location):
+        return image_from_url(location, alt=alt, source=source, line=line)
+    base = base_dir if base_dir is not None else (Path(source).parent if source else Path.cwd())
+    path = base / location.strip()
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_IMAGE_BYTES + 1)
+    except FileNotFoundError:
+        raise BankFormatError(source, line, f"image file not found: {path}") from None
+    except OSError as exc:
+        raise BankFormatError(source, line, f"cannot read image {path}: {exc.strerror}") from None
+    return image_from_bytes(data, alt=alt, name=path.name, source=source, line=line)
+
+
+def _alt(alt: str) -> str:
+    """Alt text on one line, within the platforms' limit."""
+    return " ".join(alt.split())[:MAX_ALT_LENGTH]
