@@ -1,4 +1,5 @@
-"""Settings every process reads from its environment: the database URL and the HTTP port.
+"""Settings every process reads from its environment: the database URL, the HTTP port, and
+the web pages' secret key and public address.
 
 Each chat platform reads its own settings (tokens, moderators, shards) in its adapter,
 and only when it is run (see ``adapters/*/settings.py``).
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -58,6 +59,16 @@ class Settings:
 
     database_url: str
     port: int = 3000
+    #: QUIZBOT_SECRET_KEY: signs the web pages' links (see bot/links.py); None when unset.
+    secret_key: str | None = field(default=None, repr=False)
+    #: QUIZBOT_PUBLIC_URL: where people reach this server (links to web pages and files);
+    #: None when unset (the web pages then say http://localhost:PORT).
+    public_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The public URL, or this machine's own address on PORT."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @classmethod
     def from_env(
@@ -72,4 +83,14 @@ class Settings:
             port = int(port_text)
         except ValueError:
             raise ConfigError(f"PORT must be a number, not {port_text!r}") from None
-        return cls(database_url=normalise_database_url(url), port=port)
+        public_url = (env.get("QUIZBOT_PUBLIC_URL") or "").strip() or None
+        if public_url is not None and not public_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"QUIZBOT_PUBLIC_URL must start with https:// or http://, not {public_url!r}"
+            )
+        return cls(
+            database_url=normalise_database_url(url),
+            port=port,
+            secret_key=env.get("QUIZBOT_SECRET_KEY") or None,
+            public_url=public_url,
+        )
