@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import BankInfo, Question, QuestionKind
+from bot.domain import BankInfo, Image, Question, QuestionKind
 from bot.errors import QuizbotError, UnknownBankError
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
@@ -109,7 +109,17 @@ def question_from_row(row: QuestionRow) -> Question:
         topic=row.topic,
         tags=tuple(row.tags),
         source=row.source,
+        image=image_from_row(row),
     )
+
+
+def image_from_row(row: QuestionRow) -> Image | None:
+    """A stored question's picture, without its bytes (see :mod:`bot.services.images`)."""
+    if row.image_digest:
+        return Image(digest=row.image_digest, media_type=row.image_type, alt=row.image_alt)
+    if row.image_url:
+        return Image(url=row.image_url, alt=row.image_alt)
+    return None
 
 
 async def bank_contents(session: AsyncSession, name: str) -> tuple[BankInfo, list[Question]]:

@@ -43,15 +43,19 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.domain import BankInfo, Question, Skipped
+from bot.domain import BankInfo, Image, Question, Skipped
 from bot.errors import BankFormatError
 from bot.formats.hygiene import located, tidy
 from bot.formats.native import NAME_PATTERN
 from bot.services.banks import shipped_banks_dir
+from bot.services.images import store_images
 from bot.store.locks import hold_until_commit
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 
 BATCH_SIZE = 1000
+#: A batch ends early once its questions' new pictures reach this many bytes, so an import
+#: holds only a few batches' images in memory whatever the file.
+BATCH_IMAGE_BYTES = 16 * 1024 * 1024
 #: How many parsed batches may wait for the database: the parsing thread runs at most this
 #: many batches ahead of the writes, so an import's memory stays flat whatever the file size.
 QUEUE_BATCHES = 2
@@ -89,6 +93,18 @@ class ImportSummary:
         return text
 
 
+def _image_values(image: Image | None) -> dict[str, Any]:
+    """A question's image columns (:class:`bot.store.models.QuestionRow`)."""
+    if image is None:
+        return {"image_digest": None, "image_type": "", "image_url": "", "image_alt": ""}
+    return {
+        "image_digest": image.digest or None,
+        "image_type": image.media_type if image.digest else "",
+        "image_url": "" if image.digest else image.url,
+        "image_alt": image.alt,
+    }
+
+
 def _row_values(question: Question) -> dict[str, Any]:
     return {
         "kind": question.kind.value,
@@ -104,6 +120,7 @@ def _row_values(question: Question) -> dict[str, Any]:
         "identity_key": question.identity_key(),
         "content_hash": question.content_hash(),
         "active": True,
+        **_image_values(question.image),
     }
 
 
@@ -138,6 +155,7 @@ def _insert_values(question: Question) -> dict[str, Any]:
         "identity_key": question.identity_key(),
         "content_hash": question.content_hash(),
         "active": True,
+        **_image_values(question.image),
     }
 
 
@@ -329,15 +347,17 @@ class _Batches:
             self._thread.start()
 
     def _parse(self) -> Iterator[_Batch]:
-        checked, batch = self._checked, []
+        checked, batch, image_bytes = self._checked, [], 0
         for question in checked:
             batch.append(question)
-            if len(batch) >= self._size:
+            if question.image is not None and question.image.data is not None:
+                image_bytes += len(question.image.data)
+            if len(batch) >= self._size or image_bytes >= BATCH_IMAGE_BYTES:
                 prepared = _prepare(batch, checked.info, self._source, last=False)
                 yield prepared
                 if prepared.last:  # a duplicate: the import stops there
                     return
-                batch = []
+                batch, image_bytes = [], 0
         yield _prepare(batch, checked.info, self._source, last=True)
 
     def _produce(self) -> None:
@@ -504,6 +524,7 @@ class BankImporter:
         if not rows:
             return
         await self._remember(batch, source)
+        await store_images(self.session, batch.questions, self.clock, source)
         existing = (
             {}
             if self.new_bank

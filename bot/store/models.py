@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -99,6 +100,22 @@ class ShippedBankRow(Base):
     loaded_at: Mapped[datetime]
 
 
+class ImageRow(Base):
+    """A picture on questions, stored once by its content (``digest``: SHA-256 of ``data``).
+
+    In the database so that every process, and a PaaS without a disk, has it; served by the
+    web process at ``/images/<digest>.<ext>``. Questions refer to it by digest.
+    """
+
+    __tablename__ = "images"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
 class QuestionRow(Base):
     """One question of a bank; ``active`` is false once a --replace import dropped it."""
 
@@ -124,6 +141,12 @@ class QuestionRow(Base):
     identity_key: Mapped[str] = mapped_column(String(32))
     content_hash: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    #: The question's picture: a stored image (its digest and media type) or a web address,
+    #: with its alt text; all empty/None when it has none.
+    image_digest: Mapped[str | None] = mapped_column(ForeignKey("images.digest"))
+    image_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    image_url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    image_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PlayerRow(Base):

@@ -1,0 +1,115 @@
+"""Pictures in the database: storing a question's image once per digest, loading the bytes.
+
+Questions refer to a stored picture by its digest (``questions.image_digest``); the bytes live
+once in ``images``, whatever number of questions and banks use them. Reading questions back
+gives :class:`bot.domain.Image` values without their bytes; :func:`load_image` and
+:func:`with_image_data` fetch them when something needs them (a platform sending a file, an
+export writing one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain import Image, Question
+from bot.errors import BankFormatError
+from bot.store.models import ImageRow
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoredImage:
+    """A stored picture's bytes and media type."""
+
+    digest: str
+    media_type: str
+    data: bytes
+
+
+async def load_image(session: AsyncSession, digest: str) -> StoredImage | None:
+    """The stored picture with ``digest``; None when there is none."""
+    row = (
+        await session.execute(
+            select(ImageRow.media_type, ImageRow.data).where(ImageRow.digest == digest)
+        )
+    ).first()
+    if row is None:
+        return None
+    return StoredImage(digest, row.media_type, bytes(row.data))
+
+
+async def with_image_data(session: AsyncSession, questions: Sequence[Question]) -> list[Question]:
+    """``questions`` with the bytes of their stored pictures loaded (``Image.data``), for
+    an exporter that writes or embeds them; URL pictures stay as they are."""
+    digests = {q.image.digest for q in questions if q.image is not None and q.image.digest}
+    if not digests:
+        return list(questions)
+    data: dict[str, bytes] = {}
+    for digest in digests:
+        stored = await load_image(session, digest)
+        if stored is not None:
+            data[digest] = stored.data
+    out = []
+    for question in questions:
+        image = question.image
+        if image is not None and image.digest in data:
+            image = dataclasses.replace(image, data=data[image.digest])
+            question = dataclasses.replace(question, image=image)
+        out.append(question)
+    return out
+
+
+async def store_images(
+    session: AsyncSession, questions: Iterable[Question], clock: Clock, source: str = ""
+) -> None:
+    """Store the pictures of ``questions`` that the database does not hold yet, once per
+    digest, in the caller's transaction (before the questions that refer to them).
+
+    A picture named by digest alone (no bytes) must be stored already, else it is an error
+    at its question's line.
+    """
+    found: dict[str, tuple[Image, int | None]] = {}  # digest -> the image (with data), line
+    for question in questions:
+        image = question.image
+        if image is None or not image.digest:
+            continue
+        if image.digest not in found or found[image.digest][0].data is None:
+            found[image.digest] = (image, question.line)
+    if not found:
+        return
+    stored = set(
+        (
+            await session.execute(select(ImageRow.digest).where(ImageRow.digest.in_(list(found))))
+        ).scalars()
+    )
+    rows: list[dict[str, Any]] = []
+    for digest, (image, line) in found.items():
+        if digest in stored:
+            continue
+        if image.data is None:
+            raise BankFormatError(
+                source, line, f"image {digest[:16]} is not stored and has no data"
+            )
+        rows.append(
+            {
+                "digest": digest,
+                "media_type": image.media_type,
+                "size": len(image.data),
+                "data": image.data,
+                "created_at": clock.now(),
+            }
+        )
+    if rows:  # another import may store the same picture meanwhile: that one is as good
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        await session.execute(
+            dialect_insert(ImageRow).on_conflict_do_nothing(index_elements=["digest"]), rows
+        )
