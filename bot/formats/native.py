@@ -13,9 +13,10 @@ from typing import TextIO
 
 import yaml
 
-from bot.domain import OPTION_LETTERS, BankInfo, Question, QuestionKind
+from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._yaml import compose
+from bot.images import image_from_location, image_from_url
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TOP_KEYS = {"bank", "title", "description", "source", "questions"}
@@ -31,7 +32,9 @@ QUESTION_KEYS = {
     "topic",
     "tags",
     "source",
+    "image",
 }
+IMAGE_KEYS = {"file", "url", "alt"}
 
 
 def _line(node: yaml.Node) -> int:
@@ -111,6 +114,7 @@ def _question(reader: _Reader, node: yaml.Node) -> Question:
         "topic": reader.text(fields["topic"], "topic") if "topic" in fields else "",
         "tags": reader.text_list(fields["tags"], "tags") if "tags" in fields else (),
         "source": reader.text(fields["source"], "source") if "source" in fields else "",
+        "image": _image(reader, fields["image"]) if "image" in fields else None,
         "line": _line(node),
     }
 
@@ -146,6 +150,29 @@ def _question(reader: _Reader, node: yaml.Node) -> Question:
     if problems:
         raise reader.fail(node, "; ".join(problems))
     return question
+
+
+def _image(reader: _Reader, node: yaml.Node) -> Image:
+    """``image: diagram.png`` (a file beside the bank, or a web address) or
+    ``image: {file: diagram.png, alt: ...}`` / ``image: {url: https://..., alt: ...}``."""
+    if isinstance(node, yaml.ScalarNode):
+        location, alt = reader.text(node, "image"), ""
+    else:
+        fields = reader.mapping(node, "image")
+        for key, value in fields.items():
+            if key not in IMAGE_KEYS:
+                raise reader.fail(
+                    value, f"unknown key {key!r} in an image (allowed: alt, file, url)"
+                )
+        if ("file" in fields) == ("url" in fields):
+            raise reader.fail(node, "an image needs one of 'file' or 'url'")
+        location = reader.text(fields.get("file") or fields["url"], "image")
+        alt = reader.text(fields["alt"], "alt") if "alt" in fields else ""
+    if not location:
+        raise reader.fail(node, "the image has no file or address")
+    if isinstance(node, yaml.MappingNode) and "url" in fields:
+        return image_from_url(location, alt=alt, source=reader.source, line=_line(node))
+    return image_from_location(location, alt=alt, source=reader.source, line=_line(node))
 
 
 def _correct_index(reader: _Reader, node: yaml.Node, answer: str, options: tuple[str, ...]) -> int:
