@@ -1,7 +1,8 @@
 """Spreadsheet banks: CSV or TSV with a header row naming the columns.
 
 ``question`` and ``answer`` are required; ``options``, ``explanation``, ``topic``, ``type``,
-``tags`` and ``source`` are optional (header names are matched case-insensitively, in any
+``tags``, ``source``, ``image`` (a file beside the bank or a web address) and ``image_alt``
+are optional (header names are matched case-insensitively, in any
 order). Lists inside one cell (options, typed answers, tags) are separated by ``|``; write
 ``\\|`` for a literal pipe and ``\\\\`` for a literal backslash there. See docs/FORMATS.md.
 
@@ -21,9 +22,19 @@ from typing import TextIO
 from bot.domain import OPTION_LETTERS, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import AnswerProblem, checked, option_index
+from bot.images import image_from_location
 
 REQUIRED_COLUMNS = ("question", "answer")
-OPTIONAL_COLUMNS = ("options", "explanation", "topic", "type", "tags", "source")
+OPTIONAL_COLUMNS = (
+    "options",
+    "explanation",
+    "topic",
+    "type",
+    "tags",
+    "source",
+    "image",
+    "image_alt",
+)
 #: The column order the exporter writes.
 EXPORT_COLUMNS = ("question", "options", "answer", "explanation", "topic", "type", "tags", "source")
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
@@ -145,6 +156,11 @@ def _question(cells: dict[str, str], source: str, line: int) -> Question:
         "topic": cells["topic"],
         "tags": tuple(split_cell(cells["tags"])),
         "source": cells["source"],
+        "image": image_from_location(
+            cells["image"], alt=cells["image_alt"], source=source, line=line
+        )
+        if cells["image"]
+        else None,
         "line": line,
     }
     if kind is QuestionKind.MULTIPLE_CHOICE:
