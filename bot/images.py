@@ -10,11 +10,13 @@ fails at import rather than at play.
 from __future__ import annotations
 
 import hashlib
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bot.domain import Image
 from bot.errors import BankFormatError
+from bot.text import without_controls
 
 #: The largest picture quizbot stores (every chat platform takes this size).
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -121,6 +123,46 @@ def image_from_location(
     return image_from_bytes(data, alt=alt, name=path.name, source=source, line=line)
 
 
+#: How Moodle writes a file of its own in question text (``@@PLUGINFILE@@/name.png``).
+PLUGINFILE = "@@PLUGINFILE@@/"
+
+
+class _FirstImage(HTMLParser):
+    """Finds the first ``<img>`` of HTML: its ``src`` and ``alt``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and self.found is None:
+            values = dict(attrs)
+            src = (values.get("src") or "").strip()
+            if src:
+                self.found = (src, values.get("alt") or "")
+
+
+def html_image(html: str) -> tuple[str, str] | None:
+    """The first picture HTML shows, as (location, alt): ``src`` as a web address or a file
+    name relative to the bank (Moodle's ``@@PLUGINFILE@@/`` taken off, %-escapes decoded);
+    None when it shows none (or only a ``data:`` address)."""
+    if "<img" not in html.lower():
+        return None
+    finder = _FirstImage()
+    finder.feed(html)
+    finder.close()
+    if finder.found is None:
+        return None
+    src, alt = finder.found
+    if src.lower().startswith("data:"):
+        return None
+    if not is_web_address(src):
+        if src.startswith(PLUGINFILE):
+            src = src[len(PLUGINFILE) :]
+        src = unquote(src)
+    return src, alt
+
+
 def _alt(alt: str) -> str:
-    """Alt text on one line, within the platforms' limit."""
-    return " ".join(alt.split())[:MAX_ALT_LENGTH]
+    """Alt text on one line, without control characters, within the platforms' limit."""
+    return " ".join(without_controls(alt).split())[:MAX_ALT_LENGTH]

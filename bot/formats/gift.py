@@ -6,7 +6,9 @@ wrong), true/false (``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``), short answer
 ``::titles::``, ``//`` comments (``// [tag:name]`` sets tags), per-answer feedback ``#...``
 and general feedback ``####...`` (-> explanation), escapes ``\\: \\~ \\= \\# \\{ \\} \\\\ \\n``,
 ``$CATEGORY: a/b/c`` (topic = last segment) and ``[html]``/``[moodle]``/``[plain]``/
-``[markdown]`` text formats (HTML is stripped). Numeric, matching, essay, description and
+``[markdown]`` text formats (HTML is stripped; the first ``<img src="..." alt="...">`` of
+an ``[html]`` question text becomes its image: a file beside the bank, Moodle's
+``@@PLUGINFILE@@/name``, or a web address). Numeric, matching, essay, description and
 multiple-answer questions cannot be played and are reported as :class:`Skipped`.
 
 Read block by block: only the lines of one question are held at a time. The escaping
@@ -21,9 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.domain import Question, QuestionKind, Skipped
+from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
+from bot.images import html_image, image_from_location
 
 # Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
 # private-use plane 15 while the structure is parsed, as Moodle does with its "&&058;"
@@ -154,6 +157,7 @@ class _Context:
     topic: str
     tags: tuple[str, ...]
     origin: str = ""
+    image: Image | None = None  # an <img> of an [html] question text
 
     def fields(self, feedback: str) -> dict[str, object]:
         """The question's fields; the explanation is the general feedback, else ``feedback``
@@ -164,6 +168,7 @@ class _Context:
             "topic": self.topic,
             "tags": self.tags,
             "source": self.origin,
+            "image": self.image,
             "line": self.start,
         }
 
@@ -250,6 +255,15 @@ class _Reader:
             general = _text(answers[split + 4 :], fmt)[0]
             answers = answers[:split].strip()
         context = _Context(start, prompt, fmt, general, self.topic, tags, origin)
+        if fmt == "html" and "<img" in prompt_raw.lower():
+            found = html_image(_restore(prompt_raw))
+            if found is not None:
+                context.image = image_from_location(
+                    found[0],
+                    alt=found[1],
+                    source=self.source,
+                    line=line_at(full.lower().find("<img", pos)),
+                )
         if not answers:
             return Skipped(start, "essay question skipped")
         if answers.startswith("#"):
