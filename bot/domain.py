@@ -129,9 +129,13 @@ class Question:
         (:func:`bot.text.comparison_key`: case, spacing, invisible characters and Unicode's
         equivalent forms set aside).
 
-        Importing a question with the same key but other content updates it.
+        Importing a question with the same key but other content updates it. A question
+        with a picture is also told apart by it ("Which flag is this?" asked of many
+        pictures); the key of a question without one is as it always was.
         """
         raw = f"{self.kind.value}\n{comparison_key(self.prompt)}"
+        if self.image is not None:
+            raw += f"\n{self.image.key}"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def content_hash(self) -> str:

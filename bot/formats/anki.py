@@ -13,7 +13,10 @@ fields holding the separator, quotes or new lines). HTML is turned into text whe
 Quizlet's export (term, tab, definition, one card per line; or another separator) reads the
 same way; when there is no Anki header and the separator is not a tab, separators after the
 first belong to the definition. ``[sound:...]`` references are dropped; cloze notes and
-cards without text on a side are skipped.
+cards without text on a side are skipped. The first ``<img src="...">`` on a front becomes
+the card's picture when the file is beside the export or in a ``collection.media`` folder
+there (or the ``src`` is a web address); a front that is only a picture reads as its alt
+text, or "(picture)". Pictures on the back are left out (they would give the answer away).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
-from bot.domain import Question, QuestionKind, Skipped
+from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, looks_like_html, raw_lines, strip_html
+from bot.images import html_image, image_from_location, is_web_address
 
 SEPARATORS = {
     "tab": "\t",
@@ -48,6 +53,11 @@ _COLUMN_KEYS = {
 }
 _CLOZE = "{{c"
 _MEDIA = re.compile(r"\[sound:[^\]]*\]")  # Anki's audio references
+#: Where an export's pictures may be, relative to its folder (Anki keeps them in
+#: ``collection.media``; a moderator may copy them beside the file).
+MEDIA_FOLDERS = (".", "collection.media")
+#: The front of a card that is a picture and nothing else.
+PICTURE_ONLY = "(picture)"
 
 
 @dataclass(slots=True)
@@ -204,7 +214,10 @@ def _card(
     raw_back = separator.join(row[layout.back :]) if layout.rest else row[layout.back]
     if "cloze" in notetype.lower() or _CLOZE in raw_front:
         return Skipped(line, "cloze note skipped")
+    image = _front_image(raw_front, source, line) if "<img" in raw_front.lower() else None
     front = _field(raw_front, header.html)
+    if image is not None and not front:
+        front = image.alt or PICTURE_ONLY
     back = _field(raw_back, header.html)
     if not front:
         return Skipped(line, "card with no text on the front (images or sounds only?) skipped")
@@ -218,9 +231,29 @@ def _card(
         back=back,
         topic=deck.split("::")[-1].strip(),
         tags=tuple(dict.fromkeys(tags)),
+        image=image,
         line=line,
     )
     return checked(question, source, line)
+
+
+def _front_image(raw_front: str, source: str, line: int) -> Image | None:
+    """The first ``<img>`` on a card's front: a web address, or a file found beside the
+    export or in a ``collection.media`` folder there (an export carries no media, so a
+    picture not found is left out). A file found that is not a picture is an error."""
+    found = html_image(raw_front)
+    if found is None:
+        return None
+    location, alt = found
+    if is_web_address(location):
+        return image_from_location(location, alt=alt, source=source, line=line)
+    folder = Path(source).parent
+    for media in MEDIA_FOLDERS:
+        if (folder / media / location).is_file():
+            return image_from_location(
+                location, alt=alt, base_dir=folder / media, source=source, line=line
+            )
+    return None
 
 
 def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
