@@ -30,13 +30,33 @@ EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 
-def report(message: str, code: int, *, as_json: bool) -> NoReturn:
-    """Print ``message`` as the command's one error line and exit with ``code``."""
+def report(message: str, code: int, *, as_json: bool, details: list[str] | None = None) -> NoReturn:
+    """Print ``message`` as the command's one error line and exit with ``code``.
+
+    ``details`` (several errors of a bank file, each ``file:line: message``) come first, one
+    a line, and under ``--json`` as the list ``errors``.
+    """
     if as_json:
-        click.echo(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
+        data: dict[str, Any] = {"error": message, "exit_code": code}
+        if details:
+            data["errors"] = details
+        click.echo(json.dumps(data, ensure_ascii=False))
     else:
+        for line in details or ():
+            click.echo(line, err=True)
         click.echo(f"quizbot: error: {message}", err=True)
     sys.exit(code)
+
+
+def report_error(exc: BaseException, code: int, *, as_json: bool) -> NoReturn:
+    """:func:`report` for an exception: a bank file's several errors one a line, then a line
+    that counts them; any other error as its one line."""
+    from bot.errors import BankFormatErrors
+
+    if isinstance(exc, BankFormatErrors):
+        count = f"{exc.count} error{'s' if exc.count != 1 else ''}"
+        report(f"{count} in {exc.source}", code, as_json=as_json, details=exc.lines())
+    report(str(exc), code, as_json=as_json)
 
 
 def explain(exc: BaseException, database: str | None, *, verbose: bool) -> tuple[str, int]:
@@ -104,7 +124,12 @@ class QuizbotGroup(click.Group):
                 _display_database(state),
                 verbose=bool(getattr(state, "verbose", False)),
             )
-            report(message, code, as_json=bool(getattr(state, "json_output", False)))
+            as_json = bool(getattr(state, "json_output", False))
+            from bot.errors import BankFormatErrors
+
+            if isinstance(exc, BankFormatErrors):
+                report_error(exc, code, as_json=as_json)
+            report(message, code, as_json=as_json)
 
 
 def _display_database(state: Any) -> str | None:

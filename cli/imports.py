@@ -175,7 +175,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
     from bot.formats import parse_path
     from bot.quality.question_rules import too_long
     from bot.services.importer import CheckedItems
-    from cli.failures import EXIT_FAILURE, report
+    from cli.failures import EXIT_FAILURE, report_error
 
     results = []
     for path in files:
@@ -187,8 +187,9 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
                 count += 1
                 where = f"{path}:{question.line}" if question.line else str(path)
                 too_big += [f"{where}: {message}" for message in too_long(question, LIMITS)]
+            checked.raise_errors()
         except QuizbotError as exc:
-            report(str(exc), EXIT_FAILURE, as_json=as_json)
+            report_error(exc, EXIT_FAILURE, as_json=as_json)
         warnings = checked.warnings() + too_big
         results.append(
             {

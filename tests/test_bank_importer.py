@@ -173,12 +173,15 @@ async def test_stopping_early_stops_the_thread_and_closes_the_stream(threaded: b
 @pytest.mark.parametrize("threaded", [True, False])
 async def test_the_parsers_error_comes_after_the_batches_before_it(threaded: bool) -> None:
     stream = _Stream(bad_at=25)
-    batches = _Batches(CheckedItems(iter(stream), "stream"), "stream", threaded=threaded, size=10)
+    checked = CheckedItems(iter(stream), "stream")
+    batches = _Batches(checked, "stream", threaded=threaded, size=10)
     try:
         assert len((await batches.next()).rows) == 10
         assert len((await batches.next()).rows) == 10
+        last = await batches.next()  # the questions before the error, then the error
+        assert last.last and [q.line for q in last.questions] == [21, 22, 23, 24]
         with pytest.raises(BankFormatError, match=r"^stream:25: bad question$"):
-            await batches.next()
+            checked.raise_errors()
     finally:
         batches.close()
     assert _parser_threads() == []

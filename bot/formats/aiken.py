@@ -1,7 +1,9 @@
 """Moodle's Aiken format: multiple-choice questions in plain text.
 
-Each question is its text, then its options ``A) text`` or ``A. text`` (letters in order),
-then ``ANSWER: X``; blank lines separate questions. Read line by line.
+Each question is its text, then its options ``A) text`` or ``A. text`` (letters in order;
+as in Moodle, ``A)text`` without the space too), then ``ANSWER: X``; blank lines separate
+questions. Read line by line; a bad question is reported and reading goes on with the next,
+so one run reports every error (:mod:`bot.formats.errors`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import TextIO
 from bot.domain import OPTION_LETTERS, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, letter_range, numbered_lines
+from bot.formats.errors import ErrorList
 
-_OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(.*?)\s*$|^\s*([A-Z])\s*[.)]\s*$")
+#: An option line: its letter, ``)`` or ``.``, then its text; as in Moodle
+#: (``/^[A-Z][).][ \t]?/``), the space after the letter may be left out (``A)text``).
+_OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s*(.*?)\s*$")
 _ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
 
@@ -63,47 +68,56 @@ def _missing_answer(draft: _Draft, source: str, where: str) -> BankFormatError:
 
 
 def parse(stream: TextIO, source: str) -> Iterator[Question]:
-    """Read an Aiken file question by question."""
-    draft: _Draft | None = None
-    gap = False  # a blank line since the last line of the question
-    for number, line in numbered_lines(stream, source):
-        text = line.strip()
-        if draft is None:
-            if not text:
+    """Read an Aiken file question by question, reporting every bad question at the end."""
+    with ErrorList(source) as errors:
+        draft: _Draft | None = None
+        broken = False  # the question being read already has an error: skip to its ANSWER
+        gap = False  # a blank line since the last line of the question
+        for number, line in numbered_lines(stream, source):
+            text = line.strip()
+            if draft is None:
+                if not text:
+                    continue
+                if _ANSWER.match(text):
+                    errors.error(number, "'ANSWER:' line without a question before it")
+                    continue
+                draft, broken, gap = _Draft(line=number, prompt=[text]), False, False
                 continue
-            if _ANSWER.match(text):
-                raise BankFormatError(source, number, "'ANSWER:' line without a question before it")
-            draft = _Draft(line=number, prompt=[text])
-            gap = False
-            continue
-        answer = _ANSWER.match(text)
-        if answer:
-            yield _finish(draft, answer.group(1), number, source)
-            draft = None
-        elif not text:
-            gap = True
-        elif (option := _OPTION.match(text)) and (draft.options or text[0] == "A"):
-            letter = option.group(1) or option.group(3)
-            count = len(draft.options)
-            if count >= len(OPTION_LETTERS):
-                raise BankFormatError(
-                    source, number, f"a question has at most {len(OPTION_LETTERS)} options"
-                )
-            if letter != OPTION_LETTERS[count]:
-                raise BankFormatError(
-                    source,
-                    number,
-                    f"expected option {OPTION_LETTERS[count]!r} here but found {letter!r}",
-                )
-            draft.options.append(option.group(2) or "")
-            gap = False
-        elif draft.options:
-            raise _missing_answer(draft, source, f"line {number} starts something else")
-        else:
-            # The question text goes on over several lines (until option A).
-            if gap:
-                draft.prompt.append("")
-            draft.prompt.append(text)
-            gap = False
-    if draft is not None:
-        raise _missing_answer(draft, source, "the file ends first")
+            answer = _ANSWER.match(text)
+            if answer:
+                if not broken:
+                    try:
+                        question = _finish(draft, answer.group(1), number, source)
+                    except BankFormatError as error:
+                        errors.add(error)
+                    else:
+                        yield question
+                draft = None
+            elif not text:
+                gap = True
+            elif broken:
+                continue
+            elif (option := _OPTION.match(text)) and (draft.options or text[0] == "A"):
+                letter = option.group(1)
+                count = len(draft.options)
+                if count >= len(OPTION_LETTERS):
+                    errors.error(number, f"a question has at most {len(OPTION_LETTERS)} options")
+                    broken = True
+                elif letter != OPTION_LETTERS[count]:
+                    expected = OPTION_LETTERS[count]
+                    errors.error(number, f"expected option {expected!r} here but found {letter!r}")
+                    broken = True
+                else:
+                    draft.options.append(option.group(2))
+                    gap = False
+            elif draft.options:
+                errors.add(_missing_answer(draft, source, f"line {number} starts something else"))
+                draft, gap = _Draft(line=number, prompt=[text]), False  # likely the next question
+            else:
+                # The question text goes on over several lines (until option A).
+                if gap:
+                    draft.prompt.append("")
+                draft.prompt.append(text)
+                gap = False
+        if draft is not None and not broken:
+            errors.add(_missing_answer(draft, source, "the file ends first"))

@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import BankInfo, Image, Question, Skipped
 from bot.errors import BankFormatError
+from bot.formats.errors import ErrorList
 from bot.formats.hygiene import located, tidy
 from bot.formats.native import NAME_PATTERN
 from bot.services.banks import shipped_banks_dir
@@ -240,11 +241,15 @@ def _remember_keys(session: AsyncSession) -> TextClause:
 
 class CheckedItems:
     """The questions of a parsed stream, tidied (:func:`bot.formats.hygiene.tidy`: text
-    limits, control characters, NFC) and checked for duplicates, with its bank info, skips
-    and warnings.
+    limits, control characters, NFC) and checked for duplicates, with its bank info, skips,
+    warnings and errors.
 
     Import and validate share it, so both apply the same rules. Every parsed item passes
     through here, whatever its format.
+
+    Errors do not stop the iteration: the parser's (raised when it stops) and the text
+    limits' go to :attr:`errors`, so one run reports them all; the questions that are fine
+    are still yielded. The consumer calls :meth:`raise_errors` at the end.
     """
 
     def __init__(self, items: Iterable[Any], source: str, *, check_duplicates: bool = True) -> None:
@@ -255,10 +260,23 @@ class CheckedItems:
         self.skipped: list[Skipped] = []
         self.seen: dict[str, int | None] = {}
         self.notes: list[str] = []  # the warnings, in the file's order
+        self.errors = ErrorList(source)
 
     def __iter__(self) -> Iterator[Question]:
-        for parsed in self.items:
-            item, note = tidy(parsed, self.source)
+        items = iter(self.items)
+        while True:
+            try:
+                parsed = next(items)
+            except StopIteration:
+                return
+            except BankFormatError as error:  # the parser stopped: its errors, or a fatal one
+                self.errors.add(error)
+                return
+            try:
+                item, note = tidy(parsed, self.source)
+            except BankFormatError as error:
+                self.errors.add(error)
+                continue
             line = None if isinstance(item, BankInfo) else item.line
             if note:
                 self.notes.append(located(self.source, line, note))
@@ -272,9 +290,17 @@ class CheckedItems:
             else:
                 key = item.identity_key()
                 if key in self.seen:
-                    raise duplicate_error(self.source, item.line, self.seen[key])
+                    self.errors.add(duplicate_error(self.source, item.line, self.seen[key]))
+                    continue
                 self.seen[key] = item.line
                 yield item
+
+    def raise_errors(self, more: ErrorList | None = None) -> None:
+        """Raise every error found (with those in ``more``), if any: one, or several as a
+        :class:`bot.errors.BankFormatErrors`."""
+        if more:
+            self.errors.add(more.combined())  # type: ignore[arg-type]
+        self.errors.raise_if_any()
 
     def warnings(self) -> list[str]:
         """What was skipped or removed, each as ``file:line: what``, in the file's order."""
@@ -453,6 +479,7 @@ class BankImporter:
                 last = batch.last
         finally:
             batches.close()
+        checked.raise_errors()
         assert bank is not None  # the last batch made it
         if self.replace:
             summary.removed = await self._retire_unseen(bank)
