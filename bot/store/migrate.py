@@ -160,12 +160,13 @@ async def current_revision(db: Database) -> str | None:
 
 
 def include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    """Only our own tables: others (such as Slack's installation store) are not ours to diff."""
-    from bot.store.models import Base
+    """Only our own tables: others (such as Slack's installation store) are not ours to diff;
+    and not the indexes the models make with DDL (``models.UNDECLARED_INDEXES``)."""
+    from bot.store.models import UNDECLARED_INDEXES, Base
 
     if type_ == "table":
         return name in Base.metadata.tables
-    return True
+    return not (type_ == "index" and name in UNDECLARED_INDEXES)
 
 
 async def schema_diff(db: Database) -> list[Any]:
