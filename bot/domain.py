@@ -178,6 +178,15 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning about the file that skips nothing: what an import leaves out of the
+    questions it reads (an Anki package's scheduling, sounds on its cards...)."""
+
+    line: int | None
+    reason: str
+
+
 @dataclass(slots=True)
 class Bank:
     """A bank held in memory: its description and its questions in file order."""

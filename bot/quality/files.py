@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from bot.domain import BankInfo, Question, Skipped
+from bot.domain import BankInfo, Notice, Question, Skipped
 from bot.errors import BankFormatError
 from bot.formats import parse_path
 from bot.formats.hygiene import tidy
@@ -43,6 +43,8 @@ def lint_file(
                 info = item
             elif isinstance(item, Skipped):
                 skipped.append(item)
+            elif isinstance(item, Notice):
+                tidied.append(Finding("import", Severity.INFO, item.reason, line=item.line))
             else:
                 questions.append(item)
     except BankFormatError as exc:
