@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.store.models import ChannelRow, PlayerRow
@@ -18,8 +17,13 @@ Executor = AsyncSession | AsyncConnection
 
 
 def insert_for(dialect: str, model: Any) -> Any:
-    """An INSERT that supports ON CONFLICT on a backend ("postgresql", else SQLite)."""
-    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+    """An INSERT that supports ON CONFLICT on a backend ("postgresql", else SQLite). The
+    dialect is imported here, so a SQLite process never loads PostgreSQL's (~30 ms)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
 
 
 def dialect_insert(session: Executor, model: Any) -> Any:
