@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain import QuestionKind
+from bot.domain import Image, QuestionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class QuestionView:
     message_ref: str | None = None
     private_to: str | None = None
     mode: str = "normal"
+    #: The question's picture (without its bytes: an adapter that uploads them loads them).
+    image: Image | None = None
 
     @property
     def is_typed(self) -> bool:
@@ -145,6 +147,7 @@ class RoundOutcome:
     results: QuizResults | None = None
     private_to: str | None = None
     mode: str = "normal"
+    image: Image | None = None  # the question's picture, shown again with the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,7 @@ class FlashcardView:
     new: int
     next_due: datetime | None = None
     done: bool = False
+    image: Image | None = None  # the front's picture
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import QuestionKind
 from bot.errors import EmptyBankError, QuizbotError
-from bot.services.banks import find_bank
+from bot.services.banks import find_bank, image_from_row
 from bot.services.records import ensure_player
 from bot.store.database import Database
 from bot.store.models import BankRow, FlashcardStateRow, QuestionRow
@@ -121,6 +121,7 @@ class Flashcards:
             due=due_count,
             new=new_count,
             next_due=upcoming,
+            image=image_from_row(question),
         )
 
     async def card(self, who: PlayerRef, card_id: int) -> FlashcardView:
@@ -143,6 +144,7 @@ class Flashcards:
             due=counts.due,
             new=counts.new,
             next_due=counts.next_due,
+            image=image_from_row(question),
         )
 
     async def rate(self, who: PlayerRef, card_id: int, rating: str) -> FlashcardView:

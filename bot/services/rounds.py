@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import OPTION_LETTERS, QuestionKind
 from bot.errors import QuizbotError
 from bot.scoring import ScoringRules
+from bot.services.banks import image_from_row
 from bot.services.daily import update_daily_streaks
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
@@ -121,6 +122,7 @@ def question_view(
         message_ref=rnd.message_ref,
         private_to=owner,
         mode=quiz.mode,
+        image=image_from_row(question),
     )
 
 
@@ -234,6 +236,7 @@ async def settle(
         results=results,
         private_to=owner,
         mode=quiz.mode,
+        image=image_from_row(question),
     )
 
 
