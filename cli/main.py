@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tenants": ("cli.tenants", "tenants"),
     "db": ("cli.db", "db"),
     "run": ("cli.run", "run_command"),
+    "web": ("cli.web", "web"),
 }
 
 

@@ -13,6 +13,7 @@ import logging
 
 from aiohttp import web
 
+from adapters.web.settings import add_pages_if_on
 from bot.errors import QuizbotError
 from bot.services import QuizApp
 
@@ -41,6 +42,7 @@ def web_application(app: QuizApp) -> web.Application:
     application[QUIZ_APP] = app
     application[PLATFORMS] = []
     application.router.add_get(HEALTH_PATH, health)
+    add_pages_if_on(application)  # the signed web pages (adapters/web), when they are on
     return application
 
 
