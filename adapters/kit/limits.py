@@ -12,7 +12,9 @@ Sources (checked 2026-12):
 - Slack: section text 3,000; button text 75, value 2,000; 50 blocks a message, 25 elements
   an actions block; modal title 24 (docs.slack.dev/reference/block-kit);
 - Telegram: message text 4,096 after entities are parsed, photo caption 1,024, callback data
-  64 bytes, ``answerCallbackQuery`` text 200 (core.telegram.org/bots/api).
+  64 bytes, ``answerCallbackQuery`` text 200, a photo 10 MB (core.telegram.org/bots/api).
+- Pictures: Discord uploads 10 files, 10 MiB a message; Slack's image block takes an
+  ``image_url`` of 3,000 characters and ``alt_text`` of 2,000, PNG/JPEG/GIF only.
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ DISCORD_BUTTON_LABEL = 80
 DISCORD_CUSTOM_ID = 100
 DISCORD_BUTTONS_PER_ROW = 5
 DISCORD_ROWS = 5
+#: Files a bot uploads with one message: 10 at most, 10 MiB in all (the default upload
+#: limit since 2024-09; an embed shows one as ``attachment://<filename>``).
+DISCORD_FILES = 10
+DISCORD_UPLOAD_BYTES = 10 * 1024 * 1024
 
 #: Slack, raw.
 SLACK_SECTION_TEXT = 3000
@@ -88,9 +94,16 @@ SLACK_BLOCKS = 50
 SLACK_ACTIONS_ELEMENTS = 25
 SLACK_MODAL_TITLE = 24
 SLACK_FALLBACK_TEXT = 40000
+#: The image block: a public ``image_url`` of at most 3,000 characters, ``alt_text``
+#: (required) at most 2,000; PNG, JPEG and GIF only (docs.slack.dev .../image-block).
+SLACK_IMAGE_URL = 3000
+SLACK_IMAGE_ALT = 2000
+SLACK_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 #: Telegram, raw.
 TELEGRAM_TEXT = 4096
 TELEGRAM_CAPTION = 1024
 TELEGRAM_CALLBACK_DATA_BYTES = 64
 TELEGRAM_CALLBACK_ANSWER = 200
+#: ``sendPhoto``: at most 10 MB uploaded (a photo by URL is fetched by Telegram).
+TELEGRAM_PHOTO_BYTES = 10 * 1000 * 1000
