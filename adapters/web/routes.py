@@ -59,7 +59,7 @@ async def page(request: web.Request) -> web.Response:
     app = request.app[QUIZ_APP]
     try:
         scope = request.app[SIGNER].verify(request.match_info["token"], app.now())
-        html = await pages.render_page(app, scope, dict(request.query))
+        html = await pages.render_page(app, scope, dict(request.query), request.path)
     except BadLink as exc:
         return denied(str(exc).capitalize())
     except pages.OutOfScope:

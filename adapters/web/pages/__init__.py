@@ -20,14 +20,19 @@ class OutOfScope(QuizbotError):
     """The link's scope does not hold what it names (another tenant's quiz, say)."""
 
 
+def percent(share: float | None) -> str:
+    """A share as a whole percentage; "n/a" when nothing was counted."""
+    return "n/a" if share is None else f"{round(share * 100)}%"
+
+
 def expiry_text(scope: Scope) -> str:
     return datetime.fromtimestamp(scope.expires, UTC).strftime("%Y-%m-%d %H:%M")
 
 
-async def render_page(app: QuizApp, scope: Scope, query: dict[str, str]) -> str:
-    """The HTML of the page ``scope`` grants, filtered by ``query``."""
+async def render_page(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -> str:
+    """The HTML of the page ``scope`` grants (at ``path``), filtered by ``query``."""
     module = importlib.import_module(f"adapters.web.pages.{scope.kind}")
-    html: str = await module.render(app, scope, query)
+    html: str = await module.render(app, scope, query, path)
     return html
 
 

@@ -25,7 +25,7 @@ def place_of(scope: Scope) -> str:
     return f"{where} · #{scope.channel}" if scope.channel else where
 
 
-async def render(app: QuizApp, scope: Scope, query: dict[str, str]) -> str:
+async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -> str:
     period = query.get("period", "all")
     if period not in PERIODS:
         period = "all"
