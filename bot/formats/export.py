@@ -1,4 +1,4 @@
-"""Writing banks out: native YAML, GIFT and CSV, each readable again by its parser.
+"""Writing banks out: native YAML, GIFT, CSV and Moodle XML, each readable again by its parser.
 
 Every writer takes ``(info, questions, stream)``, writes question by question (the
 questions may be a lazy iterable) and returns an :class:`ExportResult`. What each carries:
@@ -9,6 +9,9 @@ questions may be a lazy iterable) and returns an :class:`ExportResult`. What eac
   (``$CATEGORY``), tags (``// [tag:...]``) and a question's source (``// source: "..."``);
   not flashcards (skipped with a note), and not typed questions whose every answer
   contains ``->`` (GIFT reads those as matching). The bank's description is written as comments.
+- ``moodlexml``: multiple choice, true/false and typed questions with explanation, topic
+  (categories), tags, source and pictures (embedded); not flashcards (skipped with a note).
+  See :mod:`bot.formats.moodle_xml_writer`.
 
 Parsing an exported file gives back questions equal to the ones written. ``EXTENSIONS``
 says which format a file name's extension stands for (what ``quizbot export -o`` uses when
@@ -230,12 +233,30 @@ def write_csv(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> 
     return result
 
 
+def write_moodle_xml(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
+    """Write a Moodle XML file (:mod:`bot.formats.moodle_xml_writer`, imported when used)."""
+    from bot.formats.moodle_xml_writer import write_moodle_xml as write
+
+    return write(info, questions, stream)
+
+
 #: export format name -> writer.
-EXPORTERS: dict[str, Exporter] = {"yaml": write_native, "gift": write_gift, "csv": write_csv}
+EXPORTERS: dict[str, Exporter] = {
+    "yaml": write_native,
+    "gift": write_gift,
+    "csv": write_csv,
+    "moodlexml": write_moodle_xml,
+}
 
 #: file extension (lower case) -> the export format a file of that name gets by default.
 #: ``.txt`` is left out on purpose: GIFT, Aiken and Anki files all use it.
-EXTENSIONS: dict[str, str] = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".csv": "csv"}
+EXTENSIONS: dict[str, str] = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".gift": "gift",
+    ".csv": "csv",
+    ".xml": "moodlexml",
+}
 
 
 def format_for_extension(suffix: str) -> str | None:
