@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.domain import Question
     from bot.services import QuizApp
 
-FORMAT_NAMES = ["native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb"]
+FORMAT_NAMES = ["native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb", "moodlexml"]
 #: Files at least this big get a progress display on a terminal.
 PROGRESS_MIN_BYTES = 512 * 1024
 
@@ -95,8 +95,8 @@ def import_command(
 ) -> None:
     """Import question banks from files (all or nothing).
 
-    Formats: quizbot YAML/JSON, CSV/TSV, Moodle GIFT, Aiken, Anki/Quizlet text,
-    Red-DiscordBot trivia lists, Open Trivia DB JSON (see docs/FORMATS.md).
+    Formats: quizbot YAML/JSON, CSV/TSV, Moodle GIFT, Moodle XML, Aiken, Anki/Quizlet
+    text, Red-DiscordBot trivia lists, Open Trivia DB JSON (see docs/FORMATS.md).
     Importing the same file again changes nothing.
 
     \b
@@ -209,7 +209,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
 
 
 #: ``quizbot export --format`` choices (the keys of bot.formats.export.EXPORTERS).
-EXPORT_FORMATS = ["yaml", "gift", "csv"]
+EXPORT_FORMATS = ["yaml", "gift", "csv", "moodlexml"]
 
 
 def export_format(given: str | None, output: str | None) -> str:
@@ -273,6 +273,20 @@ def _gift_warnings(bank: str, questions: list[Question]) -> list[str]:
     return warnings
 
 
+def _moodle_warnings(bank: str, questions: list[Question]) -> list[str]:
+    """Warnings for what Moodle XML leaves out (flashcards); fails when that is everything."""
+    from bot.formats.moodle_xml_writer import skip_reason
+
+    cards = sum(1 for q in questions if skip_reason(q) is not None)
+    if questions and cards == len(questions):
+        fail(
+            f"the bank {bank!r} has only flashcards ({cards}) and Moodle XML cannot hold "
+            f"flashcards; nothing was written: export it as yaml or csv instead "
+            f"(--format yaml, or -o {bank}.yaml)"
+        )
+    return [f"Moodle XML has no flashcards: {cards} left out"] if cards else []
+
+
 @click.command()
 @click.argument("bank", type=BANK_NAME)
 @click.option(
@@ -293,17 +307,18 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     """Export a bank; importing the export gives the same bank back.
 
     The format is --format if given, else the -o file's extension (.yaml/.yml, .gift,
-    .csv), else yaml on standard output. Another extension (.txt) needs --format; a
+    .csv, .xml for Moodle XML), else yaml on standard output. Another extension (.txt) needs --format; a
     --format that contradicts the extension (--format gift -o x.csv) is an error.
 
-    GIFT cannot hold flashcards: they are left out with a warning, and a bank of only
-    flashcards cannot be exported to GIFT.
+    GIFT and Moodle XML cannot hold flashcards: they are left out with a warning, and a
+    bank of only flashcards cannot be exported to them. Moodle XML embeds pictures.
 
     \b
     Examples:
       quizbot export crm-podcast > crm-podcast.yaml
       quizbot export crm-podcast -o crm.gift
       quizbot export crm-podcast --format gift -o crm.txt
+      quizbot export crm-podcast -o crm.xml
     """
     if output is not None and (problem := check_output(output)) is not None:
         fail(problem)
@@ -314,6 +329,8 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
 
     info, questions = in_session(state, bank_contents, bank)
     warnings = _gift_warnings(bank, questions) if fmt == "gift" else []
+    if fmt == "moodlexml":
+        warnings = _moodle_warnings(bank, questions)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     writer = EXPORTERS[fmt]
