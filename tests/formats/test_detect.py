@@ -42,7 +42,7 @@ def test_fixture_detected_and_parsed_by_path(name: str, fmt: str) -> None:
 
 def test_every_format_is_registered_and_importable() -> None:
     assert set(FORMAT_MODULES) == {
-        "native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb"
+        "native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb", "moodlexml", "apkg"
     }  # fmt: skip
     for name in FORMAT_MODULES:
         assert callable(parser_for(name))
@@ -51,11 +51,21 @@ def test_every_format_is_registered_and_importable() -> None:
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("a.gift", "gift"), ("A.GIFT", "gift"), ("deck.yml", "native"), ("x.yaml", "native")],
+    [
+        ("a.gift", "gift"),
+        ("A.GIFT", "gift"),
+        ("deck.yml", "native"),
+        ("x.yaml", "native"),
+        ("quiz.xml", "moodlexml"),
+        ("Export.XML", "moodlexml"),
+    ],
 )
 def test_by_extension_alone(name: str, fmt: str, tmp_path: Path) -> None:
     path = tmp_path / name
-    path.write_text("bank: x\nquestions: []\n" if fmt == "native" else "Q {T}\n")
+    text = {"native": "bank: x\nquestions: []\n", "moodlexml": "<quiz></quiz>\n"}.get(
+        fmt, "Q {T}\n"
+    )
+    path.write_text(text)
     assert detect_format(path) == fmt
 
 
@@ -104,8 +114,8 @@ def test_by_content(name: str, head: str, fmt: str) -> None:
 def test_undecidable_txt_and_unknown_extension() -> None:
     with pytest.raises(BankFormatError, match="use --format"):
         detect_format(Path("notes.txt"), "just some words\nand more words\n")
-    with pytest.raises(BankFormatError, match=r"^bank\.xml: cannot tell the format"):
-        detect_format(Path("bank.xml"))
+    with pytest.raises(BankFormatError, match=r"^bank\.pdf: cannot tell the format"):
+        detect_format(Path("bank.pdf"))
 
 
 def test_parse_path_with_explicit_format_and_errors_naming_the_file(tmp_path: Path) -> None:
