@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import struct
 import zlib
+from pathlib import Path
+from typing import Any
 
 
 def png(shade: int = 0) -> bytes:
@@ -44,3 +46,34 @@ JPEG = bytes.fromhex(
 )
 
 SAMPLES = {"png": png(), "gif": GIF, "webp": WEBP, "jpg": JPEG}
+
+
+async def import_picture_banks(app: Any, folder: Path) -> dict[str, bytes]:
+    """Import into ``app`` a bank ``pics`` of two multiple-choice questions, each with its
+    own stored picture, and a bank ``piccards`` of one flashcard with a picture; returns
+    each question's prompt (and the card's front) -> its picture's bytes."""
+    from bot.formats import parse_path
+    from bot.services.importer import BankImporter
+
+    pictures = {"Which shade is this? One": png(10), "Which shade is this? Two": png(20)}
+    lines = ["bank: pics", "questions:"]
+    for number, prompt in enumerate(pictures):
+        (folder / f"shade{number}.png").write_bytes(pictures[prompt])
+        lines += [
+            f"  - question: {prompt}",
+            f"    image: {{file: shade{number}.png, alt: Shade {number}}}",
+            "    options: [Light, Dark]",
+            "    answer: A",
+        ]
+    (folder / "pics.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "card.gif").write_bytes(GIF)
+    (folder / "piccards.yaml").write_text(
+        "bank: piccards\nquestions:\n  - front: Name this picture\n    back: A pixel\n"
+        "    image: {file: card.gif, alt: One pixel}\n",
+        encoding="utf-8",
+    )
+    for name in ("pics.yaml", "piccards.yaml"):
+        async with app.db.transaction() as session:
+            path = folder / name
+            await BankImporter(session, app.clock).run(parse_path(path), str(path))
+    return {**pictures, "Name this picture": GIF}

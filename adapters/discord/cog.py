@@ -29,12 +29,11 @@ from adapters.discord.components import (
     TypedForm,
     flashcard_view,
     parse,
-    question_view,
     typed_text,
 )
 from adapters.discord.refs import channel_ref, interaction_channel, interaction_player, player_ref
 from adapters.discord.refs import is_moderator as has_moderator_rights
-from adapters.discord.replies import Responder
+from adapters.discord.replies import RENDERER, Responder
 from adapters.discord.surface import DiscordSurface, lacking_text, missing_permissions
 from adapters.kit import commands, texts
 from adapters.kit.conductor import Conductor, PostFirst
@@ -114,10 +113,7 @@ class QuizCog(ext.Cog):
         """A quiz's first question is the public reply to ``/quiz start``."""
 
         async def post(question: QuestionView) -> str:
-            message = await responder.show(
-                {"embed": render.question_embed(question), "view": question_view(question)},
-                public=True,
-            )
+            message = await responder.show(RENDERER.question(question), public=True)
             self.surface.round_opened(question)
             return str(message.id)
 
@@ -341,9 +337,7 @@ class QuizCog(ext.Cog):
         )
         if outcome.next_question is not None:
             question = outcome.next_question
-            message = await responder.show(
-                {"embed": render.question_embed(question), "view": question_view(question)}
-            )
+            message = await responder.show(RENDERER.question(question))
             await self.app.set_round_message(question.round_id, str(message.id))
         elif outcome.results is not None:
             await responder.show({"embed": render.review_results_embed(outcome.results)})
@@ -368,6 +362,7 @@ class QuizCog(ext.Cog):
         await responder.update(
             embed=render.flashcard_embed(card, show_back=turned),
             view=flashcard_view(card, show_back=turned),
+            image=card.image,
         )
 
     # -- the bot leaving a server -----------------------------------------------------------

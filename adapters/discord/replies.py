@@ -21,8 +21,10 @@ import discord
 
 from adapters.discord import render
 from adapters.discord.components import flashcard_view, question_view
+from adapters.discord.pictures import IMAGE, place
 from adapters.kit import rendering, texts
 from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
+from adapters.kit.images import Pictures
 from bot.errors import QuizbotError
 from bot.views import (
     BankSummary,
@@ -61,7 +63,11 @@ class DiscordReplies:
 
     def flashcard(self, card: FlashcardView) -> dict[str, Any]:
         found = flashcard_view(card)
-        return {"embed": render.flashcard_embed(card), **({"view": found} if found else {})}
+        return {
+            "embed": render.flashcard_embed(card),
+            IMAGE: card.image,
+            **({"view": found} if found else {}),
+        }
 
     def leaderboard(self, board: LeaderboardView) -> dict[str, Any]:
         return {"embed": render.leaderboard_embed(board)}
@@ -70,7 +76,11 @@ class DiscordReplies:
         return {"embed": render.stats_embed(stats)}
 
     def question(self, question: QuestionView) -> dict[str, Any]:
-        return {"embed": render.question_embed(question), "view": question_view(question)}
+        return {
+            "embed": render.question_embed(question),
+            "view": question_view(question),
+            IMAGE: question.image,
+        }
 
     def results(self, results: QuizResults) -> dict[str, Any]:
         return {"embed": render.results_embed(results)}
@@ -113,6 +123,8 @@ class Responder:
         payload = {"allowed_mentions": render.NO_MENTIONS, **payload}
         if not self.interaction.response.is_done():
             await self.acknowledge(public=public)
+        editing = not self.updating and public == self.public
+        payload = await place(payload, self.pictures, editing=editing)
         if self.updating:
             return await self.interaction.followup.send(ephemeral=not public, wait=True, **payload)
         if public == self.public:
@@ -130,9 +142,16 @@ class Responder:
 
     async def update(self, **payload: Any) -> None:
         """Edit the message whose button was clicked (after :meth:`acknowledge_update`)."""
+        payload = await place(payload, self.pictures, editing=True)
         await self.interaction.edit_original_response(
             allowed_mentions=render.NO_MENTIONS, **payload
         )
+
+    @property
+    def pictures(self) -> Pictures | None:
+        """The client's loader of stored pictures (None for a client without one)."""
+        surface = getattr(self.interaction.client, "surface", None)
+        return getattr(surface, "pictures", None)
 
     async def error(self, error: BaseException) -> None:
         """The one place an error becomes a reply: a user's mistake in its own words,

@@ -19,6 +19,8 @@ import discord
 
 from adapters.discord import render
 from adapters.discord.components import question_view
+from adapters.discord.pictures import picture
+from adapters.kit.images import Pictures
 from adapters.kit.surface import Capabilities, PostRefused
 from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
 
@@ -71,6 +73,9 @@ class DiscordSurface:
 
     def __init__(self, client: discord.Client) -> None:
         self.client = client
+        app = getattr(client, "quiz_app", None)
+        #: Stored pictures' bytes, uploaded with the questions that show them.
+        self.pictures = Pictures(app) if app is not None else None
         #: Channels with a running quiz, and channels whose daily question is open.
         self.quiz_channels: set[int] = set()
         self.daily_channels: set[int] = set()
@@ -106,10 +111,15 @@ class DiscordSurface:
             raise
 
     async def post_question(self, question: QuestionView) -> str:
+        embed = render.question_embed(question)
+        url, file = await picture(self.pictures, question.image)
+        if url is not None:
+            embed.set_image(url=url)
         message = await self._send(
             question.channel,
-            embed=render.question_embed(question),
+            embed=embed,
             view=question_view(question),
+            **({"file": file} if file is not None else {}),
         )
         self.round_opened(question)
         return str(message.id)
@@ -128,6 +138,8 @@ class DiscordSurface:
 
     async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
         embed = render.reveal_embed(outcome)
+        if outcome.image is not None and outcome.image.url:
+            embed.set_image(url=outcome.image.url)  # an uploaded picture stays on the message
         if stopped:
             embed = render.stopped_embed(embed)
         if outcome.message_ref:

@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.discord.fake_rules import (
     ADD_REACTIONS,
@@ -195,6 +195,8 @@ class RestCall:
     query: dict[str, str]
     json: Any
     route: str = ""
+    #: Files uploaded with the request (multipart): (filename, content type, bytes).
+    files: list[tuple[str, str, bytes]] = field(default_factory=list)
     status: int = 0
     response: Any = None
     at: float = field(default_factory=time.monotonic, repr=False)
@@ -276,6 +278,8 @@ class FakeDiscord:
         #: (the interaction deadline is judged then); only its answer comes later.
         self.latency: dict[str, float] = {}
         self.calls: list[RestCall] = []
+        #: The bytes of every file uploaded, by the attachment id the fake gave it.
+        self.uploads: dict[int, bytes] = {}
         self.unknown: list[RestCall] = []  # calls to endpoints the fake does not serve
         self.rate_limited: list[RateLimitHit] = []
         self.refused_callbacks: list[RefusedCallback] = []
@@ -426,6 +430,7 @@ class FakeDiscord:
         async def serve(request: web.Request) -> web.Response:
             call = await self._record(request, route)
             refused, headers = self._take_rate_limit(route, request)
+            refused = refused or self._upload_refusal(call)
             if refused is not None:
                 response = refused
             else:
@@ -500,17 +505,82 @@ class FakeDiscord:
         return self._json(error.body(), error.status)
 
     async def _record(self, request: web.Request, route: str) -> RestCall:
-        body = await request.text()
-        payload = json.loads(body) if body else None
+        files: list[tuple[str, str, bytes]] = []
+        if request.content_type.startswith("multipart/"):
+            payload, files = await self._multipart(request)
+        else:
+            body = await request.text()
+            payload = json.loads(body) if body else None
         call = RestCall(
             request.method,
             request.path.removeprefix("/api/v10"),
             dict(request.query),
             payload,
             route,
+            files,
         )
         self.calls.append(call)
         return call
+
+    async def _multipart(self, request: web.Request) -> tuple[Any, list[tuple[str, str, bytes]]]:
+        """A message with files, as discord.py sends it: ``payload_json`` and ``files[i]``;
+        each file becomes an attachment of the payload (``attachments[i]`` names it), with
+        a CDN address as Discord gives one, and its bytes are kept in :attr:`uploads`."""
+        payload: Any = None
+        files: dict[int, tuple[str, str, bytes]] = {}
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
+            data = await part.read()
+            if part.name == "payload_json":
+                payload = json.loads(data)
+            elif part.name and part.name.startswith("files["):
+                index = int(part.name[len("files[") : -1])
+                content_type = part.headers.get("Content-Type", "application/octet-stream")
+                files[index] = (part.filename or "", content_type, bytes(data))
+        target = payload.get("data", payload) if isinstance(payload, dict) else None
+        if isinstance(target, dict):
+            for entry in target.get("attachments") or []:
+                index = entry.get("id")
+                if isinstance(index, int) and index in files:
+                    name, content_type, data = files[index]
+                    aid = next(self._ids)
+                    self.uploads[aid] = data
+                    entry.update(
+                        id=str(aid),
+                        filename=entry.get("filename") or name,
+                        size=len(data),
+                        content_type=content_type,
+                        url=f"https://cdn.discordapp.com/attachments/0/{aid}/{name}",
+                        proxy_url=f"https://media.discordapp.net/attachments/0/{aid}/{name}",
+                    )
+        return payload, [files[i] for i in sorted(files)]
+
+    def _upload_refusal(self, call: RestCall) -> web.Response | None:
+        """413 past the upload limit's bytes, 400 past its count of files."""
+        if not call.files or not self.rules.size_limits:
+            return None
+        if sum(len(data) for _, _, data in call.files) > self.rules.upload_bytes:
+            return self._json({"message": "Request entity too large", "code": 40005}, 413)
+        if len(call.files) > self.rules.upload_files:
+            return self._json(
+                invalid_form_body({"files": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}}),
+                400,
+            )
+        return None
+
+    @staticmethod
+    def _resolve_attachments(message: dict[str, Any]) -> None:
+        """Embed images naming ``attachment://<filename>`` shown from the message's file of
+        that name, as Discord does (one not found stays as it was)."""
+        by_name = {a.get("filename"): a for a in message.get("attachments") or []}
+        for embed in message.get("embeds") or []:
+            image = embed.get("image") if isinstance(embed, dict) else None
+            url = image.get("url", "") if isinstance(image, dict) else ""
+            if url.startswith("attachment://") and url[len("attachment://") :] in by_name:
+                attached = by_name[url[len("attachment://") :]]
+                image.update(url=attached["url"], proxy_url=attached["proxy_url"])
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {GOOD_TOKEN}"
@@ -532,21 +602,30 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": list(data.get("attachments") or []),
             "embeds": data.get("embeds") or [],
             "components": data.get("components") or [],
             "pinned": False,
             "type": 0,
             "flags": flags | int(data.get("flags") or 0),
         }
+        self._resolve_attachments(message)
         self.messages[mid] = message
         return message
 
     def _edit(self, mid: int, data: dict[str, Any]) -> dict[str, Any]:
         message = self.messages[mid]
-        for key, empty in (("content", ""), ("embeds", []), ("components", [])):
+        # "attachments" lists the files the message keeps (and the new ones); without it
+        # the message keeps its files.
+        for key, empty in (
+            ("content", ""),
+            ("embeds", []),
+            ("components", []),
+            ("attachments", []),
+        ):
             if key in data:
                 message[key] = data[key] if data[key] is not None else empty
+        self._resolve_attachments(message)
         message["edited_timestamp"] = TIMESTAMP
         return message
 

@@ -130,6 +130,10 @@ class DiscordRules:
     global_limit: Limit = Limit(50, 1.0)  # every bot request but the interaction endpoints
     permissions: bool = True
     size_limits: bool = True
+    #: Uploads with one request (resources/message "Uploading Files": 10 files; the default
+    #: upload limit, 10 MiB since 2024-09): 413 40005 past the bytes, 400 50035 past the count.
+    upload_files: int = 10
+    upload_bytes: int = 10 * 1024 * 1024
 
     def limit(self, bucket: str) -> Limit:
         return {
