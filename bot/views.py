@@ -82,6 +82,14 @@ class AnswerStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class WebLink:
+    """A signed link to a web page (see :mod:`bot.links`) shown under a view in chat."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A player's place in a quiz's results or a leaderboard."""
 
@@ -109,6 +117,7 @@ class QuizResults:
     stopped_by: str | None = None
     closed_rounds: tuple[RoundOutcome, ...] = ()
     private_to: str | None = None
+    links: tuple[WebLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,7 @@ class LeaderboardView:
     scope: str
     period: str
     rows: tuple[Standing, ...]
+    links: tuple[WebLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +196,7 @@ class BankSummary:
     questions: int
     flashcards: int
     topics: tuple[str, ...] = field(default=())
+    link: WebLink | None = None  # its web page, shown to moderators
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +255,7 @@ class PlayerStats:
     mistakes: int
     cards_reviewed: int
     topics: tuple[TopicStats, ...]
+    links: tuple[WebLink, ...] = ()
 
     @property
     def accuracy(self) -> float:

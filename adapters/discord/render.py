@@ -27,6 +27,7 @@ from bot.views import (
     QuizResults,
     RoundOutcome,
     Standing,
+    WebLink,
 )
 
 #: Every message and edit the bot sends uses this: nothing it sends pings anyone.
@@ -175,6 +176,18 @@ def _table(rows: Iterable[Standing]) -> str:
     return cut("\n".join(_standing_line(r) for r in rows), DESCRIPTION_LIMIT)
 
 
+def link_text(links: Iterable[WebLink]) -> str:
+    """Links to web pages as Discord's masked links, labels escaped."""
+    return " · ".join(
+        f"[{discord.utils.escape_markdown(link.label)}]({link.url})" for link in links
+    )
+
+
+def _add_links(embed: discord.Embed, links: tuple[WebLink, ...]) -> None:
+    if links:
+        embed.add_field(name="On the web", value=cut(link_text(links), FIELD_LIMIT), inline=False)
+
+
 def results_embed(results: QuizResults) -> discord.Embed:
     """The end of a quiz: final standings."""
     embed = discord.Embed(
@@ -186,16 +199,19 @@ def results_embed(results: QuizResults) -> discord.Embed:
     if results.stopped_by:
         footer += f" · stopped by {results.stopped_by}"
     embed.set_footer(text=cut(footer, 2000))
+    _add_links(embed, results.links)
     return embed
 
 
 def leaderboard_embed(board: LeaderboardView) -> discord.Embed:
     title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
-    return discord.Embed(
+    embed = discord.Embed(
         title=cut(title, TITLE_LIMIT),
         description=_table(board.rows) or "No scores yet.",
         colour=RESULTS_COLOUR,
     )
+    _add_links(embed, board.links)
+    return embed
 
 
 def banks_embed(banks: list[BankSummary]) -> discord.Embed:
@@ -203,6 +219,8 @@ def banks_embed(banks: list[BankSummary]) -> discord.Embed:
     for bank in banks:
         counts = f"{bank.questions} questions, {bank.flashcards} flashcards"
         line = f"**{bank.name}** — {bank.title} ({counts})"
+        if bank.link is not None:
+            line += f" · {link_text([bank.link])}"
         if bank.description:
             line += f"\n{bank.description}"
         lines.append(line)
@@ -285,6 +303,7 @@ def stats_embed(stats: PlayerStats) -> discord.Embed:
             for t in topics
         ]
         embed.add_field(name="Topics", value=cut("\n".join(lines), FIELD_LIMIT), inline=False)
+    _add_links(embed, stats.links)
     return embed
 
 

@@ -20,6 +20,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
+from adapters.kit import weblinks
 from adapters.kit.counts import LiveCounts
 from adapters.kit.outage import guarded
 from adapters.kit.posted import PostedMessages
@@ -180,7 +181,7 @@ class Conductor:
                 await self.surface.reveal(outcome, stopped=True)
             except PostRefused as refused:
                 log.warning("could not reveal stopped round %s: %s", outcome.round_id, refused)
-        return results
+        return weblinks.results(self.app, results)
 
     # -- answers --------------------------------------------------------------------------
 
@@ -225,7 +226,7 @@ class Conductor:
             elif outcome.next_question is not None:
                 await self.post(outcome.next_question)
             elif outcome.results is not None:
-                await self.surface.post_results(outcome.results)
+                await self.surface.post_results(weblinks.results(self.app, outcome.results))
         except PostRefused as refused:
             await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
         except Exception:

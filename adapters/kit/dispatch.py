@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.kit import commands, texts
+from adapters.kit import commands, texts, weblinks
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst
 from bot.errors import EmptyBankError, QuizbotError
 from bot.views import (
@@ -52,7 +52,7 @@ class HelpView:
 
 @dataclass(frozen=True, slots=True)
 class BanksView:
-    """The banks one can play."""
+    """The banks one can play (each with a link to its web page, for a moderator)."""
 
     banks: tuple[BankSummary, ...]
 
@@ -126,15 +126,18 @@ class Dispatcher:
                 if scope not in commands.SCOPES:  # another workspace's players stay theirs
                     raise QuizbotError("a leaderboard here covers this channel or workspace")
                 board = await app.leaderboard(where, scope=scope, period=period)
-                return Reply(board, public=True)
+                return Reply(weblinks.leaderboard(app, board, where), public=True)
             case commands.Banks():
-                return Reply(BanksView(tuple(await app.list_banks())))
+                banks = tuple(await app.list_banks())
+                if app.links is not None and await request.is_moderator():
+                    return Reply(BanksView(weblinks.banks(app, banks, where)))
+                return Reply(BanksView(banks))
             case commands.Flashcards(bank=bank):
                 return Reply(await app.next_flashcard(who, bank=bank))
             case commands.Mistakes(count=count):
                 return await self._review(where, who, count or texts.DEFAULT_QUESTIONS)
             case commands.Stats():
-                return Reply(await app.player_stats(who))
+                return Reply(weblinks.stats(app, await app.player_stats(who)))
             case commands.Daily():
                 return await self._daily(command, request)
         raise AssertionError(f"unknown command {command!r}")  # pragma: no cover

@@ -35,6 +35,7 @@ from typing import TypeVar
 from adapters.kit.contract import Runtime, Service
 from adapters.kit.registry import Selected
 from adapters.kit.web import PLATFORMS, WebServer, web_application
+from adapters.web.settings import chat_signer
 from bot.clock import Clock, SystemClock
 from bot.services import QuizApp
 
@@ -190,6 +191,7 @@ async def serve(
             log.info("stopped")
             return
         log.info("database ready")
+        app.links = chat_signer()  # links to the web pages in chat replies, when set up
         await _serve_platforms(selected, app, stop, clock, host, port, http, freeze)
     finally:
         signals.remove()

@@ -20,6 +20,7 @@ from bot.views import (
     QuizResults,
     RoundOutcome,
     Standing,
+    WebLink,
 )
 
 TOPIC_LINES = 8
@@ -42,6 +43,8 @@ class Markup:
     code: Callable[[str], str] = _same
     emoji: Mapping[str, str] = field(default_factory=dict)
     medals: Mapping[int, str] = field(default_factory=dict)
+    #: A link: (label, url) -> text. Plain text shows "label: url".
+    link: Callable[[str, str], str] = lambda label, url: f"{label}: {url}"
 
     def icon(self, name: str) -> str:
         return self.emoji.get(name, "")
@@ -176,7 +179,15 @@ def bank_line(bank: BankSummary, m: Markup) -> str:
     line = f"{m.bold(m.escape(bank.name))} — {m.escape(bank.title)} ({bank.questions} questions"
     if bank.flashcards:
         line += f", {bank.flashcards} flashcards"
-    return line + ")"
+    line += ")"
+    if bank.link is not None:
+        line += " · " + m.link(bank.link.label, bank.link.url)
+    return line
+
+
+def web_links(links: Iterable[WebLink], m: Markup) -> str:
+    """A view's links to its web pages on one line ("" when there are none)."""
+    return " · ".join(m.link(link.label, link.url) for link in links)
 
 
 def receipt(answer: AnswerReceipt, m: Markup) -> str:

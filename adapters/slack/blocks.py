@@ -72,6 +72,7 @@ MRKDWN = words.Markup(
         "recorded": ":ballot_box_with_check:",
     },
     medals=MEDALS,
+    link=lambda label, url: f"<{url}|{escape(label)}>",
 )
 
 
@@ -221,6 +222,8 @@ def results_message(results: QuizResults) -> dict[str, Any]:
     """The end of a quiz: the final standings."""
     lines = words.standings(results.standings, MRKDWN, "Nobody answered.")
     blocks = [section(words.results_heading(results, MRKDWN)), *sections(lines)]
+    if results.links:
+        blocks.append(context(words.web_links(results.links, MRKDWN)))
     winner = results.standings[0] if results.standings else None
     fallback = "Quiz over."
     if winner:
@@ -233,6 +236,8 @@ def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
     title = texts.leaderboard_title(board.scope, board.period, "workspace")
     lines = words.standings(board.rows, MRKDWN, "No scores yet.")
     blocks = [section(f"*{title}*"), *sections(lines)]
+    if board.links:
+        blocks.append(context(words.web_links(board.links, MRKDWN)))
     return message(title, blocks)
 
 

@@ -41,6 +41,8 @@ def stats_message(stats: PlayerStats) -> dict[str, Any]:
         hints.append("`/quiz flashcards` reviews your cards")
     if hints:
         blocks.append(context(" · ".join(hints)))
+    if stats.links:
+        blocks.append(context(words.web_links(stats.links, MRKDWN)))
     fallback = (
         f"Your record: {stats.answered} answers, {stats.correct} right, "
         f"streak {stats.streak}, {stats.cards_due} flashcards due"

@@ -58,6 +58,7 @@ HTML = words.Markup(
     code=lambda text: f"<code>{text}</code>",
     emoji={"tada": "🎉", "calendar": "📅", "bulb": "💡", "right": "✅", "other": "▫️"},
     medals={1: "🥇", 2: "🥈", 3: "🥉"},
+    link=lambda label, url: f'<a href="{html.escape(url)}">{esc(label)}</a>',
 )
 
 
@@ -150,6 +151,8 @@ def results_text(results: QuizResults) -> str:
         text, tip = words.review_over(results, HTML)
         return f"{text}\n<i>{tip}</i>"
     rows = words.standings(results.standings[:50], HTML, "Nobody answered.")
+    if results.links:
+        rows += ["", words.web_links(results.links, HTML)]
     return words.results_heading(results, HTML) + "\n\n" + "\n".join(rows)
 
 
@@ -233,6 +236,8 @@ class TelegramReplies:
     def leaderboard(self, board: LeaderboardView) -> str:
         title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
         rows = words.standings(board.rows[:50], HTML, "No scores yet.")
+        if board.links:
+            rows += ["", words.web_links(board.links, HTML)]
         return f"<b>{esc(title)}</b>\n\n" + "\n".join(rows)
 
     def stats(self, stats: PlayerStats) -> str:
@@ -240,6 +245,8 @@ class TelegramReplies:
         lines += words.stats_lines(stats, HTML)
         if topics := words.topic_lines(stats, HTML):
             lines += ["<b>By topic</b>", *topics]
+        if stats.links:
+            lines += ["", words.web_links(stats.links, HTML)]
         return "\n".join(lines)
 
     def question(self, question: QuestionView) -> str:

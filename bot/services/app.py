@@ -25,6 +25,7 @@ from bot.store.database import Database
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
+    from bot.links import LinkSigner
     from bot.scoring import ScoringRules
     from bot.services import tenants
     from bot.services.daily import Dailies
@@ -51,6 +52,9 @@ DEFAULT_BANK = "crm-podcast"
 
 class QuizApp:
     """The core's services over one database."""
+
+    #: Signs links to the web pages that chat replies carry; None: chats show no links.
+    links: LinkSigner | None = None
 
     def __init__(
         self, db: Database, clock: Clock | None = None, scheduler: Scheduler | None = None

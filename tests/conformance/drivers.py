@@ -275,7 +275,9 @@ class DiscordDriver(Driver):
         reply = await self.fake.reply_to(
             await self.fake.slash(self.USERS[player], "quiz", "leaderboard")
         )
-        return str(reply["data"]["embeds"][0]["description"])
+        embed = reply["data"]["embeds"][0]
+        fields = [f"{f['name']}\n{f['value']}" for f in embed.get("fields", [])]
+        return "\n".join([str(embed["description"]), *fields])
 
     async def flashcards(self, player: int) -> list[str]:
         user = self.USERS[player]

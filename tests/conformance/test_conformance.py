@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.links import LinkSigner
+from bot.services import QuizApp
 from tests.conformance.drivers import DRIVERS, Driver
 from tests.discord.reading import KEY
 
@@ -91,6 +93,24 @@ async def test_the_leaderboard_after_a_quiz(driver: Driver) -> None:
     assert "alice" in board
     if BOB in players:
         assert board.index("alice") < board.index("bob")
+
+
+async def test_the_leaderboard_links_to_its_web_page(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the web pages set up (a secret and a public address), the chat's leaderboard
+    carries a signed link to the board's page; the terminal has its own (quizbot web link)."""
+    if driver.name == "console":
+        pytest.skip("the terminal's leaderboard is quizbot leaderboard / quizbot web link")
+    monkeypatch.setattr(QuizApp, "links", LinkSigner("k" * 32, "https://quiz.example.org"))
+    await driver.start_quiz(ALICE, count=1)
+    asked = await driver.question(1, 1)
+    await driver.answer(ALICE, asked, right=True)
+    await driver.deadline()
+    await driver.results()
+    board = await driver.leaderboard(ALICE)
+    assert "alice" in board.lower()
+    assert "Leaderboard on the web" in board
 
 
 async def test_only_the_starter_or_a_moderator_stops_a_quiz(driver: Driver) -> None:
