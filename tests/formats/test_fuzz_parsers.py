@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 from bot.domain import BankInfo, Question, Skipped
 from bot.errors import BankFormatError
-from bot.formats import FORMAT_MODULES, parser_for
+from bot.formats import BINARY_FORMATS, FORMAT_MODULES, parser_for
 from tests.formats.helpers import FIXTURES
 
+#: Moodle's XML fixtures (tests/fixtures/moodlexml).
+MOODLE = FIXTURES.parents[1] / "fixtures" / "moodlexml"
 #: The valid files each parser's mutations start from, and the name they are parsed as.
 SEEDS = {
     "native": ["native_bank.yaml", "native_bank.json"],
@@ -27,6 +29,10 @@ SEEDS = {
     "anki": ["anki_export.txt", "quizlet_export.txt", "quizlet_comma.txt"],
     "redtrivia": ["redtrivia_games.yaml"],
     "opentdb": ["opentdb_response.json"],
+    "moodlexml": [
+        str(MOODLE / name)
+        for name in ("nested_categories_with_questions.xml", "truefalse.xml", "multichoice.xml")
+    ],  # Moodle's own fixtures, read as bytes
 }
 SPECIAL = [
     *"{}=~#:\\\"',\t\n\r|[]-%&<>;/$*!?`@ \x00\ufeff\u2028\x85",
@@ -56,8 +62,13 @@ _anything = st.text(max_size=300)
 
 def _run(format_name: str, text: str, source: str) -> None:
     parse = parser_for(format_name)
+    stream = (
+        io.BytesIO(text.encode())
+        if format_name in BINARY_FORMATS
+        else io.StringIO(text, newline="")
+    )
     try:
-        for item in parse(io.StringIO(text, newline=""), source):
+        for item in parse(stream, source):  # type: ignore[arg-type]
             assert isinstance(item, BankInfo | Question | Skipped)
             if isinstance(item, Question):
                 assert item.problems() == []
