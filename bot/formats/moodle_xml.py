@@ -224,6 +224,12 @@ class _Stream:
                     error.lineno,
                     f"broken XML: {expat.ErrorString(error.code)} (column {column})",
                 ) from None
+            except (LookupError, UnicodeError) as error:  # the declared encoding
+                raise BankFormatError(
+                    self.source,
+                    self.parser.CurrentLineNumber,
+                    f"cannot read the file's text in its declared encoding: {error}",
+                ) from None
             yield from self.done
             self.done.clear()
             if not chunk:
