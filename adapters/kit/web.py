@@ -13,6 +13,7 @@ import logging
 
 from aiohttp import web
 
+from adapters.kit.images import add_image_routes
 from adapters.web.settings import add_pages_if_on
 from bot.errors import QuizbotError
 from bot.services import QuizApp
@@ -43,6 +44,7 @@ def web_application(app: QuizApp) -> web.Application:
     application[PLATFORMS] = []
     application.router.add_get(HEALTH_PATH, health)
     add_pages_if_on(application)  # the signed web pages (adapters/web), when they are on
+    add_image_routes(application)  # stored pictures, /images/<digest>.<ext>
     return application
 
 
