@@ -35,6 +35,25 @@ format_option = click.option(
     type=click.Choice(FORMAT_NAMES),
     help="The files' format (default: detected from the extension and content).",
 )
+on_duplicate_option = click.option(
+    "--on-duplicate",
+    type=click.Choice(["error", "first", "last"]),
+    default="error",
+    show_default=True,
+    help="A question repeated in a file with other content (same kind and text, other "
+    "options or answer): an error naming both lines, or keep the first or the last. "
+    "A word-for-word repeat is always imported once, with a warning.",
+)
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every warning (repeats, skipped questions, text cleaned up) as an error.",
+)
+allow_empty_option = click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Accept a file without questions (an error otherwise; never with --replace).",
+)
 
 
 class Progress:
@@ -82,6 +101,9 @@ class Progress:
 @format_option
 @click.option("--dry-run", is_flag=True, help="Read and check everything, write nothing.")
 @click.option("--replace", is_flag=True, help="Retire the bank's questions not in the files.")
+@on_duplicate_option
+@strict_option
+@allow_empty_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_state
 def import_command(
@@ -91,6 +113,9 @@ def import_command(
     format_name: str | None,
     dry_run: bool,
     replace: bool,
+    on_duplicate: str,
+    strict: bool,
+    allow_empty: bool,
     as_json: bool,
 ) -> None:
     """Import question banks from files (all or nothing).
@@ -98,6 +123,11 @@ def import_command(
     Formats: quizbot YAML/JSON, CSV/TSV, Moodle GIFT, Moodle XML, Aiken, Anki/Quizlet
     text, Red-DiscordBot trivia lists, Open Trivia DB JSON (see docs/FORMATS.md).
     Importing the same file again changes nothing.
+
+    Every error of a file is listed (file:line each) and nothing is written. A question
+    repeated word for word is imported once with a warning; repeated with other content
+    it is an error unless --on-duplicate first|last. A file without questions is an
+    error unless --allow-empty (and always with --replace).
 
     \b
     Examples:
@@ -118,7 +148,14 @@ def import_command(
                 for path in files:
                     with Progress(path) as progress:
                         importer = BankImporter(
-                            session, app.clock, bank_name=bank, replace=replace, progress=progress
+                            session,
+                            app.clock,
+                            bank_name=bank,
+                            replace=replace,
+                            progress=progress,
+                            on_duplicate=on_duplicate,
+                            strict=strict,
+                            allow_empty=allow_empty,
                         )
                         summaries.append(
                             await importer.run(parse_path(path, format_name), str(path))
@@ -138,6 +175,7 @@ def import_command(
                     "updated": s.updated,
                     "unchanged": s.unchanged,
                     "skipped": s.skipped,
+                    "repeats": s.repeats,
                     "removed": s.removed,
                     "warnings": s.warnings,
                     "dry_run": dry_run,
@@ -157,13 +195,24 @@ def import_command(
 @click.command()
 @files_argument
 @format_option
+@on_duplicate_option
+@strict_option
+@allow_empty_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) -> None:
+def validate(
+    files: tuple[Path, ...],
+    format_name: str | None,
+    on_duplicate: str,
+    strict: bool,
+    allow_empty: bool,
+    as_json: bool,
+) -> None:
     """Check bank files with the same parsers and rules as import; writes nothing.
 
-    Exits with 1 at the first file that has an error, naming file:line. Questions longer
-    than a chat platform shows whole are warnings, each at its file:line (the platform
-    cuts them); `quizbot lint` checks much more.
+    Exits with 1 at the first file that has an error, listing every error of that file
+    (file:line each). Repeats, skipped questions and questions longer than a chat
+    platform shows whole are warnings, each at its file:line; --strict makes them
+    errors. `quizbot lint` checks much more.
 
     \b
     Examples:
@@ -171,7 +220,7 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
       quizbot validate *.gift --format gift
     """
     from adapters.kit.limits import LIMITS
-    from bot.errors import QuizbotError
+    from bot.errors import BankFormatError, QuizbotError
     from bot.formats import parse_path
     from bot.quality.question_rules import too_long
     from bot.services.importer import CheckedItems
@@ -179,23 +228,30 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
 
     results = []
     for path in files:
-        checked = CheckedItems(parse_path(path, format_name), str(path))
-        too_big: list[str] = []
+        checked = CheckedItems(
+            parse_path(path, format_name), str(path), on_duplicate=on_duplicate, strict=strict
+        )
         try:
             count = 0
             for question in checked:
                 count += 1
-                where = f"{path}:{question.line}" if question.line else str(path)
-                too_big += [f"{where}: {message}" for message in too_long(question, LIMITS)]
+                for message in too_long(question, LIMITS):
+                    checked.findings.warn(question.line, message)
             checked.raise_errors()
+            if not count and not allow_empty:
+                raise BankFormatError(
+                    str(path), None, "no questions in this file (give --allow-empty to accept it)"
+                )
         except QuizbotError as exc:
             report_error(exc, EXIT_FAILURE, as_json=as_json)
-        warnings = checked.warnings() + too_big
+        warnings = checked.warnings()
+        repeats = checked.findings.repeats
         results.append(
             {
                 "file": str(path),
                 "questions": count,
                 "skipped": len(checked.skipped),
+                "repeats": repeats,
                 "warnings": warnings,
             }
         )
@@ -203,6 +259,8 @@ def validate(files: tuple[Path, ...], format_name: str | None, as_json: bool) ->
             for warning in warnings:
                 click.echo(f"warning: {warning}", err=True)
             extra = f", {len(checked.skipped)} skipped" if checked.skipped else ""
+            if repeats:
+                extra += f", {repeats} repeat{'s' if repeats != 1 else ''} skipped"
             click.echo(f"{path}: ok, {count} questions{extra}")
     if as_json:
         emit_json(results)

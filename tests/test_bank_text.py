@@ -400,7 +400,7 @@ def test_questions_that_look_the_same_are_the_same_question(tmp_path: Path, suff
         lines = (3, 1)
     result = _quizbot("validate", str(path))
     assert result.exit_code == 1
-    assert f"{path}:{lines[0]}: duplicate question (same as line {lines[1]})" in result.output
+    assert f"{path}:{lines[0]}: the same question as line {lines[1]} with other content" in result.output
 
 
 def test_red_trivia_questions_that_look_the_same_are_there_twice(tmp_path: Path) -> None:

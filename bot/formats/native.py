@@ -16,6 +16,7 @@ import yaml
 from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._yaml import compose
+from bot.formats.errors import ErrorList
 from bot.images import image_from_location, image_from_url
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -226,11 +227,11 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
         raise reader.fail(
             questions or root, "a bank file needs 'questions:' with a list of questions"
         )
-    seen: dict[str, int] = {}
-    for item in questions.value:
-        question = _question(reader, item)
-        key = question.identity_key()
-        if key in seen:
-            raise reader.fail(item, f"duplicate question (same as line {seen[key]})")
-        seen[key] = _line(item)
-        yield question
+    with ErrorList(source) as errors:  # every bad question reported at the end
+        for item in questions.value:
+            try:
+                question = _question(reader, item)
+            except BankFormatError as error:
+                errors.add(error)
+                continue
+            yield question  # a repeat is judged by the import and validate, for every format

@@ -5,7 +5,10 @@ transaction, so the caller decides all-or-nothing (commit) or a dry run (rollbac
 PostgreSQL the stream is parsed in a worker thread a few batches ahead of the writes, so
 parsing overlaps the waits for the database.
 A question is identified by its kind and text (``identity_key``); importing the same
-question again is "unchanged", with other content "updated".
+question again is "unchanged", with other content "updated". Within one file, a repeat of
+a question is imported once with a warning when it is identical (same ``content_hash``),
+and is an error naming both lines when it conflicts, unless ``--on-duplicate first|last``
+says which wins (:func:`judge_repeat`). Every error of a file is reported together.
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped: int = 0
     removed: int = 0
+    repeats: int = 0  # questions repeated in the file, imported once
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -89,6 +93,8 @@ class ImportSummary:
         text = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
         if self.skipped:
             text += f", {self.skipped} skipped"
+        if self.repeats:
+            text += f", {self.repeats} repeat{'s' if self.repeats != 1 else ''} skipped"
         if self.removed:
             text += f", {self.removed} removed"
         return text
@@ -202,9 +208,101 @@ def _question_insert(dialect: Dialect) -> _QuestionInsert:
     return _question_inserts[key]
 
 
-def duplicate_error(source: str, line: int | None, earlier: int | None) -> BankFormatError:
-    same = f" (same as line {earlier})" if earlier else ""
-    return BankFormatError(source, line, f"duplicate question{same}")
+#: What ``--on-duplicate`` may say about a conflicting repeat: an error (the default), or
+#: which of the two is kept.
+ON_DUPLICATE = ("error", "first", "last")
+#: How many repeats an import or validate lists as warnings; the rest are counted.
+MAX_REPEAT_NOTES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """What to do with a question whose identity key (kind and text) came earlier in the file.
+
+    ``later_wins``: the later one replaces the earlier (``--on-duplicate last`` on a
+    conflict); otherwise the later is dropped. ``message`` names both lines; ``error`` says
+    whether it is an error (a conflict without ``--on-duplicate``) or a warning.
+    """
+
+    line: int | None
+    message: str
+    error: bool
+    later_wins: bool
+
+
+def judge_repeat(
+    line: int | None, earlier: int | None, identical: bool, on_duplicate: str = "error"
+) -> Repeat:
+    """The verdict on a repeat at ``line`` of the question first at line ``earlier``.
+
+    An identical repeat (same content hash) is imported once, with a warning. A conflicting
+    one (same kind and text, other options, answer, explanation...) is an error unless
+    ``on_duplicate`` is ``first`` or ``last``, which says which of the two is kept.
+    """
+    at = f"line {earlier}" if earlier else "an earlier question"
+    if identical:
+        return Repeat(line, f"repeats {at} word for word: imported once", False, False)
+    differs = f"the same question as {at} with other content (answer, options or explanation)"
+    if on_duplicate == "first":
+        return Repeat(line, f"{differs}: {at} kept (--on-duplicate first)", False, False)
+    if on_duplicate == "last":
+        return Repeat(line, f"{differs}: this one replaces it (--on-duplicate last)", False, True)
+    return Repeat(
+        line,
+        f"{differs}; keep one, or choose with --on-duplicate first|last",
+        True,
+        False,
+    )
+
+
+class Findings:
+    """A file's warnings and errors as an import or validate finds them.
+
+    Warnings are kept as ``file:line: message`` in the order of their lines (repeats beyond
+    :data:`MAX_REPEAT_NOTES` are counted, not listed); errors go to an
+    :class:`~bot.formats.errors.ErrorList`. ``strict`` (``--strict``) makes every warning
+    an error.
+    """
+
+    def __init__(self, source: str, *, strict: bool = False) -> None:
+        self.source = source
+        self.strict = strict
+        self.errors = ErrorList(source)
+        self.notes: list[tuple[int, str]] = []
+        self.repeats = 0
+        self.unlisted_repeats = 0
+
+    def warn(self, line: int | None, message: str) -> None:
+        if self.strict:
+            self.errors.error(line, message)
+        else:
+            self.notes.append((line or 0, located(self.source, line, message)))
+
+    def repeat(self, verdict: Repeat) -> None:
+        if verdict.error:
+            self.errors.error(verdict.line, verdict.message)
+            return
+        self.repeats += 1
+        if self.strict or self.repeats <= MAX_REPEAT_NOTES:
+            self.warn(verdict.line, verdict.message)
+        else:
+            self.unlisted_repeats += 1
+
+    def absorb(self, other: Findings) -> None:
+        """Take in the warnings, repeats and errors ``other`` found in the same file."""
+        self.notes += other.notes
+        self.repeats += other.repeats
+        self.unlisted_repeats += other.unlisted_repeats
+        combined = other.errors.combined()
+        if combined is not None:
+            self.errors.add(combined)
+
+    def warnings(self) -> list[str]:
+        """The warnings, each ``file:line: message``, in the order of their lines."""
+        listed = [text for _line, text in sorted(self.notes, key=itemgetter(0))]
+        if self.unlisted_repeats:
+            listed.append(f"{self.source}: and {self.unlisted_repeats} more repeats, not listed")
+        return listed
 
 
 #: The identity keys an import has seen so far, kept in the database rather than in memory
@@ -215,6 +313,7 @@ IMPORT_KEYS = Table(
     _import_metadata,
     Column("identity_key", String(32), primary_key=True),
     Column("line", Integer),
+    Column("content_hash", String(32)),  # tells an identical repeat from a conflicting one
     Column("batch", Integer),  # the number of the batch that had it, from 1
     prefixes=["TEMPORARY"],
 )
@@ -222,77 +321,106 @@ IMPORT_KEYS = Table(
 
 _REMEMBER_KEYS = {
     # "WHERE true": SQLite would read "ON CONFLICT" as the join constraint of the FROM
-    "sqlite": "INSERT INTO quizbot_import_keys (identity_key, line, batch) "
-    "SELECT key, value, :batch FROM json_each(:keys) WHERE true "
+    "sqlite": "INSERT INTO quizbot_import_keys (identity_key, line, content_hash, batch) "
+    "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'), :batch "
+    "FROM json_each(:keys) WHERE true "
     "ON CONFLICT (identity_key) DO NOTHING",
-    "postgresql": "INSERT INTO quizbot_import_keys (identity_key, line, batch) "
-    "SELECT key, CAST(value AS INTEGER), CAST(:batch AS INTEGER) "
-    "FROM jsonb_each_text(CAST(:keys AS JSONB)) "
+    "postgresql": "INSERT INTO quizbot_import_keys (identity_key, line, content_hash, batch) "
+    "SELECT key, CAST(value->>0 AS INTEGER), value->>1, CAST(:batch AS INTEGER) "
+    "FROM jsonb_each(CAST(:keys AS JSONB)) "
     "ON CONFLICT (identity_key) DO NOTHING",
 }
 _REMEMBER_STATEMENTS = {dialect: text(sql) for dialect, sql in _REMEMBER_KEYS.items()}
 
 
 def _remember_keys(session: AsyncSession) -> TextClause:
-    """INSERT the keys of a JSON object ``{identity_key: line}`` (the bind ``keys``) that are
-    not in the import's key table yet, with the batch number (the bind ``batch``)."""
+    """INSERT the keys of a JSON object ``{identity_key: [line, content_hash]}`` (the bind
+    ``keys``) that are not in the import's key table yet, with the batch number (the bind
+    ``batch``)."""
     return _REMEMBER_STATEMENTS[session.get_bind().dialect.name]
 
 
 class CheckedItems:
     """The questions of a parsed stream, tidied (:func:`bot.formats.hygiene.tidy`: text
-    limits, control characters, NFC) and checked for duplicates, with its bank info, skips,
-    warnings and errors.
+    limits, control characters, NFC) and checked for repeats, with its bank info, skips,
+    warnings and errors (:attr:`findings`).
 
     Import and validate share it, so both apply the same rules. Every parsed item passes
     through here, whatever its format.
 
-    Errors do not stop the iteration: the parser's (raised when it stops) and the text
-    limits' go to :attr:`errors`, so one run reports them all; the questions that are fine
-    are still yielded. The consumer calls :meth:`raise_errors` at the end.
+    Errors do not stop the iteration: the parser's (raised when it stops), the text limits'
+    and conflicting repeats go to the findings' errors, so one run reports them all; the
+    questions that are fine are still yielded. The consumer calls :meth:`raise_errors` at
+    the end.
+
+    With ``check_repeats`` (validate) a repeat of a question (same kind and text) is judged
+    here (:func:`judge_repeat`), remembering each key in memory; the import leaves that to
+    its key table in the database (``check_repeats=False``), so its memory stays flat.
     """
 
-    def __init__(self, items: Iterable[Any], source: str, *, check_duplicates: bool = True) -> None:
+    def __init__(
+        self,
+        items: Iterable[Any],
+        source: str,
+        *,
+        check_repeats: bool = True,
+        on_duplicate: str = "error",
+        strict: bool = False,
+    ) -> None:
         self.items = items
         self.source = source
-        self.check_duplicates = check_duplicates
+        self.check_repeats = check_repeats
+        self.on_duplicate = on_duplicate
         self.info: BankInfo | None = None
         self.skipped: list[Skipped] = []
-        self.seen: dict[str, int | None] = {}
-        self.notes: list[str] = []  # the warnings, in the file's order
-        self.errors = ErrorList(source)
+        #: identity key -> (line, content hash) of the question kept, for check_repeats
+        self.seen: dict[str, tuple[int | None, str]] = {}
+        self.findings = Findings(source, strict=strict)
+        self.count = 0  # questions kept
+
+    @property
+    def errors(self) -> ErrorList:
+        return self.findings.errors
 
     def __iter__(self) -> Iterator[Question]:
         items = iter(self.items)
+        findings = self.findings
         while True:
             try:
                 parsed = next(items)
             except StopIteration:
                 return
             except BankFormatError as error:  # the parser stopped: its errors, or a fatal one
-                self.errors.add(error)
+                findings.errors.add(error)
                 return
             try:
                 item, note = tidy(parsed, self.source)
             except BankFormatError as error:
-                self.errors.add(error)
+                findings.errors.add(error)
                 continue
             line = None if isinstance(item, BankInfo) else item.line
             if note:
-                self.notes.append(located(self.source, line, note))
+                findings.warn(line, note)
             if isinstance(item, BankInfo):
                 self.info = item
             elif isinstance(item, Skipped):
                 self.skipped.append(item)
-                self.notes.append(located(self.source, line, item.reason))
-            elif not self.check_duplicates:
+                findings.warn(line, item.reason)
+            elif not self.check_repeats:
                 yield item
             else:
-                key = item.identity_key()
-                if key in self.seen:
-                    self.errors.add(duplicate_error(self.source, item.line, self.seen[key]))
+                key, digest = item.identity_key(), item.content_hash()
+                earlier = self.seen.get(key)
+                if earlier is not None:
+                    verdict = judge_repeat(
+                        item.line, earlier[0], earlier[1] == digest, self.on_duplicate
+                    )
+                    findings.repeat(verdict)
+                    if verdict.later_wins:
+                        self.seen[key] = (item.line, digest)
                     continue
-                self.seen[key] = item.line
+                self.seen[key] = (item.line, digest)
+                self.count += 1
                 yield item
 
     def raise_errors(self, more: ErrorList | None = None) -> None:
@@ -303,8 +431,9 @@ class CheckedItems:
         self.errors.raise_if_any()
 
     def warnings(self) -> list[str]:
-        """What was skipped or removed, each as ``file:line: what``, in the file's order."""
-        return list(self.notes)
+        """What was skipped, removed or repeated, each as ``file:line: what``, in the order
+        of their lines."""
+        return self.findings.warnings()
 
 
 @dataclass(slots=True)
@@ -314,27 +443,42 @@ class _Batch:
     questions: list[Question]
     rows: list[dict[str, Any]]  # each question's :func:`_insert_values`
     lines: dict[str, int | None]  # each row's identity key -> the line of its question
-    keys: str  # ``lines`` as a JSON object, for :func:`_remember_keys`
+    keys: str  # ``{key: [line, content_hash]}`` as JSON, for :func:`_remember_keys`
     info: BankInfo | None  # the bank info read so far
     last: bool  # the stream's last batch (it may be empty)
-    #: A question twice in the batch, raised when the batch is written (after the bank is
-    #: found, as an import always did); such a batch is the last.
-    duplicate: BankFormatError | None = None
+    #: The verdicts on questions repeated within the batch (the import records them).
+    repeats: list[Repeat] = field(default_factory=list)
 
 
-def _prepare(questions: list[Question], info: BankInfo | None, source: str, last: bool) -> _Batch:
-    """A batch's row values; a key twice in the batch is a duplicate question."""
+def _prepare(
+    questions: list[Question], info: BankInfo | None, last: bool, on_duplicate: str = "error"
+) -> _Batch:
+    """A batch's row values; a key twice in the batch is a repeat, judged here
+    (:func:`judge_repeat`): only the question that wins is kept."""
     rows: list[dict[str, Any]] = []
-    lines: dict[str, int | None] = {}
+    kept: list[Question] = []
+    at: dict[str, int] = {}  # identity key -> index in rows
+    repeats: list[Repeat] = []
     for question in questions:
         values = _insert_values(question)
         key = values["identity_key"]
-        if key in lines:
-            duplicate = duplicate_error(source, question.line, lines[key])
-            return _Batch(questions, rows, lines, "", info, last=True, duplicate=duplicate)
-        lines[key] = question.line
-        rows.append(values)
-    return _Batch(questions, rows, lines, json.dumps(lines), info, last)
+        index = at.get(key)
+        if index is None:
+            at[key] = len(rows)
+            rows.append(values)
+            kept.append(question)
+            continue
+        identical = rows[index]["content_hash"] == values["content_hash"]
+        verdict = judge_repeat(question.line, kept[index].line, identical, on_duplicate)
+        repeats.append(verdict)
+        if verdict.later_wins:
+            rows[index], kept[index] = values, question
+    lines: dict[str, int | None] = {}
+    remembered: dict[str, list[Any]] = {}
+    for row, question in zip(rows, kept, strict=True):
+        lines[row["identity_key"]] = question.line
+        remembered[row["identity_key"]] = [question.line, row["content_hash"]]
+    return _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats)
 
 
 class _Batches:
@@ -355,11 +499,18 @@ class _Batches:
     POLL = 0.05
 
     def __init__(
-        self, checked: CheckedItems, source: str, *, threaded: bool, size: int = BATCH_SIZE
+        self,
+        checked: CheckedItems,
+        source: str,
+        *,
+        threaded: bool,
+        size: int = BATCH_SIZE,
+        on_duplicate: str = "error",
     ) -> None:
         self._checked = checked
         self._source = source
         self._size = size
+        self._on_duplicate = on_duplicate
         self._batches = self._parse()
         self._thread: threading.Thread | None = None
         if threaded:
@@ -379,12 +530,9 @@ class _Batches:
             if question.image is not None and question.image.data is not None:
                 image_bytes += len(question.image.data)
             if len(batch) >= self._size or image_bytes >= BATCH_IMAGE_BYTES:
-                prepared = _prepare(batch, checked.info, self._source, last=False)
-                yield prepared
-                if prepared.last:  # a duplicate: the import stops there
-                    return
+                yield _prepare(batch, checked.info, False, self._on_duplicate)
                 batch, image_bytes = [], 0
-        yield _prepare(batch, checked.info, self._source, last=True)
+        yield _prepare(batch, checked.info, True, self._on_duplicate)
 
     def _produce(self) -> None:
         """The thread: parse, hand each batch (or the parser's exception) over, in order."""
@@ -437,7 +585,12 @@ class _Batches:
 
 
 class BankImporter:
-    """Writes a stream of parsed items into one bank, in batches, in the caller's transaction."""
+    """Writes a stream of parsed items into one bank, in batches, in the caller's transaction.
+
+    ``on_duplicate`` and ``strict`` are the rules for repeats and warnings
+    (:func:`judge_repeat`, :class:`Findings`); a file without questions is an error unless
+    ``allow_empty``, and always with ``replace`` (it would retire the whole bank).
+    """
 
     def __init__(
         self,
@@ -447,20 +600,31 @@ class BankImporter:
         bank_name: str | None = None,
         replace: bool = False,
         progress: Callable[[int], None] | None = None,
+        on_duplicate: str = "error",
+        strict: bool = False,
+        allow_empty: bool = False,
     ) -> None:
+        if on_duplicate not in ON_DUPLICATE:
+            raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
         self.session = session
         self.clock = clock
         self.bank_name = bank_name
         self.replace = replace
         self.progress = progress
+        self.on_duplicate = on_duplicate
+        self.strict = strict
+        self.allow_empty = allow_empty
         self.next_position: int | None = None
         self.new_bank = False  # a bank this import creates has no questions to compare with
         self.batches = 0  # batches written so far
+        self.findings = Findings("", strict=strict)  # the repeats found between batches
 
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
-        """Import every question of ``items``; raises BankFormatError on bad input."""
+        """Import every question of ``items``; raises BankFormatError on bad input (all the
+        errors of the file, see :class:`bot.errors.BankFormatErrors`)."""
         summary = ImportSummary(source=source)
-        checked = CheckedItems(items, source, check_duplicates=False)
+        checked = CheckedItems(items, source, check_repeats=False, strict=self.strict)
+        self.findings = Findings(source, strict=self.strict)
         await self.session.run_sync(
             lambda s: (
                 IMPORT_KEYS.drop(s.connection(), checkfirst=True),
@@ -469,51 +633,103 @@ class BankImporter:
         )
         bank: BankRow | None = None
         threaded = self.session.get_bind().dialect.name == "postgresql"  # see _Batches
-        batches = _Batches(checked, source, threaded=threaded)
+        batches = _Batches(checked, source, threaded=threaded, on_duplicate=self.on_duplicate)
         try:
             last = False
             while not last:
                 batch = await batches.next()
                 bank = bank or await self._bank(batch.info, source)
+                for verdict in batch.repeats:
+                    self.findings.repeat(verdict)
                 await self._write(bank, batch, summary, source)
                 last = batch.last
         finally:
             batches.close()
+        checked.findings.absorb(self.findings)
         checked.raise_errors()
         assert bank is not None  # the last batch made it
+        if not summary.total:
+            if self.replace:
+                raise BankFormatError(
+                    source,
+                    None,
+                    f"no questions in this file: --replace would retire every question of the "
+                    f"bank {bank.name!r}; nothing was changed",
+                )
+            if not self.allow_empty:
+                raise BankFormatError(
+                    source,
+                    None,
+                    "no questions in this file; nothing was imported "
+                    "(give --allow-empty to import it anyway)",
+                )
         if self.replace:
             summary.removed = await self._retire_unseen(bank)
         await self.session.run_sync(lambda s: IMPORT_KEYS.drop(s.connection()))
         summary.bank = bank.name
         summary.skipped = len(checked.skipped)
+        summary.repeats = checked.findings.repeats
         summary.warnings = checked.warnings()
         return summary
 
-    async def _remember(self, batch: _Batch, source: str) -> None:
-        """Record the batch's keys as seen; a key seen in an earlier batch is a duplicate
-        question (one seen twice in this batch was found by :func:`_prepare`)."""
+    async def _remember(self, batch: _Batch) -> set[str]:
+        """Record the batch's keys as seen. A key seen in an earlier batch is a repeat,
+        judged by :func:`judge_repeat` against what the key table holds for it (the line and
+        content hash of the question kept); a repeat that loses is taken out of the batch.
+        Returns the keys whose question replaces the one an earlier batch wrote
+        (``--on-duplicate last``). Repeats within the batch were judged by :func:`_prepare`.
+        """
         # An index probe per key (a SELECT on the temporary table, which has no planner
         # statistics, can turn into a scan that grows with the file). The batch's keys go
-        # in as one JSON object {key: line} in one statement: an executemany costs more in
-        # Python per key than the database spends on it. The row count tells whether a key
-        # was there already (RETURNING the keys costs more than the insert).
+        # in as one JSON object {key: [line, hash]} in one statement: an executemany costs
+        # more in Python per key than the database spends on it. The row count tells whether
+        # a key was there already (RETURNING the keys costs more than the insert).
         self.batches += 1
         inserted = await self.session.execute(
             _remember_keys(self.session), {"keys": batch.keys, "batch": self.batches}
         )
-        if inserted.rowcount != len(batch.lines):  # rare: find the first repeated key
-            earlier = dict(
-                (
-                    await self.session.execute(
-                        select(IMPORT_KEYS.c.identity_key, IMPORT_KEYS.c.line).where(
-                            IMPORT_KEYS.c.identity_key.in_(list(batch.lines)),
-                            IMPORT_KEYS.c.batch < self.batches,
-                        )
-                    )
-                ).all()
+        if inserted.rowcount == len(batch.lines):
+            return set()
+        earlier = {
+            key: (line, digest)
+            for key, line, digest in await self.session.execute(
+                select(
+                    IMPORT_KEYS.c.identity_key, IMPORT_KEYS.c.line, IMPORT_KEYS.c.content_hash
+                ).where(
+                    IMPORT_KEYS.c.identity_key.in_(list(batch.lines)),
+                    IMPORT_KEYS.c.batch < self.batches,
+                )
             )
-            repeated = next(k for k in batch.lines if k in earlier)
-            raise duplicate_error(source, batch.lines[repeated], earlier[repeated])
+        }
+        questions: list[Question] = []
+        rows: list[dict[str, Any]] = []
+        replaced: set[str] = set()
+        winners: list[dict[str, Any]] = []
+        for question, values in zip(batch.questions, batch.rows, strict=True):
+            key = values["identity_key"]
+            before = earlier.get(key)
+            if before is not None:
+                identical = before[1] == values["content_hash"]
+                verdict = judge_repeat(question.line, before[0], identical, self.on_duplicate)
+                self.findings.repeat(verdict)
+                if not verdict.later_wins:
+                    del batch.lines[key]
+                    continue
+                replaced.add(key)
+                winners.append(
+                    {"key": key, "new_line": question.line, "new_hash": values["content_hash"]}
+                )
+            questions.append(question)
+            rows.append(values)
+        batch.questions, batch.rows = questions, rows
+        if winners:  # the key table names the question kept, for later repeats
+            await self.session.execute(
+                update(IMPORT_KEYS)
+                .where(IMPORT_KEYS.c.identity_key == bindparam("key"))
+                .values(line=bindparam("new_line"), content_hash=bindparam("new_hash")),
+                winners,
+            )
+        return replaced
 
     async def _bank(self, info: BankInfo | None, source: str) -> BankRow:
         name = self.bank_name or (info.name if info else slug(Path(source).stem))
@@ -545,17 +761,16 @@ class BankImporter:
     async def _write(
         self, bank: BankRow, batch: _Batch, summary: ImportSummary, source: str
     ) -> None:
-        if batch.duplicate is not None:
-            raise batch.duplicate
-        rows = batch.rows
-        if not rows:
+        if not batch.rows:
             return
-        await self._remember(batch, source)
+        replaced = await self._remember(batch)
+        if self.findings.errors:
+            return  # the import fails: its keys are still remembered, to find every repeat
+        rows = batch.rows
         await store_images(self.session, batch.questions, self.clock, source)
+        looked_up = list(replaced) if self.new_bank else list(batch.lines)
         existing = (
-            {}
-            if self.new_bank
-            else {
+            {
                 row.identity_key: row
                 for row in await self.session.execute(
                     select(
@@ -565,10 +780,12 @@ class BankImporter:
                         QuestionRow.active,
                     ).where(
                         QuestionRow.bank_id == bank.id,
-                        QuestionRow.identity_key.in_(list(batch.lines)),
+                        QuestionRow.identity_key.in_(looked_up),
                     )
                 )
             }
+            if looked_up
+            else {}
         )
         if self.next_position is None:
             self.next_position = (
@@ -580,8 +797,15 @@ class BankImporter:
             ).scalar_one()
         new_rows: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
+        replacing: list[dict[str, Any]] = []
         for question, values in zip(batch.questions, rows, strict=True):
             old = existing.get(values["identity_key"])
+            if old is not None and values["identity_key"] in replaced:
+                # --on-duplicate last: the earlier question of the file, already written
+                # (and counted), takes this one's content
+                if old.content_hash != values["content_hash"] or not old.active:
+                    replacing.append({**_row_values(question), "id": old.id})
+                continue
             if old is None:
                 self.next_position += 1
                 values["bank_id"], values["position"] = bank.id, self.next_position
@@ -595,8 +819,8 @@ class BankImporter:
             sql, parameters = _question_insert(connection.dialect)
             await connection.exec_driver_sql(sql, [parameters(row) for row in new_rows])
             summary.new += len(new_rows)
-        if changed:
-            await self.session.execute(update(QuestionRow), changed)
+        if changed or replacing:
+            await self.session.execute(update(QuestionRow), changed + replacing)
             summary.updated += len(changed)
         if self.progress:
             self.progress(len(rows))
