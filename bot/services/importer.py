@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.domain import BankInfo, Image, Question, Skipped
+from bot.domain import BankInfo, Image, Notice, Question, Skipped
 from bot.errors import BankFormatError
 from bot.formats.errors import ErrorList
 from bot.formats.hygiene import located, tidy
@@ -278,6 +278,11 @@ class Findings:
         else:
             self.notes.append((line or 0, located(self.source, line, message)))
 
+    def inform(self, line: int | None, message: str) -> None:
+        """A warning that stays one under ``strict``: a parser's :class:`Notice` (what the
+        format cannot carry, such as an Anki package's scheduling), not a fault of the file."""
+        self.notes.append((line or 0, located(self.source, line, message)))
+
     def repeat(self, verdict: Repeat) -> None:
         if verdict.error:
             self.errors.error(verdict.line, verdict.message)
@@ -406,6 +411,8 @@ class CheckedItems:
             elif isinstance(item, Skipped):
                 self.skipped.append(item)
                 findings.warn(line, item.reason)
+            elif isinstance(item, Notice):
+                findings.inform(line, item.reason)
             elif not self.check_repeats:
                 yield item
             else:
