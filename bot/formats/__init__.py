@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from bot.domain import BankInfo, Question, Skipped
+from bot.domain import BankInfo, Notice, Question, Skipped
 from bot.errors import BankFormatError
 
-ParsedItem = BankInfo | Question | Skipped
+ParsedItem = BankInfo | Question | Skipped | Notice
 Parser = Callable[[TextIO, str], Iterator[ParsedItem]]
 BinaryParser = Callable[[BinaryIO, str], Iterator[ParsedItem]]
 
