@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from bot.domain import Question
     from bot.services import QuizApp
 
-FORMAT_NAMES = ["native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb", "moodlexml"]
+FORMAT_NAMES = [
+    "native", "csv", "gift", "aiken", "anki", "redtrivia", "opentdb", "moodlexml", "apkg"
+]  # fmt: skip
 #: Files at least this big get a progress display on a terminal.
 PROGRESS_MIN_BYTES = 512 * 1024
 
@@ -121,7 +123,8 @@ def import_command(
     """Import question banks from files (all or nothing).
 
     Formats: quizbot YAML/JSON, CSV/TSV, Moodle GIFT, Moodle XML, Aiken, Anki/Quizlet
-    text, Red-DiscordBot trivia lists, Open Trivia DB JSON (see docs/FORMATS.md).
+    text, Anki packages (.apkg/.colpkg), Red-DiscordBot trivia lists, Open Trivia DB
+    JSON (see docs/FORMATS.md).
     Importing the same file again changes nothing.
 
     Every error of a file is listed (file:line each) and nothing is written. A question
