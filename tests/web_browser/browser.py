@@ -161,6 +161,25 @@ class Browser:
         """Load ``url``; check its status, its origin rule and its console."""
         self.drain()
         self.driver.get(url)
+        return self._loaded(url, status)
+
+    def follow(self, element: Any, *, status: int = 200) -> Visit:
+        """Click ``element`` (a link, a form's button), wait for the page it leads to, and
+        check that page as :meth:`open` does."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        before = self.driver.current_url
+        self.drain()
+        element.click()
+        WebDriverWait(self.driver, 10).until(
+            lambda d: (
+                d.current_url != before
+                and d.execute_script("return document.readyState") == "complete"
+            )
+        )
+        return self._loaded(self.driver.current_url, status)
+
+    def _loaded(self, url: str, status: int) -> Visit:
         requested, statuses = self._network()
         visit = Visit(url, statuses.get(url), requested, self.driver.get_log("browser"))
         self.visits.append(visit)
@@ -169,7 +188,10 @@ class Browser:
         errors = visit.errors()
         if status != 200:  # the browser logs the page's own error status; nothing else
             errors = [e for e in errors if not (url in e and str(status) in e)]
-        assert not errors, f"console errors on {url}:\n" + "\n".join(errors)
+        hint = ""
+        if any("favicon.ico" in e for e in errors):  # every browser asks for one
+            hint = "\n(a page with no icon makes the browser ask for /favicon.ico)"
+        assert not errors, f"console errors on {url}:\n" + "\n".join(errors) + hint
         return visit
 
     def assert_same_origin(self, visit: Visit) -> None:

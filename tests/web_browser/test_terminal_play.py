@@ -112,7 +112,7 @@ def test_the_leaderboard_filters_by_period_and_bank(
     for label in ("Today", "This week", "This month", "All time"):
         link = browser.driver.find_element("link text", label)
         target = link.get_attribute("href")
-        browser.open(target)
+        browser.follow(link)
         assert browser.js("return location.href") == target
         current = browser.js("return document.querySelector('[aria-current=page]').innerText")
         assert current.strip() == label
@@ -123,8 +123,7 @@ def test_the_leaderboard_filters_by_period_and_bank(
         from selenium.webdriver.support.ui import Select
 
         Select(browser.driver.find_element("id", "bank")).select_by_value(bank)
-        browser.drain()
-        browser.driver.find_element("css selector", "form button[type=submit]").click()
+        browser.follow(browser.driver.find_element("css selector", "form button[type=submit]"))
         assert f"bank={bank}" in browser.js("return location.search")
         assert (TERMINAL_PLAYER in browser.text()) == shown, browser.text()
     assert browser.accessibility_problems() == []
