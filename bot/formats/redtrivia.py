@@ -1,10 +1,11 @@
 """Red-DiscordBot trivia lists: a YAML mapping of each question to its accepted answers.
 
-``AUTHOR`` (who wrote the list) and ``CONFIG`` (Red's game settings, ignored) are not
-questions. Every other key is a question and becomes a typed question whose accepted
-answers are the listed values; numbers and booleans count as the text written in the file
-(``- 1984``, ``- yes``). The list's name is its file name, as in Red; the author becomes
-the bank's ``source``.
+``AUTHOR`` (who wrote the list), ``DESCRIPTION`` (what it is about), ``CONFIG`` (Red's
+game settings, ignored) and ``$schema`` (for editors, ignored) are not questions, as in
+Red's schema (redbot/cogs/trivia/schema.py). Every other key is a question and becomes a
+typed question whose accepted answers are the listed values; numbers and booleans count as
+the text written in the file (``- 1984``, ``- yes``). The list's name is its file name, as
+in Red; the author becomes the bank's ``source`` and the description its description.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from bot.domain import BankInfo, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, name_from_source
 from bot.formats._yaml import compose
-from bot.text import comparison_key
+from bot.formats.errors import ErrorList
 
-RESERVED_KEYS = frozenset({"AUTHOR", "CONFIG"})
+#: The keys of a list that are not questions (Red's schema: ``AUTHOR``, ``DESCRIPTION``,
+#: ``CONFIG`` and ``$schema``, the address of the schema editors check the file with).
+RESERVED_KEYS = frozenset({"AUTHOR", "DESCRIPTION", "CONFIG", "$schema"})
 
 
 def _line(node: yaml.Node) -> int:
@@ -49,8 +52,19 @@ def _answers(node: yaml.Node, source: str) -> tuple[str, ...]:
     return tuple(answers)
 
 
+def _meta_text(key: str, value: yaml.Node, source: str) -> str:
+    text = _scalar_text(value)
+    if text is None:
+        raise BankFormatError(source, _line(value), f"{key} must be a text")
+    return text
+
+
 def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
-    """Read a Red trivia list: a :class:`BankInfo` named after the file, then its questions."""
+    """Read a Red trivia list: a :class:`BankInfo` named after the file, then its questions.
+
+    Every bad question is reported (:mod:`bot.formats.errors`); a repeated question is left
+    to the import's check of repeats, which every format shares.
+    """
     root = compose(stream, source)
     if root is None:
         raise BankFormatError(source, 1, "the file is empty")
@@ -58,32 +72,35 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
         raise BankFormatError(
             source, _line(root), "a trivia list must be a mapping of questions to answers"
         )
-    author = ""
-    for key, value in root.value:
-        if _scalar_text(key) == "AUTHOR":
-            text = _scalar_text(value)
-            if text is None:
-                raise BankFormatError(source, _line(value), "AUTHOR must be a text")
-            author = text
-    yield BankInfo(name=name_from_source(source, "trivia"), source=author)
-    seen: dict[str, int] = {}
-    for key, value in root.value:
-        prompt = _scalar_text(key)
-        if prompt is None:
-            raise BankFormatError(source, _line(key), "each question must be a text")
-        if prompt in RESERVED_KEYS:
-            continue
-        line = _line(key)
-        same = comparison_key(prompt)  # what a player sees: case and invisible marks aside
-        if same in seen:
-            raise BankFormatError(
-                source, line, f"the question {prompt!r} is there twice (also line {seen[same]})"
-            )
-        seen[same] = line
-        question = Question(
-            kind=QuestionKind.TYPED,
-            prompt=prompt,
-            accepted=_answers(value, source),
-            line=line,
+    with ErrorList(source) as errors:
+        meta = {"AUTHOR": "", "DESCRIPTION": ""}
+        for key, value in root.value:
+            name = _scalar_text(key)
+            if name in meta:
+                try:
+                    meta[name] = _meta_text(name, value, source)
+                except BankFormatError as error:
+                    errors.add(error)
+        yield BankInfo(
+            name=name_from_source(source, "trivia"),
+            description=meta["DESCRIPTION"],
+            source=meta["AUTHOR"],
         )
-        yield checked(question, source, line)
+        for key, value in root.value:
+            prompt = _scalar_text(key)
+            if prompt is None:
+                errors.error(_line(key), "each question must be a text")
+                continue
+            if prompt in RESERVED_KEYS:
+                continue
+            line = _line(key)
+            try:
+                question = Question(
+                    kind=QuestionKind.TYPED,
+                    prompt=prompt,
+                    accepted=_answers(value, source),
+                    line=line,
+                )
+                yield checked(question, source, line)
+            except BankFormatError as error:
+                errors.add(error)
