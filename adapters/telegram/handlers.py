@@ -46,6 +46,7 @@ from telegram.ext import (
 from adapters.kit import commands, rendering, texts, words
 from adapters.kit.dispatch import Notice, Reply, Request, ReviewStarted
 from adapters.telegram import render
+from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import (
     PLATFORM,
     is_group,
@@ -202,9 +203,11 @@ class TelegramHandlers:
         markup = None
         if isinstance(reply.view, FlashcardView):
             markup = render.flashcard_keyboard(reply.view, workspace=request.who.workspace)
+        image = reply.view.image if isinstance(reply.view, FlashcardView | QuestionView) else None
         group = is_group(message.chat)
         if group and isinstance(reply.view, PERSONAL):
             try:
+                await send_picture(self.bot, user.id, image, self.surface.pictures)
                 await self.bot.send_message(
                     user.id,
                     text,
@@ -221,6 +224,14 @@ class TelegramHandlers:
             and NOT_STARTED.lower() in reply.view.text.lower()
         ):
             text, markup = self._open_private_chat(request, command)
+        else:
+            await send_picture(
+                self.bot,
+                message.chat.id,
+                image,
+                self.surface.pictures,
+                thread=message.message_thread_id if message.is_topic_message else None,
+            )
         await message.reply_text(
             text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
         )
@@ -292,6 +303,8 @@ class TelegramHandlers:
         else:
             card = await self.app.rate_flashcard(who, card_id, parts[1])
             show_back = False
+            # The next card's picture comes first, in its own message, as for a new card.
+            await send_picture(self.bot, query.message.chat.id, card.image, self.surface.pictures)
         await self.bot.edit_message_text(
             render.flashcard_text(card, show_back=show_back),
             chat_id=query.message.chat.id,

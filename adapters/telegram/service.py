@@ -25,6 +25,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from adapters.kit.conductor import Conductor
 from adapters.kit.contract import Runtime
 from adapters.kit.dispatch import Dispatcher
+from adapters.kit.images import Pictures
 from adapters.kit.network import unreachable
 from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.settings import TelegramSettings
@@ -73,7 +74,7 @@ class TelegramService:
         self.settings = settings
         self.run_ticker = run_ticker
         self.application = build_application(settings)
-        self.surface = TelegramSurface(self.application.bot)
+        self.surface = TelegramSurface(self.application.bot, Pictures(runtime.app))
         self.conductor = Conductor(runtime.app, self.surface)
         self.dispatcher = Dispatcher(self.conductor)
         self.handlers = TelegramHandlers(

@@ -19,8 +19,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
 from adapters.kit import words
+from adapters.kit.images import Pictures
 from adapters.kit.surface import Capabilities, PostRefused
 from adapters.telegram import render
+from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import PLATFORM, split_channel
 from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
 
@@ -76,8 +78,10 @@ class TelegramSurface:
         live_counts=False,  # every edit counts against a group's 20 messages a minute
     )
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pictures: Pictures | None = None) -> None:
         self.bot = bot
+        #: Stored pictures' bytes, uploaded as photos before the questions that show them.
+        self.pictures = pictures
 
     async def _call(self, call: Awaitable[T]) -> T:
         try:
@@ -103,6 +107,11 @@ class TelegramSurface:
         )
 
     async def post_question(self, question: QuestionView) -> str:
+        if question.image is not None:
+            chat, thread = split_channel(question.channel.channel)
+            await self._call(
+                send_picture(self.bot, chat, question.image, self.pictures, thread=thread)
+            )
         message = await self.send(
             question.channel,
             render.question_text(question),
