@@ -93,9 +93,10 @@ class RedactSecrets(logging.Filter):
 
 
 def secrets_of(settings: Settings, platform_secrets: Iterable[str] = ()) -> list[str]:
-    """The values to hide: the platforms' tokens and secrets, the database password."""
+    """The values to hide: the platforms' tokens and secrets, the database password, and
+    the web pages' link key."""
     password = make_url(settings.database_url).password
-    return [v for v in [*platform_secrets, password] if v]
+    return [v for v in [*platform_secrets, password, settings.secret_key] if v]
 
 
 def setup_logging(
