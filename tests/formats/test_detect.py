@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import pytest
 
 from bot.domain import Question
 from bot.errors import BankFormatError
-from bot.formats import EXTENSIONS, FORMAT_MODULES, detect_format, parse_path, parser_for
+from bot.formats import (
+    BINARY_FORMATS,
+    EXTENSIONS,
+    FORMAT_MODULES,
+    detect_format,
+    parse_path,
+    parser_for,
+)
 from tests.formats.helpers import FIXTURES, parse_fixture, parse_text
 
 FIXTURE_FORMATS = {
@@ -149,7 +157,7 @@ def test_parse_path_reads_a_byte_order_mark(tmp_path: Path) -> None:
 
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "FORMATS.md"
-DOC_EXTENSIONS = {"csv": "csv", "text": "txt", "yaml": "yaml", "json": "json"}
+DOC_EXTENSIONS = {"csv": "csv", "text": "txt", "yaml": "yaml", "json": "json", "xml": "xml"}
 
 
 def test_the_examples_in_the_format_docs_are_detected_and_read() -> None:
@@ -157,7 +165,11 @@ def test_the_examples_in_the_format_docs_are_detected_and_read() -> None:
     found = []
     for language, body in blocks:
         fmt = detect_format(Path(f"example.{DOC_EXTENSIONS[language]}"), body)
-        items = parse_text(parser_for(fmt), body, f"example.{DOC_EXTENSIONS[language]}")
+        name = f"example.{DOC_EXTENSIONS[language]}"
+        if fmt in BINARY_FORMATS:
+            items = list(parser_for(fmt)(io.BytesIO(body.encode()), name))  # type: ignore[arg-type]
+        else:
+            items = parse_text(parser_for(fmt), body, name)
         assert any(isinstance(item, Question) for item in items), body
         found.append(fmt)
-    assert found == ["csv", "gift", "aiken", "anki", "anki", "redtrivia", "opentdb"]
+    assert found == ["csv", "gift", "aiken", "anki", "anki", "redtrivia", "opentdb", "moodlexml"]
