@@ -23,6 +23,7 @@ from bench import (
     leaderboards,
     platform_limits,
     startup,
+    web_pages,
 )
 from bench.common import PRINTED, Table, backends, log, machine_info, stop_cleanly_on_sigterm
 
@@ -34,6 +35,7 @@ NAMES = (
     "platform_limits",
     "startup",
     "discord_guilds",
+    "web_pages",
 )
 
 
@@ -87,6 +89,8 @@ def main() -> None:
             *shown, table = platform_limits.run_all(args.backend, args.quick)
             for each in shown:
                 each.show()
+        elif name == "web_pages":
+            table = asyncio.run(web_pages.main_async(args.backend, args.quick))
         elif name == "discord_guilds":  # SQLite only: the worker's caches are measured
             (table,) = discord_guilds.run_default(args.quick)
         else:
