@@ -18,10 +18,13 @@ from pathlib import Path
 from bench import (
     answer_path,
     channels,
+    commands,
     discord_guilds,
     imports,
     leaderboards,
     platform_limits,
+    rich_imports,
+    slack_web,
     startup,
     web_pages,
 )
@@ -36,6 +39,9 @@ NAMES = (
     "startup",
     "discord_guilds",
     "web_pages",
+    "slack_web",
+    "commands",
+    "rich_imports",
 )
 
 
@@ -93,6 +99,12 @@ def main() -> None:
             table = asyncio.run(web_pages.main_async(args.backend, args.quick))
         elif name == "discord_guilds":  # SQLite only: the worker's caches are measured
             (table,) = discord_guilds.run_default(args.quick)
+        elif name == "slack_web":  # PostgreSQL only: the web process of issue #22
+            table = slack_web.run_default(args.quick)
+        elif name == "commands":
+            table = commands.run(args.backend, args.quick)
+        elif name == "rich_imports":
+            table = rich_imports.run(args.backend, args.quick, 1 if args.quick else 3)
         else:
             table = startup.run(args.backend, args.quick)
         table.note(f"took {time.perf_counter() - t0:.0f} s")

@@ -506,7 +506,9 @@ async def recorded_answers(url: str, channels: Sequence[str]) -> int:
         await database.dispose()
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace) -> Table:
+    """Measure both servers (see the module's docstring); show the detailed table and
+    return the summary (the served rates and their ratio)."""
     rates = [int(r) for r in args.rates.split(",")] if args.rates else None
     rates = rates or list(QUICK_RATES if args.quick else RATES)
     seconds = args.seconds or (QUICK_STEP_SECONDS if args.quick else STEP_SECONDS)
@@ -601,8 +603,9 @@ async def run(args: argparse.Namespace) -> None:
         finally:
             codes = {side: await server.stop() for side, server in servers.items()}
             await stub_runner.cleanup()
-    show(steps, rates, seconds, reps, args.channels, recorded, used)
+    summary = show(steps, rates, seconds, reps, args.channels, recorded, used)
     log(f"exit codes {codes}; logs in {folder}")
+    return summary
 
 
 def show(
@@ -613,7 +616,8 @@ def show(
     channels: int,
     recorded: dict[str, int],
     used: dict[str, int],
-) -> None:
+) -> Table:
+    """Show the table of every step; the summary table, not shown yet."""
     table = Table(
         "Slack web process: signed clicks at an offered rate (ms from send, median of reps)",
         [
@@ -686,10 +690,10 @@ def show(
     summary.note(
         "cpu ratio: quizbot's CPU per click over the bare handler's (medians of all steps)"
     )
-    summary.show()
+    return summary
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
     parser.add_argument("--rates", help="comma-separated offered rates (clicks/s)")
@@ -698,7 +702,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--channels", type=int, default=10, help="channels per server")
     parser.add_argument("--profile", type=Path, help="run the web process under cProfile")
     parser.add_argument("--bare-server", nargs=2, metavar=("PORT", "URL"), help=argparse.SUPPRESS)
-    return parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def run_default(quick: bool) -> Table:
+    """The default run (``python -m bench.slack_web [--quick]``), for ``python -m bench``."""
+    return asyncio.run(run(parse_args(["--quick"] if quick else [])))
 
 
 def main() -> None:
@@ -709,7 +718,7 @@ def main() -> None:
         return
     stop_cleanly_on_sigterm()
     print_machine()
-    asyncio.run(run(args))
+    asyncio.run(run(args)).show()
 
 
 if __name__ == "__main__":
