@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import (
     answer_path,
+    apkg_import,
     channels,
     commands,
     discord_guilds,
@@ -42,6 +43,7 @@ NAMES = (
     "slack_web",
     "commands",
     "rich_imports",
+    "apkg_import",
 )
 
 
@@ -89,6 +91,8 @@ def main() -> None:
             table = asyncio.run(leaderboards.main_async(args.backend, args.quick))
         elif name == "imports":
             table = imports.run(args.backend, args.quick)
+        elif name == "apkg_import":
+            table = apkg_import.run(args.backend, args.quick)
         elif name == "channels":
             table = asyncio.run(channels.main_async(args.backend, args.quick))
         elif name == "platform_limits":
