@@ -220,3 +220,27 @@ async def test_bad_links_get_403(app: QuizApp, client: TestClient, signer: LinkS
     response = await client.get(path_of(forged))
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_the_web_process_serves_the_pages_with_a_key(
+    app: QuizApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``quizbot run web``'s application: the pages with QUIZBOT_SECRET_KEY, none without,
+    and a start-up error when they are asked for without a key."""
+    from adapters.web.routes import SIGNER
+    from bot.errors import ConfigError
+
+    for name in ("QUIZBOT_SECRET_KEY", "QUIZBOT_WEB_PAGES", "QUIZBOT_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert SIGNER not in web_application(app)
+    monkeypatch.setenv("QUIZBOT_WEB_PAGES", "on")
+    with pytest.raises(ConfigError, match="QUIZBOT_SECRET_KEY is not set"):
+        web_application(app)
+    monkeypatch.setenv("QUIZBOT_SECRET_KEY", SECRET)
+    application = web_application(app)
+    url = LinkSigner(SECRET, "http://localhost:3000").make(
+        "leaderboard", app.now(), timedelta(hours=1), platform="slack", workspace="T1"
+    )
+    async with TestClient(TestServer(application)) as test_client:
+        assert (await get(test_client, url))[0] == 200
+        assert (await test_client.get("/health")).status == 200
