@@ -9,7 +9,8 @@ What becomes what (see docs/FORMATS.md):
   answers at 100 is skipped; one with no answer giving credit is an error.
 - ``truefalse`` -> true/false; ``shortanswer`` and ``numerical`` -> typed answers, accepted
   answers being those at fraction 100 (a numerical tolerance is not kept: the value as written
-  is accepted; a short answer using Moodle's ``*`` wildcard is skipped, ``\\*`` is a star).
+  is accepted, and a :class:`Notice` says so; a short answer using Moodle's ``*`` wildcard is
+  skipped, ``\\*`` is a star).
 - matching, essay, cloze (``multianswer``), description, calculated and any other type ->
   :class:`Skipped` with the question's name.
 - ``category`` questions set the topic of those after them: ``$course$/top/A/B`` -> ``A/B``
@@ -47,7 +48,7 @@ from typing import BinaryIO
 from urllib.parse import unquote
 from xml.parsers import expat
 
-from bot.domain import MAX_OPTIONS, Image, Question, QuestionKind, Skipped
+from bot.domain import MAX_OPTIONS, Image, Notice, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._html import HtmlImage, html_to_text
 from bot.formats._text import checked
@@ -154,6 +155,7 @@ class _Answer:
     fraction: float
     feedback: str
     line: int
+    tolerance: str = ""  # numerical answers: Moodle's tolerance, as written
 
 
 class _Stream:
@@ -236,7 +238,7 @@ class _Stream:
                 return
 
 
-def parse(stream: BinaryIO, source: str) -> Iterator[Question | Skipped]:
+def parse(stream: BinaryIO, source: str) -> Iterator[Question | Skipped | Notice]:
     """Read a Moodle XML file question by question (see the module's description)."""
     reader = _Reader(source)
     with ErrorList(source) as errors:
@@ -248,6 +250,8 @@ def parse(stream: BinaryIO, source: str) -> Iterator[Question | Skipped]:
                 continue
             if item is not None:
                 yield item
+            yield from reader.notices
+            reader.notices.clear()
 
 
 def topic_of(path: str) -> str:
@@ -272,6 +276,7 @@ class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.topic = ""
+        self.notices: list[Notice] = []  # what the last question lost on the way in
 
     def fail(self, line: int, message: str) -> BankFormatError:
         return BankFormatError(self.source, line, message)
@@ -284,7 +289,7 @@ class _Reader:
                 inner = category.child("text")
                 self.topic = topic_of((inner if inner is not None else category).text)
             return None
-        name = node.text_of("name")
+        name = html_to_text(node.text_of("name")).text.replace("\n", " ")
         label = f"question {name!r}" if name else "a question without a name"
         read = {
             "multichoice": self.multichoice,
@@ -410,7 +415,8 @@ class _Reader:
             else:
                 text = raw_text.strip()
             feedback = self.field(answer.child("feedback"), fmt)
-            found.append(_Answer(text, fraction, feedback, answer.line))
+            tolerance = answer.text_of("tolerance")
+            found.append(_Answer(text, fraction, feedback, answer.line, tolerance))
         return found
 
     # --- the kinds ------------------------------------------------------------------------
@@ -489,12 +495,29 @@ class _Reader:
                 answer.text = answer.text.replace("\\*", "*")
         if not fields["explanation"]:
             fields["explanation"] = right[0].feedback
+        loose = [answer for answer in right if answer.tolerance and _nonzero(answer.tolerance)]
+        if kind == "numerical" and loose:
+            self.notices.append(
+                Notice(
+                    node.line,
+                    f"numerical {label}: Moodle's tolerance (±{loose[0].tolerance}) is not kept; "
+                    f"only {loose[0].text!r} as written is accepted",
+                )
+            )
         question = Question(
             kind=QuestionKind.TYPED,
             accepted=tuple(dict.fromkeys(answer.text for answer in right)),
             **fields,  # type: ignore[arg-type]
         )
         return checked(question, self.source, node.line)
+
+
+def _nonzero(value: str) -> bool:
+    """Whether a tolerance as written is a number other than zero (or not a number)."""
+    try:
+        return float(value) != 0
+    except ValueError:
+        return True
 
 
 def _source(node: _Node) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import BankInfo, Question, QuestionKind, Skipped
+from bot.domain import BankInfo, Notice, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, BankFormatErrors
 from bot.formats import detect_format, parse_path
 from bot.formats.moodle_xml import grade_is_valid, parse, topic_of
@@ -31,7 +31,7 @@ GIF = (
 )
 
 
-def read(text: str | bytes, source: str = "bank.xml") -> list[Question | Skipped]:
+def read(text: str | bytes, source: str = "bank.xml") -> list[Question | Skipped | Notice]:
     data = text.encode() if isinstance(text, str) else text
     return list(parse(io.BytesIO(data), source))
 
@@ -157,7 +157,10 @@ def test_invalid_grade_fixture_is_an_error_at_the_answer() -> None:
     with pytest.raises(BankFormatError) as caught:
         fixture("error_invalid_grades.xml")
     path = MOODLE / "error_invalid_grades.xml"
-    assert str(caught.value).startswith(f"{path}:38: invalid grade fraction='33'")
+    assert str(caught.value).startswith(
+        f"{path}:38: invalid grade fraction='33' in question "
+        "'Question with invalid grades : x > 1 & x < 2'"
+    )
     assert "33.33333" in caught.value.message
 
 
@@ -251,8 +254,13 @@ def test_shortanswer_and_numerical_become_typed() -> None:
         '<answer fraction="100"><text>4</text><tolerance>0.5</tolerance></answer>'
         "</question>"
     )
-    short, numeric = read(text)
+    short, numeric, notice = read(text)
     assert isinstance(short, Question) and isinstance(numeric, Question)
+    assert notice == Notice(
+        numeric.line,
+        "numerical question 'N': Moodle's tolerance (±0.5) is not kept; "
+        "only '4' as written is accepted",
+    )
     assert short.kind is TYPED and short.accepted == ("Paris", "paris, france")
     assert short.prompt == "Capital of France? <b>bold</b>"  # plain text stays as written
     assert (short.explanation, short.tags) == ("Oui", ("geo", "easy"))
