@@ -41,6 +41,7 @@ _BLOCK_TAGS = frozenset(
         "footer",
         "dt",
         "dd",
+        "hr",
     }
 )
 #: Tags whose content is dropped entirely.
@@ -70,7 +71,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
+        if tag == "br" or tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:

@@ -13,10 +13,13 @@ fields holding the separator, quotes or new lines). HTML is turned into text whe
 Quizlet's export (term, tab, definition, one card per line; or another separator) reads the
 same way; when there is no Anki header and the separator is not a tab, separators after the
 first belong to the definition. ``[sound:...]`` references are dropped; cloze notes and
-cards without text on a side are skipped. The first ``<img src="...">`` on a front becomes
-the card's picture when the file is beside the export or in a ``collection.media`` folder
-there (or the ``src`` is a web address); a front that is only a picture reads as its alt
-text, or "(picture)". Pictures on the back are left out (they would give the answer away).
+cards without text on a side are skipped. In a *cards* export (each card's rendered sides)
+the back repeats the front up to ``<hr id=answer>``; only what follows it is the back.
+Every bad card is reported (:mod:`bot.formats.errors`). The first ``<img src="...">`` on a
+front becomes the card's picture when the file is beside the export or in a
+``collection.media`` folder there (or the ``src`` is a web address); a front that is only a
+picture reads as its alt text, or "(picture)". Pictures on the back are left out (they
+would give the answer away).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import TextIO
 from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, looks_like_html, raw_lines, strip_html
+from bot.formats.errors import ErrorList
 from bot.images import html_image, image_from_location, is_web_address
 
 SEPARATORS = {
@@ -52,6 +56,9 @@ _COLUMN_KEYS = {
     "guid column": "guid",
 }
 _CLOZE = "{{c"
+#: The rule Anki's answer side puts between the front it repeats (``{{FrontSide}}``) and the
+#: answer: ``<hr id=answer>``, or ``<hr id="answer">``, ``<HR ID='answer' />`` and the like.
+_ANSWER_RULE = re.compile(r"<\s*hr\s+[^<>]*?\bid\s*=\s*[\"']?answer\b[\"']?[^<>]*>", re.IGNORECASE)
 _MEDIA = re.compile(r"\[sound:[^\]]*\]")  # Anki's audio references
 #: Where an export's pictures may be, relative to its folder (Anki keeps them in
 #: ``collection.media``; a moderator may copy them beside the file).
@@ -195,6 +202,18 @@ def _field(text: str, html: bool | None) -> str:
     return text.strip()
 
 
+def answer_side(back: str) -> str:
+    """The answer alone from a card's rendered back (an Anki *cards* export): what follows
+    the last ``<hr id=answer>``, which ends the front that ``{{FrontSide}}`` repeats there.
+    A back without that rule is returned as it is."""
+    if "<" not in back:
+        return back
+    end = None
+    for rule in _ANSWER_RULE.finditer(back):
+        end = rule.end()
+    return back if end is None else back[end:]
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
@@ -214,6 +233,7 @@ def _card(
     raw_back = separator.join(row[layout.back :]) if layout.rest else row[layout.back]
     if "cloze" in notetype.lower() or _CLOZE in raw_front:
         return Skipped(line, "cloze note skipped")
+    raw_back = answer_side(raw_back)
     image = _front_image(raw_front, source, line) if "<img" in raw_front.lower() else None
     front = _field(raw_front, header.html)
     if image is not None and not front:
@@ -285,14 +305,20 @@ def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
     layout = _layout(header, separator, source)
     reader = csv.reader(itertools.chain([first], lines), delimiter=separator)
     read = 0
-    try:
-        for row in reader:
-            start = header.lines + read + 1
-            read = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            yield _card(row, layout, header, separator, source, start)
-    except csv.Error as exc:
-        raise _fail(
-            source, header.lines + read + 1, f"cannot read the card that starts here: {exc}"
-        ) from None
+    with ErrorList(source) as errors:  # every bad card reported at the end
+        try:
+            for row in reader:
+                start = header.lines + read + 1
+                read = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                try:
+                    card = _card(row, layout, header, separator, source, start)
+                except BankFormatError as error:
+                    errors.add(error)
+                    continue
+                yield card
+        except csv.Error as exc:
+            raise _fail(
+                source, header.lines + read + 1, f"cannot read the card that starts here: {exc}"
+            ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import Question, QuestionKind, Skipped
+from bot.errors import BankFormatErrors
 from bot.formats import anki
 from tests.formats.helpers import assert_error, parse_fixture, parse_text, questions, skipped
 
@@ -128,3 +129,48 @@ def test_empty_file_yields_nothing() -> None:
 )
 def test_errors_name_the_line(text: str, line: int, fragment: str) -> None:
     assert_error(anki.parse, text, line, fragment, source="deck.txt")
+
+
+def test_a_cards_export_keeps_only_the_answer_side_on_the_back() -> None:
+    """A *cards* export (Anki's "Cards in Plain Text", HTML kept) holds each card's rendered
+    sides: the back repeats the front ({{FrontSide}}) up to <hr id=answer>, in its
+    spellings; only what follows it is the back, and the card's CSS is not text."""
+    items = parse_fixture(anki.parse, "anki_cards_export.txt")
+    assert questions(items) == [
+        card("el perro", "the dog"),
+        card("la casa", "the house\n(la = feminine)"),
+        card("¿Qué hora es?", "What time is it?"),
+        card("the dog", "el perro"),
+    ]
+    assert [q.line for q in questions(items)] == [3, 22, 41, 60]
+    assert skipped(items) == [Skipped(79, "card with no text on the back skipped")]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "<hr id=answer>",
+        '<hr id="answer">',
+        "<hr id='answer'>",
+        "<HR ID=answer />",
+        "<hr  id = answer>",
+    ],
+)
+def test_every_spelling_of_the_answer_rule_is_split_off(rule: str) -> None:
+    quoted = rule.replace('"', '""')
+    text = f"#html:true\nFront side\tFront side\n{quoted}\nBack side\n"
+    text = text.replace("Front side\n", '"Front side\n', 1).replace("Back side\n", 'Back side"\n')
+    assert questions(parse_text(anki.parse, text)) == [card("Front side", "Back side")]
+
+
+def test_a_back_without_the_rule_is_kept_whole() -> None:
+    text = "#html:true\nQ\t<hr>A<hr id=answers>B\n"
+    assert questions(parse_text(anki.parse, text)) == [card("Q", "A\nB")]
+
+
+def test_every_bad_card_is_reported_at_once() -> None:
+    text = "#separator:tab\none\tuno\ntwo\nthree\ttres\nfour\n"
+    with pytest.raises(BankFormatErrors) as caught:
+        parse_text(anki.parse, text, "cards.txt")
+    assert [error.line for error in caught.value.errors] == [3, 5]
+    assert "expected a front and a back separated by tab" in str(caught.value)
