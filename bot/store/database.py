@@ -222,9 +222,11 @@ class Database:
             yield session
 
     async def check(self) -> None:
-        """Connect once, turning connection failures into one clear ConfigError."""
+        """Connect once, turning connection failures into one clear ConfigError. (On SQLite
+        with a reader's connection: a check takes no write lock, and a read-only command
+        then needs no writer's connection at all.)"""
         try:
-            async with self.engine.connect() as conn:
+            async with self.read_engine.connect() as conn:
                 await conn.exec_driver_sql("SELECT 1")
         except (OperationalError, DBAPIError, OSError) as exc:
             failure = classify(exc)

@@ -74,8 +74,8 @@ def newest_revision(folder: Path | None = None) -> str | None:
 
 async def stored_revisions(db: Database) -> list[str]:
     """The revisions in the database's ``alembic_version`` table; none for an empty
-    database (plain SQL, without Alembic)."""
-    async with db.engine.connect() as conn:
+    database (plain SQL, without Alembic; a read, which takes no write lock on SQLite)."""
+    async with db.read_engine.connect() as conn:
         try:
             rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
         except DBAPIError:  # no such table: nothing was ever migrated here
