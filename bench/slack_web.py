@@ -22,8 +22,9 @@ whether or not the earlier ones were answered), bare then quizbot get the same n
 signed ``block_actions`` clicks, each from a distinct player, so each is recorded. For each
 click: the time to its HTTP response, and to its receipt at the stub (what the player
 sees; a receipt still missing after the drain counts as infinitely late). A server's served
-rate is the highest offered rate whose receipt p99 stays under 100 ms; once a server misses
-at one rate it is not offered higher ones. Every step is bounded by a count and a time.
+rate is the highest offered rate whose receipt p99 stays under 100 ms; once a server has
+missed two rates in a row it is not offered higher ones (one miss on a shared machine can be
+a neighbour's burst). Every step is bounded by a count and a time.
 
     python -m bench.slack_web [--quick] [--rates 50,100,200,400] [--seconds 4]
                               [--channels 10] [--profile FILE]
@@ -82,6 +83,9 @@ START_WITHIN = 60.0
 STOP_WITHIN = 20.0
 P99_LIMIT_MS = 100.0
 SIDES = ("bare", "quizbot")
+#: A server is offered higher rates until it has missed this many rates in a row (one
+#: missed rate on a shared machine can be a neighbour's burst, not the server's capacity).
+MISSES_IN_A_ROW = 2
 #: Clicks each server gets at 20/s before the measured steps (recorded, not counted).
 WARM_CLICKS = 40
 
@@ -566,7 +570,8 @@ async def run(args: argparse.Namespace) -> Table:
                         session, stub, side, servers[side].url, side_targets, warm[side], 20, 2
                     )
                 used = dict.fromkeys(SIDES, 0)
-                missed: set[str] = set()
+                misses = dict.fromkeys(SIDES, 0)  # rates missed in a row
+                missed: set[str] = set()  # the sides no longer offered higher rates
                 for rate in rates:
                     for rep in range(reps):
                         order = SIDES if rep % 2 == 0 else SIDES[::-1]
@@ -595,7 +600,11 @@ async def run(args: argparse.Namespace) -> Table:
                             )
                             await asyncio.sleep(0.5)  # let the server settle between steps
                     for side in SIDES:
-                        if side not in missed and not Result.of(steps, side, rate).served:
+                        if side in missed:
+                            continue
+                        served = Result.of(steps, side, rate).served
+                        misses[side] = 0 if served else misses[side] + 1
+                        if misses[side] >= MISSES_IN_A_ROW:
                             missed.add(side)
                     if missed == set(SIDES):
                         break
@@ -665,12 +674,10 @@ def show(
     )
     table.show()
 
-    served = dict.fromkeys(SIDES, 0)  # the highest rate before the first miss
+    served = dict.fromkeys(SIDES, 0)  # the highest rate served
     for side in SIDES:
-        for result in (r for r in results if r.side == side):
-            if not result.served:
-                break
-            served[side] = result.rate
+        for result in (r for r in results if r.side == side and r.served):
+            served[side] = max(served[side], result.rate)
     summary = Table(
         f"Slack web process: served rate (receipt and HTTP p99 < {P99_LIMIT_MS:.0f} ms)",
         ["bare clicks/s", "quizbot clicks/s", "ratio", "target", "met", "cpu ratio"],
