@@ -506,7 +506,7 @@ class _Reader:
             )
         question = Question(
             kind=QuestionKind.TYPED,
-            accepted=tuple(dict.fromkeys(answer.text for answer in right)),
+            accepted=tuple(answer.text for answer in right),
             **fields,  # type: ignore[arg-type]
         )
         return checked(question, self.source, node.line)
