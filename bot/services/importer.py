@@ -6,9 +6,10 @@ PostgreSQL the stream is parsed in a worker thread a few batches ahead of the wr
 parsing overlaps the waits for the database.
 A question is identified by its kind and text (``identity_key``); importing the same
 question again is "unchanged", with other content "updated". Within one file, a repeat of
-a question is imported once with a warning when it is identical (same ``content_hash``),
-and is an error naming both lines when it conflicts, unless ``--on-duplicate first|last``
-says which wins (:func:`judge_repeat`). Every error of a file is reported together.
+a question is imported once with a warning when it is identical or has the same answers,
+and is an error naming both lines when its answers or options differ, unless
+``--on-duplicate first|last`` says which wins (:func:`judge_repeat`). Every error of a
+file is reported together.
 """
 
 from __future__ import annotations
@@ -230,23 +231,59 @@ class Repeat:
     later_wins: bool
 
 
-def judge_repeat(
-    line: int | None, earlier: int | None, identical: bool, on_duplicate: str = "error"
-) -> Repeat:
-    """The verdict on a repeat at ``line`` of the question first at line ``earlier``.
+def answers_digest(question: Question) -> str:
+    """A digest of what a question asks players to choose or type: its options, its right
+    option, its accepted answers and its back. Two repeats of a question with equal digests
+    differ only in wording (spacing, case), explanation, topic, tags or source."""
+    lists = "\x1e".join
+    payload = "\x1f".join(
+        [
+            lists(question.options),
+            "" if question.correct is None else str(question.correct),
+            lists(question.accepted),
+            question.back,
+        ]
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
-    An identical repeat (same content hash) is imported once, with a warning. A conflicting
-    one (same kind and text, other options, answer, explanation...) is an error unless
-    ``on_duplicate`` is ``first`` or ``last``, which says which of the two is kept.
+
+#: How a repeat compares with the question it repeats (see :func:`judge_repeat`).
+IDENTICAL, SAME_ANSWERS, CONFLICTING = "identical", "same answers", "conflicting"
+
+
+def compare_repeat(earlier: tuple[str, str], later: tuple[str, str]) -> str:
+    """:data:`IDENTICAL`, :data:`SAME_ANSWERS` or :data:`CONFLICTING`, from the
+    (content hash, :func:`answers_digest`) of a question and of its repeat."""
+    if earlier[0] == later[0]:
+        return IDENTICAL
+    return SAME_ANSWERS if earlier[1] == later[1] else CONFLICTING
+
+
+def judge_repeat(
+    line: int | None, earlier: int | None, how: str, on_duplicate: str = "error"
+) -> Repeat:
+    """The verdict on a repeat at ``line`` of the question first at line ``earlier``;
+    ``how`` is what :func:`compare_repeat` says.
+
+    An identical repeat (same content hash) is imported once, with a warning. One with the
+    same options and answers but other wording, explanation, topic or tags (Moodle's own
+    example GIFT file has such repeats) is imported once too, the first kept unless
+    ``on_duplicate`` is ``last``. A conflicting one (other options or answers) is an error
+    unless ``on_duplicate`` is ``first`` or ``last``, which says which of the two is kept.
     """
     at = f"line {earlier}" if earlier else "an earlier question"
-    if identical:
+    if how == IDENTICAL:
         return Repeat(line, f"repeats {at} word for word: imported once", False, False)
-    differs = f"the same question as {at} with other content (answer, options or explanation)"
+    if how == SAME_ANSWERS:
+        differs = f"repeats {at} with the same answers but other wording or explanation"
+        if on_duplicate == "last":
+            return Repeat(line, f"{differs}: this one kept (--on-duplicate last)", False, True)
+        return Repeat(line, f"{differs}: {at} kept", False, False)
+    differs = f"the same question as {at} with other answers or options"
     if on_duplicate == "first":
         return Repeat(line, f"{differs}: {at} kept (--on-duplicate first)", False, False)
     if on_duplicate == "last":
-        return Repeat(line, f"{differs}: this one replaces it (--on-duplicate last)", False, True)
+        return Repeat(line, f"{differs}: this one kept (--on-duplicate last)", False, True)
     return Repeat(
         line,
         f"{differs}; keep one, or choose with --on-duplicate first|last",
@@ -318,7 +355,8 @@ IMPORT_KEYS = Table(
     _import_metadata,
     Column("identity_key", String(32), primary_key=True),
     Column("line", Integer),
-    Column("content_hash", String(32)),  # tells an identical repeat from a conflicting one
+    Column("content_hash", String(32)),  # tells an identical repeat from another
+    Column("answers", String(32)),  # answers_digest: tells a conflicting repeat
     Column("batch", Integer),  # the number of the batch that had it, from 1
     prefixes=["TEMPORARY"],
 )
@@ -326,12 +364,13 @@ IMPORT_KEYS = Table(
 
 _REMEMBER_KEYS = {
     # "WHERE true": SQLite would read "ON CONFLICT" as the join constraint of the FROM
-    "sqlite": "INSERT INTO quizbot_import_keys (identity_key, line, content_hash, batch) "
-    "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'), :batch "
-    "FROM json_each(:keys) WHERE true "
+    "sqlite": "INSERT INTO quizbot_import_keys (identity_key, line, content_hash, answers, batch) "
+    "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "json_extract(value, '$[2]'), :batch FROM json_each(:keys) WHERE true "
     "ON CONFLICT (identity_key) DO NOTHING",
-    "postgresql": "INSERT INTO quizbot_import_keys (identity_key, line, content_hash, batch) "
-    "SELECT key, CAST(value->>0 AS INTEGER), value->>1, CAST(:batch AS INTEGER) "
+    "postgresql": "INSERT INTO quizbot_import_keys "
+    "(identity_key, line, content_hash, answers, batch) "
+    "SELECT key, CAST(value->>0 AS INTEGER), value->>1, value->>2, CAST(:batch AS INTEGER) "
     "FROM jsonb_each(CAST(:keys AS JSONB)) "
     "ON CONFLICT (identity_key) DO NOTHING",
 }
@@ -339,7 +378,7 @@ _REMEMBER_STATEMENTS = {dialect: text(sql) for dialect, sql in _REMEMBER_KEYS.it
 
 
 def _remember_keys(session: AsyncSession) -> TextClause:
-    """INSERT the keys of a JSON object ``{identity_key: [line, content_hash]}`` (the bind
+    """INSERT the keys of a JSON object ``{identity_key: [line, content_hash, answers]}`` (the
     ``keys``) that are not in the import's key table yet, with the batch number (the bind
     ``batch``)."""
     return _REMEMBER_STATEMENTS[session.get_bind().dialect.name]
@@ -378,8 +417,8 @@ class CheckedItems:
         self.on_duplicate = on_duplicate
         self.info: BankInfo | None = None
         self.skipped: list[Skipped] = []
-        #: identity key -> (line, content hash) of the question kept, for check_repeats
-        self.seen: dict[str, tuple[int | None, str]] = {}
+        #: identity key -> (line, (content hash, answers digest)) of the question kept
+        self.seen: dict[str, tuple[int | None, tuple[str, str]]] = {}
         self.findings = Findings(source, strict=strict)
         self.count = 0  # questions kept
 
@@ -416,17 +455,17 @@ class CheckedItems:
             elif not self.check_repeats:
                 yield item
             else:
-                key, digest = item.identity_key(), item.content_hash()
+                key = item.identity_key()
+                digests = (item.content_hash(), answers_digest(item))
                 earlier = self.seen.get(key)
                 if earlier is not None:
-                    verdict = judge_repeat(
-                        item.line, earlier[0], earlier[1] == digest, self.on_duplicate
-                    )
+                    how = compare_repeat(earlier[1], digests)
+                    verdict = judge_repeat(item.line, earlier[0], how, self.on_duplicate)
                     findings.repeat(verdict)
                     if verdict.later_wins:
-                        self.seen[key] = (item.line, digest)
+                        self.seen[key] = (item.line, digests)
                     continue
-                self.seen[key] = (item.line, digest)
+                self.seen[key] = (item.line, digests)
                 self.count += 1
                 yield item
 
@@ -450,11 +489,12 @@ class _Batch:
     questions: list[Question]
     rows: list[dict[str, Any]]  # each question's :func:`_insert_values`
     lines: dict[str, int | None]  # each row's identity key -> the line of its question
-    keys: str  # ``{key: [line, content_hash]}`` as JSON, for :func:`_remember_keys`
+    keys: str  # ``{key: [line, content_hash, answers]}`` as JSON, for :func:`_remember_keys`
     info: BankInfo | None  # the bank info read so far
     last: bool  # the stream's last batch (it may be empty)
     #: The verdicts on questions repeated within the batch (the import records them).
     repeats: list[Repeat] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # each row's answers_digest
 
 
 def _prepare(
@@ -464,28 +504,35 @@ def _prepare(
     (:func:`judge_repeat`): only the question that wins is kept."""
     rows: list[dict[str, Any]] = []
     kept: list[Question] = []
+    answers: list[str] = []
     at: dict[str, int] = {}  # identity key -> index in rows
     repeats: list[Repeat] = []
     for question in questions:
         values = _insert_values(question)
+        digest = answers_digest(question)
         key = values["identity_key"]
         index = at.get(key)
         if index is None:
             at[key] = len(rows)
             rows.append(values)
             kept.append(question)
+            answers.append(digest)
             continue
-        identical = rows[index]["content_hash"] == values["content_hash"]
-        verdict = judge_repeat(question.line, kept[index].line, identical, on_duplicate)
+        how = compare_repeat(
+            (rows[index]["content_hash"], answers[index]), (values["content_hash"], digest)
+        )
+        verdict = judge_repeat(question.line, kept[index].line, how, on_duplicate)
         repeats.append(verdict)
         if verdict.later_wins:
-            rows[index], kept[index] = values, question
+            rows[index], kept[index], answers[index] = values, question, digest
     lines: dict[str, int | None] = {}
     remembered: dict[str, list[Any]] = {}
-    for row, question in zip(rows, kept, strict=True):
+    for row, question, digest in zip(rows, kept, answers, strict=True):
         lines[row["identity_key"]] = question.line
-        remembered[row["identity_key"]] = [question.line, row["content_hash"]]
-    return _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats)
+        remembered[row["identity_key"]] = [question.line, row["content_hash"], digest]
+    batch = _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats)
+    batch.answers = answers
+    return batch
 
 
 class _Batches:
@@ -698,10 +745,13 @@ class BankImporter:
         if inserted.rowcount == len(batch.lines):
             return set()
         earlier = {
-            key: (line, digest)
-            for key, line, digest in await self.session.execute(
+            key: (line, (digest, answers))
+            for key, line, digest, answers in await self.session.execute(
                 select(
-                    IMPORT_KEYS.c.identity_key, IMPORT_KEYS.c.line, IMPORT_KEYS.c.content_hash
+                    IMPORT_KEYS.c.identity_key,
+                    IMPORT_KEYS.c.line,
+                    IMPORT_KEYS.c.content_hash,
+                    IMPORT_KEYS.c.answers,
                 ).where(
                     IMPORT_KEYS.c.identity_key.in_(list(batch.lines)),
                     IMPORT_KEYS.c.batch < self.batches,
@@ -712,19 +762,26 @@ class BankImporter:
         rows: list[dict[str, Any]] = []
         replaced: set[str] = set()
         winners: list[dict[str, Any]] = []
-        for question, values in zip(batch.questions, batch.rows, strict=True):
+        for question, values, digest in zip(
+            batch.questions, batch.rows, batch.answers, strict=True
+        ):
             key = values["identity_key"]
             before = earlier.get(key)
             if before is not None:
-                identical = before[1] == values["content_hash"]
-                verdict = judge_repeat(question.line, before[0], identical, self.on_duplicate)
+                how = compare_repeat(before[1], (values["content_hash"], digest))
+                verdict = judge_repeat(question.line, before[0], how, self.on_duplicate)
                 self.findings.repeat(verdict)
                 if not verdict.later_wins:
                     del batch.lines[key]
                     continue
                 replaced.add(key)
                 winners.append(
-                    {"key": key, "new_line": question.line, "new_hash": values["content_hash"]}
+                    {
+                        "key": key,
+                        "new_line": question.line,
+                        "new_hash": values["content_hash"],
+                        "new_answers": digest,
+                    }
                 )
             questions.append(question)
             rows.append(values)
@@ -733,7 +790,11 @@ class BankImporter:
             await self.session.execute(
                 update(IMPORT_KEYS)
                 .where(IMPORT_KEYS.c.identity_key == bindparam("key"))
-                .values(line=bindparam("new_line"), content_hash=bindparam("new_hash")),
+                .values(
+                    line=bindparam("new_line"),
+                    content_hash=bindparam("new_hash"),
+                    answers=bindparam("new_answers"),
+                ),
                 winners,
             )
         return replaced
