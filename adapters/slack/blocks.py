@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.kit import texts, words
+from adapters.slack.pictures import picture_blocks
 from bot.domain import QuestionKind
 from bot.views import (
     BankSummary,
@@ -170,6 +171,7 @@ def question_message(view: QuestionView) -> dict[str, Any]:
     Daily questions say so; a review's buttons are marked private (see the module doc).
     """
     blocks: list[Block] = [section(f"{_heading(view)}\n{escape(view.prompt)}")]
+    blocks += picture_blocks(view.image)
     if view.kind is QuestionKind.TYPED:
         label = "Answer" if view.private_to else "Answer privately"
         blocks.append(
@@ -208,6 +210,7 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
     title = _title(outcome.mode, outcome.number, outcome.total)
     heading = f"*{title}* ({closed})"
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
+    blocks += picture_blocks(outcome.image)
     blocks += sections(words.revealed_options(outcome, MRKDWN))
     if outcome.explanation:
         blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
@@ -279,6 +282,7 @@ def flashcard_message(
     value = f"{requested_bank}:{card.card_id}"
     heading = f"*Flashcard* · {escape(card.bank)} · {counts}"
     blocks: list[Block] = [section(f"{heading}\n{escape(card.front)}")]
+    blocks += picture_blocks(card.image)
     if card.next_due is not None and not show_back:
         when = slack_date(card.next_due, "{date_short_pretty} {time}")
         blocks.append(context(f"Due cards first, then new ones · after these, next due {when}"))

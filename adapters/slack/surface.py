@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.surface import Capabilities, PostRefused
 from adapters.slack import blocks, study_blocks
+from adapters.slack.pictures import has_images, warn_without_public_url, without_images
 from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class SlackSurface:
 
     def __init__(self, workspaces: Workspaces) -> None:
         self.bot = workspaces
+        warn_without_public_url()
 
     async def _client(self, workspace: str) -> AsyncWebClient:
         try:
@@ -106,10 +108,21 @@ class SlackSurface:
     async def post_question(self, question: QuestionView) -> str:
         client = await self._client(question.channel.workspace)
         channel = await self._destination(client, question.channel, question.private_to)
-        response = await self._call(
+        response = await self._send(
             "chat_postMessage", client, channel=channel, **blocks.question_message(question)
         )
         return f"{response['channel']}:{response['ts']}"
+
+    async def _send(self, method: str, client: AsyncWebClient, **content: Any) -> Any:
+        """Post or update a message; one Slack refuses for its picture (an address it cannot
+        download) goes again with the picture as a link."""
+        try:
+            return await self._call(method, client, **content)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "invalid_blocks" or not has_images(content):
+                raise
+            log.warning("Slack could not show a question's picture: %s", exc.response.get("errors"))
+            return await self._call(method, client, **without_images(content))
 
     async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
         client = await self._client(outcome.channel.workspace)
@@ -127,7 +140,7 @@ class SlackSurface:
                 log.warning("not revealing private round %s outside its DM", outcome.round_id)
                 return
         try:
-            await self._call("chat_update", client, channel=channel, ts=ts, **content)
+            await self._send("chat_update", client, channel=channel, ts=ts, **content)
         except SlackApiError as exc:
             if exc.response.get("error") != "message_not_found":
                 raise

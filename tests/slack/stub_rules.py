@@ -16,7 +16,12 @@ are Slack's. Sources (docs.slack.dev, formerly api.slack.com):
   message, 100 a modal or Home tab; section text 1-3,000 characters, 10 fields of 2,000;
   actions 25 elements; context 10 elements; header 150; button text 75, value 2,000, url
   3,000; action_id and block_id 255; modal title, submit and close 24, private_metadata
-  3,000, callback_id 255. Slack answers ``invalid_blocks`` (messages) or
+  3,000, callback_id 255; an image block (reference/block-kit/blocks/image-block): exactly
+  one of ``image_url`` (at most 3,000, a public address) or ``slack_file``, ``alt_text``
+  required, at most 2,000, "supported file types include png, jpg, jpeg, and gif" (an
+  address Slack cannot fetch or read as one of those fails with ``invalid_blocks``, "downloading
+  image failed"; the stub fetches nothing and refuses addresses under :data:`UNREACHABLE`
+  and names ending in another image type). Slack answers ``invalid_blocks`` (messages) or
   ``invalid_arguments`` (views) with messages like ``must be less than 3001 characters
   [json-pointer:/blocks/0/text/text]``;
 - the error tables of chat.postMessage / chat.update / chat.postEphemeral: ``no_text``,
@@ -164,6 +169,11 @@ PLACEHOLDER = 150
 MODAL_TITLE = 24
 PRIVATE_METADATA = 3000
 TEXT = 40000  # a message's text
+IMAGE_URL = 3000
+IMAGE_ALT = 2000
+IMAGE_NAMES = (".png", ".jpg", ".jpeg", ".gif")
+#: Image addresses the stub treats as ones Slack cannot download.
+UNREACHABLE = ("http://localhost", "http://127.0.0.1", "https://unreachable.invalid")
 
 
 class Problems:
@@ -233,10 +243,29 @@ def _block(problems: Problems, block: dict[str, Any], pointer: str) -> None:
                 _text(problems, element, SECTION_TEXT, f"{pointer}/elements/{i}")
     elif kind == "header":
         _text(problems, block.get("text"), HEADER_TEXT, f"{pointer}/text")
+    elif kind == "image":
+        _image(problems, block, pointer)
     elif kind == "input":
         _text(problems, block.get("label"), INPUT_LABEL, f"{pointer}/label")
         if isinstance(block.get("element"), dict):
             _element(problems, block["element"], f"{pointer}/element")
+
+
+def _image(problems: Problems, block: dict[str, Any], pointer: str) -> None:
+    """An image block: one public address of a PNG/JPEG/GIF, and its alt text."""
+    problems.length(block.get("alt_text"), IMAGE_ALT, f"{pointer}/alt_text", required=True)
+    url = block.get("image_url")
+    if ("slack_file" in block) == (url is not None):
+        problems.add("must provide exactly one of image_url or slack_file", pointer)
+        return
+    if url is None:
+        return
+    problems.length(url, IMAGE_URL, f"{pointer}/image_url", required=True)
+    path = str(url).split("?", 1)[0].lower()
+    if not str(url).startswith(("https://", "http://")) or str(url).startswith(UNREACHABLE):
+        problems.add("downloading image failed", f"{pointer}/image_url")
+    elif path.rsplit("/", 1)[-1].count(".") and not path.endswith(IMAGE_NAMES):
+        problems.add("invalid image type", f"{pointer}/image_url")
 
 
 def block_problems(blocks: Any, limit: int, pointer: str = "/blocks") -> list[str]:
