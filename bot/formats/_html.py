@@ -169,6 +169,8 @@ def html_to_text(markup: str, *, image_marks: bool = False, unmarked: str = "") 
     With ``image_marks`` an image with alt text is shown as ``[alt]`` where it stood, except
     one whose ``src`` is ``unmarked`` (the picture shown beside the text).
     """
+    if "<" not in markup and "&" not in markup:  # no tags, no entities: spacing alone
+        return HtmlText(_INLINE_SPACE.sub(" ", markup).strip(" "), [])
     converter = _Converter(image_marks, unmarked)
     converter.feed(markup)
     converter.close()
