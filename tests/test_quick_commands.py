@@ -236,3 +236,43 @@ def test_every_command_is_found_by_name() -> None:
     for name in COMMANDS:
         assert load_command(name).name == name
     assert "stats" in load_command("questions").commands  # item statistics
+
+
+GC_PROBE = """
+import gc, sys
+sys.argv = ["quizbot", *sys.argv[1:]]
+from cli.main import main
+try:
+    main()
+finally:
+    print("gc enabled:", gc.isenabled(), file=sys.stderr)
+"""
+
+
+def test_quick_commands_alone_run_without_the_cyclic_garbage_collector(tmp_path: Path) -> None:
+    """The console script turns the collector off for the quick commands only (their process
+    is mostly start-up); a command with unbounded work keeps it, and so does a process that
+    invokes the click group itself."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+
+    def collector_on(args: list[str]) -> bool:
+        done = subprocess.run(
+            [sys.executable, "-c", GC_PROBE, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr.strip().splitlines()[-1] == "gc enabled: True"
+
+    assert not collector_on(["banks", "list"])
+    assert not collector_on(["leaderboard"])
+    assert collector_on(["validate", str(banks.shipped_banks_dir() / "demo.yaml")])
+    run_cli(f"sqlite:///{tmp_path / 'in-process.db'}", "banks", "list")
+    import gc
+
+    assert gc.isenabled()
