@@ -13,6 +13,8 @@ from typing import TextIO
 
 from adapters.console.game import InputEndedError, local_player
 from adapters.console.lines import TerminalLines
+from adapters.console.pictures import picture_line
+from adapters.kit.images import Pictures
 from bot.services import QuizApp
 from bot.text import without_controls
 from bot.views import FlashcardView
@@ -74,12 +76,16 @@ async def review_flashcards(
             say(line.rstrip("\n"))
         return line.strip().lower()
 
+    pictures = Pictures(app)
     card: FlashcardView = await app.next_flashcard(player, bank)
     say(f"{card.bank}: {card.due} due, {card.new} new.")
     rated = 0
     while not card.done and rated < limit:
         say()
         say(card.front)
+        picture = await picture_line(pictures, card.image)
+        if picture is not None:
+            say(picture)
         stdout.write("(Enter to see the answer) ")
         stdout.flush()
         if await read() is None:

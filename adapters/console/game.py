@@ -24,6 +24,7 @@ from adapters.console.surface import (
     local_player,
 )
 from adapters.kit.conductor import Conductor
+from adapters.kit.images import Pictures
 from bot.errors import EmptyBankError, NoQuizRunningError, QuizbotError
 from bot.services import QuizApp
 from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView, QuizResults
@@ -53,7 +54,7 @@ class ConsoleGame:
     where: ChannelRef = field(default_factory=lambda: ChannelRef(PLATFORM, WORKSPACE, CHANNEL))
 
     def __post_init__(self) -> None:
-        self.surface = ConsoleSurface(self.stdout, self.player)
+        self.surface = ConsoleSurface(self.stdout, self.player, Pictures(self.app))
         self.conductor = Conductor(self.app, self.surface)
         self.lines = TerminalLines(self.stdin)
 

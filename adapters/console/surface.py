@@ -14,6 +14,8 @@ from __future__ import annotations
 import getpass
 from typing import TextIO
 
+from adapters.console.pictures import picture_line
+from adapters.kit.images import Pictures
 from adapters.kit.surface import Capabilities
 from bot.text import without_controls
 from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOutcome
@@ -41,9 +43,10 @@ class ConsoleSurface:
         live_counts=False,
     )
 
-    def __init__(self, out: TextIO, player: PlayerRef) -> None:
+    def __init__(self, out: TextIO, player: PlayerRef, pictures: Pictures | None = None) -> None:
         self.out = out
         self.player = player
+        self.pictures = pictures  # stored pictures, written to files to be opened
         #: The question the next line of input answers, and the results once over.
         self.current: QuestionView | None = None
         self.results: QuizResults | None = None
@@ -59,6 +62,9 @@ class ConsoleSurface:
         topic = f"  [{question.topic}]" if question.topic else ""
         self.say(f"Question {question.number}/{question.total}{topic}")
         self.say(question.prompt)
+        picture = await picture_line(self.pictures, question.image)
+        if picture is not None:
+            self.say(picture)
         for option in question.options:
             self.say(f"  {option.label}) {option.text}")
         return f"{CHANNEL}:{question.round_id}"
