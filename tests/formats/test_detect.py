@@ -22,6 +22,9 @@ from tests.formats.helpers import FIXTURES, parse_fixture, parse_text
 
 FIXTURE_FORMATS = {
     "moodle_sample.gift": "gift",
+    "moodle_examples_shaped.gift": "gift",
+    "anki_cards_export.txt": "anki",
+    "redtrivia_elements.yaml": "redtrivia",
     "aiken_sample.txt": "aiken",
     "anki_export.txt": "anki",
     "quizlet_export.txt": "anki",
