@@ -525,3 +525,31 @@ async def test_a_renamed_player_keeps_their_id_and_shows_the_new_name(
     async with app.db.sessions() as session:
         names = (await session.execute(text("SELECT name FROM players"))).scalars().all()
     assert "Ann" not in names and names.count("Annie") == 1
+
+
+async def test_a_known_player_not_yet_remembered_is_found_by_the_rounds_own_read(
+    app: QuizApp,
+) -> None:
+    """A click from a player whose row exists but whom this process has not remembered yet
+    costs no lookup of its own: the round's read finds the player too. A new player (no row
+    yet) is still created, and both answers count."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    view = await start_mc(app)  # Ann started it: her row exists
+    right = await correct_letter(app, view)
+    event.listen(app.db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        ann = await app.answer(view.round_id, ANN, right, HERE)
+    finally:
+        event.remove(app.db.engine.sync_engine, "before_cursor_execute", note)
+    assert ann.status is AnswerStatus.RECORDED
+    before_insert = statements[: next(i for i, s in enumerate(statements) if "INSERT" in s)]
+    reads = [s for s in before_insert if not s.upper().startswith("BEGIN")]
+    assert len(reads) == 1 and "players" in reads[0], reads
+    bob = await app.answer(view.round_id, BOB, right, HERE)
+    assert (bob.status, bob.answered) == (AnswerStatus.RECORDED, 2)

@@ -6,7 +6,9 @@ per click). Per click, on one connection:
 
 1. lock and read the round with its quiz and question (``FOR NO KEY UPDATE OF rounds`` on
    PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``), so a round cannot close
-   between the check and the insert, and answers to one round take turns;
+   between the check and the insert, and answers to one round take turns; the same
+   statement finds the player's row (its id and name), so a player the process has not
+   seen yet costs no statement of its own;
 2. insert the answer with ``ON CONFLICT DO NOTHING`` (one answer per round and player is the
    database's rule);
 3. if it went in, bump the round's counts (``rounds.answered_count``, and
@@ -25,14 +27,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, bindparam, case, exists, literal_column, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    bindparam,
+    case,
+    exists,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
 from bot.services.records import PlayerIds
-from bot.store.models import AnswerRow, ChannelRow, QuestionRow, QuizRow, RoundRow
+from bot.store.models import AnswerRow, ChannelRow, PlayerRow, QuestionRow, QuizRow, RoundRow
 from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, PlayerRef
 
 MAX_TYPED_ANSWER = 500
@@ -43,6 +55,7 @@ _quizzes = QuizRow.__table__
 _questions = QuestionRow.__table__
 _answers = AnswerRow.__table__
 _channels = ChannelRow.__table__
+_players = PlayerRow.__table__
 
 #: The round with what validating a click needs, locked against closing.
 ROUND_FOR_ANSWER = (
@@ -63,11 +76,19 @@ ROUND_FOR_ANSWER = (
         _channels.c.platform,
         _channels.c.workspace,
         _channels.c.channel_id.label("channel"),
+        _players.c.id.label("player_id"),
+        _players.c.name.label("player_name"),
     )
     .select_from(
         _rounds.join(_quizzes, _quizzes.c.id == _rounds.c.quiz_id)
         .join(_questions, _questions.c.id == _rounds.c.question_id)
         .join(_channels, _channels.c.id == _quizzes.c.channel_id)
+        .outerjoin(
+            _players,
+            (_players.c.platform == bindparam("platform", type_=String))
+            & (_players.c.workspace == bindparam("workspace", type_=String))
+            & (_players.c.user_id == bindparam("user", type_=String)),
+        )
     )
     .where(_rounds.c.id == bindparam("round_id", type_=Integer))
     .with_for_update(key_share=True, of=_rounds)
@@ -183,7 +204,17 @@ async def record_answer(
     An answer is bound to where its question was asked: the player must belong to the
     question's platform and workspace, and, when the adapter says where the answer came
     from (``where``), that must be the question's channel."""
-    found = (await conn.execute(ROUND_FOR_ANSWER, {"round_id": round_id})).first()
+    found = (
+        await conn.execute(
+            ROUND_FOR_ANSWER,
+            {
+                "round_id": round_id,
+                "platform": who.platform,
+                "workspace": who.workspace,
+                "user": who.user,
+            },
+        )
+    ).first()
     if found is None:
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "that question no longer exists")
@@ -194,7 +225,12 @@ async def record_answer(
         != (found.platform, found.workspace, found.channel)
     ):
         return Recorded(AnswerReceipt(AnswerStatus.INVALID, round_id, NOT_HERE))
-    player_id = await players.id_of(conn, who)
+    player_id = players.known(who)
+    if player_id is None:
+        if found.player_id is not None and (not who.name or found.player_name == who.name):
+            player_id = players.remember(who, found.player_id)  # there as it is
+        else:  # new, or renamed: created or updated here
+            player_id = await players.id_of(conn, who)
     if found.mode == "review" and player_id != found.started_by:
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "this review belongs to someone else")

@@ -100,9 +100,14 @@ class PlayerIds:
             return known
         player_id, settled = await _ensure_player(session, who)
         if settled:
-            self._known[(who.platform, who.workspace, who.user)] = (player_id, who.name)
-            if len(self._known) > self.size:
-                self._known.popitem(last=False)
+            self.remember(who, player_id)
+        return player_id
+
+    def remember(self, who: PlayerRef, player_id: int) -> int:
+        """Remember the id of a player row that was already there, with ``who``'s name."""
+        self._known[(who.platform, who.workspace, who.user)] = (player_id, who.name)
+        if len(self._known) > self.size:
+            self._known.popitem(last=False)
         return player_id
 
 
