@@ -7,7 +7,8 @@ order). Lists inside one cell (options, typed answers, tags) are separated by ``
 ``\\|`` for a literal pipe and ``\\\\`` for a literal backslash there. See docs/FORMATS.md.
 
 The file is read row by row with the :mod:`csv` module, so quoted cells may span lines;
-errors name the line where the row starts.
+errors name the line where the row starts, and every bad row is reported
+(:mod:`bot.formats.errors`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TextIO
 from bot.domain import OPTION_LETTERS, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import AnswerProblem, checked, option_index
+from bot.formats.errors import ErrorList
 from bot.images import image_from_location
 
 REQUIRED_COLUMNS = ("question", "answer")
@@ -221,27 +223,33 @@ def _parse(stream: TextIO, source: str) -> Iterator[Question]:
         itertools.chain([header], stream), delimiter=delimiter, strict=True, skipinitialspace=True
     )
     read = 0  # physical lines the reader has consumed so far
-    try:
-        columns = _columns([cell.strip().lower() for cell in next(reader)], source, blank + 1)
-        width = max(columns.values()) + 1
-        read = reader.line_num
-        for row in reader:
-            start = blank + read + 1
+    with ErrorList(source) as errors:  # every bad row reported at the end
+        try:
+            columns = _columns([cell.strip().lower() for cell in next(reader)], source, blank + 1)
+            width = max(columns.values()) + 1
             read = reader.line_num
-            if not any(row) or not any(cell.strip() for cell in row):
-                continue
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                raise BankFormatError(
-                    source,
-                    start,
-                    f"the row has {len(row)} cells but the header names only {width} columns "
-                    "(quote cells that contain the delimiter)",
-                )
-            cells = dict.fromkeys(OPTIONAL_COLUMNS, "")
-            for name, index in columns.items():
-                cells[name] = _clean(row[index]) if index < len(row) else ""
-            yield _question(cells, source, start)
-    except csv.Error as exc:
-        raise BankFormatError(
-            source, blank + read + 1, f"bad CSV quoting in the row that starts here: {exc}"
-        ) from None
+            for row in reader:
+                start = blank + read + 1
+                read = reader.line_num
+                if not any(row) or not any(cell.strip() for cell in row):
+                    continue
+                if len(row) > width and any(cell.strip() for cell in row[width:]):
+                    errors.error(
+                        start,
+                        f"the row has {len(row)} cells but the header names only {width} "
+                        "columns (quote cells that contain the delimiter)",
+                    )
+                    continue
+                cells = dict.fromkeys(OPTIONAL_COLUMNS, "")
+                for name, index in columns.items():
+                    cells[name] = _clean(row[index]) if index < len(row) else ""
+                try:
+                    question = _question(cells, source, start)
+                except BankFormatError as error:
+                    errors.add(error)
+                    continue
+                yield question
+        except csv.Error as exc:
+            raise BankFormatError(
+                source, blank + read + 1, f"bad CSV quoting in the row that starts here: {exc}"
+            ) from None

@@ -357,6 +357,9 @@ IMPORT_KEYS = Table(
     Column("line", Integer),
     Column("content_hash", String(32)),  # tells an identical repeat from another
     Column("answers", String(32)),  # answers_digest: tells a conflicting repeat
+    #: --on-duplicate last: the content hash the bank had for the key before this import
+    #: (NULL: it had no such question), so a later repeat that wins is counted right
+    Column("original", String(32)),
     Column("batch", Integer),  # the number of the batch that had it, from 1
     prefixes=["TEMPORARY"],
 )
@@ -726,12 +729,13 @@ class BankImporter:
         summary.warnings = checked.warnings()
         return summary
 
-    async def _remember(self, batch: _Batch) -> set[str]:
+    async def _remember(self, batch: _Batch) -> dict[str, str | None]:
         """Record the batch's keys as seen. A key seen in an earlier batch is a repeat,
         judged by :func:`judge_repeat` against what the key table holds for it (the line and
         content hash of the question kept); a repeat that loses is taken out of the batch.
         Returns the keys whose question replaces the one an earlier batch wrote
-        (``--on-duplicate last``). Repeats within the batch were judged by :func:`_prepare`.
+        (``--on-duplicate last``), each with the content hash the bank had for it before
+        the import (None: none). Repeats within the batch were judged by :func:`_prepare`.
         """
         # An index probe per key (a SELECT on the temporary table, which has no planner
         # statistics, can turn into a scan that grows with the file). The batch's keys go
@@ -743,15 +747,16 @@ class BankImporter:
             _remember_keys(self.session), {"keys": batch.keys, "batch": self.batches}
         )
         if inserted.rowcount == len(batch.lines):
-            return set()
+            return {}
         earlier = {
-            key: (line, (digest, answers))
-            for key, line, digest, answers in await self.session.execute(
+            key: (line, (digest, answers), original)
+            for key, line, digest, answers, original in await self.session.execute(
                 select(
                     IMPORT_KEYS.c.identity_key,
                     IMPORT_KEYS.c.line,
                     IMPORT_KEYS.c.content_hash,
                     IMPORT_KEYS.c.answers,
+                    IMPORT_KEYS.c.original,
                 ).where(
                     IMPORT_KEYS.c.identity_key.in_(list(batch.lines)),
                     IMPORT_KEYS.c.batch < self.batches,
@@ -760,7 +765,7 @@ class BankImporter:
         }
         questions: list[Question] = []
         rows: list[dict[str, Any]] = []
-        replaced: set[str] = set()
+        replaced: dict[str, str | None] = {}
         winners: list[dict[str, Any]] = []
         for question, values, digest in zip(
             batch.questions, batch.rows, batch.answers, strict=True
@@ -774,7 +779,7 @@ class BankImporter:
                 if not verdict.later_wins:
                     del batch.lines[key]
                     continue
-                replaced.add(key)
+                replaced[key] = before[2]
                 winners.append(
                     {
                         "key": key,
@@ -866,22 +871,42 @@ class BankImporter:
         new_rows: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         replacing: list[dict[str, Any]] = []
+        originals: list[dict[str, Any]] = []  # --on-duplicate last: what the bank had
+        last = self.on_duplicate == "last"
         for question, values in zip(batch.questions, rows, strict=True):
-            old = existing.get(values["identity_key"])
-            if old is not None and values["identity_key"] in replaced:
+            key = values["identity_key"]
+            old = existing.get(key)
+            if old is not None and key in replaced:
                 # --on-duplicate last: the earlier question of the file, already written
-                # (and counted), takes this one's content
-                if old.content_hash != values["content_hash"] or not old.active:
+                # and counted, takes this one's content; counted again against the bank's
+                if old.content_hash != values["content_hash"]:
                     replacing.append({**_row_values(question), "id": old.id})
+                original = replaced[key]
+                if original is not None:
+                    was = old.content_hash == original
+                    now = values["content_hash"] == original
+                    summary.unchanged += now - was
+                    summary.updated += was - now
                 continue
             if old is None:
                 self.next_position += 1
                 values["bank_id"], values["position"] = bank.id, self.next_position
                 new_rows.append(values)
-            elif old.content_hash != values["content_hash"] or not old.active:
+                continue
+            if last:  # an inactive question is never "unchanged"
+                original = old.content_hash if old.active else "-"
+                originals.append({"key": key, "original_hash": original})
+            if old.content_hash != values["content_hash"] or not old.active:
                 changed.append({**_row_values(question), "id": old.id})
             else:
                 summary.unchanged += 1
+        if originals:
+            await self.session.execute(
+                update(IMPORT_KEYS)
+                .where(IMPORT_KEYS.c.identity_key == bindparam("key"))
+                .values(original=bindparam("original_hash")),
+                originals,
+            )
         if new_rows:  # the driver's executemany, see _question_insert
             connection = await self.session.connection()
             sql, parameters = _question_insert(connection.dialect)
