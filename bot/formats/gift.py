@@ -11,8 +11,9 @@ an ``[html]`` question text becomes its image: a file beside the bank, Moodle's
 ``@@PLUGINFILE@@/name``, or a web address). Numeric, matching, essay, description and
 multiple-answer questions cannot be played and are reported as :class:`Skipped`.
 
-Read block by block: only the lines of one question are held at a time. The escaping
-helpers are shared with the GIFT exporter.
+Read block by block: only the lines of one question are held at a time; a bad question is
+reported and reading goes on, so one run reports every error (:mod:`bot.formats.errors`).
+The escaping helpers are shared with the GIFT exporter.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import TextIO
 from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
+from bot.formats.errors import ErrorList
 from bot.images import html_image, image_from_location
 
 # Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
@@ -374,18 +376,27 @@ def _parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
     reader = _Reader(source)
     block: list[str] = []
     first = 0
-    for number, line in enumerate(stream, start=1):
-        if line and not line.isspace():
-            if not block:
-                first = number
-            block.append(line.rstrip("\r\n"))
-            continue
+    with ErrorList(source) as errors:  # every bad question reported at the end
+        for number, line in enumerate(stream, start=1):
+            if line and not line.isspace():
+                if not block:
+                    first = number
+                block.append(line.rstrip("\r\n"))
+                continue
+            if block:
+                try:
+                    item = reader.block(first, block)
+                except BankFormatError as error:
+                    errors.add(error)
+                    item = None
+                block = []
+                if item is not None:
+                    yield item
         if block:
-            item = reader.block(first, block)
-            block = []
+            try:
+                item = reader.block(first, block)
+            except BankFormatError as error:
+                errors.add(error)
+                item = None
             if item is not None:
                 yield item
-    if block:
-        item = reader.block(first, block)
-        if item is not None:
-            yield item

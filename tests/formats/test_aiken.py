@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from bot.domain import Question, QuestionKind
+from bot.errors import BankFormatErrors
 from bot.formats import aiken
 from tests.formats.helpers import assert_error, parse_fixture, parse_text
 
@@ -87,3 +90,68 @@ def test_at_most_ten_options() -> None:
     letters = "ABCDEFGHIJK"
     text = "Q?\n" + "".join(f"{c}. option {c}\n" for c in letters) + "ANSWER: A\n"
     assert_error(aiken.parse, text, 12, "at most 10 options")
+
+
+def test_options_without_a_space_after_the_letter_as_in_moodle() -> None:
+    text = "Which is a prime?\nA)4\nB)6\nC.7\nANSWER: C\n"
+    [question] = parse_text(aiken.parse, text)
+    assert question == Question(
+        kind=MC, prompt="Which is a prime?", options=("4", "6", "7"), correct=2
+    )
+
+
+def test_a_file_shaped_like_moodles_aiken_errors_reports_every_error_and_keeps_the_good() -> None:
+    """The shape of Moodle's aiken_errors.txt fixture: too few options, options before any
+    question, a question never finished, and good questions (one with ``A)text``)."""
+    text = (
+        "A question with one option\n"  # 1
+        "A) The only one\n"
+        "ANSWER: A\n"
+        "\n"
+        "A) An option before any question\n"  # 5
+        "\n"
+        "ANSWER: An option before any question\n"
+        "\n"
+        "A good question\n"  # 9
+        "A) Right\n"
+        "B) Wrong\n"
+        "ANSWER: A\n"
+        "\n"
+        "A question begun but never finished\n"  # 14
+        "A) Nearly right\n"
+        "B) Nearly wrong\n"
+        "\n"
+        "Another good question\n"  # 18
+        "A)Wrong, with no space\n"
+        "B)Right, with no space\n"
+        "ANSWER: B\n"
+    )
+    with pytest.raises(BankFormatErrors) as caught:
+        parse_text(aiken.parse, text, "errors.txt")
+    assert caught.value.lines() == [
+        "errors.txt:1: the question has 1 option(s); it needs at least 2 "
+        "(lines like 'A) text' or 'A. text')",
+        "errors.txt:5: the question has 0 option(s); it needs at least 2 "
+        "(lines like 'A) text' or 'A. text')",
+        "errors.txt:14: the question has no 'ANSWER: <letter>' line "
+        "(line 18 starts something else)",
+    ]
+
+
+def test_the_good_questions_come_out_before_the_errors() -> None:
+    text = "Bad\nA) one\nANSWER: A\n\nGood?\nA) yes\nB) no\nANSWER: A\n\nBad again\nANSWER: Q\n"
+    seen: list[str] = []
+    with pytest.raises(BankFormatErrors) as caught:
+        for item in aiken.parse(io.StringIO(text), "f.txt"):
+            seen.append(item.prompt)
+    assert seen == ["Good?"]
+    assert [error.line for error in caught.value.errors] == [1, 10]
+
+
+def test_errors_beyond_the_cap_are_counted() -> None:
+    text = "\n".join(f"Bad {i}?\nA) one\nANSWER: A\n" for i in range(23))
+    with pytest.raises(BankFormatErrors) as caught:
+        parse_text(aiken.parse, text, "many.txt")
+    assert len(caught.value.errors) == 20 and caught.value.more == 3
+    assert caught.value.count == 23
+    assert str(caught.value).splitlines()[-1] == "and 3 more errors"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from bot.domain import Question, QuestionKind, Skipped
+from bot.errors import BankFormatErrors
 from bot.formats import gift
 from tests.formats.helpers import (
     assert_error,
@@ -212,3 +215,24 @@ def test_escape_round_trips_awkward_text() -> None:
     (q,) = parse_text(gift.parse, f"{gift.escape(awkward)} {{={gift.escape(awkward)} ~x}}")
     assert q.prompt == awkward
     assert q.options == (awkward, "x")
+
+
+def test_every_bad_question_is_reported_and_the_good_ones_still_come() -> None:
+    text = (
+        "Good?{=yes ~no}\n"  # 1
+        "\n"
+        "Never closed {=a ~b\n"  # 3
+        "\n"
+        "No right answer?{~a ~b}\n"  # 5
+        "\n"
+        "Also good?{T}\n"  # 7
+        "\n"
+        "::Title never closed {=x}\n"  # 9
+    )
+    seen: list[str] = []
+    with pytest.raises(BankFormatErrors) as caught:
+        for item in gift.parse(io.StringIO(text, newline=""), "q.gift"):
+            seen.append(item.prompt)  # type: ignore[union-attr]
+    assert seen == ["Good?", "Also good?"]
+    assert [error.line for error in caught.value.errors] == [3, 5, 9]
+    assert "q.gift:5: the multiple-choice question has no right answer" in str(caught.value)
