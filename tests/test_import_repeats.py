@@ -258,3 +258,33 @@ def test_parser_errors_and_repeat_conflicts_come_out_together(
     assert f"{path}:4: the same question as line 2" in listed[1]
     validated = quizbot("validate", str(path), "--json")
     assert len(json.loads(validated.stdout)["errors"]) == 3
+
+
+def test_native_yaml_reports_every_bad_question_and_repeats_like_any_format(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bank.yaml"
+    path.write_text(
+        "bank: mine\n"
+        "questions:\n"
+        "  - question: One?\n"  # 3
+        "    answer: yes\n"
+        "  - question: Two?\n"  # 5
+        "    options: [a, b]\n"
+        "    answer: C\n"
+        "  - question: One?\n"  # 8: word for word
+        "    answer: yes\n"
+        "  - question: Three?\n"  # 10
+        "    colour: red\n"
+        "    answer: x\n"
+    )
+    result = quizbot("validate", str(path))
+    assert result.exit_code == 1
+    listed = [line for line in result.output.splitlines() if line.startswith(f"{path}:")]
+    assert [line.split(":")[1] for line in listed] == ["7", "11"]
+    fixed = path.read_text().replace("answer: C", "answer: B").replace("    colour: red\n", "")
+    path.write_text(fixed)
+    result = quizbot("validate", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{path}:8: repeats line 3 word for word: imported once" in result.output
+    assert f"{path}: ok, 3 questions, 1 repeat skipped" in result.output

@@ -26,6 +26,7 @@ from typing import TextIO
 from bot.domain import Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, unescape_entities
+from bot.formats.errors import ErrorList
 
 RESPONSE_CODES = {
     1: "no results (the request asked for more questions than there are)",
@@ -181,5 +182,11 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
             lines.at(keys.get("response_code", 0)),
             f"Open Trivia DB answered response_code {code!r}: {meaning}; the file has no questions",
         )
-    for item, offset in zip(data["results"], offsets, strict=True):
-        yield _question(item, lines.at(offset), source)
+    with ErrorList(source) as errors:  # every bad result reported at the end
+        for item, offset in zip(data["results"], offsets, strict=True):
+            try:
+                question = _question(item, lines.at(offset), source)
+            except BankFormatError as error:
+                errors.add(error)
+                continue
+            yield question

@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from bot.domain import Question
+from bot.errors import BankFormatErrors
 from bot.formats import opentdb
 from tests.formats.helpers import assert_error, parse_fixture, parse_text
 
@@ -134,3 +135,17 @@ DUPLICATE = _response({**_multiple("Dup?"), "incorrect_answers": ["right", "w2",
 )
 def test_errors_name_the_line(text: str, line: int, fragment: str) -> None:
     assert_error(opentdb.parse, text, line, fragment, source="otdb.json")
+
+
+def test_every_bad_result_is_reported_at_once() -> None:
+    text = _response(
+        _multiple("Fine?"),
+        {**_multiple("Odd?"), "type": "essay"},
+        _multiple("Also fine?"),
+        {k: v for k, v in _multiple("Half?").items() if k != "correct_answer"},
+    )
+    with pytest.raises(BankFormatErrors) as caught:
+        parse_text(opentdb.parse, text, "api.json")
+    assert len(caught.value.errors) == 2
+    assert "unknown result type 'essay'" in str(caught.value)
+    assert "the result needs 'correct_answer' as a text" in str(caught.value)
