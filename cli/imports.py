@@ -386,12 +386,21 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     fmt = export_format(format_name, output)
 
     from bot.formats.export import EXPORTERS
-    from bot.services.banks import bank_contents
+    from bot.services.images import export_contents
 
-    info, questions = in_session(state, bank_contents, bank)
+    # Pictures: embedded in Moodle XML, files beside a YAML or GIFT export (-o only).
+    pictures = fmt == "moodlexml" or (output is not None and fmt in ("yaml", "gift"))
+    info, questions = in_session(state, export_contents, bank, pictures)
     warnings = _gift_warnings(bank, questions) if fmt == "gift" else []
     if fmt == "moodlexml":
         warnings = _moodle_warnings(bank, questions)
+    if output is None and fmt in ("yaml", "gift"):
+        stored = sum(1 for q in questions if q.image is not None and q.image.digest)
+        if stored:
+            warnings.append(
+                f"{stored} question(s) refer to picture files that are written only with "
+                "-o FILE (beside it)"
+            )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     writer = EXPORTERS[fmt]
@@ -406,6 +415,12 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     try:
         with replace_when_done(Path(output)) as stream:
             result = writer(info, questions, stream)
+        if fmt in ("yaml", "gift"):
+            from bot.services.images import write_image_files
+
+            written = write_image_files(questions, Path(output).parent)
+            if written:
+                click.echo(f"wrote {written} picture(s) beside {output}", err=True)
     except OSError as exc:
         fail(describe_os_error(output, exc))
     else:

@@ -21,6 +21,7 @@ no format is given).
 from __future__ import annotations
 
 import csv
+import html
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from typing import Any, TextIO
 
 import yaml
 
-from bot.domain import OPTION_LETTERS, BankInfo, Question, QuestionKind
+from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.formats.csv_format import EXPORT_COLUMNS, join_cell
 from bot.formats.gift import category_path, escape
+from bot.images import file_name
 
 
 @dataclass(slots=True)
@@ -105,7 +107,16 @@ def _native_question(question: Question) -> dict[str, Any]:
             entry[key] = value
     if question.tags:
         entry["tags"] = _FlowList(question.tags)
+    if question.image is not None:
+        entry["image"] = _native_image(question.image)
     return entry
+
+
+def _native_image(image: Image) -> Any:
+    """``image: {file|url: ..., alt: ...}``; a stored picture is the file written beside
+    the bank (:func:`bot.images.file_name`)."""
+    key, where = ("url", image.url) if image.url else ("file", file_name(image))
+    return {key: where, **({"alt": image.alt} if image.alt else {})}
 
 
 def write_native(info: BankInfo, questions: Iterable[Question], stream: TextIO) -> ExportResult:
@@ -135,6 +146,23 @@ def _gift_answer(marker: str, text: str, weight: str) -> str:
     if escaped.startswith("%"):
         return f"\t{marker}%{weight}%{escaped}\n"
     return f"\t{marker}{escaped}\n"
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _html(text: str) -> str:
+    """Text as HTML that GIFT's ``[html]`` reading gives back: specials escaped, line
+    breaks as ``<br>``."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _img(image: Image) -> str:
+    """The ``<img>`` of a picture: its address, or the file written beside the bank."""
+    src = image.url or file_name(image)
+    alt = f' alt="{html.escape(image.alt)}"' if image.alt else ""
+    return f'<img src="{html.escape(src)}"{alt}>'
 
 
 def gift_skip_reason(question: Question) -> str | None:
@@ -170,11 +198,17 @@ def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) ->
             stream.write(f"// source: {json.dumps(question.source, ensure_ascii=False)}\n")
         if question.tags:
             stream.write("// " + " ".join(f"[tag:{tag}]" for tag in question.tags) + "\n")
-        stream.write(escape(question.prompt) + " {")
+        # A question with a picture is written as [html] (its <img> in the text), so every
+        # text of it is written as HTML too (GIFT reads them all in the question's format).
+        text = _html if question.image is not None else _plain
+        prompt = escape(text(question.prompt))
+        if question.image is not None:
+            prompt = "[html]" + prompt + escape(_img(question.image))
+        stream.write(prompt + " {")
         if question.kind is QuestionKind.TRUE_FALSE:
             stream.write("TRUE" if question.correct == 0 else "FALSE")
             if question.explanation:
-                stream.write("####" + escape(question.explanation))
+                stream.write("####" + escape(text(question.explanation)))
             stream.write("}\n")
         else:
             stream.write("\n")
@@ -182,14 +216,14 @@ def write_gift(info: BankInfo, questions: Iterable[Question], stream: TextIO) ->
                 for index, option in enumerate(question.options):
                     right = index == question.correct
                     if right and option.startswith("%"):
-                        stream.write(_gift_answer("~", option, "100"))
+                        stream.write(_gift_answer("~", text(option), "100"))
                     else:
-                        stream.write(_gift_answer("=" if right else "~", option, "0"))
+                        stream.write(_gift_answer("=" if right else "~", text(option), "0"))
             else:
                 for answer in question.accepted:
-                    stream.write(_gift_answer("=", answer, "100"))
+                    stream.write(_gift_answer("=", text(answer), "100"))
             if question.explanation:
-                stream.write("\t####" + escape(question.explanation) + "\n")
+                stream.write("\t####" + escape(text(question.explanation)) + "\n")
             stream.write("}\n")
         result.written += 1
     return result

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.domain import Image, Question
+from bot.domain import BankInfo, Image, Question
 from bot.errors import BankFormatError
+from bot.images import file_name
 from bot.store.models import ImageRow
 
 
@@ -113,3 +115,37 @@ async def store_images(
         await session.execute(
             dialect_insert(ImageRow).on_conflict_do_nothing(index_elements=["digest"]), rows
         )
+
+
+async def export_contents(
+    session: AsyncSession, name: str, pictures: bool = True
+) -> tuple[BankInfo, list[Question]]:
+    """A bank's description and active questions for an exporter; with ``pictures``, the
+    stored pictures' bytes loaded (``Image.data``) to embed or write beside the export."""
+    from bot.services.banks import bank_contents
+
+    info, questions = await bank_contents(session, name)
+    if pictures:
+        questions = await with_image_data(session, questions)
+    return info, questions
+
+
+def write_image_files(questions: Iterable[Question], folder: Path) -> int:
+    """Write each stored picture of ``questions`` (with its bytes loaded) into ``folder``
+    under :func:`bot.images.file_name`, as an export refers to it; returns how many files
+    were written (one already there with the same bytes is left as it is)."""
+    written: set[str] = set()
+    for question in questions:
+        image = question.image
+        if image is None or not image.digest or image.data is None:
+            continue
+        name = file_name(image)
+        if name in written:
+            continue
+        path = folder / name
+        if not (path.is_file() and path.read_bytes() == image.data):
+            temporary = path.with_name(path.name + ".part")
+            temporary.write_bytes(image.data)
+            temporary.replace(path)
+        written.add(name)
+    return len(written)
