@@ -42,9 +42,10 @@ on_duplicate_option = click.option(
     type=click.Choice(["error", "first", "last"]),
     default="error",
     show_default=True,
-    help="A question repeated in a file with other content (same kind and text, other "
-    "options or answer): an error naming both lines, or keep the first or the last. "
-    "A word-for-word repeat is always imported once, with a warning.",
+    help="A question repeated in a file with other answers or options (same kind and "
+    "text): an error naming both lines, or keep the first or the last. A repeat with the "
+    "same answers (word for word, or other feedback) is imported once with a warning, "
+    "the first kept ('last' keeps the last).",
 )
 strict_option = click.option(
     "--strict",
@@ -128,9 +129,10 @@ def import_command(
     Importing the same file again changes nothing.
 
     Every error of a file is listed (file:line each) and nothing is written. A question
-    repeated word for word is imported once with a warning; repeated with other content
-    it is an error unless --on-duplicate first|last. A file without questions is an
-    error unless --allow-empty (and always with --replace).
+    repeated with the same answers is imported once with a warning; repeated with other
+    answers or options it is an error unless --on-duplicate first|last. --strict makes
+    warnings errors. A file without questions is an error unless --allow-empty (and
+    always with --replace).
 
     \b
     Examples:
