@@ -120,6 +120,10 @@ def image_from_location(
         raise BankFormatError(source, line, f"image file not found: {path}") from None
     except OSError as exc:
         raise BankFormatError(source, line, f"cannot read image {path}: {exc.strerror}") from None
+    except ValueError:  # a NUL character in the name
+        raise BankFormatError(
+            source, line, f"the image name {location!r} is not a file name"
+        ) from None
     return image_from_bytes(data, alt=alt, name=path.name, source=source, line=line)
 
 
