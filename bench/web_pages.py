@@ -85,9 +85,10 @@ def scope_fields(kind: str, rng: random.Random, layout: Layout, quizzes: int) ->
 async def timed(
     call: Callable[[], Awaitable[object]], count: int, seconds: float
 ) -> tuple[list[float], object]:
-    """Latencies (s) of ``call`` (3 warm-ups first), bounded by ``count`` and ``seconds``."""
+    """Latencies (s) of ``call`` (up to 3 warm-ups first), bounded by ``count`` and
+    ``seconds`` (the warm-ups by ``seconds`` too: a page of seconds is warmed once)."""
     last: object = None
-    for _ in range(3):
+    for _ in bounded(3, seconds / 4):
         last = await call()
     times: list[float] = []
     for _ in bounded(count, seconds):

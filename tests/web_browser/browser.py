@@ -44,8 +44,13 @@ def artifacts_dir() -> Path:
     return folder
 
 
+#: The shots docs/WEB.md shows (``Browser.shoot`` names), copied when asked to.
+DOCS_SHOTS = ("leaderboard-workspace", "report", "progress", "bank", "refused")
+
+
 def docs_dir() -> Path | None:
-    """``$QUIZBOT_DOCS_SCREENSHOTS`` (e.g. ``docs/web``): where to copy the docs' pictures."""
+    """``$QUIZBOT_DOCS_SCREENSHOTS`` (e.g. ``docs/web``): where to copy the docs' pictures
+    (the first screenful of each of :data:`DOCS_SHOTS`, at both widths)."""
     chosen = os.environ.get("QUIZBOT_DOCS_SCREENSHOTS")
     if not chosen:
         return None
@@ -248,7 +253,7 @@ class Browser:
                 path = artifacts_dir() / f"{self.test_name}-{name}-{label}.png"
                 path.write_bytes(self._capture(width, min(max(full, height), MAX_SHOT_HEIGHT)))
                 saved[label] = path
-                if docs is not None:  # the docs get the first screenful, which stays small
+                if docs is not None and name in DOCS_SHOTS:  # the first screenful: small
                     (docs / f"{name}-{label}.png").write_bytes(self._capture(width, height))
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
