@@ -1,6 +1,7 @@
 """Moodle XML through the CLI, on SQLite and PostgreSQL: Moodle's fixtures imported (pictures
 stored, nested categories as topics, skips as warnings), an invalid grade or broken XML
-refused with file:line and nothing written, and an export imported back unchanged."""
+refused with file:line and nothing written, and an export imported back unchanged (stored
+pictures embedded and read back with the same bytes)."""
 
 from __future__ import annotations
 
@@ -130,3 +131,18 @@ def test_a_bank_of_only_flashcards_is_not_exported(database_url: str, tmp_path: 
     assert result.exit_code == 1
     assert "Moodle XML cannot hold flashcards" in result.output
     assert not out.exists()
+
+
+def test_export_embeds_stored_pictures(database_url: str, tmp_path: Path) -> None:
+    files = [MOODLE / "truefalse.xml", MOODLE / "sample_questions_with_old_image_tag.xml"]
+    assert quizbot(database_url, "import", *map(str, files), "--bank", "pics").exit_code == 0
+    out = tmp_path / "pics.xml"
+    exported = quizbot(database_url, "export", "pics", "-o", str(out))
+    assert exported.exit_code == 0, exported.output
+    assert out.read_text().count('encoding="base64"') == 3
+    assert quizbot(database_url, "import", str(out), "--bank", "pics-copy").exit_code == 0
+    _, original = run(contents(database_url, "pics", with_data=True))
+    _, copy = run(contents(database_url, "pics-copy", with_data=True))
+    assert copy == original
+    assert [q.image.data for q in copy if q.image] == [q.image.data for q in original if q.image]
+    assert all(q.image is not None and q.image.data for q in copy)
