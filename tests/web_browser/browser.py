@@ -44,6 +44,27 @@ def artifacts_dir() -> Path:
     return folder
 
 
+#: Text drawn smaller than this (the height of its line box, in CSS pixels) cannot be read
+#: on a phone; a chart's labels shrink with the chart, so they are measured as drawn.
+MIN_TEXT_PX = 10
+TINY_TEXT = """
+const least = arguments[0];
+const small = new Set();
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const text = node.textContent.trim();
+  const el = node.parentElement;
+  if (!text || !el || el.closest('title, desc, script, style, [aria-hidden=true]')) continue;
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  const box = range.getBoundingClientRect();
+  if (box.width > 0 && box.height > 0 && box.height < least) {
+    small.add(`${text.slice(0, 30)} (${box.height.toFixed(1)} px)`);
+  }
+}
+return [...small].slice(0, 10);
+"""
+
 #: The shots docs/WEB.md shows (``Browser.shoot`` names), copied when asked to.
 DOCS_SHOTS = ("leaderboard-workspace", "report", "progress", "bank", "refused")
 
@@ -249,6 +270,8 @@ class Browser:
                     "return document.documentElement.scrollWidth - window.innerWidth"
                 )
                 assert overflow <= 0, f"{name}: {overflow} px wider than a {width} px {label}"
+                small = self.js(TINY_TEXT, MIN_TEXT_PX)
+                assert not small, f"{name}: text under {MIN_TEXT_PX} px on a {label}: {small}"
                 full = int(self.js("return document.documentElement.scrollHeight"))
                 path = artifacts_dir() / f"{self.test_name}-{name}-{label}.png"
                 path.write_bytes(self._capture(width, min(max(full, height), MAX_SHOT_HEIGHT)))
