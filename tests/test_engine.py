@@ -553,3 +553,61 @@ async def test_a_known_player_not_yet_remembered_is_found_by_the_rounds_own_read
     assert len(reads) == 1 and "players" in reads[0], reads
     bob = await app.answer(view.round_id, BOB, right, HERE)
     assert (bob.status, bob.answered) == (AnswerStatus.RECORDED, 2)
+
+
+async def test_a_usual_click_on_postgresql_is_one_statement_and_refuses_what_the_full_path_does(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    """On PostgreSQL a click on a round the process has read, from a player whose row is
+    there, is one statement outside a transaction; a repeated click, another channel, a bad
+    letter and a click at the deadline still get the full path's receipts."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    view = await start_mc(app, seconds=30)  # Ann's row exists
+    assert (await app.answer(view.round_id, BOB, "B", HERE)).status is AnswerStatus.RECORDED
+    event.listen(app.db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        ann = await app.answer(view.round_id, ANN, "a", HERE)
+    finally:
+        event.remove(app.db.engine.sync_engine, "before_cursor_execute", note)
+    assert (ann.status, ann.choice, ann.answered) == (AnswerStatus.RECORDED, "A", 2)
+    if app.db.dialect == "postgresql":
+        assert len(statements) == 1 and statements[0].startswith("WITH open_round"), statements
+    again = await app.answer(view.round_id, ANN, "C", HERE)
+    assert (again.status, again.choice, again.answered) == (AnswerStatus.ALREADY_ANSWERED, "A", 2)
+    elsewhere = ChannelRef(HERE.platform, HERE.workspace, "chan-2")
+    assert (await app.answer(view.round_id, CAT, "A", elsewhere)).status is AnswerStatus.INVALID
+    assert (await app.answer(view.round_id, CAT, "Z", HERE)).status is AnswerStatus.INVALID
+    clock.advance(30)  # Cat's row exists now (the bad letter): the fast path is tried
+    late = await app.answer(view.round_id, CAT, "A", HERE)
+    assert late.status is AnswerStatus.CLOSED
+    async with app.db.sessions() as session:
+        rows = (await session.execute(select(AnswerRow.choice, AnswerRow.correct))).all()
+    right = await correct_letter(app, view)
+    assert sorted(rows) == [("A", right == "A"), ("B", right == "B")]
+
+
+async def test_known_players_clicking_at_once_count_once_each(app: QuizApp) -> None:
+    """Many known players, three clicks each at the same moment, on a round already read:
+    one answer each, and the round's count is exact."""
+    view = await start_mc(app)
+    players = [PlayerRef("discord", "guild-1", f"u{i}", f"P{i}") for i in range(12)]
+    for player in players:  # a bad letter: each row made, the round read
+        assert (await app.answer(view.round_id, player, "Z")).status is AnswerStatus.INVALID
+    clicks = [app.answer(view.round_id, p, "A") for p in players for _ in range(3)]
+    receipts = await asyncio.gather(*clicks)
+    recorded = [r for r in receipts if r.status is AnswerStatus.RECORDED]
+    doubles = [r for r in receipts if r.status is AnswerStatus.ALREADY_ANSWERED]
+    assert len(recorded) == 12 and len(doubles) == 24
+    assert sorted(r.answered for r in recorded) == list(range(1, 13))
+    async with app.db.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(AnswerRow))
+        counted = await session.scalar(
+            select(RoundRow.answered_count).where(RoundRow.id == view.round_id)
+        )
+    assert count == counted == 12

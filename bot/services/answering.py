@@ -15,6 +15,14 @@ per click). Per click, on one connection:
    ``rounds.regulars_answered`` when the player answered an earlier round of the quiz) and
    read them back; on PostgreSQL steps 2 and 3 are one statement.
 
+On PostgreSQL a click on a round this process has already read (:class:`RoundFacts`: what
+the checks need of a round and does not change while it is open) is one statement on its own,
+outside a transaction (:data:`FAST_ANSWER_PG`): it locks the round if it is still open and
+before its deadline, finds the player's row (same name), inserts the answer and bumps the
+counts, all or nothing. When it records nothing (a closed round, a repeated click, a new or
+renamed player, a review, a typed answer) the click takes the full path above, which tells
+why; so the fast path only ever records what the full path would have.
+
 Because answers to one round take turns under the round's lock, the counts are exact and
 cost the same however many answers the round has: the click that brings the regulars' count
 up to ``rounds.expected`` is the one that closes the round early. Anything unusual (a new or
@@ -23,6 +31,7 @@ renamed player, a repeated click) takes a slower path that is allowed to be slow
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,12 +43,15 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    func,
+    literal,
     literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
@@ -95,19 +107,26 @@ ROUND_FOR_ANSWER = (
 )
 
 
-#: Whether the player answered an earlier round of the quiz (a "regular" of this round).
-#: Parameters: ``player_id``, ``of_quiz`` and ``before_number`` (the round's number).
 _prior = _answers.alias("prior")
 _earlier = _rounds.alias("earlier")
-IS_REGULAR = exists(
-    select(literal_column("1"))
-    .select_from(_prior.join(_earlier, _earlier.c.id == _prior.c.round_id))
-    .where(
-        _prior.c.player_id == bindparam("player_id", type_=Integer),
-        _earlier.c.quiz_id == bindparam("of_quiz", type_=Integer),
-        _earlier.c.number < bindparam("before_number", type_=Integer),
+
+
+def _is_regular(player_id: Any) -> Any:
+    """Whether the player answered an earlier round of the quiz (a "regular" of this round).
+    Parameters: ``of_quiz`` and ``before_number`` (the round's number)."""
+    return exists(
+        select(literal_column("1"))
+        .select_from(_prior.join(_earlier, _earlier.c.id == _prior.c.round_id))
+        .where(
+            _prior.c.player_id == player_id,
+            _earlier.c.quiz_id == bindparam("of_quiz", type_=Integer),
+            _earlier.c.number < bindparam("before_number", type_=Integer),
+        )
     )
-)
+
+
+#: Whether the player (parameter ``player_id``) answered an earlier round of the quiz.
+IS_REGULAR = _is_regular(bindparam("player_id", type_=Integer))
 #: The round's counts, bumped by the answer just inserted (under the round's lock).
 _BUMPED = {
     "answered_count": _rounds.c.answered_count + 1,
@@ -165,6 +184,120 @@ EARLIER_CHOICE = select(_answers.c.choice).where(
 )
 
 
+def _fast_answer_pg() -> Any:
+    """PostgreSQL, one statement, all or nothing: lock the round if it is open and before its
+    deadline, find the player's row by its key and name, insert the answer (its ``correct``
+    from the question as it is now), bump the round's counts. No row: nothing was recorded.
+    Parameters: ``round_id``, ``now``, ``platform``, ``workspace``, ``user``, ``name``,
+    ``choice``, ``option`` (the bank's option index the letter shows), ``of_quiz``,
+    ``before_number``."""
+    now = bindparam("now", type_=_rounds.c.deadline.type)
+    open_round = (
+        select(_rounds.c.id, _rounds.c.question_id)
+        .where(
+            _rounds.c.id == bindparam("round_id", type_=Integer),
+            _rounds.c.status == "open",
+            _rounds.c.deadline > now,
+        )
+        .with_for_update(key_share=True)
+        .cte("open_round")
+    )
+    player = (
+        select(_players.c.id)
+        .where(
+            _players.c.platform == bindparam("platform", type_=String),
+            _players.c.workspace == bindparam("workspace", type_=String),
+            _players.c.user_id == bindparam("user", type_=String),
+            _players.c.name == bindparam("name", type_=String),
+        )
+        .cte("player")
+    )
+    rows = select(
+        open_round.c.id,
+        player.c.id,
+        bindparam("choice", type_=String),
+        func.coalesce(_questions.c.correct == bindparam("option", type_=Integer), False),
+        bindparam("now", type_=_answers.c.answered_at.type),
+        literal(0),
+    ).select_from(
+        open_round.join(_questions, _questions.c.id == open_round.c.question_id).join(
+            player, true()
+        )
+    )
+    inserted = (
+        postgresql.insert(_answers)
+        .from_select(["round_id", "player_id", "choice", "correct", "answered_at", "points"], rows)
+        .on_conflict_do_nothing(index_elements=_ONE_EACH)
+        .returning(_answers.c.round_id, _answers.c.player_id, _answers.c.correct)
+        .cte("inserted")
+    )
+    bumped = {
+        "answered_count": _rounds.c.answered_count + 1,
+        "regulars_answered": _rounds.c.regulars_answered
+        + case((_is_regular(inserted.c.player_id), 1), else_=0),
+    }
+    return (
+        update(_rounds)
+        .where(_rounds.c.id == inserted.c.round_id)
+        .values(bumped)
+        .returning(
+            inserted.c.player_id,
+            inserted.c.correct,
+            _rounds.c.answered_count,
+            _rounds.c.regulars_answered,
+        )
+    )
+
+
+FAST_ANSWER_PG = _fast_answer_pg()
+
+
+@dataclass(frozen=True, slots=True)
+class RoundFacts:
+    """What a click's checks need of a round and that does not change while it is open."""
+
+    platform: str
+    workspace: str
+    channel: str
+    mode: str
+    kind: str
+    option_order: tuple[int, ...]
+    quiz_id: int
+    number: int
+    expected: int
+    solo: bool
+
+
+class RoundsSeen:
+    """:class:`RoundFacts` of the rounds this process has read, the most recent kept."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._facts: OrderedDict[int, RoundFacts] = OrderedDict()
+
+    def get(self, round_id: int) -> RoundFacts | None:
+        return self._facts.get(round_id)
+
+    def note(self, round_id: int, found: Any) -> None:
+        """Keep what the full path's read (:data:`ROUND_FOR_ANSWER`) found of an open round."""
+        if found.status != "open" or round_id in self._facts:
+            return
+        self._facts[round_id] = RoundFacts(
+            str(found.platform),
+            str(found.workspace),
+            str(found.channel),
+            str(found.mode),
+            str(found.kind),
+            tuple(found.option_order),
+            int(found.quiz_id),
+            int(found.number),
+            int(found.expected),
+            bool(found.solo),
+        )
+        if len(self._facts) > self.size:
+            self._facts.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What the transaction of a recorded click learnt, for deciding to close the round."""
@@ -198,6 +331,7 @@ async def record_answer(
     choice: str,
     now: datetime,
     where: ChannelRef | None = None,
+    seen: RoundsSeen | None = None,
 ) -> Recorded:
     """Record one answer inside the connection's open transaction (the caller commits).
 
@@ -219,6 +353,8 @@ async def record_answer(
         return Recorded(
             AnswerReceipt(AnswerStatus.INVALID, round_id, "that question no longer exists")
         )
+    if seen is not None:
+        seen.note(round_id, found)
     if (who.platform, who.workspace) != (found.platform, found.workspace) or (
         where is not None
         and (where.platform, where.workspace, where.channel)
@@ -275,3 +411,62 @@ async def record_answer(
         AnswerStatus.RECORDED, round_id, f"recorded: {shown}", choice=shown, answered=answered
     )
     return Recorded(receipt, close_now=close_now, correct=correct)
+
+
+async def record_answer_fast(
+    engine: AsyncEngine,
+    seen: RoundsSeen,
+    players: PlayerIds,
+    round_id: int,
+    who: PlayerRef,
+    choice: str,
+    now: datetime,
+    where: ChannelRef | None = None,
+) -> Recorded | None:
+    """PostgreSQL: the usual click (a letter, on a round this process has read, from a known
+    player) recorded by :data:`FAST_ANSWER_PG` on ``engine`` (in autocommit mode: the one
+    statement is the transaction); None when it is not that click or nothing was recorded,
+    and the caller then takes the full path (:func:`record_answer`)."""
+    facts = seen.get(round_id)
+    if (
+        facts is None
+        or facts.mode == "review"
+        or facts.kind == QuestionKind.TYPED
+        or (who.platform, who.workspace) != (facts.platform, facts.workspace)
+        or (
+            where is not None
+            and (where.platform, where.workspace, where.channel)
+            != (facts.platform, facts.workspace, facts.channel)
+        )
+    ):
+        return None
+    letters = OPTION_LETTERS[: len(facts.option_order)]
+    shown = choice.strip().upper().rstrip(").")
+    if len(shown) != 1 or shown not in letters:
+        return None
+    params = {
+        "round_id": round_id,
+        "now": now,
+        "platform": who.platform,
+        "workspace": who.workspace,
+        "user": who.user,
+        "name": who.name,
+        "choice": shown,
+        "option": facts.option_order[letters.index(shown)],
+        "of_quiz": facts.quiz_id,
+        "before_number": facts.number,
+    }
+    async with engine.connect() as conn:
+        row = (await conn.execute(FAST_ANSWER_PG, params)).first()
+    if row is None:
+        return None
+    players.remember(who, int(row.player_id))  # its row was there, with this name
+    receipt = AnswerReceipt(
+        AnswerStatus.RECORDED,
+        round_id,
+        f"recorded: {shown}",
+        choice=shown,
+        answered=row.answered_count,
+    )
+    close_now = facts.solo or 0 < facts.expected <= row.regulars_answered
+    return Recorded(receipt, close_now=close_now, correct=bool(row.correct))

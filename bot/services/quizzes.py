@@ -30,7 +30,7 @@ from bot.errors import (
     QuizbotError,
 )
 from bot.scoring import ScoringRules
-from bot.services.answering import record_answer
+from bot.services.answering import RoundsSeen, record_answer, record_answer_fast
 from bot.services.banks import find_bank
 from bot.services.mistakes import review_question_ids
 from bot.services.records import (
@@ -101,6 +101,14 @@ class Quizzes:
         self.clock = clock
         self.scheduler = scheduler
         self.players = PlayerIds()
+        #: What the answer path has read of open rounds (see bot.services.answering).
+        self.rounds_seen = RoundsSeen()
+        #: The engine for one-statement answers on PostgreSQL (autocommit), else None.
+        self.autocommit = (
+            db.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if db.dialect == "postgresql"
+            else None
+        )
 
     # -- starting -----------------------------------------------------------------------
 
@@ -258,10 +266,17 @@ class Quizzes:
         The click that completes the round (every player of the earlier rounds answered,
         or a solo quiz) closes it and carries the outcome.
         """
-        async with self.db.engine.begin() as conn:
-            recorded = await record_answer(
-                conn, self.players, round_id, who, choice, self.clock.now(), where
+        now = self.clock.now()
+        recorded = None
+        if self.autocommit is not None:
+            recorded = await record_answer_fast(
+                self.autocommit, self.rounds_seen, self.players, round_id, who, choice, now, where
             )
+        if recorded is None:
+            async with self.db.engine.begin() as conn:
+                recorded = await record_answer(
+                    conn, self.players, round_id, who, choice, now, where, self.rounds_seen
+                )
         if not recorded.close_now:
             return recorded.receipt
         outcome = await self.close_round(round_id)
