@@ -12,6 +12,7 @@ warm-up requests. The target: every page's p95 under 50 ms on PostgreSQL.
 
     python -m bench.web_pages [--quick] [--backend postgres|sqlite|both]
                               [--answers 1000000] [--count 200] [--seconds 10]
+                              [--pages leaderboard,report,player,bank]
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ CASES: list[tuple[str, str, str]] = [
     ("bank: search", "bank", "q=customer"),
     ("bank: one workspace's answers", "bank-workspace", ""),
 ]
+
+
+#: The page (link kind) of each case's ``kind``.
+KIND_OF = {"workspace": "leaderboard", "bank-workspace": "bank"}
 
 
 def scope_fields(kind: str, rng: random.Random, layout: Layout, quizzes: int) -> dict[str, object]:
@@ -99,7 +104,12 @@ async def timed(
 
 
 async def bench_backend(
-    backend: str, answers: int, count: int, seconds: float, table: Table
+    backend: str,
+    answers: int,
+    count: int,
+    seconds: float,
+    table: Table,
+    kinds: set[str] | None = None,
 ) -> None:
     import aiohttp
     from aiohttp import web
@@ -144,6 +154,8 @@ async def bench_backend(
             log(f"{backend} baseline: p50 {base_p50:.2f} ms, p95 {base_p95:.2f} ms")
             async with aiohttp.ClientSession() as client:
                 for label, kind, query in CASES:
+                    if kinds and not kinds & {kind, kind.split("-")[0], KIND_OF.get(kind)}:
+                        continue
                     sizes: list[int] = []
                     statuses: set[int] = set()
 
@@ -190,6 +202,7 @@ def extra(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answers", type=int, help="answers to seed (default 1000000)")
     parser.add_argument("--count", type=int, help="requests per page at most (default 200)")
     parser.add_argument("--seconds", type=float, help="seconds per page at most (default 10)")
+    parser.add_argument("--pages", help="only these pages: leaderboard,report,player,bank")
 
 
 async def main_async(
@@ -198,6 +211,7 @@ async def main_async(
     answers: int | None = None,
     count: int | None = None,
     seconds: float | None = None,
+    pages: str | None = None,
 ) -> Table:
     table = Table(
         "Web pages (issue 19): p50 / p95 of whole HTTP requests vs the leaderboard query (ms)",
@@ -208,7 +222,8 @@ async def main_async(
     count = count or (30 if quick else 200)
     seconds = seconds or (2.0 if quick else 10.0)
     for backend in backends(backend_choice):
-        await bench_backend(backend, answers, count, seconds, table)
+        kinds = set(pages.split(",")) if pages else None
+        await bench_backend(backend, answers, count, seconds, table, kinds)
     table.note("one request at a time through the real aiohttp application, in-process")
     table.note("baseline: the leaderboard service call alone (no link, no HTML, no HTTP)")
     return table
@@ -217,7 +232,7 @@ async def main_async(
 def main() -> None:
     args = arguments(__doc__.splitlines()[0] if __doc__ else None, extra)
     table = asyncio.run(
-        main_async(args.backend, args.quick, args.answers, args.count, args.seconds)
+        main_async(args.backend, args.quick, args.answers, args.count, args.seconds, args.pages)
     )
     table.show()
 
