@@ -195,7 +195,7 @@ def test_a_duplicate_within_a_batch_names_both_lines(database_url: str, tmp_path
     path.write_text("\n".join(lines) + "\n")
     result = CliRunner().invoke(cli, ["--database-url", database_url, "import", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:301: the same question as line 8 with other content" in result.output
+    assert f"{path}:301: the same question as line 8 with other answers or options" in result.output
     assert _bank_count(database_url, "dup") == 0
     # the bank is looked at before the batch's questions, as it always was
     named = CliRunner().invoke(

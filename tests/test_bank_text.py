@@ -400,15 +400,23 @@ def test_questions_that_look_the_same_are_the_same_question(tmp_path: Path, suff
         lines = (3, 1)
     result = _quizbot("validate", str(path))
     assert result.exit_code == 1
-    assert f"{path}:{lines[0]}: the same question as line {lines[1]} with other content" in result.output
+    assert (
+        f"{path}:{lines[0]}: the same question as line {lines[1]} with other answers or options"
+        in result.output
+    )
 
 
 def test_red_trivia_questions_that_look_the_same_are_there_twice(tmp_path: Path) -> None:
     path = tmp_path / "trivia.yaml"
     path.write_text('"Capital of France?":\n- Paris\n"Capital\u200b of France?":\n- Paris\n')
     result = _quizbot("validate", str(path))
+    assert result.exit_code == 0  # a repeat with the same answer: imported once
+    assert f"{path}:3: repeats line 1 with the same answers" in result.output
+    assert f"{path}: ok, 1 questions, 1 repeat skipped" in result.output
+    path.write_text('"Capital of France?":\n- Paris\n"Capital\u200b of France?":\n- Lyon\n')
+    result = _quizbot("validate", str(path))
     assert result.exit_code == 1
-    assert f"{path}:3: the question" in result.output and "(also line 1)" in result.output
+    assert f"{path}:3: the same question as line 1 with other answers" in result.output
 
 
 # --- length limits ------------------------------------------------------------------------

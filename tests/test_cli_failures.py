@@ -137,7 +137,7 @@ def test_validate_json_fails_in_json(tmp_path: Path, env: dict[str, str]) -> Non
     result = quizbot(["validate", str(bank), "--json"], env)
     assert result.returncode == 1 and result.stderr == ""
     assert json.loads(result.stdout)["error"].startswith(
-        f"{bank}:3: the same question as line 2 with other content"
+        f"{bank}:3: the same question as line 2 with other answers or options"
     )
 
 

@@ -128,7 +128,7 @@ def test_duplicates_across_batches_name_both_lines(database_url: str, tmp_path: 
     before = run(counts(database_url))
     result = quizbot(database_url, "import", str(big))
     assert result.exit_code == 1
-    assert f"{big}:1202: the same question as line 8 with other content" in result.output
+    assert f"{big}:1202: the same question as line 8 with other answers or options" in result.output
     assert run(counts(database_url)) == before
 
 
