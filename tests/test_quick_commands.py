@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ["crm-flashcards", "crm-podcast", "demo"]
 
 #: Heavy modules a read-only command on an up-to-date database must not import (on SQLite:
-#: PostgreSQL's dialect too).
+#: PostgreSQL's dialect too; aiohttp comes with the web server and the pictures).
 NOT_NEEDED = [
     "alembic",
     "bot.services.importer",
@@ -38,6 +38,7 @@ NOT_NEEDED = [
     "yaml",
     "rich",
     "sqlalchemy.dialects.postgresql",
+    "aiohttp",
 ]
 
 

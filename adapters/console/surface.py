@@ -12,13 +12,14 @@ window title.
 from __future__ import annotations
 
 import getpass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from adapters.console.pictures import picture_line
-from adapters.kit.images import Pictures
 from adapters.kit.surface import Capabilities
 from bot.text import without_controls
 from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOutcome
+
+if TYPE_CHECKING:  # pictures bring aiohttp (~150 ms): not for `quizbot stats` (local_player)
+    from adapters.kit.images import Pictures
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -62,6 +63,8 @@ class ConsoleSurface:
         topic = f"  [{question.topic}]" if question.topic else ""
         self.say(f"Question {question.number}/{question.total}{topic}")
         self.say(question.prompt)
+        from adapters.console.pictures import picture_line
+
         picture = await picture_line(self.pictures, question.image)
         if picture is not None:
             self.say(picture)
