@@ -23,16 +23,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.clock import FakeClock
 from tests.conformance.drivers import DiscordDriver
 from tests.discord.fake_discord import GUILD_ID
-from tests.discord.reading import ALICE, KEY
+from tests.discord.reading import ALICE, DEMO, KEY
 from tests.web_browser.browser import Browser, require_chromium
 from tests.web_browser.server import TERMINAL_PLAYER, WebProcess, fetch
 from tests.web_browser.test_terminal_play import MAX_PAGE_BYTES, play_in_terminal, table_rows
 
 QUESTIONS = 3
+#: The demo bank's topics by prompt.
+TOPICS = {
+    q.get("question", q.get("front")): q.get("topic", "")
+    for q in yaml.safe_load(DEMO.read_text(encoding="utf-8"))["questions"]
+}
 TRICKY_BANK = """\
 bank: tricky
 title: Markup <em>in</em> a bank
@@ -137,6 +143,23 @@ def section_of(browser: Browser, text: str) -> str:
     return str(found)
 
 
+def details_table(browser: Browser, summary: str) -> list[list[str]]:
+    """The body rows of the table inside the ``details`` whose summary starts with
+    ``summary`` (a chart's data as a table)."""
+    rows = browser.js(
+        """
+        const box = [...document.querySelectorAll('details')].find(
+          (d) => d.querySelector('summary').textContent.trim().startsWith(arguments[0]));
+        if (!box) return null;
+        return [...box.querySelectorAll('tbody tr')]
+          .map((tr) => [...tr.cells].map((c) => c.textContent.trim()));
+        """,
+        summary,
+    )
+    assert rows is not None, f"no table under {summary!r}"
+    return list(rows)
+
+
 def check_page(browser: Browser, url: str, name: str, *, nav: bool = True) -> str:
     """Open ``url``; the checks every page passes; its visible text."""
     browser.open(url)
@@ -197,6 +220,14 @@ def test_my_progress(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz) -> 
     assert len(charts) >= 4, f"want topic, per-day, forecast and calendar charts: {charts}"
     # Text alternatives say something (not just "chart").
     assert all(len(c.strip()) > 10 for c in charts), charts
+    # The charts' data, as the tables beside them give it.
+    topics = {TOPICS[p] for p in chat_quiz.prompts}
+    by_topic = details_table(browser, "Accuracy by topic")
+    assert {row[0] for row in by_topic} == topics, by_topic
+    today = datetime.now(UTC).date().isoformat()
+    assert details_table(browser, "Answers per day") == [[today, str(QUESTIONS)]]
+    due = details_table(browser, "Flashcards due")
+    assert sum(int(row[1]) for row in due) == 1, due  # the demo deck's one card, rated Good
     # The downloads: Alice's own three answers, from links on the same origin.
     hrefs = browser.js(
         "return [...document.querySelectorAll('a[href]')].map((a) => a.href)"
