@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -143,6 +144,24 @@ def section_of(browser: Browser, text: str) -> str:
     return str(found)
 
 
+def asked_typed(prompt: str) -> bool:
+    return KEY[prompt]["kind"] == "typed"
+
+
+def picks_of(browser: Browser, prompt: str) -> list[tuple[str, int]]:
+    """(option as shown, times picked) in the report's part about ``prompt``."""
+    rows = browser.js(
+        """
+        const part = [...document.querySelectorAll('section')]
+          .find((s) => s.textContent.includes(arguments[0]));
+        return part ? [...part.querySelectorAll('tbody tr')]
+          .map((tr) => [...tr.cells].map((c) => c.textContent.trim())) : [];
+        """,
+        prompt,
+    )
+    return [(row[0], int(row[-1])) for row in rows]
+
+
 def details_table(browser: Browser, summary: str) -> list[list[str]]:
     """The body rows of the table inside the ``details`` whose summary starts with
     ``summary`` (a chart's data as a table)."""
@@ -199,6 +218,13 @@ def test_the_game_report(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz)
         else:
             assert "67" in part and "carol" in part.lower(), part
         assert "3" in part  # answered by three
+        assert re.search(r"alice\D{0,5}\d+(\.\d+)? ?s", part.lower()), f"how fast? {part}"
+        picks = picks_of(browser, prompt)
+        if not asked_typed(prompt):
+            rights = 1 if number == 1 else 2
+            assert sum(n for _label, n in picks) == 3, picks
+            assert [n for label, n in picks if "(right)" in label] == [rights], picks
+            assert any(KEY[prompt]["right"] in label for label, _ in picks if "(right)" in label)
     lowered = text.lower()
     final = [lowered.rindex(name) for name in ("alice", "carol", "bob")]
     assert final == sorted(final), "the final standings are not alice, carol, bob"
