@@ -57,12 +57,19 @@ def fetch(url: str, timeout: float = 10.0) -> Fetched:
 
 @dataclass
 class WebProcess:
-    """``quizbot web`` running on ``origin`` (``http://127.0.0.1:PORT``)."""
+    """``quizbot web`` (or another serving command) running on ``origin``
+    (``http://127.0.0.1:PORT``)."""
 
     database_url: str
     log_path: Path
     port: int = field(default_factory=free_port)
+    #: ``quizbot web`` by default; ``("run", "web")`` is the PaaS web process.
+    command: tuple[str, ...] = ("web",)
     process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.command)
 
     @property
     def origin(self) -> str:
@@ -91,7 +98,7 @@ class WebProcess:
     def start(self) -> None:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "cli.main", "web"],
+                [sys.executable, "-m", "cli.main", *self.command],
                 cwd=ROOT,
                 env=self.env(),
                 stdin=subprocess.DEVNULL,
@@ -101,7 +108,7 @@ class WebProcess:
         deadline = time.monotonic() + START_WITHIN
         while True:
             code = self.process.poll()
-            assert code is None, f"quizbot web exited ({code}):\n{self.log()}"
+            assert code is None, f"quizbot {self.name} exited ({code}):\n{self.log()}"
             try:
                 if fetch(self.origin + "/health", timeout=2).status == 200:
                     return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,24 @@ def test_the_leaderboard_reads_without_scripts_and_is_small(
     page = fetch(url)
     assert len(page.body) < MAX_PAGE_BYTES
     assert "<script" not in page.text.lower()
+
+
+def test_the_web_process_serves_the_same_pages(
+    browser: Browser, web: WebProcess, played: tuple[str, int], tmp_path: Path
+) -> None:
+    """``quizbot run web`` (the PaaS web process, with /health and Slack's events) serves
+    the pages too, when QUIZBOT_SECRET_KEY is set: the same link opens there."""
+    url, points = played
+    process = WebProcess(web.database_url, tmp_path / "run-web.log", command=("run", "web"))
+    process.start()
+    try:
+        there = process.origin + web.path_of(url)
+        browser.origin = process.origin
+        browser.open(there)
+        rows = [row for row in table_rows(browser) if TERMINAL_PLAYER in row]
+        assert rows and str(points) in rows[0], table_rows(browser)
+        assert fetch(changed(there, len(there) - 3)).status == 403
+    finally:
+        browser.origin = web.origin
+        code = process.stop()
+    assert code == 0, f"quizbot run web did not stop cleanly ({code}):\n{process.log()}"
