@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain import BankInfo, Notice, Question, Skipped
-from bot.errors import BankFormatError
+from bot.errors import BankFormatError, BankFormatErrors
 from bot.formats import BINARY_FORMATS, FORMAT_MODULES, parser_for
+from bot.formats.errors import MAX_ERRORS
 from tests.formats.anki_packages import sample_package
 from tests.formats.helpers import FIXTURES
 
@@ -85,6 +86,12 @@ def _run(format_name: str, text: str, source: str) -> None:
     except BankFormatError as error:
         assert str(error).startswith(source)
         assert error.line is None or error.line >= 1
+        if isinstance(error, BankFormatErrors):  # several at once: each one located
+            assert 2 <= len(error.errors) <= MAX_ERRORS
+            for each in error.errors:
+                assert not isinstance(each, BankFormatErrors)
+                assert str(each).startswith(source)
+                assert each.line is None or each.line >= 1
 
 
 @st.composite
