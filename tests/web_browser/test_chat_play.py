@@ -327,3 +327,33 @@ def test_bank_text_is_text(browser: Browser, web: WebProcess, tmp_path: Path) ->
     assert "<b>bold</b> nothing" in text
     assert browser.js("return document.title") != "pwned"
     assert browser.js("return document.querySelectorAll('main script, main b, main i').length") == 0
+
+
+def figure(browser: Browser, label: str) -> int:
+    """A page's figure (``<li><strong>9</strong>answers counted</li>``) by its label."""
+    found = browser.js(
+        """
+        const item = [...document.querySelectorAll('.figures li')]
+          .find((li) => li.textContent.includes(arguments[0]));
+        return item ? item.querySelector('strong').textContent.trim() : null;
+        """,
+        label,
+    )
+    assert found is not None, f"no figure {label!r}"
+    return int(found.replace(",", ""))
+
+
+def test_a_bank_link_for_one_workspace_counts_only_its_answers(
+    browser: Browser, web: WebProcess, chat_quiz: ChatQuiz
+) -> None:
+    """``quizbot web link bank NAME --platform P --workspace W`` counts only that
+    workspace's answers (its help says so): a moderator's link shows nothing of others."""
+    browser.open(web.link("bank", "demo"))
+    assert figure(browser, "answers counted") == QUESTIONS * 3
+    ours = ("--platform", "discord", "--workspace", str(GUILD_ID))
+    browser.open(web.link("bank", "demo", *ours))
+    assert figure(browser, "answers counted") == QUESTIONS * 3
+    # The terminal's workspace never played the demo bank.
+    browser.open(web.link("bank", "demo", "--platform", "console", "--workspace", "local"))
+    assert figure(browser, "answers counted") == 0
+    assert figure(browser, "players") == 0
