@@ -20,7 +20,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -60,6 +60,7 @@ class ChatQuiz:
     prompts: list[str]
     standings: list[tuple[str, int]]
     terminal_points: int
+    played_on: date
 
 
 async def latest_quiz_id(database_url: str) -> int:
@@ -80,7 +81,8 @@ async def latest_quiz_id(database_url: str) -> int:
 
 async def play_chat_quiz(web: WebProcess, tmp_path: Path) -> ChatQuiz:
     """The chat quiz (and the flashcard review) on the fake Discord, then the terminal quiz."""
-    driver = DiscordDriver(FakeClock(datetime.now(UTC)), web.database_url, tmp_path)
+    started = datetime.now(UTC)
+    driver = DiscordDriver(FakeClock(started), web.database_url, tmp_path)
     with pytest.MonkeyPatch.context() as monkeypatch:
         await driver.open(monkeypatch)
         try:
@@ -101,7 +103,7 @@ async def play_chat_quiz(web: WebProcess, tmp_path: Path) -> ChatQuiz:
             await driver.close()
     assert standings == [("alice", 30), ("carol", 20), ("bob", 0)]
     quiz_id = await latest_quiz_id(web.database_url)
-    return ChatQuiz(quiz_id, prompts, standings, play_in_terminal(web))
+    return ChatQuiz(quiz_id, prompts, standings, play_in_terminal(web), started.date())
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +252,8 @@ def test_my_progress(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz) -> 
     topics = {TOPICS[p] for p in chat_quiz.prompts}
     by_topic = details_table(browser, "Accuracy by topic")
     assert {row[0] for row in by_topic} == topics, by_topic
-    today = datetime.now(UTC).date().isoformat()
-    assert details_table(browser, "Answers per day") == [[today, str(QUESTIONS)]]
+    played_on = chat_quiz.played_on.isoformat()
+    assert details_table(browser, "Answers per day") == [[played_on, str(QUESTIONS)]]
     due = details_table(browser, "Flashcards due")
     assert sum(int(row[1]) for row in due) == 1, due  # the demo deck's one card, rated Good
     # The downloads: Alice's own three answers, from links on the same origin.
