@@ -1,5 +1,6 @@
 """Basic accessibility checks, run in the browser on the page as rendered.
 
+- the document: a ``lang`` on ``<html>`` and a ``<title>``;
 - landmarks: one ``main``, a ``header`` (banner) and, on the data pages, a ``nav``;
 - headings: exactly one ``h1``, and no level skipped on the way down (h2 then h4 is wrong);
 - every form control a person can use has a label (``<label>``, ``aria-label`` or
@@ -38,6 +39,10 @@ const visible = (el) => {
   const box = el.getBoundingClientRect();
   return box.width > 0 && box.height > 0;
 };
+
+// -- the document
+if (!(document.documentElement.getAttribute('lang') || '').trim()) out.push('document: no lang');
+if (!document.title.trim()) out.push('document: no title');
 
 // -- landmarks
 const count = (sel) => document.querySelectorAll(sel).length;

@@ -24,8 +24,8 @@ GOOD = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <svg viewBox="0 0 10 10" width="100"><title>A square</title><rect width="10" height="10"/></svg>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="a dot"></main></body></html>"""
 
-BAD = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<link rel="icon" href="data:,"><title>Bad</title></head>
+BAD = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="icon" href="data:,"><title> </title></head>
 <body><div><h2>No h1 first</h2><h4>Skipped a level</h4>
 <input name="unlabelled"><select name="also"><option>1</option></select>
 <p style="color:#aaa;background:#fff">Pale grey on white</p>
@@ -117,6 +117,8 @@ def test_every_accessibility_rule_can_fail(local: Browser, sites: tuple[str, str
     local.open(sites[0] + "/bad")
     found = "\n".join(local.accessibility_problems())
     for expected in (
+        "no lang",
+        "no title",
         "0 main",
         "no header",
         "no nav",
