@@ -20,7 +20,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ from tests.conformance.drivers import DiscordDriver
 from tests.discord.fake_discord import GUILD_ID
 from tests.discord.reading import ALICE, DEMO, KEY
 from tests.web_browser.browser import Browser, require_chromium
-from tests.web_browser.server import TERMINAL_PLAYER, WebProcess, fetch
+from tests.web_browser.server import SECRET_KEY, TERMINAL_PLAYER, WebProcess, fetch
 from tests.web_browser.test_terminal_play import MAX_PAGE_BYTES, play_in_terminal, table_rows
 
 QUESTIONS = 3
@@ -359,3 +359,24 @@ def test_a_bank_link_for_one_workspace_counts_only_its_answers(
     browser.open(web.link("bank", "demo", "--platform", "console", "--workspace", "local"))
     assert figure(browser, "answers counted") == 0
     assert figure(browser, "players") == 0
+
+
+def test_a_report_link_of_another_tenant_is_refused(
+    browser: Browser, web: WebProcess, chat_quiz: ChatQuiz
+) -> None:
+    """A correctly signed report link whose scope names another workspace than the quiz's
+    (as a link made for one tenant and edited to point at another's quiz would be)."""
+    from bot.links import LinkSigner
+
+    signer = LinkSigner(SECRET_KEY, web.origin)
+    now = datetime.now(UTC)
+    for platform, workspace in (("console", "local"), ("discord", "1")):
+        url = signer.make("report", now, timedelta(hours=1), platform=platform,
+                          workspace=workspace, quiz=chat_quiz.quiz_id)  # fmt: skip
+        browser.open(url, status=403)
+        for prompt in chat_quiz.prompts:
+            assert prompt not in browser.text()
+    right = signer.make("report", now, timedelta(hours=1), platform="discord",
+                        workspace=str(GUILD_ID), quiz=chat_quiz.quiz_id)  # fmt: skip
+    browser.open(right)
+    assert chat_quiz.prompts[0] in browser.text()

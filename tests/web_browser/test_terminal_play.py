@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.web_browser.browser import Browser
-from tests.web_browser.server import TERMINAL_PLAYER, WebProcess, fetch
+from tests.web_browser.server import SECRET_KEY, TERMINAL_PLAYER, WebProcess, fetch
 
 BASE64URL = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 MAX_PAGE_BYTES = 150_000
@@ -160,3 +161,25 @@ def test_the_web_process_serves_the_same_pages(
         browser.origin = web.origin
         code = process.stop()
     assert code == 0, f"quizbot run web did not stop cleanly ({code}):\n{process.log()}"
+
+
+def test_an_expired_link_or_one_signed_with_another_key_is_refused(
+    browser: Browser, web: WebProcess, played: tuple[str, int]
+) -> None:
+    from bot.links import LinkSigner
+
+    board = {"platform": "console", "workspace": "local", "channel": "terminal"}
+    now = datetime.now(UTC)
+    expired = LinkSigner(SECRET_KEY, web.origin).make(
+        "leaderboard", now - timedelta(hours=2), timedelta(hours=1), **board
+    )
+    browser.open(expired, status=403)
+    assert "expired" in browser.text().lower() and TERMINAL_PLAYER not in browser.text()
+    other_key = LinkSigner("another-secret-key-0123456789", web.origin).make(
+        "leaderboard", now, timedelta(hours=1), **board
+    )
+    browser.open(other_key, status=403)
+    assert TERMINAL_PLAYER not in browser.text()
+    fresh = LinkSigner(SECRET_KEY, web.origin).make("leaderboard", now, timedelta(hours=1), **board)
+    browser.open(fresh)
+    assert TERMINAL_PLAYER in browser.text()
