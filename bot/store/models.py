@@ -176,6 +176,28 @@ class ChannelRow(Base):
     channel_id: Mapped[str] = mapped_column(String(64))
 
 
+class ChannelSettingsRow(Base):
+    """A channel's quiz defaults, set by its moderators (no row: the built-in defaults)."""
+
+    __tablename__ = "channel_settings"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id", ondelete="SET NULL"))
+    questions: Mapped[int | None]
+    seconds: Mapped[int | None]
+    speed_bonus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    streak_bonus: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    hints: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    lobby: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    relaxed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    relaxed_max_seconds: Mapped[int] = mapped_column(default=120, server_default="120")
+    language: Mapped[str | None] = mapped_column(String(20))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("players.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime]
+
+
 class QuizRow(Base):
     """A quiz in a channel: the questions chosen for it, its settings and its state.
 
