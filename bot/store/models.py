@@ -230,6 +230,14 @@ class QuizRow(Base):
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     stopped_by: Mapped[int | None] = mapped_column(ForeignKey("players.id"))
+    #: A quiz with a lobby: its rounds wait for the players who joined (``quiz_players``).
+    lobby: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    #: When the join phase ends by itself (None once the game began, or with no lobby).
+    lobby_until: Mapped[datetime | None]
+    #: Relaxed mode: each round's deadline, waiting for every joined player (None: ``seconds``).
+    max_seconds: Mapped[int | None]
+    #: The platform message showing the join phase (edited as players join and at the start).
+    lobby_message: Mapped[str | None] = mapped_column(String(200))
 
 
 #: The partial unique index "one running normal quiz per channel", as DDL both SQLite and
@@ -287,6 +295,21 @@ class AnswerRow(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime]
     points: Mapped[int] = mapped_column(default=0)
+
+
+class QuizPlayerRow(Base):
+    """A player who joined a quiz (in its lobby, or by answering later); ``team`` in team games."""
+
+    __tablename__ = "quiz_players"
+
+    quiz_id: Mapped[int] = mapped_column(
+        ForeignKey("quizzes.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    joined_at: Mapped[datetime]
+    team: Mapped[int | None]
 
 
 class ScoreRow(Base):
