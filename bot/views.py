@@ -130,6 +130,33 @@ class Halted:
 
 
 @dataclass(frozen=True, slots=True)
+class LobbyView:
+    """A quiz's join phase: who joined so far, and until when it waits (``until``; None
+    once the game began, ``begun``). Only the starter, or a moderator, may start it early."""
+
+    quiz_id: int
+    channel: ChannelRef
+    bank_title: str
+    total: int
+    seconds: int
+    starter: str
+    players: tuple[str, ...]
+    until: datetime | None
+    message_ref: str | None = None
+    max_seconds: int | None = None  # relaxed mode: each round waits for everyone up to this
+    begun: bool = False
+    ended: bool = False  # stopped (or finished) before it began
+
+
+@dataclass(frozen=True, slots=True)
+class Begun:
+    """A quiz whose join phase just ended: the lobby as it began, and its first question."""
+
+    lobby: LobbyView
+    question: QuestionView
+
+
+@dataclass(frozen=True, slots=True)
 class RoundOutcome:
     """A round that has just closed: the reveal, then what comes next.
 
