@@ -238,6 +238,7 @@ class QuizRow(Base):
     max_seconds: Mapped[int | None]
     #: The platform message showing the join phase (edited as players join and at the start).
     lobby_message: Mapped[str | None] = mapped_column(String(200))
+    teams: Mapped[int | None]  # a team game's number of teams (players: quiz_players.team)
 
 
 #: The partial unique index "one running normal quiz per channel", as DDL both SQLite and
@@ -310,6 +311,19 @@ class QuizPlayerRow(Base):
     )
     joined_at: Mapped[datetime]
     team: Mapped[int | None]
+
+
+class RoundHintRow(Base):
+    """The one hint a player took on a round, and what it showed (see bot.services.hints)."""
+
+    __tablename__ = "round_hints"
+    __table_args__ = (UniqueConstraint("round_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    hinted_at: Mapped[datetime]
+    shown: Mapped[str] = mapped_column(Text)
 
 
 class ScoreRow(Base):
