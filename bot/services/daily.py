@@ -2,7 +2,8 @@
 
 The schedule lives in ``daily_schedules``. Every running process asks for due schedules
 on its ticker; moving ``next_run_at`` on is one conditional UPDATE, so exactly one process
-posts each day's question, however many are running. A daily round stays open for the
+posts each day's question, however many are running (the local-time arithmetic and that
+claim are :mod:`bot.services.runs`, shared with scheduled quizzes). A daily round stays open for the
 schedule's ``open_minutes``; answering it right on consecutive days builds a streak.
 """
 
@@ -10,10 +11,8 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +24,7 @@ from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
 from bot.services.mistakes import SettledAnswer
 from bot.services.records import ensure_channel, ensure_player, find_channel
+from bot.services.runs import claim_run, next_run_after, parse_time, parse_zone
 from bot.store.database import Database
 from bot.store.models import (
     BankRow,
@@ -40,40 +40,8 @@ from bot.views import ChannelRef, DailyView, PlayerRef, QuestionView
 
 log = logging.getLogger(__name__)
 
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 DEFAULT_OPEN_MINUTES = 8 * 60
 MAX_OPEN_MINUTES = 23 * 60
-
-
-def parse_time(text: str) -> time:
-    match = TIME_PATTERN.match(text.strip())
-    if not match:
-        raise QuizbotError(f"give the time as HH:MM (24-hour), not {text!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise QuizbotError(
-            f"unknown time zone {name!r}: use a name like Europe/London or America/New_York"
-        ) from None
-
-
-def next_run_after(now: datetime, at: time, zone: ZoneInfo) -> datetime:
-    """The first moment after ``now`` when the local clock in ``zone`` shows ``at``, in UTC.
-
-    Days are counted in local time, so the question keeps its local hour across daylight
-    saving changes (on the day a change skips ``at``, it comes an hour later).
-    """
-    local_now = now.astimezone(zone)
-    day = local_now.date()
-    while True:
-        candidate = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-        if candidate > now:
-            return candidate
-        day += timedelta(days=1)
 
 
 def local_day(moment: datetime, zone_name: str) -> date:
@@ -287,16 +255,7 @@ class Dailies:
             following = next_run_after(
                 now, parse_time(schedule.at_time), parse_zone(schedule.timezone)
             )
-            claimed = await session.execute(
-                update(DailyScheduleRow)
-                .where(
-                    DailyScheduleRow.id == schedule_id,
-                    DailyScheduleRow.next_run_at == was_due_at,
-                )
-                .values(next_run_at=following)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:
+            if not await claim_run(session, DailyScheduleRow, schedule_id, was_due_at, following):
                 return None  # another process posted it
             # Yesterday's question, if still open, makes way for today's.
             await session.execute(
