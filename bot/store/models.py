@@ -438,3 +438,29 @@ class DailyStreakRow(Base):
     current: Mapped[int] = mapped_column(default=0)
     best: Mapped[int] = mapped_column(default=0)
     last_day: Mapped[date | None] = mapped_column(Date)
+
+
+class QuizScheduleRow(Base):
+    """A whole quiz that starts itself in a channel, ``every`` "daily" or "weekly" (on
+    ``weekday``, 0 = Monday) at a local time in a time zone; unset options (bank, questions,
+    seconds) are the channel's defaults when it starts. A channel may have several.
+
+    ``next_run_at`` is moved on by one conditional UPDATE, as for the daily question.
+    """
+
+    __tablename__ = "quiz_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), index=True
+    )
+    every: Mapped[str] = mapped_column(String(10))
+    weekday: Mapped[int | None]
+    at_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    questions: Mapped[int | None]
+    seconds: Mapped[int | None]
+    next_run_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
