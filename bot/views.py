@@ -308,3 +308,35 @@ class DailyView:
             f"A daily question from {self.bank} at {self.at_time} ({self.timezone}), "
             f"open for {self.open_minutes} minutes."
         )
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class QuizScheduleView:
+    """A quiz that starts itself in a channel, ``every`` "daily" or "weekly" (on
+    ``weekday``, 0 = Monday) at ``at_time`` in ``timezone``. A bank, questions or seconds of
+    None are the channel's defaults when it starts."""
+
+    schedule_id: int
+    channel: ChannelRef
+    every: str
+    weekday: int | None
+    at_time: str
+    timezone: str
+    bank: str | None
+    questions: int | None
+    seconds: int | None
+    next_run_at: datetime
+
+    def describe(self) -> str:
+        """One line: "#3: every Friday at 17:00 (Europe/London), 10 questions from demo"."""
+        when = "every day" if self.weekday is None else f"every {WEEKDAY_NAMES[self.weekday]}"
+        questions = f"{self.questions} questions" if self.questions else "the usual questions"
+        bank = f"from {self.bank}" if self.bank else "from the channel's bank"
+        seconds = f", {self.seconds} s each" if self.seconds else ""
+        return (
+            f"#{self.schedule_id}: a quiz {when} at {self.at_time} ({self.timezone}), "
+            f"{questions} {bank}{seconds}"
+        )
