@@ -15,9 +15,11 @@ bank text shown as text, never as markup).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -380,3 +382,30 @@ def test_a_report_link_of_another_tenant_is_refused(
                         workspace=str(GUILD_ID), quiz=chat_quiz.quiz_id)  # fmt: skip
     browser.open(right)
     assert chat_quiz.prompts[0] in browser.text()
+
+
+def database_dump(database_url: str) -> list[str]:
+    """Every row of the SQLite file, as SQL text (read through a read-only connection)."""
+    path = database_url.split("///", 1)[1]
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return list(conn.iterdump())
+
+
+def test_the_pages_change_nothing(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz) -> None:
+    """Opening every page, following its filters and downloads, leaves the database as it
+    was: the pages are read-only."""
+    links = [
+        web.link("leaderboard", "--platform", "discord", "--workspace", str(GUILD_ID)),
+        web.link("report", str(chat_quiz.quiz_id)),
+        web.link(
+            "player", "--platform", "discord", "--workspace", str(GUILD_ID), "--user", str(ALICE.id)
+        ),
+        web.link("bank", "demo"),
+    ]
+    before = database_dump(web.database_url)
+    for url in links:
+        browser.open(url)
+        for href in browser.js("return [...document.querySelectorAll('a[href]')].map(a => a.href)"):
+            if href.startswith(web.origin + "/") and "#" not in href:
+                assert fetch(href).status == 200, href
+    assert database_dump(web.database_url) == before
