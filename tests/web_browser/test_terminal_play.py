@@ -183,3 +183,14 @@ def test_an_expired_link_or_one_signed_with_another_key_is_refused(
     fresh = LinkSigner(SECRET_KEY, web.origin).make("leaderboard", now, timedelta(hours=1), **board)
     browser.open(fresh)
     assert TERMINAL_PLAYER in browser.text()
+
+
+def test_a_name_with_markup_is_shown_as_text(browser: Browser, web: WebProcess) -> None:
+    name = '<img src="x.png" onerror="document.title=\'pwned\'">Eve'
+    out = web.cli("play", "--count", "1", "--name", name, stdin="A\n")
+    assert "Final score" in out
+    visit = browser.open(leaderboard_link(web))
+    assert name in browser.text()
+    assert browser.js("return document.querySelectorAll('main img').length") == 0
+    assert browser.js("return document.title") != "pwned"
+    assert not [u for u in visit.requested if "x.png" in u]
