@@ -234,17 +234,14 @@ class Repeat:
 def answers_digest(question: Question) -> str:
     """A digest of what a question asks players to choose or type: its options, its right
     option, its accepted answers and its back. Two repeats of a question with equal digests
-    differ only in wording (spacing, case), explanation, topic, tags or source."""
-    lists = "\x1e".join
-    payload = "\x1f".join(
-        [
-            lists(question.options),
-            "" if question.correct is None else str(question.correct),
-            lists(question.accepted),
-            question.back,
-        ]
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    differ only in wording (spacing, case), explanation, topic, tags or source.
+
+    Python's own hash of those values (a few times quicker than SHA-256, and the strings
+    keep their hashes): valid within one process, which is all an import or a validate
+    needs (the import's key table is temporary).
+    """
+    value = hash((question.options, question.correct, question.accepted, question.back))
+    return format(value & 0xFFFF_FFFF_FFFF_FFFF, "x")
 
 
 #: How a repeat compares with the question it repeats (see :func:`judge_repeat`).
@@ -430,47 +427,42 @@ class CheckedItems:
         return self.findings.errors
 
     def __iter__(self) -> Iterator[Question]:
-        items = iter(self.items)
         findings = self.findings
-        while True:
-            try:
-                parsed = next(items)
-            except StopIteration:
-                return
-            except BankFormatError as error:  # the parser stopped: its errors, or a fatal one
-                findings.errors.add(error)
-                return
-            try:
-                item, note = tidy(parsed, self.source)
-            except BankFormatError as error:
-                findings.errors.add(error)
-                continue
-            line = None if isinstance(item, BankInfo) else item.line
-            if note:
-                findings.warn(line, note)
-            if isinstance(item, BankInfo):
-                self.info = item
-            elif isinstance(item, Skipped):
-                self.skipped.append(item)
-                findings.warn(line, item.reason)
-            elif isinstance(item, Notice):
-                findings.inform(line, item.reason)
-            elif not self.check_repeats:
-                yield item
-            else:
-                key = item.identity_key()
-                digests = (item.content_hash(), answers_digest(item))
-                earlier = self.seen.get(key)
-                if earlier is not None:
-                    how = compare_repeat(earlier[1], digests)
-                    verdict = judge_repeat(item.line, earlier[0], how, self.on_duplicate)
-                    findings.repeat(verdict)
-                    if verdict.later_wins:
-                        self.seen[key] = (item.line, digests)
+        try:  # a BankFormatError out of the loop is the parser's: it stopped there
+            for parsed in self.items:
+                try:
+                    item, note = tidy(parsed, self.source)
+                except BankFormatError as error:
+                    findings.errors.add(error)
                     continue
-                self.seen[key] = (item.line, digests)
-                self.count += 1
-                yield item
+                line = None if isinstance(item, BankInfo) else item.line
+                if note:
+                    findings.warn(line, note)
+                if isinstance(item, BankInfo):
+                    self.info = item
+                elif isinstance(item, Skipped):
+                    self.skipped.append(item)
+                    findings.warn(line, item.reason)
+                elif isinstance(item, Notice):
+                    findings.inform(line, item.reason)
+                elif not self.check_repeats:
+                    yield item
+                else:
+                    key = item.identity_key()
+                    digests = (item.content_hash(), answers_digest(item))
+                    earlier = self.seen.get(key)
+                    if earlier is not None:
+                        how = compare_repeat(earlier[1], digests)
+                        verdict = judge_repeat(item.line, earlier[0], how, self.on_duplicate)
+                        findings.repeat(verdict)
+                        if verdict.later_wins:
+                            self.seen[key] = (item.line, digests)
+                        continue
+                    self.seen[key] = (item.line, digests)
+                    self.count += 1
+                    yield item
+        except BankFormatError as error:  # the parser's own errors, or a fatal one
+            findings.errors.add(error)
 
     def raise_errors(self, more: ErrorList | None = None) -> None:
         """Raise every error found (with those in ``more``), if any: one, or several as a
@@ -509,6 +501,8 @@ def _prepare(
     kept: list[Question] = []
     answers: list[str] = []
     at: dict[str, int] = {}  # identity key -> index in rows
+    lines: dict[str, int | None] = {}
+    remembered: dict[str, list[Any]] = {}
     repeats: list[Repeat] = []
     for question in questions:
         values = _insert_values(question)
@@ -520,6 +514,8 @@ def _prepare(
             rows.append(values)
             kept.append(question)
             answers.append(digest)
+            lines[key] = question.line
+            remembered[key] = [question.line, values["content_hash"], digest]
             continue
         how = compare_repeat(
             (rows[index]["content_hash"], answers[index]), (values["content_hash"], digest)
@@ -528,14 +524,9 @@ def _prepare(
         repeats.append(verdict)
         if verdict.later_wins:
             rows[index], kept[index], answers[index] = values, question, digest
-    lines: dict[str, int | None] = {}
-    remembered: dict[str, list[Any]] = {}
-    for row, question, digest in zip(rows, kept, answers, strict=True):
-        lines[row["identity_key"]] = question.line
-        remembered[row["identity_key"]] = [question.line, row["content_hash"], digest]
-    batch = _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats)
-    batch.answers = answers
-    return batch
+            lines[key] = question.line
+            remembered[key] = [question.line, values["content_hash"], digest]
+    return _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats, answers)
 
 
 class _Batches:
