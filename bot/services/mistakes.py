@@ -1,7 +1,8 @@
 """A player's mistakes: quiz questions they got wrong, kept as fsrs cards ("mistake" deck).
 
 A wrong answer rates the question's card Again (creating it, counting the miss); a right
-answer to a question already in the deck rates it Good, so it comes back less often.
+answer to a question already in the deck rates it Good, so it comes back less often; a right
+answer given after a hint rates it Hard (creating it: the player needed help).
 "Review my mistakes" asks the due ones first, then the most recently and most often missed.
 """
 
@@ -29,6 +30,9 @@ class SettledAnswer(Protocol):
     @property
     def correct(self) -> bool: ...
 
+    @property
+    def hinted(self) -> bool: ...
+
 
 async def record_mistakes(
     session: AsyncSession,
@@ -53,8 +57,8 @@ async def record_mistakes(
     }
     for answer in answers:
         state = states.get(answer.player_id)
-        if answer.correct and state is None:
-            continue  # right the first time: nothing to review
+        if answer.correct and not answer.hinted and state is None:
+            continue  # right the first time, unaided: nothing to review
         if state is None:
             state = FlashcardStateRow(
                 player_id=answer.player_id,
@@ -69,12 +73,15 @@ async def record_mistakes(
             session.add(state)
         # An explicit card_id: without one fsrs sleeps 1 ms (in the event loop) to make one.
         card = Card.from_dict(state.card) if state.card else Card(card_id=question.id, due=now)
-        rating = Rating.Good if answer.correct else Rating.Again
+        if not answer.correct:
+            rating = Rating.Again
+        else:
+            rating = Rating.Hard if answer.hinted else Rating.Good
         card, _log = scheduler.review_card(card, rating, now)
         state.card = card.to_dict()
         state.due = card.due
         state.reviews = (state.reviews or 0) + 1
-        state.last_rating = "good" if answer.correct else "again"
+        state.last_rating = rating.name.lower()
         state.last_review = now
         if not answer.correct:
             state.misses = (state.misses or 0) + 1

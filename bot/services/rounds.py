@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     distinct,
+    exists,
     func,
     literal,
     select,
@@ -43,6 +44,7 @@ from bot.store.models import (
     PlayerTotalRow,
     QuestionRow,
     QuizRow,
+    RoundHintRow,
     RoundRow,
     ScoreRow,
 )
@@ -51,7 +53,9 @@ from bot.views import ChannelRef, OptionView, QuestionView, QuizResults, RoundOu
 REVIEW_TITLE = "Your mistakes"
 
 _answers, _players = AnswerRow.__table__, PlayerRow.__table__
-#: A closed round's answers with who gave them, in the order they came.
+_hints = RoundHintRow.__table__
+#: A closed round's answers with who gave them, in the order they came, and whether each
+#: player had taken a hint.
 ANSWERS_OF_ROUND = (
     select(
         _answers.c.id,
@@ -60,6 +64,9 @@ ANSWERS_OF_ROUND = (
         _answers.c.answered_at,
         _players.c.user_id,
         _players.c.name,
+        exists()
+        .where(_hints.c.round_id == _answers.c.round_id, _hints.c.player_id == _answers.c.player_id)
+        .label("hinted"),
     )
     .join(_players, _players.c.id == _answers.c.player_id)
     .where(_answers.c.round_id == bindparam("round_id", type_=Integer))
@@ -272,6 +279,7 @@ async def _score(
             opened_at=rnd.opened_at,
             deadline=rnd.deadline,
             streak_before=streak,
+            hinted=answer.hinted,
         )
         if earned:  # answers are stored with 0 points
             points.append({"answer_id": answer.id, "points": earned})
