@@ -2,7 +2,8 @@
 
 Closing is a conditional UPDATE, so when several processes tick at once each round is
 announced by exactly one of them. Given a ``post`` callback, the ticker also posts the daily
-questions that are due (claimed the same way: one process per question).
+questions that are due and the first questions of the scheduled quizzes that are due (each
+claimed the same way: one process per question, one per quiz).
 
 Announcements run concurrently, at most ``max_announcing`` at a time: a reveal that waits
 out a platform's rate limit in one channel does not hold up another channel's reveal. When
@@ -41,6 +42,10 @@ class ClosesDueRounds(Protocol):
         self, platform: str | None = None, owns: Callable[[str], bool] | None = None
     ) -> list[QuestionView]: ...
 
+    async def start_due_quizzes(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]: ...
+
 
 class Ticker:
     """Closes due rounds of one platform every ``interval`` seconds and announces them."""
@@ -76,7 +81,8 @@ class Ticker:
 
     async def _pass(self) -> int:
         """Close what is due, starting each round's announcement as soon as it is closed,
-        then start posting due daily questions; returns how many rounds this process closed."""
+        then start posting due daily questions and scheduled quizzes' first questions;
+        returns how many rounds this process closed."""
         self._full_batch = False
         due = await self.app.due_rounds(self.platform)
         closed = 0
@@ -96,6 +102,9 @@ class Ticker:
             for question in await self.app.start_due_dailies(self.platform, self.owns):
                 await self._slots.acquire()
                 self._start(self.post, question, f"posting daily round {question.round_id}")
+            for question in await self.app.start_due_quizzes(self.platform, self.owns):
+                await self._slots.acquire()
+                self._start(self.post, question, f"posting scheduled quiz {question.quiz_id}")
         self._full_batch = len(due) >= DUE_BATCH
         return closed
 

@@ -142,6 +142,11 @@ class Counted:
     ) -> list[QuestionView]:
         return await self.app.start_due_dailies(platform, owns)
 
+    async def start_due_quizzes(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]:
+        return await self.app.start_due_quizzes(platform, owns)
+
 
 async def test_the_ticker_rides_out_an_outage_and_closes_the_round_after(
     private_postgres: PrivatePostgres,  # noqa: F811

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.services.daily import Dailies
     from bot.services.flashcards import Flashcards
     from bot.services.leaderboards import Leaderboards
+    from bot.services.quiz_schedules import QuizSchedules
     from bot.services.quizzes import Quizzes
     from bot.views import (
         AnswerReceipt,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         PlayerStats,
         QuestionView,
         QuizResults,
+        QuizScheduleView,
         RoundOutcome,
     )
 
@@ -268,6 +270,85 @@ class QuizApp:
         """Post the daily questions that are due (each by exactly one process); ``owns``
         keeps this process to the workspaces it serves."""
         return await self.dailies.start_due(platform, owns)
+
+    # -- scheduled quizzes --------------------------------------------------------------
+
+    @cached_property
+    def quiz_schedules(self) -> QuizSchedules:
+        from bot.services.quiz_schedules import QuizSchedules
+
+        return QuizSchedules(self.db, self.clock)
+
+    async def schedule_quiz(
+        self,
+        where: ChannelRef,
+        who: PlayerRef,
+        every: str,
+        at: str,
+        timezone: str,
+        *,
+        weekday: str | None = None,
+        bank: str | None = None,
+        questions: int | None = None,
+        seconds: int | None = None,
+        is_moderator: bool = False,
+    ) -> QuizScheduleView:
+        """A quiz that starts itself here ``every`` "daily" or "weekly" (moderators only)."""
+        return await self.quiz_schedules.add(
+            where,
+            who,
+            every,
+            at,
+            timezone,
+            weekday=weekday,
+            bank=bank,
+            questions=questions,
+            seconds=seconds,
+            is_moderator=is_moderator,
+        )
+
+    async def scheduled_quizzes(self, where: ChannelRef | None = None) -> list[QuizScheduleView]:
+        """A channel's scheduled quizzes (None: every channel's, for operators)."""
+        if where is None:
+            return await self.quiz_schedules.everywhere()
+        return await self.quiz_schedules.list(where)
+
+    async def unschedule_quizzes(
+        self,
+        where: ChannelRef,
+        who: PlayerRef,
+        schedule_id: int | None = None,
+        *,
+        is_moderator: bool = False,
+    ) -> list[QuizScheduleView]:
+        """Remove one scheduled quiz (by id) or all of a channel's; returns those removed."""
+        return await self.quiz_schedules.off(where, who, schedule_id, is_moderator=is_moderator)
+
+    async def start_due_quizzes(
+        self, platform: str | None = None, owns: Callable[[str], bool] | None = None
+    ) -> list[QuestionView]:
+        """Start the scheduled quizzes that are due (each run by exactly one process), as
+        their creators' ``/quiz start`` with the schedule's options; returns their first
+        questions, to be posted. A run that cannot start (a quiz already running, an empty
+        bank) is skipped with a log line."""
+        from bot.errors import QuizbotError
+        from bot.services.quiz_schedules import log as schedules_log
+
+        started = []
+        for due in await self.quiz_schedules.claim_due(platform, owns):
+            try:
+                options = {"count": due.questions, "seconds": due.seconds}
+                question = await self.start_quiz(
+                    due.where,
+                    due.who,
+                    due.bank,
+                    **{k: v for k, v in options.items() if v is not None},  # else the channel's
+                )
+            except QuizbotError as error:
+                schedules_log.info("scheduled quiz %s: skipped, %s", due.schedule_id, error)
+                continue
+            started.append(question)
+        return started
 
     # -- what a process keeps between starts ----------------------------------------------
 
