@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.services import tenants
     from bot.services.daily import Dailies
     from bot.services.flashcards import Flashcards
+    from bot.services.hints import Hint
     from bot.services.leaderboards import Leaderboards
     from bot.services.quiz_schedules import QuizSchedules
     from bot.services.quizzes import Quizzes
@@ -228,6 +229,13 @@ class QuizApp:
 
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
         return await self.quizzes.open_rounds(platform)
+
+    async def hint(self, where: ChannelRef, who: PlayerRef, round_id: int | None = None) -> Hint:
+        """A hint for ``who`` on the channel's open question (or round ``round_id``): one per
+        player and question, refused when the channel has hints off (HintRefused)."""
+        from bot.services.hints import take_hint
+
+        return await take_hint(self.db, self.clock, where, who, round_id)
 
     # -- daily questions ----------------------------------------------------------------
 
