@@ -46,6 +46,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     true,
     update,
@@ -55,8 +56,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
+from bot.services.lobby import join
 from bot.services.records import PlayerIds
-from bot.store.models import AnswerRow, ChannelRow, PlayerRow, QuestionRow, QuizRow, RoundRow
+from bot.store.models import (
+    AnswerRow,
+    ChannelRow,
+    PlayerRow,
+    QuestionRow,
+    QuizPlayerRow,
+    QuizRow,
+    RoundRow,
+)
 from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, PlayerRef
 
 MAX_TYPED_ANSWER = 500
@@ -68,6 +78,7 @@ _questions = QuestionRow.__table__
 _answers = AnswerRow.__table__
 _channels = ChannelRow.__table__
 _players = PlayerRow.__table__
+_joined_players = QuizPlayerRow.__table__
 
 #: The round with what validating a click needs, locked against closing.
 ROUND_FOR_ANSWER = (
@@ -82,6 +93,7 @@ ROUND_FOR_ANSWER = (
         _quizzes.c.mode,
         _quizzes.c.solo,
         _quizzes.c.started_by,
+        _quizzes.c.lobby,
         _questions.c.kind,
         _questions.c.correct,
         _questions.c.accepted,
@@ -111,17 +123,30 @@ _prior = _answers.alias("prior")
 _earlier = _rounds.alias("earlier")
 
 
-def _is_regular(player_id: Any) -> Any:
-    """Whether the player answered an earlier round of the quiz (a "regular" of this round).
-    Parameters: ``of_quiz`` and ``before_number`` (the round's number)."""
+def _joined(player_id: Any) -> Any:
+    """Whether the player joined the quiz (parameter ``of_quiz``) in its lobby or later."""
     return exists(
-        select(literal_column("1"))
-        .select_from(_prior.join(_earlier, _earlier.c.id == _prior.c.round_id))
-        .where(
-            _prior.c.player_id == player_id,
-            _earlier.c.quiz_id == bindparam("of_quiz", type_=Integer),
-            _earlier.c.number < bindparam("before_number", type_=Integer),
+        select(literal_column("1")).where(
+            _joined_players.c.quiz_id == bindparam("of_quiz", type_=Integer),
+            _joined_players.c.player_id == player_id,
         )
+    )
+
+
+def _is_regular(player_id: Any) -> Any:
+    """Whether the player answered an earlier round of the quiz, or joined it (a "regular"
+    of this round). Parameters: ``of_quiz`` and ``before_number`` (the round's number)."""
+    return or_(
+        exists(
+            select(literal_column("1"))
+            .select_from(_prior.join(_earlier, _earlier.c.id == _prior.c.round_id))
+            .where(
+                _prior.c.player_id == player_id,
+                _earlier.c.quiz_id == bindparam("of_quiz", type_=Integer),
+                _earlier.c.number < bindparam("before_number", type_=Integer),
+            )
+        ),
+        _joined(player_id),
     )
 
 
@@ -161,7 +186,12 @@ def _insert_and_count_pg() -> Any:
         update(_rounds)
         .where(_rounds.c.id == inserted.c.round_id)
         .values(_BUMPED)
-        .returning(inserted.c.id, _rounds.c.answered_count, _rounds.c.regulars_answered)
+        .returning(
+            inserted.c.id,
+            _rounds.c.answered_count,
+            _rounds.c.regulars_answered,
+            _rounds.c.expected,
+        )
     )
 
 
@@ -176,7 +206,7 @@ COUNT_ANSWER = (
     update(_rounds)
     .where(_rounds.c.id == bindparam("round_id", type_=Integer))
     .values(_BUMPED)
-    .returning(_rounds.c.answered_count, _rounds.c.regulars_answered)
+    .returning(_rounds.c.answered_count, _rounds.c.regulars_answered, _rounds.c.expected)
 )
 EARLIER_CHOICE = select(_answers.c.choice).where(
     _answers.c.round_id == bindparam("round_id", type_=Integer),
@@ -190,7 +220,7 @@ def _fast_answer_pg() -> Any:
     from the question as it is now), bump the round's counts. No row: nothing was recorded.
     Parameters: ``round_id``, ``now``, ``platform``, ``workspace``, ``user``, ``name``,
     ``choice``, ``option`` (the bank's option index the letter shows), ``of_quiz``,
-    ``before_number``."""
+    ``before_number``, ``no_lobby`` (False: the player must have joined the quiz)."""
     now = bindparam("now", type_=_rounds.c.deadline.type)
     open_round = (
         select(_rounds.c.id, _rounds.c.question_id)
@@ -209,6 +239,8 @@ def _fast_answer_pg() -> Any:
             _players.c.workspace == bindparam("workspace", type_=String),
             _players.c.user_id == bindparam("user", type_=String),
             _players.c.name == bindparam("name", type_=String),
+            # in a quiz with a lobby, only a player who joined (a late joiner: full path)
+            or_(bindparam("no_lobby", type_=Boolean), _joined(_players.c.id)),
         )
         .cte("player")
     )
@@ -245,6 +277,7 @@ def _fast_answer_pg() -> Any:
             inserted.c.correct,
             _rounds.c.answered_count,
             _rounds.c.regulars_answered,
+            _rounds.c.expected,
         )
     )
 
@@ -266,6 +299,7 @@ class RoundFacts:
     number: int
     expected: int
     solo: bool
+    lobby: bool = False
 
 
 class RoundsSeen:
@@ -293,6 +327,7 @@ class RoundsSeen:
             int(found.number),
             int(found.expected),
             bool(found.solo),
+            bool(found.lobby),
         )
         if len(self._facts) > self.size:
             self._facts.popitem(last=False)
@@ -379,6 +414,8 @@ async def record_answer(
     if isinstance(checked, AnswerReceipt):
         return Recorded(checked)
     shown, correct = checked
+    if found.lobby:  # answering a quiz with a lobby joins it (and the round waits for them)
+        await join(conn, found.quiz_id, player_id, now)
     params = {
         "round_id": round_id,
         "player_id": player_id,
@@ -406,7 +443,7 @@ async def record_answer(
             )
         )
     answered, from_earlier = counted.answered_count, counted.regulars_answered
-    close_now = found.solo or 0 < found.expected <= from_earlier
+    close_now = found.solo or 0 < counted.expected <= from_earlier
     receipt = AnswerReceipt(
         AnswerStatus.RECORDED, round_id, f"recorded: {shown}", choice=shown, answered=answered
     )
@@ -455,6 +492,7 @@ async def record_answer_fast(
         "option": facts.option_order[letters.index(shown)],
         "of_quiz": facts.quiz_id,
         "before_number": facts.number,
+        "no_lobby": not facts.lobby,
     }
     async with engine.connect() as conn:
         row = (await conn.execute(FAST_ANSWER_PG, params)).first()
@@ -468,5 +506,5 @@ async def record_answer_fast(
         choice=shown,
         answered=row.answered_count,
     )
-    close_now = facts.solo or 0 < facts.expected <= row.regulars_answered
+    close_now = facts.solo or 0 < row.expected <= row.regulars_answered
     return Recorded(receipt, close_now=close_now, correct=bool(row.correct))

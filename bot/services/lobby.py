@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -92,6 +93,16 @@ async def joined(session: Executor, quiz_id: int) -> list[Joined]:
         .order_by(QuizPlayerRow.joined_at, QuizPlayerRow.player_id)
     )
     return [Joined(*row) for row in rows]
+
+
+def joined_count_of(quiz_id: int) -> Any:
+    """How many players joined a quiz, as a scalar subquery."""
+    return (
+        select(func.count())
+        .select_from(QuizPlayerRow)
+        .where(QuizPlayerRow.quiz_id == quiz_id)
+        .scalar_subquery()
+    )
 
 
 async def joined_count(session: Executor, quiz_id: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fsrs import Scheduler
@@ -30,6 +30,7 @@ from bot.errors import (
     QuizbotError,
 )
 from bot.scoring import ScoringRules
+from bot.services import lobby
 from bot.services.answering import RoundsSeen, record_answer, record_answer_fast
 from bot.services.banks import find_bank
 from bot.services.mistakes import review_question_ids
@@ -39,7 +40,15 @@ from bot.services.records import (
     ensure_player,
     find_channel,
 )
-from bot.services.rounds import open_round, private_to, question_view, quiz_results, settle
+from bot.services.rounds import (
+    channel_ref,
+    open_round,
+    private_to,
+    question_view,
+    quiz_results,
+    settle,
+    title_of,
+)
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
@@ -52,8 +61,10 @@ from bot.store.models import (
 )
 from bot.views import (
     AnswerReceipt,
+    Begun,
     ChannelRef,
     Halted,
+    LobbyView,
     PlayerRef,
     QuestionView,
     QuizResults,
@@ -66,6 +77,19 @@ ORDERS = ("random", "hardest")
 #: How many due rounds one pass of the ticker takes (it comes back at once for more).
 DUE_BATCH = 100
 ALREADY_RUNNING = "a quiz is already running here: answer it, or stop it first"
+QUIZ_OVER = "that quiz is over"
+
+
+def _check_lobby(lobby_seconds: int, max_seconds: int | None, solo: bool) -> None:
+    if solo:
+        raise QuizbotError("a quiz for one player has no lobby")
+    if lobby_seconds and not lobby.MIN_LOBBY_SECONDS <= lobby_seconds <= lobby.MAX_LOBBY_SECONDS:
+        raise QuizbotError(
+            f"the lobby must wait between {lobby.MIN_LOBBY_SECONDS} and "
+            f"{lobby.MAX_LOBBY_SECONDS} seconds"
+        )
+    if max_seconds is not None and not MIN_SECONDS <= max_seconds <= MAX_SECONDS:
+        raise QuizbotError(f"a relaxed round waits between {MIN_SECONDS} and {MAX_SECONDS} seconds")
 
 
 def _check_sizes(count: int, seconds: int) -> None:
@@ -125,12 +149,20 @@ class Quizzes:
         solo: bool = False,
         scoring: ScoringRules | None = None,
         order: str = "random",
-    ) -> QuestionView:
+        lobby_seconds: int | None = None,
+        max_seconds: int | None = None,
+    ) -> QuestionView | LobbyView:
         """Start a quiz in a channel and open its first round.
 
-        ``order`` "hardest" asks the questions most players miss first.
+        ``order`` "hardest" asks the questions most players miss first. With
+        ``lobby_seconds`` the quiz first runs a join phase that long (its starter joined)
+        and the lobby is returned instead; question 1 opens when it begins
+        (:meth:`begin`, :meth:`begin_due`). ``max_seconds`` (relaxed mode) is each round's
+        deadline: rounds wait that long for everyone who joined.
         """
         _check_sizes(count, seconds)
+        if lobby_seconds is not None:
+            _check_lobby(lobby_seconds, max_seconds, solo)
         if order not in ORDERS:
             raise QuizbotError(f"unknown order {order!r} (one of: {', '.join(ORDERS)})")
         async with self.db.transaction() as session:
@@ -167,6 +199,8 @@ class Quizzes:
                 mode="normal",
                 solo=solo,
                 scoring=scoring,
+                lobby_seconds=lobby_seconds,
+                max_seconds=max_seconds,
             )
 
     async def start_review(
@@ -221,7 +255,9 @@ class Quizzes:
         mode: str,
         solo: bool,
         scoring: ScoringRules | None = None,
-    ) -> QuestionView:
+        lobby_seconds: int | None = None,
+        max_seconds: int | None = None,
+    ) -> QuestionView | LobbyView:
         now = self.clock.now()
         channel_id = await ensure_channel(session, where)
         if mode == "normal":
@@ -247,13 +283,157 @@ class Quizzes:
             seed=seed,
             scoring=(scoring or ScoringRules()).to_dict(),
             created_at=now,
+            lobby=lobby_seconds is not None,
+            lobby_until=now + timedelta(seconds=lobby_seconds) if lobby_seconds else None,
+            max_seconds=max_seconds,
         )
         session.add(quiz)
         try:
             await session.flush()
         except IntegrityError:
             raise QuizAlreadyRunningError(ALREADY_RUNNING) from None
+        if lobby_seconds is not None:
+            await lobby.join(session, quiz.id, quiz.started_by, now)
+            if lobby_seconds:
+                return await self._lobby_view(session, quiz)
+            quiz.lobby_until = None  # a lobby of no time: the starter alone, begun at once
         return await open_round(session, quiz, 1, now)
+
+    # -- the lobby ----------------------------------------------------------------------
+
+    async def _lobby_view(self, session: AsyncSession, quiz: QuizRow) -> LobbyView:
+        players = await lobby.joined(session, quiz.id)
+        starter = await session.get(PlayerRow, quiz.started_by)
+        channel = await session.get(ChannelRow, quiz.channel_id)
+        bank = await session.get(BankRow, quiz.bank_id) if quiz.bank_id is not None else None
+        assert starter is not None and channel is not None
+        return LobbyView(
+            quiz_id=quiz.id,
+            channel=channel_ref(channel),
+            bank_title=title_of(quiz, bank),
+            total=quiz.total,
+            seconds=quiz.seconds,
+            starter=starter.name or starter.user_id,
+            players=tuple(p.display_name for p in players),
+            until=quiz.lobby_until,
+            message_ref=quiz.lobby_message,
+            max_seconds=quiz.max_seconds,
+            begun=quiz.status == "running" and quiz.lobby_until is None,
+            ended=quiz.status != "running",
+        )
+
+    async def _lobby_quiz(
+        self, session: AsyncSession, quiz_id: int, where: ChannelRef | None
+    ) -> QuizRow:
+        quiz = await session.get(QuizRow, quiz_id, populate_existing=True)
+        if quiz is None or not quiz.lobby:
+            raise QuizbotError("that quiz has no lobby")
+        if where is not None:
+            channel = await session.get(ChannelRow, quiz.channel_id)
+            if channel is None or channel_ref(channel) != where:
+                raise QuizbotError("that quiz was not started here")
+        return quiz
+
+    async def join(
+        self, quiz_id: int, who: PlayerRef, where: ChannelRef | None = None
+    ) -> tuple[LobbyView, bool]:
+        """Join a quiz with a lobby (before it begins, or late): the lobby as it is now, and
+        whether ``who`` is new to it. A late joiner raises the open round's ``expected``."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            quiz = await self._lobby_quiz(session, quiz_id, where)
+            if quiz.status != "running":
+                raise QuizbotError(QUIZ_OVER)
+            channel = await session.get(ChannelRow, quiz.channel_id)
+            assert channel is not None
+            if (who.platform, who.workspace) != (channel.platform, channel.workspace):
+                raise QuizbotError("that quiz was not started here")
+            player_id = await ensure_player(session, who)
+            new = await lobby.join(session, quiz.id, player_id, now)
+            return await self._lobby_view(session, quiz), new
+
+    async def begin(
+        self,
+        quiz_id: int,
+        who: PlayerRef,
+        where: ChannelRef | None = None,
+        *,
+        is_moderator: bool = False,
+    ) -> Begun | None:
+        """End a quiz's join phase now and open question 1: its starter, or a moderator,
+        may. None when it had already begun (another click, or its timeout, was first)."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            quiz = await self._lobby_quiz(session, quiz_id, where)
+            if quiz.status != "running":
+                raise QuizbotError(QUIZ_OVER)
+            player_id = await ensure_player(session, who)
+            if quiz.started_by != player_id and not is_moderator:
+                starter = await session.get(PlayerRow, quiz.started_by)
+                name = (starter.name or starter.user_id) if starter else "its starter"
+                raise NotAllowedError(f"only {name}, who started this quiz, can start it")
+            return await self._begin(session, quiz, now)
+
+    async def _begin(self, session: AsyncSession, quiz: QuizRow, now: datetime) -> Begun | None:
+        """Begin a quiz by one conditional UPDATE: of several callers, one opens question 1."""
+        begun = await session.execute(
+            update(QuizRow)
+            .where(
+                QuizRow.id == quiz.id,
+                QuizRow.status == "running",
+                QuizRow.lobby_until.is_not(None),
+            )
+            .values(lobby_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        if begun.rowcount != 1:
+            return None
+        await session.refresh(quiz)
+        question = await open_round(session, quiz, 1, now)
+        return Begun(lobby=await self._lobby_view(session, quiz), question=question)
+
+    async def due_lobbies(self, platform: str | None = None, limit: int = DUE_BATCH) -> list[int]:
+        """Quizzes whose join phase has run its time (of one platform's channels)."""
+        query = (
+            select(QuizRow.id)
+            .where(QuizRow.status == "running", QuizRow.lobby_until <= self.clock.now())
+            .order_by(QuizRow.lobby_until)
+            .limit(limit)
+        )
+        if platform is not None:
+            query = query.join(ChannelRow, ChannelRow.id == QuizRow.channel_id).where(
+                ChannelRow.platform == platform
+            )
+        async with self.db.reads() as session:
+            return list((await session.execute(query)).scalars())
+
+    async def begin_due(self, platform: str | None = None) -> list[Begun]:
+        """Begin every quiz whose join phase has run its time: each by one process only."""
+        started = []
+        for quiz_id in await self.due_lobbies(platform):
+            async with self.db.transaction() as session:
+                quiz = await session.get(QuizRow, quiz_id)
+                if quiz is None:
+                    continue
+                begun = await self._begin(session, quiz, self.clock.now())
+            if begun is not None:
+                started.append(begun)
+        return started
+
+    async def set_lobby_message(self, quiz_id: int, message_ref: str) -> None:
+        """Remember which platform message shows a quiz's lobby, so any process can edit it."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(QuizRow).where(QuizRow.id == quiz_id).values(lobby_message=message_ref)
+            )
+
+    async def lobby(self, quiz_id: int) -> LobbyView | None:
+        """A quiz's lobby as it is now; None when it has none."""
+        async with self.db.reads() as session:
+            quiz = await session.get(QuizRow, quiz_id)
+            if quiz is None or not quiz.lobby:
+                return None
+            return await self._lobby_view(session, quiz)
 
     # -- answering ----------------------------------------------------------------------
 

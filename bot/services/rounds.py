@@ -33,6 +33,7 @@ from bot.errors import QuizbotError
 from bot.scoring import ScoringRules
 from bot.services.banks import image_from_row
 from bot.services.daily import update_daily_streaks
+from bot.services.lobby import joined_count_of
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
 from bot.services.records import insert_for, rank
@@ -139,6 +140,8 @@ async def open_round(
     """Open round ``number`` of a quiz, its options shuffled by the quiz's seed."""
     # Round 1 has no known players yet (and a solo quiz no others): it waits for its deadline
     # or its one player; later rounds close early once the earlier rounds' players answered.
+    # A quiz with a lobby knows its players from the start: each round waits for those who
+    # joined. In relaxed mode (``max_seconds``) the deadline is that maximum.
     players_so_far = (
         select(func.count(distinct(AnswerRow.player_id)))
         .join(RoundRow, RoundRow.id == AnswerRow.round_id)
@@ -146,11 +149,13 @@ async def open_round(
         .scalar_subquery()
     )
     counted = number > 1 and not quiz.solo
+    if quiz.lobby:  # every round waits for the players who joined, question 1 too
+        expected_now: Any = joined_count_of(quiz.id)
+    else:
+        expected_now = players_so_far if counted else literal(0)
     found = (
         await session.execute(
-            select(QuestionRow, players_so_far if counted else literal(0)).where(
-                QuestionRow.id == quiz.question_ids[number - 1]
-            )
+            select(QuestionRow, expected_now).where(QuestionRow.id == quiz.question_ids[number - 1])
         )
     ).first()
     if found is None:  # the bank was removed under a running quiz
@@ -167,7 +172,7 @@ async def open_round(
         option_order=order,
         status="open",
         opened_at=now,
-        deadline=now + timedelta(seconds=quiz.seconds),
+        deadline=now + timedelta(seconds=quiz.max_seconds or quiz.seconds),
     )
     session.add(rnd)
     await session.flush()
