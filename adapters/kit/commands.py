@@ -29,6 +29,8 @@ CURLY_QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
 )
 TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
+TEAMS_PREFIX = "teams:"
+TEAMS_RANGE = (2, 4)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Start:
     seconds: int | None = None
     topic: str | None = None
     hardest: bool = False
+    teams: int | None = None  # ``teams:2`` .. ``teams:4``: a team game
 
     @property
     def order(self) -> str:
@@ -96,13 +99,18 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """``/quiz hint``: a hint on the open question, for me alone (one per question)."""
+
+
+@dataclass(frozen=True)
 class Help:
     """``/quiz help`` (or an unknown subcommand, with ``reason`` saying what was wrong)."""
 
     reason: str = ""
 
 
-Command = Start | Stop | Leaderboard | Banks | Flashcards | Mistakes | Daily | Stats | Help
+Command = Start | Stop | Leaderboard | Banks | Flashcards | Mistakes | Daily | Stats | Hint | Help
 
 
 def quoted(word: str) -> str:
@@ -129,6 +137,7 @@ def _parse_start(args: list[str]) -> Command:
     numbers: list[int] = []
     topic: str | None = None
     hardest = False
+    teams: int | None = None
     rest = list(args)
     while rest:
         arg = rest.pop(0)
@@ -139,6 +148,12 @@ def _parse_start(args: list[str]) -> Command:
                 return Help("Give the topic after `topic:`, e.g. `topic:Geography`.")
         elif arg.lower() == HARDEST:
             hardest = True
+        elif arg.lower().startswith(TEAMS_PREFIX):
+            value = arg[len(TEAMS_PREFIX) :] or (rest.pop(0) if rest else "")
+            low, high = TEAMS_RANGE
+            if not value.isdigit() or not low <= int(value) <= high:
+                return Help(f"Give {low} to {high} teams, e.g. `teams:2`.")
+            teams = int(value)
         elif arg.isdigit():
             numbers.append(int(arg))
         elif bank is None and not numbers:
@@ -153,7 +168,7 @@ def _parse_start(args: list[str]) -> Command:
         return Help("A quiz needs at least one question.")
     if seconds is not None and seconds < 5:
         return Help("Give players at least 5 seconds a question.")
-    return Start(bank=bank, count=count, seconds=seconds, topic=topic, hardest=hardest)
+    return Start(bank=bank, count=count, seconds=seconds, topic=topic, hardest=hardest, teams=teams)
 
 
 def _parse_mistakes(args: list[str]) -> Command:
@@ -229,6 +244,8 @@ def parse(text: str) -> Command:
         return _parse_mistakes(args)
     if name == "daily":
         return _parse_daily(args)
+    if name == "hint":
+        return Hint() if not args else Help("`hint` takes nothing more.")
     if name in ("stats", "me"):
         return Stats() if not args else Help("`stats` takes nothing more.")
     if name == "help":

@@ -44,6 +44,12 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class HintGiven(Notice):
+    """A hint, for the one who asked alone: shown as a notice, but where a platform shows
+    notices to the whole chat (a Telegram group) it goes to the player's private chat."""
+
+
+@dataclass(frozen=True, slots=True)
 class HelpView:
     """The command list, with why it is shown (``reason``, when a command was not understood)."""
 
@@ -140,6 +146,8 @@ class Dispatcher:
                 return Reply(weblinks.stats(app, await app.player_stats(who)))
             case commands.Daily():
                 return await self._daily(command, request)
+            case commands.Hint():
+                return Reply(HintGiven((await app.hint(where, who)).text()))
         raise AssertionError(f"unknown command {command!r}")  # pragma: no cover
 
     async def _start(
