@@ -37,11 +37,13 @@ if TYPE_CHECKING:
     from bot.views import (
         AnswerReceipt,
         BankSummary,
+        Begun,
         ChannelRef,
         DailyView,
         FlashcardView,
         Halted,
         LeaderboardView,
+        LobbyView,
         PlayerRef,
         PlayerStats,
         QuestionView,
@@ -229,6 +231,35 @@ class QuizApp:
 
     async def open_rounds(self, platform: str) -> list[tuple[QuestionView, str | None]]:
         return await self.quizzes.open_rounds(platform)
+
+    # -- the lobby (see bot/services/lobby.py) --------------------------------------------
+
+    async def join_quiz(
+        self, quiz_id: int, who: PlayerRef, where: ChannelRef | None = None
+    ) -> tuple[LobbyView, bool]:
+        """Join a quiz with a lobby (late too); the lobby now, and whether ``who`` is new."""
+        return await self.quizzes.join(quiz_id, who, where)
+
+    async def begin_quiz(
+        self,
+        quiz_id: int,
+        who: PlayerRef,
+        where: ChannelRef | None = None,
+        *,
+        is_moderator: bool = False,
+    ) -> Begun | None:
+        """End a join phase now (its starter or a moderator); None if it had begun."""
+        return await self.quizzes.begin(quiz_id, who, where, is_moderator=is_moderator)
+
+    async def begin_due_lobbies(self, platform: str | None = None) -> list[Begun]:
+        """Begin the quizzes whose join phase ran its time (each by one process)."""
+        return await self.quizzes.begin_due(platform)
+
+    async def set_lobby_message(self, quiz_id: int, message_ref: str) -> None:
+        await self.quizzes.set_lobby_message(quiz_id, message_ref)
+
+    async def lobby(self, quiz_id: int) -> LobbyView | None:
+        return await self.quizzes.lobby(quiz_id)
 
     async def hint(self, where: ChannelRef, who: PlayerRef, round_id: int | None = None) -> Hint:
         """A hint for ``who`` on the channel's open question (or round ``round_id``): one per
