@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("cli.lint", "lint"),
     "players": ("cli.players", "players"),
     "tenants": ("cli.tenants", "tenants"),
+    "channels": ("cli.channels", "channels"),
     "db": ("cli.db", "db"),
     "run": ("cli.run", "run_command"),
     "web": ("cli.web", "web"),

@@ -40,6 +40,7 @@ from adapters.kit.conductor import Conductor, PostFirst
 from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
 from bot.services import QuizApp
+from bot.services.channel_settings import MAX_RELAXED_SECONDS, MIN_RELAXED_SECONDS
 from bot.views import AnswerStatus, QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,14 @@ SECONDS = app_commands.Range[int, texts.SECONDS_RANGE[0], texts.SECONDS_RANGE[1]
 MISTAKES = app_commands.Range[int, texts.MISTAKES_RANGE[0], texts.MISTAKES_RANGE[1]]
 OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_MINUTES_RANGE[1]]
 SCOPES = {"channel": "channel", "server": "workspace"}
+RELAXED_SECONDS = app_commands.Range[int, MIN_RELAXED_SECONDS, MAX_RELAXED_SECONDS]
+
+
+def _word(value: object) -> str:
+    """A typed option as the word ``/quiz settings`` reads (a boolean as on or off)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 class QuizCog(ext.Cog):
@@ -134,8 +143,8 @@ class QuizCog(ext.Cog):
         self,
         interaction: discord.Interaction,
         bank: str | None = None,
-        questions: QUESTIONS = texts.DEFAULT_QUESTIONS,
-        seconds: SECONDS = texts.DEFAULT_SECONDS,
+        questions: QUESTIONS | None = None,
+        seconds: SECONDS | None = None,
         topic: str | None = None,
         mode: Literal["random", "hardest"] = "random",
     ) -> None:
@@ -239,6 +248,59 @@ class QuizCog(ext.Cog):
 
     @daily.autocomplete("bank")
     async def daily_bank(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.banks(self.app, current, questions=True)
+
+    @quiz.command(
+        name="settings", description="This channel's quiz defaults: show them, or set them"
+    )
+    @app_commands.describe(
+        bank="The bank a quiz plays when none is given (moderators; default: reset it)",
+        questions=f"How many questions ({texts.QUESTIONS_RANGE[0]}-{texts.QUESTIONS_RANGE[1]})",
+        seconds=f"Seconds per question ({texts.SECONDS_RANGE[0]}-{texts.SECONDS_RANGE[1]})",
+        speed_bonus="Extra points for fast right answers",
+        streak_bonus="Extra points for right answers in a row",
+        hints="Players may take a hint (it costs points)",
+        lobby="Players join before the first question",
+        relaxed="Each question waits for every player who joined",
+        relaxed_max_seconds="The longest a relaxed question waits",
+        reset="Forget this channel's settings (back to the defaults)",
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        bank: str | None = None,
+        questions: QUESTIONS | None = None,
+        seconds: SECONDS | None = None,
+        speed_bonus: bool | None = None,
+        streak_bonus: bool | None = None,
+        hints: bool | None = None,
+        lobby: bool | None = None,
+        relaxed: bool | None = None,
+        relaxed_max_seconds: RELAXED_SECONDS | None = None,
+        reset: bool = False,
+    ) -> None:
+        given = {
+            "bank": bank or None,
+            "questions": questions,
+            "seconds": seconds,
+            "speed_bonus": speed_bonus,
+            "streak_bonus": streak_bonus,
+            "hints": hints,
+            "lobby": lobby,
+            "relaxed": relaxed,
+            "relaxed_max_seconds": relaxed_max_seconds,
+        }
+        words = tuple(f"{key}:{_word(value)}" for key, value in given.items() if value is not None)
+        if reset:
+            command = commands.Settings(action="reset")
+        else:
+            command = commands.Settings(action="set" if words else "show", words=words)
+        await self.run(interaction, command, public=command.action != "show")
+
+    @settings.autocomplete("bank")
+    async def settings_bank(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await choices.banks(self.app, current, questions=True)

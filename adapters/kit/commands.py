@@ -99,6 +99,16 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """``/quiz settings`` (show), ``/quiz settings reset``, or ``/quiz settings questions:10
+    seconds:20 bank:NAME speed_bonus:on ...`` (set; moderators only). The ``name:value``
+    words are checked by :func:`bot.services.channel_settings.parse_changes`."""
+
+    action: str = "show"  # "show" | "set" | "reset"
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hint:
     """``/quiz hint``: a hint on the open question, for me alone (one per question)."""
 
@@ -110,7 +120,19 @@ class Help:
     reason: str = ""
 
 
-Command = Start | Stop | Leaderboard | Banks | Flashcards | Mistakes | Daily | Stats | Hint | Help
+Command = (
+    Start
+    | Stop
+    | Leaderboard
+    | Banks
+    | Flashcards
+    | Mistakes
+    | Daily
+    | Stats
+    | Settings
+    | Hint
+    | Help
+)
 
 
 def quoted(word: str) -> str:
@@ -219,6 +241,18 @@ def _parse_leaderboard(args: list[str]) -> Command:
     return Leaderboard(scope=scope, period=period)
 
 
+def _parse_settings(args: list[str]) -> Command:
+    if not args:
+        return Settings()
+    if args[0].lower() in ("reset", "default", "defaults"):
+        return (
+            Settings(action="reset")
+            if len(args) == 1
+            else Help("`settings reset` takes nothing more.")
+        )
+    return Settings(action="set", words=tuple(args))
+
+
 def parse(text: str) -> Command:
     """Parse the text after ``/quiz``."""
     try:
@@ -244,6 +278,8 @@ def parse(text: str) -> Command:
         return _parse_mistakes(args)
     if name == "daily":
         return _parse_daily(args)
+    if name in ("settings", "config"):
+        return _parse_settings(args)
     if name == "hint":
         return Hint() if not args else Help("`hint` takes nothing more.")
     if name in ("stats", "me"):

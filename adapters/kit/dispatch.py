@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.kit import commands, texts, weblinks
+from adapters.kit import commands, settings, texts, weblinks
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst
-from bot.errors import EmptyBankError, QuizbotError
+from bot.errors import EmptyBankError, NotAllowedError, QuizbotError
+from bot.services.channel_settings import MODERATORS_ONLY, parse_changes
 from bot.views import (
     BankSummary,
     ChannelRef,
@@ -148,6 +149,8 @@ class Dispatcher:
                 return await self._daily(command, request)
             case commands.Hint():
                 return Reply(HintGiven((await app.hint(where, who)).text()))
+            case commands.Settings():
+                return await self._settings(command, request)
         raise AssertionError(f"unknown command {command!r}")  # pragma: no cover
 
     async def _start(
@@ -157,8 +160,8 @@ class Dispatcher:
             "bank": command.bank,
             "topic": command.topic,
             "order": command.order,
-            "count": command.count or texts.DEFAULT_QUESTIONS,
-            "seconds": command.seconds or texts.DEFAULT_SECONDS,
+            "count": command.count,  # None: the channel's settings say
+            "seconds": command.seconds,
         }
         await self.conductor.start_quiz(
             request.where, request.who, post_first=post_first, **options
@@ -191,3 +194,20 @@ class Dispatcher:
                 open_minutes=command.minutes,
             )
         return Reply(DailyChanged(schedule, who.display_name, command.action), public=True)
+
+    async def _settings(self, command: commands.Settings, request: Request) -> Reply:
+        """Show the channel's settings (to the one who asked), or change or reset them
+        (moderators only; the channel is told)."""
+        where, who, app = request.where, request.who, self.app
+        if command.action == "show":
+            return Reply(Notice(settings.shown(await app.channel_settings(where))))
+        moderator = await request.is_moderator()
+        if not moderator:  # refused before their words are read
+            raise NotAllowedError(MODERATORS_ONLY)
+        changes = parse_changes(list(command.words)) if command.action == "set" else None
+        if changes is None:
+            now = await app.reset_channel_settings(where, who, is_moderator=moderator)
+        else:
+            now = await app.change_channel_settings(where, who, changes, is_moderator=moderator)
+        text = settings.changed(now, who.display_name, reset=changes is None)
+        return Reply(Notice(text), public=True)

@@ -108,6 +108,12 @@ def help_entries(*, options_style: bool, workspace_word: str) -> list[HelpEntry]
             f"this channel's daily question. Moderators: `{daily_set}` sets it (e.g. "
             "`/quiz daily 09:00 Europe/London`), `/quiz daily off` stops it",
         ),
+        HelpEntry(
+            "/quiz settings",
+            "this channel's defaults for the next quiz. Moderators: `/quiz settings "
+            "questions:10 seconds:20 bank:NAME speed_bonus:on hints:off lobby:on relaxed:off` "
+            "changes them, `/quiz settings reset` forgets them",
+        ),
         HelpEntry("/quiz stats", "your answers, accuracy per topic, streaks and reviews due"),
         HelpEntry(board, f"the best players of this channel or this {workspace_word}"),
         HelpEntry("/quiz banks", "the question banks you can play"),

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from bot.links import LinkSigner
     from bot.scoring import ScoringRules
     from bot.services import tenants
+    from bot.services.channel_settings import (
+        ChannelSettings,
+        ChannelSettingsService,
+        SettingsChange,
+    )
     from bot.services.daily import Dailies
     from bot.services.flashcards import Flashcards
     from bot.services.hints import Hint
@@ -53,6 +58,8 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_BANK = "crm-podcast"
+#: A quiz's length and time per question when neither the command nor the channel says.
+DEFAULT_QUESTIONS, DEFAULT_SECONDS = 10, 30
 
 
 class QuizApp:
@@ -100,6 +107,12 @@ class QuizApp:
         from bot.services.daily import Dailies
 
         return Dailies(self.db, self.clock)
+
+    @cached_property
+    def settings(self) -> ChannelSettingsService:
+        from bot.services.channel_settings import ChannelSettingsService
+
+        return ChannelSettingsService(self.db, self.clock)
 
     @classmethod
     async def open(
@@ -152,8 +165,8 @@ class QuizApp:
         where: ChannelRef,
         who: PlayerRef,
         bank: str | None = None,
-        count: int = 10,
-        seconds: int = 30,
+        count: int | None = None,
+        seconds: int | None = None,
         *,
         topic: str | None = None,
         seed: int | None = None,
@@ -161,17 +174,22 @@ class QuizApp:
         scoring: ScoringRules | None = None,
         order: str = "random",
     ) -> QuestionView:
-        """Start a quiz; ``order="hardest"`` asks the questions most players miss first."""
+        """Start a quiz; ``order="hardest"`` asks the questions most players miss first.
+
+        What the command leaves out (None) comes from the channel's settings, then the
+        built-in defaults; the channel's bonuses make the scoring unless ``scoring`` is given.
+        """
+        settings = await self.settings.show(where)
         return await self.quizzes.start(
             where,
             who,
-            bank or DEFAULT_BANK,
-            count,
-            seconds,
+            bank or settings.bank or DEFAULT_BANK,
+            count or settings.questions or DEFAULT_QUESTIONS,
+            seconds or settings.seconds or DEFAULT_SECONDS,
             topic=topic,
             seed=seed,
             solo=solo,
-            scoring=scoring,
+            scoring=scoring or settings.scoring(),
             order=order,
         )
 
@@ -267,6 +285,28 @@ class QuizApp:
         from bot.services.hints import take_hint
 
         return await take_hint(self.db, self.clock, where, who, round_id)
+
+    # -- channel settings ---------------------------------------------------------------
+
+    async def channel_settings(self, where: ChannelRef) -> ChannelSettings:
+        """A channel's defaults for the next quiz (anyone may see them)."""
+        return await self.settings.show(where)
+
+    async def change_channel_settings(
+        self,
+        where: ChannelRef,
+        who: PlayerRef | None,
+        changes: SettingsChange,
+        *,
+        is_moderator: bool = False,
+    ) -> ChannelSettings:
+        """Change a channel's defaults (moderators only; ``who`` None: the operator)."""
+        return await self.settings.change(where, who, changes, is_moderator=is_moderator)
+
+    async def reset_channel_settings(
+        self, where: ChannelRef, who: PlayerRef | None, *, is_moderator: bool = False
+    ) -> ChannelSettings:
+        return await self.settings.reset(where, who, is_moderator=is_moderator)
 
     # -- daily questions ----------------------------------------------------------------
 

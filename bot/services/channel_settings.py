@@ -40,6 +40,7 @@ DEFAULT_RELAXED_SECONDS = 120
 ON_WORDS = ("on", "yes", "true", "1")
 OFF_WORDS = ("off", "no", "false", "0")
 DEFAULT_WORD = "default"
+MODERATORS_ONLY = "only a moderator can change this channel's settings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +300,7 @@ class ChannelSettingsService:
     ) -> ChannelSettings:
         """Change settings; ``who`` None is the operator (the CLI). Moderators only."""
         if not is_moderator:
-            raise NotAllowedError("only a moderator can change this channel's settings")
+            raise NotAllowedError(MODERATORS_ONLY)
         async with self.db.transaction() as session:
             by = await ensure_player(session, who) if who is not None else None
             return await update_settings(session, where, changes, by=by, clock=self.clock)
@@ -308,6 +309,6 @@ class ChannelSettingsService:
         self, where: ChannelRef, who: PlayerRef | None, *, is_moderator: bool
     ) -> ChannelSettings:
         if not is_moderator:
-            raise NotAllowedError("only a moderator can reset this channel's settings")
+            raise NotAllowedError(MODERATORS_ONLY)
         async with self.db.transaction() as session:
             return await reset_settings(session, where)

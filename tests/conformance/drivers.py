@@ -88,6 +88,8 @@ class Driver(ABC):
     solo: bool = False
     #: Whether a restart of the bot in the middle of a quiz means anything here.
     restarts: bool = True
+    #: Whether channels here have settings (``/quiz settings``; the terminal has no channel).
+    channel_settings: bool = True
 
     def __init__(self, clock: FakeClock, database_url: str, tmp_path: Path) -> None:
         self.clock = clock
@@ -141,6 +143,25 @@ class Driver(ABC):
 
     @abstractmethod
     async def restart(self) -> None: ...
+
+    async def settings(self, player: int | None, words: str = "") -> str:
+        """``/quiz settings WORDS`` by ``player`` (None: a moderator); the reply they see."""
+        raise NotImplementedError(f"{self.name} has no channel settings")
+
+    async def start_default_quiz(self, player: int) -> None:
+        """``/quiz start`` with no bank, number of questions or seconds."""
+        raise NotImplementedError(f"{self.name} has no channel settings")
+
+
+def settings_options(words: str) -> dict[str, Any]:
+    """``questions:2 hints:off`` as typed options: ``{"questions": 2, "hints": False}``."""
+    options: dict[str, Any] = {}
+    for word in words.split():
+        key, _, value = word.partition(":")
+        options[key] = (
+            int(value) if value.isdigit() else {"on": True, "off": False}.get(value, value)
+        )
+    return options
 
 
 # -- Discord -----------------------------------------------------------------------------------
@@ -300,6 +321,15 @@ class DiscordDriver(Driver):
         await self._stop_bot()
         await self._start_bot()
 
+    async def settings(self, player: int | None, words: str = "") -> str:
+        user = discord_reading.QUIZMASTER if player is None else self.USERS[player]
+        options = settings_options(words)
+        reply = await self.fake.reply_to(await self.fake.slash(user, "quiz", "settings", **options))
+        return str(reply["data"].get("content") or "")
+
+    async def start_default_quiz(self, player: int) -> None:
+        await self.fake.reply_to(await self.fake.slash(self.USERS[player], "quiz", "start"))
+
 
 # -- Slack -------------------------------------------------------------------------------------
 
@@ -455,6 +485,25 @@ class SlackDriver(Driver):
         await self._unserve()
         await self._serve()
 
+    async def settings(self, player: int | None, words: str = "") -> str:
+        from tests.slack.slack_reading import text_of
+
+        user, name = ("U0ADMIN", "admin") if player is None else self.USERS[player]
+        before = len(self.stub.calls)
+        await self.slack.command(f"settings {words}".strip(), user, name)
+
+        def said() -> str | None:
+            for call in self.stub.calls[before:]:
+                if call.method == "response_url" and call.source == "command":
+                    return text_of(call)
+            return None
+
+        return await wait_until(said, what="the settings reply")
+
+    async def start_default_quiz(self, player: int) -> None:
+        user, name = self.USERS[player]
+        await self.slack.command("start", user, name)
+
 
 # -- Telegram ----------------------------------------------------------------------------------
 
@@ -586,6 +635,18 @@ class TelegramDriver(Driver):
         await self._stop_bot()
         await self._start_bot()
 
+    async def settings(self, player: int | None, words: str = "") -> str:
+        user = self.moderator if player is None else self.users[player]
+        before = len(self.fake.bot_messages(self.group))
+        self.fake.send_text(user, self.group, f"/quiz settings {words}".strip())
+        messages = await self.fake.wait_for(
+            lambda: self.fake.bot_messages(self.group)[before:], what="the settings reply"
+        )
+        return str(messages[-1]["text"])
+
+    async def start_default_quiz(self, player: int) -> None:
+        self.fake.send_text(self.users[player], self.group, "/quiz start")
+
 
 # -- the terminal ------------------------------------------------------------------------------
 
@@ -615,6 +676,7 @@ class ConsoleDriver(Driver):
     seats = 1
     solo = True
     restarts = False
+    channel_settings = False
 
     async def open(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.app = await QuizApp.open(self.database_url, clock=self.clock)

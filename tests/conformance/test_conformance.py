@@ -17,7 +17,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.links import LinkSigner
 from bot.services import QuizApp
-from tests.conformance.drivers import DRIVERS, Driver
+from tests.conformance.drivers import DRIVERS, TOTAL_SECONDS, Driver
 from tests.discord.reading import KEY
 
 ALICE, BOB, CAROL, DANA = range(4)
@@ -121,6 +121,29 @@ async def test_only_the_starter_or_a_moderator_stops_a_quiz(driver: Driver) -> N
     assert "only alice" in refused.lower() and "moderator" in refused.lower()
     stopped = await driver.stop(None)
     assert "stopped by" in stopped.lower()
+
+
+async def test_a_moderators_settings_are_the_next_quizs_defaults(driver: Driver) -> None:
+    """Anyone sees the channel's settings; a player who does not moderate is refused a change
+    (and nothing changes); a moderator's bank, questions and seconds are what the next
+    ``/quiz start`` without them plays."""
+    if not driver.channel_settings:
+        pytest.skip(f"{driver.name} has no channel to set")
+    needs(driver, seats=2)
+    shown = await driver.settings(BOB)
+    assert "Questions: `10` (default)" in shown or "Questions: 10 (default)" in shown
+    refused = await driver.settings(BOB, "questions:2 bank:demo")
+    assert "only a moderator" in refused.lower()
+    assert "(default)" in await driver.settings(BOB)
+    changed = await driver.settings(None, f"bank:demo questions:2 seconds:{TOTAL_SECONDS}")
+    assert "changed this channel's settings" in changed
+    assert "demo" in changed
+    shown = await driver.settings(BOB)
+    assert "Questions: `2`" in shown or "Questions: 2" in shown
+    await driver.start_default_quiz(ALICE)
+    asked = await driver.question(1, 2)  # the demo bank (KEY knows its prompts), 2 questions
+    assert asked.prompt in KEY
+    assert "stopped by" in (await driver.stop(None)).lower()
 
 
 async def test_flashcards(driver: Driver) -> None:

@@ -1,0 +1,157 @@
+"""``quizbot channels``: a channel's quiz settings, shown and set as ``/quiz settings`` does.
+
+The operator running the CLI is a moderator everywhere. Values are checked by the same
+code as the chat command (:mod:`bot.services.channel_settings`), so the ranges and the
+errors are the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import click
+
+from cli.common import CliState, emit_json, fail, pass_state, print_table, with_app
+
+ON_OFF = click.Choice(["on", "off", "default"], case_sensitive=False)
+
+
+def where_options(command: Any) -> Any:
+    """The ``--platform``, ``--workspace`` and ``--channel`` that name a channel."""
+    for option in reversed(
+        [
+            click.option("--platform", required=True, help="discord, slack, telegram or console"),
+            click.option(
+                "--workspace", required=True, help="The Discord server, Slack team or group id."
+            ),
+            click.option("--channel", required=True, help="The channel's id on that platform."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@click.group()
+def channels() -> None:
+    """Channels' quiz settings: the defaults of the next quiz there.
+
+    \b
+    Examples:
+      quizbot channels show --platform slack --workspace T0123 --channel C0456
+      quizbot channels set --platform slack --workspace T0123 --channel C0456 \\
+          --questions 10 --seconds 20 --bank crm-podcast --speed-bonus on --hints off
+      quizbot channels reset --platform slack --workspace T0123 --channel C0456
+    """
+
+
+def _ref(platform: str, workspace: str, channel: str) -> Any:
+    from bot.views import ChannelRef
+    from cli.tenants import chat_platform
+
+    chat_platform(platform)
+    if not workspace.strip() or not channel.strip():
+        fail("give a workspace and a channel")
+    return ChannelRef(platform, workspace, channel)
+
+
+def _show(settings: Any, where: Any, as_json: bool) -> None:
+    from adapters.kit.settings import DEFAULT_BANK, DEFAULT_QUESTIONS, DEFAULT_SECONDS
+
+    values = dataclasses.asdict(settings)
+    values.pop("language", None)
+    if as_json:
+        emit_json(
+            {
+                "platform": where.platform,
+                "workspace": where.workspace,
+                "channel": where.channel,
+                "settings": values,
+            }
+        )
+        return
+    defaults = {"bank": DEFAULT_BANK, "questions": DEFAULT_QUESTIONS, "seconds": DEFAULT_SECONDS}
+    rows = []
+    for key, value in values.items():
+        if isinstance(value, bool):
+            shown = "on" if value else "off"
+        elif value is None:
+            shown = f"{defaults[key]} (default)"
+        else:
+            shown = str(value)
+        rows.append((key, shown))
+    title = f"{where.platform} {where.workspace} #{where.channel}"
+    print_table(title, ["setting", "value"], rows)
+
+
+@channels.command("show")
+@where_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def show(state: CliState, platform: str, workspace: str, channel: str, as_json: bool) -> None:
+    """A channel's settings (the defaults where none are set).
+
+    \b
+    Example:
+      quizbot channels show --platform discord --workspace 1234 --channel 5678
+    """
+    where = _ref(platform, workspace, channel)
+    settings = with_app(state, lambda app: app.channel_settings(where), load_banks=False)
+    _show(settings, where, as_json)
+
+
+@channels.command("set")
+@where_options
+@click.option("--bank", help="The bank a quiz plays when none is given ('default' resets).")
+@click.option("--questions", help="How many questions (1-100, or 'default').")
+@click.option("--seconds", help="Seconds per question (5-3600, or 'default').")
+@click.option("--speed-bonus", type=ON_OFF, help="Extra points for fast right answers.")
+@click.option("--streak-bonus", type=ON_OFF, help="Extra points for right answers in a row.")
+@click.option("--hints", type=ON_OFF, help="Players may take hints.")
+@click.option("--lobby", type=ON_OFF, help="Players join before the first question.")
+@click.option("--relaxed", type=ON_OFF, help="Each question waits for every joined player.")
+@click.option("--relaxed-max-seconds", help="The longest a relaxed question waits (10-3600).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def set_command(
+    state: CliState,
+    platform: str,
+    workspace: str,
+    channel: str,
+    as_json: bool,
+    **given: str | None,
+) -> None:
+    """Change a channel's settings (only those given); prints them all after.
+
+    \b
+    Example:
+      quizbot channels set --platform telegram --workspace -1001 --channel -1001 \\
+          --questions 10 --seconds 20 --speed-bonus on --lobby off
+    """
+    from bot.services.channel_settings import change
+
+    where = _ref(platform, workspace, channel)
+    values = {key: value for key, value in given.items() if value is not None}
+    if not values:
+        fail("give at least one setting to change, e.g. --questions 10 (see --help)")
+    changes = change(**values)
+    settings = with_app(
+        state,
+        lambda app: app.change_channel_settings(where, None, changes, is_moderator=True),
+    )
+    _show(settings, where, as_json)
+
+
+@channels.command("reset")
+@where_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def reset(state: CliState, platform: str, workspace: str, channel: str, as_json: bool) -> None:
+    """Forget a channel's settings: its quizzes take the defaults again."""
+    where = _ref(platform, workspace, channel)
+    settings = with_app(
+        state,
+        lambda app: app.reset_channel_settings(where, None, is_moderator=True),
+        load_banks=False,
+    )
+    _show(settings, where, as_json)
