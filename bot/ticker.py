@@ -25,18 +25,21 @@ from typing import Protocol, TypeVar
 
 from bot.services.quizzes import DUE_BATCH
 from bot.store.failures import classify, is_unavailable
-from bot.views import QuestionView, RoundOutcome
+from bot.views import Begun, QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Announce = Callable[[RoundOutcome], Awaitable[None]]
 Post = Callable[[QuestionView], Awaitable[None]]
+Begin = Callable[[Begun], Awaitable[None]]
 
 
 class ClosesDueRounds(Protocol):
     async def due_rounds(self, platform: str | None = None) -> list[int]: ...
     async def close_round(self, round_id: int) -> RoundOutcome | None: ...
+
+    async def begin_due_lobbies(self, platform: str | None = None) -> list[Begun]: ...
 
     async def start_due_dailies(
         self, platform: str | None = None, owns: Callable[[str], bool] | None = None
@@ -59,8 +62,10 @@ class Ticker:
         post: Post | None = None,
         max_announcing: int = 16,
         owns: Callable[[str], bool] | None = None,
+        begin: Begin | None = None,
     ) -> None:
         self.app = app
+        self.begin = begin  # shows quizzes whose join phase timed out (None: no lobbies here)
         self.platform = platform
         self.announce = announce
         self.post = post
@@ -98,6 +103,10 @@ class Ticker:
                 continue  # another process closed it first, and announces it
             closed += 1
             self._start(self.announce, outcome, f"announcing round {outcome.round_id}")
+        if self.begin is not None:
+            for begun in await self.app.begin_due_lobbies(self.platform):
+                await self._slots.acquire()
+                self._start(self.begin, begun, f"beginning quiz {begun.lobby.quiz_id}")
         if self.post is not None:
             for question in await self.app.start_due_dailies(self.platform, self.owns):
                 await self._slots.acquire()

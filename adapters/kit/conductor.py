@@ -31,7 +31,9 @@ from bot.ticker import Ticker
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
+    Begun,
     ChannelRef,
+    LobbyView,
     PlayerRef,
     QuestionView,
     QuizResults,
@@ -81,6 +83,7 @@ class Conductor:
             post=self.post,
             max_announcing=max_announcing,
             owns=surface.owns,
+            begin=self.began if surface.capabilities.lobby else None,
         )
 
     async def start(self) -> None:
@@ -128,11 +131,15 @@ class Conductor:
         *,
         post_first: PostFirst | None = None,
         **options: object,
-    ) -> QuestionView:
+    ) -> QuestionView | LobbyView:
         """Start a quiz and post its first question (through ``post_first`` when the platform
-        shows it as the reply to the command). A question that cannot be posted stops the
-        quiz again, and the refusal is raised as a QuizbotError for the one who asked."""
+        shows it as the reply to the command), or its lobby when it starts with one. A
+        question (or lobby) that cannot be posted stops the quiz again, and the refusal is
+        raised as a QuizbotError for the one who asked."""
         question = await self.app.start_quiz(where, who, **options)  # type: ignore[arg-type]
+        if isinstance(question, LobbyView):
+            await self._post_lobby(question)
+            return question
         try:
             ref = await self._post_noted(question, post_first or self.surface.post_question)
         except PostRefused as refused:
@@ -143,6 +150,58 @@ class Conductor:
             raise
         await self.app.set_round_message(question.round_id, ref)
         return question
+
+    # -- the lobby ------------------------------------------------------------------------
+
+    async def _post_lobby(self, view: LobbyView) -> None:
+        """Post a quiz's lobby with its Join and Start buttons; a channel that refuses it
+        stops the quiz again, and the refusal is raised for the one who asked."""
+        try:
+            ref = await self.surface.post_lobby(view)
+        except PostRefused as refused:
+            await self.app.halt_quiz(view.quiz_id)
+            raise QuizbotError(refused.reason) from None
+        except BaseException:
+            await self.app.halt_quiz(view.quiz_id)
+            raise
+        await self.app.set_lobby_message(view.quiz_id, ref)
+
+    async def join(self, quiz_id: int, who: PlayerRef, where: ChannelRef) -> LobbyView:
+        """A Join click: ``who`` joins the quiz (late, if it began); the lobby message shows
+        the new player while the join phase runs."""
+        view, new = await self.app.join_quiz(quiz_id, who, where)
+        if new and not view.begun and view.message_ref is not None:
+            try:
+                await self.surface.edit_lobby(view)
+            except Exception:  # the join counts even if the message lags
+                log.warning("could not show %s in lobby %s", who.user, quiz_id, exc_info=True)
+        return view
+
+    async def begin(
+        self, quiz_id: int, who: PlayerRef, where: ChannelRef, is_moderator: IsModerator
+    ) -> bool:
+        """A Start click: the starter (or a moderator: asked only when needed) begins the
+        game now; False when it had begun already. Raises NotAllowedError for anyone else."""
+        try:
+            begun = await self.app.begin_quiz(quiz_id, who, where)
+        except NotAllowedError:
+            if not await is_moderator():
+                raise
+            begun = await self.app.begin_quiz(quiz_id, who, where, is_moderator=True)
+        if begun is None:
+            return False
+        await self.began(begun)
+        return True
+
+    async def began(self, begun: Begun) -> None:
+        """A join phase ended (Start, or its timeout in the ticker): show who joined on the
+        lobby message, then post question 1. Never raises: failures are logged."""
+        if begun.lobby.message_ref is not None:
+            try:
+                await self.surface.edit_lobby(begun.lobby)
+            except Exception:
+                log.warning("could not close lobby %s", begun.lobby.quiz_id, exc_info=True)
+        await self.post(begun.question)
 
     async def start_review(self, where: ChannelRef, who: PlayerRef, count: int) -> QuestionView:
         """A review of ``who``'s mistakes: in their private chat with the bot where the

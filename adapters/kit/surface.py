@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
+from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +26,14 @@ class Capabilities:
 
     - ``private_chats``: the bot can post to a user's private conversation at any time (so a
       review of mistakes runs there, and the ticker can move it on);
-    - ``live_counts``: the question message shows how many have answered, as they answer.
+    - ``live_counts``: the question message shows how many have answered, as they answer;
+    - ``lobby``: it shows a quiz's join phase (:meth:`Surface.post_lobby`, ``edit_lobby``)
+      and maps its Join and Start buttons (see :mod:`adapters.kit.lobby`).
     """
 
     private_chats: bool = True
     live_counts: bool = False
+    lobby: bool = False
 
 
 class PostRefused(Exception):
@@ -64,6 +67,15 @@ class Surface(Protocol):
 
     async def post_results(self, results: QuizResults) -> None:
         """Post a quiz's final standings (a review's, to its player alone)."""
+        ...
+
+    async def post_lobby(self, lobby: LobbyView) -> str:
+        """Post a quiz's lobby (``lobby_text``) with Join and Start buttons; return the
+        message's reference (only for a surface with ``capabilities.lobby``)."""
+        ...
+
+    async def edit_lobby(self, lobby: LobbyView) -> None:
+        """Edit the lobby message: the players so far, or (``begun``/``ended``) no buttons."""
         ...
 
     async def end_daily(self, outcome: RoundOutcome) -> None:

@@ -1,0 +1,60 @@
+"""The lobby in chat, the same on every platform: whether a quiz starts with one, its
+buttons, and what its message says.
+
+A platform that can show a lobby (``Capabilities.lobby``) posts :func:`lobby_text` with a
+Join and a Start button (:data:`JOIN`, :data:`START`, each carrying the quiz id) and maps
+their clicks to :meth:`adapters.kit.conductor.Conductor.join` and ``begin``; the conductor
+and the core do the rest (the starter-or-moderator rule, the timeout, late joiners).
+
+Whether a chat quiz has a lobby: the command's ``lobby:on|off`` if given, else the channel's
+``lobby`` setting, unless the operator turned lobbies off for the whole deployment with
+``QUIZBOT_LOBBY=off`` (then only ``lobby:on`` asks for one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from bot.services.lobby import LOBBY_SECONDS
+from bot.views import LobbyView
+
+JOIN, START = "join", "start"
+ACTIONS = (JOIN, START)
+OFF_WORDS = ("off", "no", "false", "0")
+ONLY_STARTER = "only the one who started this quiz (or a moderator) can start it"
+
+
+def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | None = None) -> bool:
+    """Whether a chat quiz starts with a lobby (see the module's docstring)."""
+    if asked is not None:
+        return asked
+    env = os.environ if env is None else env
+    if env.get("QUIZBOT_LOBBY", "on").strip().lower() in OFF_WORDS:
+        return False
+    return channel_default
+
+
+def lobby_seconds() -> int:
+    """How long a join phase waits before the game begins by itself."""
+    return LOBBY_SECONDS
+
+
+def lobby_text(view: LobbyView) -> str:
+    """The lobby message (plain text; names are untrusted: platforms send it unpinged)."""
+    head = f"{view.bank_title}: {view.total} question{'s' if view.total != 1 else ''}"
+    players = ", ".join(view.players) or "nobody yet"
+    if view.ended:
+        return f"{head}. This quiz was stopped before it began."
+    if view.begun:
+        return f"{head}. Started with {len(view.players)} joined: {players}."
+    relaxed = (
+        f" Relaxed: each question waits up to {view.max_seconds} s for everyone who joined."
+        if view.max_seconds
+        else ""
+    )
+    return (
+        f"{head}, {view.seconds} s each, started by {view.starter}. Press Join to play; "
+        f"{view.starter} can press Start, or it begins by itself shortly.{relaxed}\n"
+        f"Joined ({len(view.players)}): {players}"
+    )

@@ -1,0 +1,99 @@
+"""The kit's lobby through the conductor, on SQLite and PostgreSQL: a Join click edits the
+lobby message, a Start from anyone but the starter (or a moderator) is refused, the starter's
+Start shows who joined and posts question 1, and the ticker begins a lobby whose time ran out.
+The surface is a recording stand-in for a platform (the platforms' own fakes test theirs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.kit.conductor import Conductor
+from adapters.kit.lobby import lobby_text, wanted
+from adapters.kit.surface import Capabilities
+from bot.clock import FakeClock
+from bot.errors import NotAllowedError
+from bot.services import QuizApp
+from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
+from tests.test_engine import ANN, BOB, CAT, HERE
+
+
+class LobbySurface:
+    """Records what the conductor shows."""
+
+    platform = "discord"
+    capabilities = Capabilities(private_chats=False, lobby=True)
+
+    def __init__(self) -> None:
+        self.lobbies: list[LobbyView] = []
+        self.questions: list[QuestionView] = []
+
+    async def post_lobby(self, lobby: LobbyView) -> str:
+        self.lobbies.append(lobby)
+        return "lobby-msg"
+
+    async def edit_lobby(self, lobby: LobbyView) -> None:
+        self.lobbies.append(lobby)
+
+    async def post_question(self, question: QuestionView) -> str:
+        self.questions.append(question)
+        return f"msg-{question.round_id}"
+
+    async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None: ...
+    async def post_results(self, results: QuizResults) -> None: ...
+    async def end_daily(self, outcome: RoundOutcome) -> None: ...
+    async def open_private(self, where: ChannelRef, user: str) -> str:
+        raise AssertionError("no private chats")
+
+    async def tell(self, where: ChannelRef, user: str, text: str) -> None: ...
+    def owns(self, workspace: str) -> bool:
+        return True
+
+
+async def no() -> bool:
+    return False
+
+
+async def yes() -> bool:
+    return True
+
+
+async def posted_lobby(app: QuizApp, conductor: Conductor) -> LobbyView:
+    lobby = await app.quizzes.start(HERE, ANN, "crm-podcast", 3, 30, lobby_seconds=30)
+    assert isinstance(lobby, LobbyView)
+    await conductor._post_lobby(lobby)
+    return lobby
+
+
+async def test_join_and_the_starters_start(app: QuizApp) -> None:
+    surface = LobbySurface()
+    conductor = Conductor(app, surface)
+    lobby = await posted_lobby(app, conductor)
+    await conductor.join(lobby.quiz_id, BOB, HERE)
+    await conductor.join(lobby.quiz_id, BOB, HERE)  # a second click changes nothing
+    assert [v.players for v in surface.lobbies] == [("Ann",), ("Ann", "Bob")]
+    assert surface.lobbies[-1].message_ref == "lobby-msg"
+    assert "Joined (2): Ann, Bob" in lobby_text(surface.lobbies[-1])
+
+    with pytest.raises(NotAllowedError):
+        await conductor.begin(lobby.quiz_id, CAT, HERE, no)
+    assert surface.questions == []
+    assert await conductor.begin(lobby.quiz_id, ANN, HERE, no)
+    assert surface.lobbies[-1].begun and "Started with 2 joined" in lobby_text(surface.lobbies[-1])
+    assert [q.number for q in surface.questions] == [1]
+    assert not await conductor.begin(lobby.quiz_id, CAT, HERE, yes)  # begun already
+
+
+async def test_the_ticker_begins_a_lobby_whose_time_ran_out(app: QuizApp, clock: FakeClock) -> None:
+    surface = LobbySurface()
+    conductor = Conductor(app, surface)
+    lobby = await posted_lobby(app, conductor)
+    clock.advance(31)
+    await conductor.ticker.tick()
+    assert surface.lobbies[-1].begun and surface.lobbies[-1].quiz_id == lobby.quiz_id
+    assert [q.number for q in surface.questions] == [1]
+
+
+def test_whether_a_chat_quiz_has_a_lobby() -> None:
+    assert wanted(None, True, {}) and not wanted(None, False, {})
+    assert not wanted(False, True, {}) and wanted(True, False, {"QUIZBOT_LOBBY": "off"})
+    assert not wanted(None, True, {"QUIZBOT_LOBBY": "off"})
