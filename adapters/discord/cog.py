@@ -51,6 +51,7 @@ SECONDS = app_commands.Range[int, texts.SECONDS_RANGE[0], texts.SECONDS_RANGE[1]
 MISTAKES = app_commands.Range[int, texts.MISTAKES_RANGE[0], texts.MISTAKES_RANGE[1]]
 OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_MINUTES_RANGE[1]]
 SCOPES = {"channel": "channel", "server": "workspace"}
+TEAMS = app_commands.Range[int, commands.TEAMS_RANGE[0], commands.TEAMS_RANGE[1]]
 RELAXED_SECONDS = app_commands.Range[int, MIN_RELAXED_SECONDS, MAX_RELAXED_SECONDS]
 
 
@@ -138,6 +139,7 @@ class QuizCog(ext.Cog):
         f"{texts.SECONDS_RANGE[1]})",
         topic="Only questions on this topic",
         mode="random order, or hardest first (the questions most players miss)",
+        teams="Play in teams (2-4), balanced by each player's accuracy on the bank",
     )
     async def start(
         self,
@@ -147,6 +149,7 @@ class QuizCog(ext.Cog):
         seconds: SECONDS | None = None,
         topic: str | None = None,
         mode: Literal["random", "hardest"] = "random",
+        teams: TEAMS | None = None,
     ) -> None:
         command = commands.Start(
             bank=bank or None,
@@ -154,6 +157,7 @@ class QuizCog(ext.Cog):
             seconds=seconds,
             topic=topic or None,
             hardest=mode == "hardest",
+            teams=teams,
         )
         await self.run(interaction, command, public=True, needs_channel=True)
 
@@ -304,6 +308,10 @@ class QuizCog(ext.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await choices.banks(self.app, current, questions=True)
+
+    @quiz.command(name="hint", description="A hint on the open question, just for you")
+    async def hint(self, interaction: discord.Interaction) -> None:
+        await self.run(interaction, commands.Hint())
 
     @quiz.command(name="stats", description="Your answers, accuracy, streaks and reviews due")
     async def stats(self, interaction: discord.Interaction) -> None:

@@ -114,6 +114,11 @@ def help_entries(*, options_style: bool, workspace_word: str) -> list[HelpEntry]
             "questions:10 seconds:20 bank:NAME speed_bonus:on hints:off lobby:on relaxed:off` "
             "changes them, `/quiz settings reset` forgets them",
         ),
+        HelpEntry(
+            "/quiz hint",
+            "a hint on the open question, just for you: one per question, and a right answer "
+            "after it scores less",
+        ),
         HelpEntry("/quiz stats", "your answers, accuracy per topic, streaks and reviews due"),
         HelpEntry(board, f"the best players of this channel or this {workspace_word}"),
         HelpEntry("/quiz banks", "the question banks you can play"),

@@ -44,7 +44,7 @@ from telegram.ext import (
 )
 
 from adapters.kit import commands, rendering, texts, words
-from adapters.kit.dispatch import Notice, Reply, Request, ReviewStarted
+from adapters.kit.dispatch import HintGiven, Notice, Reply, Request, ReviewStarted
 from adapters.telegram import render
 from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import (
@@ -82,7 +82,7 @@ DEEP_LINKS: dict[str, commands.Command] = {
 }
 RECEIPT = words.Markup(escape=str, bold=str, italic=str, emoji={"recorded": "✅"})
 #: Views that are one person's own: shown in their private chat, never in a group.
-PERSONAL = (PlayerStats, FlashcardView, ReviewStarted, QuestionView)
+PERSONAL = (PlayerStats, FlashcardView, ReviewStarted, QuestionView, HintGiven)
 MODERATOR_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
 
 
