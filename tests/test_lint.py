@@ -124,6 +124,16 @@ def test_a_file_that_does_not_parse_is_one_error_at_its_line(tmp_path: Path):
     assert (finding.rule, finding.severity, finding.line) == ("parse", "error", 5)
 
 
+def test_every_parse_error_of_a_file_is_a_finding(tmp_path: Path):
+    path = tmp_path / "broken.txt"
+    path.write_text("Q1\nA) one\nANSWER: A\n\nGood?\nA) a\nB) b\nANSWER: B\n\nQ3\nANSWER: A\n")
+    _info, report = lint_file(path, "aiken")
+    assert [(f.rule, f.severity, f.line) for f in report.findings] == [
+        ("parse", "error", 1),
+        ("parse", "error", 10),
+    ]
+
+
 def test_skipped_questions_are_infos(tmp_path: Path):
     path = tmp_path / "essay.gift"
     path.write_text("::Q1:: Write an essay about CRM. {}\n\n::Q2:: CRM is long-term. {T#Yes.}\n")

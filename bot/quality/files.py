@@ -1,7 +1,8 @@
 """Linting a bank file: parse it with the import's parsers, then lint its questions.
 
-A file that does not parse gives one ``parse`` error at the line the parser names (the
-parsers stop at the first error, as import does); questions a parser skipped (an essay, a
+A file that does not parse gives a ``parse`` error at each line the parser names (a parser
+reports every bad question it can, up to a cap, as import does; see
+:mod:`bot.formats.errors`); questions a parser skipped (an essay, a
 numeric question...) give ``skipped`` infos. Each question is tidied as import tidies it
 (:func:`bot.formats.hygiene.tidy`): a text over its limit is a ``parse`` error, control
 characters removed give a ``text`` warning. None of these can be ``--ignore``\\ d.
@@ -13,7 +14,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from bot.domain import BankInfo, Notice, Question, Skipped
-from bot.errors import BankFormatError
+from bot.errors import BankFormatError, BankFormatErrors
 from bot.formats import parse_path
 from bot.formats.hygiene import tidy
 from bot.quality.findings import Finding, Severity
@@ -48,8 +49,11 @@ def lint_file(
             else:
                 questions.append(item)
     except BankFormatError as exc:
-        failed = Finding("parse", Severity.ERROR, exc.message, line=exc.line)
-        return info, LintReport([failed], BankFigures())
+        errors = exc.errors if isinstance(exc, BankFormatErrors) else [exc]
+        failed = [Finding("parse", Severity.ERROR, e.message, line=e.line) for e in errors]
+        if isinstance(exc, BankFormatErrors) and exc.more:
+            failed.append(Finding("parse", Severity.ERROR, f"and {exc.more} more errors"))
+        return info, LintReport(failed, BankFigures())
     report = lint(questions, limits, ignore=ignore)
     extra = [
         Finding("skipped", Severity.INFO, f"skipped: {s.reason}", line=s.line) for s in skipped
