@@ -238,6 +238,11 @@ def test_every_error_of_a_file_is_listed_up_to_a_cap(database_url: str, tmp_path
     assert "and 5 more errors" in result.output
     assert f"quizbot: error: 25 errors in {path}" in result.output
     assert run(counts(database_url)) == before
+    as_json = imported(database_url, str(path), "--format", "aiken", "--json")
+    assert as_json.exit_code == 1
+    error = json.loads(as_json.stdout)
+    assert error["error"] == f"25 errors in {path}" and error["exit_code"] == 1
+    assert error["errors"][:20] == listed and error["errors"][20] == "and 5 more errors"
 
 
 def test_parser_errors_and_repeat_conflicts_come_out_together(
