@@ -102,6 +102,18 @@ class Standing:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamStanding:
+    """A team's place in a team game: its name (text, never a mention), its players' points
+    so far, and its players' names."""
+
+    rank: int
+    team: int
+    name: str
+    points: int
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QuizResults:
     """The end of a quiz: final standings, in order (``private_to``: a player's own review).
 
@@ -118,6 +130,7 @@ class QuizResults:
     closed_rounds: tuple[RoundOutcome, ...] = ()
     private_to: str | None = None
     links: tuple[WebLink, ...] = ()
+    teams: tuple[TeamStanding, ...] = ()  # a team game's team leaderboard
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +159,7 @@ class LobbyView:
     max_seconds: int | None = None  # relaxed mode: each round waits for everyone up to this
     begun: bool = False
     ended: bool = False  # stopped (or finished) before it began
+    teams: tuple[TeamStanding, ...] = ()  # a team game's teams, once it began
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +198,7 @@ class RoundOutcome:
     private_to: str | None = None
     mode: str = "normal"
     image: Image | None = None  # the question's picture, shown again with the answer
+    team_scores: tuple[TeamStanding, ...] = ()  # a team game's totals after this round
 
 
 @dataclass(frozen=True, slots=True)
