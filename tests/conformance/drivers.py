@@ -144,8 +144,15 @@ class Driver(ABC):
     @abstractmethod
     async def restart(self) -> None: ...
 
+    #: Whether the last reply to :meth:`settings` was seen by its asker alone (Telegram has
+    #: no such replies in a group: there a refusal answers the command in the group).
+    private_reply: bool = False
+    #: Whether a refusal can be shown to the one refused alone on this platform.
+    private_refusals: bool = True
+
     async def settings(self, player: int | None, words: str = "") -> str:
-        """``/quiz settings WORDS`` by ``player`` (None: a moderator); the reply they see."""
+        """``/quiz settings WORDS`` by ``player`` (None: a moderator); the reply they see
+        (and :attr:`private_reply` says whether only they see it)."""
         raise NotImplementedError(f"{self.name} has no channel settings")
 
     async def start_default_quiz(self, player: int) -> None:
@@ -325,6 +332,7 @@ class DiscordDriver(Driver):
         user = discord_reading.QUIZMASTER if player is None else self.USERS[player]
         options = settings_options(words)
         reply = await self.fake.reply_to(await self.fake.slash(user, "quiz", "settings", **options))
+        self.private_reply = bool(int(reply["data"].get("flags") or 0) & 64)
         return str(reply["data"].get("content") or "")
 
     async def start_default_quiz(self, player: int) -> None:
@@ -495,6 +503,7 @@ class SlackDriver(Driver):
         def said() -> str | None:
             for call in self.stub.calls[before:]:
                 if call.method == "response_url" and call.source == "command":
+                    self.private_reply = call.params.get("response_type") == "ephemeral"
                     return text_of(call)
             return None
 
@@ -510,6 +519,7 @@ class SlackDriver(Driver):
 
 class TelegramDriver(Driver):
     name = "telegram"
+    private_refusals = False
 
     async def open(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from tests.telegram.fake_telegram import FakeTelegram, RateLimits

@@ -134,9 +134,11 @@ async def test_a_moderators_settings_are_the_next_quizs_defaults(driver: Driver)
     assert "Questions: `10` (default)" in shown or "Questions: 10 (default)" in shown
     refused = await driver.settings(BOB, "questions:2 bank:demo")
     assert "only a moderator" in refused.lower()
+    assert driver.private_reply == driver.private_refusals  # told Bob alone where one can be
     assert "(default)" in await driver.settings(BOB)
     changed = await driver.settings(None, f"bank:demo questions:2 seconds:{TOTAL_SECONDS}")
     assert "changed this channel's settings" in changed
+    assert not driver.private_reply  # the channel is told
     assert "demo" in changed
     shown = await driver.settings(BOB)
     assert "Questions: `2`" in shown or "Questions: 2" in shown
