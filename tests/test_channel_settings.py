@@ -225,3 +225,12 @@ def test_cli_refuses_an_unknown_platform(prepared_sqlite_url: str) -> None:
     )
     assert result.exit_code == 1
     assert "unknown platform 'myspace'" in result.output
+
+
+async def test_purging_a_workspace_deletes_its_channels_settings(app: QuizApp) -> None:
+    await app.change_channel_settings(HERE, MOD, change(questions=3), is_moderator=True)
+    other = ChannelRef("slack", "T2", "C1")
+    await app.change_channel_settings(other, None, change(questions=4), is_moderator=True)
+    await app.purge_workspace("slack", "T1")
+    assert await app.channel_settings(HERE) == DEFAULTS
+    assert (await app.channel_settings(other)).questions == 4
