@@ -173,11 +173,15 @@ class QuizApp:
         solo: bool = False,
         scoring: ScoringRules | None = None,
         order: str = "random",
-    ) -> QuestionView:
+        lobby_seconds: int | None = None,
+        max_seconds: int | None = None,
+    ) -> QuestionView | LobbyView:
         """Start a quiz; ``order="hardest"`` asks the questions most players miss first.
 
         What the command leaves out (None) comes from the channel's settings, then the
         built-in defaults; the channel's bonuses make the scoring unless ``scoring`` is given.
+        With ``lobby_seconds`` it opens with a join phase (the lobby is returned), and
+        ``max_seconds`` makes it relaxed (each round waits up to that for every joined player).
         """
         settings = await self.settings.show(where)
         return await self.quizzes.start(
@@ -191,6 +195,8 @@ class QuizApp:
             solo=solo,
             scoring=scoring or settings.scoring(),
             order=order,
+            lobby_seconds=lobby_seconds,
+            max_seconds=max_seconds,
         )
 
     async def start_review(
