@@ -31,11 +31,13 @@ CURLY_QUOTES = str.maketrans(
 TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 TEAMS_PREFIX = "teams:"
 TEAMS_RANGE = (2, 4)
+LOBBY_PREFIX = "lobby:"
 
 
 @dataclass(frozen=True)
 class Start:
-    """``/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]``."""
+    """``/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest] [teams:N]
+    [lobby:on|off]``."""
 
     bank: str | None = None
     count: int | None = None
@@ -43,6 +45,7 @@ class Start:
     topic: str | None = None
     hardest: bool = False
     teams: int | None = None  # ``teams:2`` .. ``teams:4``: a team game
+    lobby: bool | None = None  # ``lobby:on|off``; None: the channel's setting
 
     @property
     def order(self) -> str:
@@ -160,6 +163,7 @@ def _parse_start(args: list[str]) -> Command:
     topic: str | None = None
     hardest = False
     teams: int | None = None
+    lobby: bool | None = None
     rest = list(args)
     while rest:
         arg = rest.pop(0)
@@ -176,6 +180,11 @@ def _parse_start(args: list[str]) -> Command:
             if not value.isdigit() or not low <= int(value) <= high:
                 return Help(f"Give {low} to {high} teams, e.g. `teams:2`.")
             teams = int(value)
+        elif arg.lower().startswith(LOBBY_PREFIX):
+            value = (arg[len(LOBBY_PREFIX) :] or (rest.pop(0) if rest else "")).lower()
+            if value not in ("on", "off"):
+                return Help("Give `lobby:on` or `lobby:off`.")
+            lobby = value == "on"
         elif arg.isdigit():
             numbers.append(int(arg))
         elif bank is None and not numbers:
@@ -190,7 +199,15 @@ def _parse_start(args: list[str]) -> Command:
         return Help("A quiz needs at least one question.")
     if seconds is not None and seconds < 5:
         return Help("Give players at least 5 seconds a question.")
-    return Start(bank=bank, count=count, seconds=seconds, topic=topic, hardest=hardest, teams=teams)
+    return Start(
+        bank=bank,
+        count=count,
+        seconds=seconds,
+        topic=topic,
+        hardest=hardest,
+        teams=teams,
+        lobby=lobby,
+    )
 
 
 def _parse_mistakes(args: list[str]) -> Command:
