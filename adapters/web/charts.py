@@ -4,6 +4,11 @@ Each chart is an ``<svg role="img">`` with a ``<title>`` and ``<desc>`` (its tex
 alternative; the pages also give the figures as a table), drawn with presentation
 attributes only (no style attributes, no scripts, no fonts from elsewhere). Every text in
 it is escaped here, so bank text and names stay text.
+
+Bars and columns are drawn in CSS pixels across the page's width (x positions and widths in
+percent, no ``viewBox``), so their text keeps its size on a phone and on a desktop and only
+the bars stretch. The calendar keeps square days, so it scales (a ``viewBox`` about as wide
+as a phone's column, its text drawn large enough to stay readable there).
 """
 
 from __future__ import annotations
@@ -15,19 +20,24 @@ from itertools import count
 from markupsafe import Markup, escape
 
 BAR = "#0b57a4"
+TRACK = "#e6e9ed"
 INK = "#1a1a1a"
 GRID = "#6b7078"
 #: Heatmap shades, none to many (each AA against the white page for its border cells).
 SHADES = ("#e6e9ed", "#b7d4ef", "#6aa6dc", "#2f77bd", "#0b4f94")
+#: Text size of bars and columns, in CSS pixels (they are not scaled).
+FONT_PX = 14
+#: Text size of the calendar, in its viewBox's units (shown at about 0.9 of that on a phone).
+CALENDAR_FONT = 12
 _ids = count(1)
 
 
-def _frame(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+def _frame(size: str, title: str, desc: str, body: list[str], *, font: int, css: str) -> Markup:
     n = next(_ids)
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} class="{css}" '
         f'role="img" aria-labelledby="chart{n}t chart{n}d" '
-        f'font-family="system-ui, sans-serif" font-size="12">'
+        f'font-family="system-ui, sans-serif" font-size="{font}">'
         f'<title id="chart{n}t">{escape(title)}</title><desc id="chart{n}d">{escape(desc)}</desc>'
     )
     return Markup(head + "".join(body) + "</svg>")
@@ -37,61 +47,75 @@ def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _pct(value: float) -> str:
+    return f"{round(value, 2)}%"
+
+
 def bars(
     title: str,
     desc: str,
     items: Sequence[tuple[str, float, str]],
     maximum: float | None = None,
 ) -> Markup:
-    """Horizontal bars: each item is (label, value, the value as shown)."""
-    label_w, bar_w, row_h = 200, 330, 24
+    """Horizontal bars: each item is (label, value, the value as shown). Each row has its
+    label (left) and value (right) on a line, and the bar under them across the width."""
+    row_h, bar_h = 42, 14
     top = max([maximum or 0.0, *(v for _l, v, _s in items)]) or 1.0
-    height = max(row_h * len(items), row_h) + 8
+    height = max(row_h * len(items), row_h) + 4
     body = []
     for i, (label, value, shown) in enumerate(items):
-        y = 4 + i * row_h
-        w = round(bar_w * value / top, 1)
+        y = i * row_h
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end" fill="{INK}">'
-            f"{escape(_short(label))}</text>"
-            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 8}" fill="{BAR}"/>'
-            f'<text x="{label_w + w + 4}" y="{y + 16}" fill="{INK}">{escape(shown)}</text>'
+            f'<text x="0" y="{y + 17}" fill="{INK}">{escape(_short(label))}</text>'
+            f'<text x="100%" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(shown)}</text>'
+            f'<rect x="0" y="{y + 23}" width="100%" height="{bar_h}" fill="{TRACK}"/>'
+            f'<rect x="0" y="{y + 23}" width="{_pct(100 * max(value, 0.0) / top)}" '
+            f'height="{bar_h}" fill="{BAR}"/>'
         )
     if not items:
-        body.append(f'<text x="8" y="18" fill="{INK}">No data yet</text>')
-    return _frame(label_w + bar_w + 70, height, title, desc, body)
+        body.append(f'<text x="0" y="18" fill="{INK}">No data yet</text>')
+    size = f'width="100%" height="{height}"'
+    return _frame(size, title, desc, body, font=FONT_PX, css="chart")
 
 
 def columns(title: str, desc: str, items: Sequence[tuple[str, int]], every: int = 1) -> Markup:
-    """Vertical columns with a label under every ``every``-th one (days, say)."""
-    col_w, plot_h, left, bottom = 22, 120, 30, 34
+    """Vertical columns with a label under every ``every``-th one (days, say); the highest
+    value and 0 are written at the left of the plot."""
+    plot_h, top_pad, left = 120, 8, 10.0  # left: percent of the width kept for the scale
     top = max([1, *(v for _l, v in items)])
-    width = left + col_w * max(len(items), 1) + 10
+    slot = (100.0 - left) / max(len(items), 1)
+    base = top_pad + plot_h
     body = [
-        f'<line x1="{left}" y1="{plot_h + 10}" x2="{width - 6}" y2="{plot_h + 10}" '
-        f'stroke="{GRID}"/>',
-        f'<text x="{left - 4}" y="16" text-anchor="end" fill="{INK}">{top}</text>',
-        f'<text x="{left - 4}" y="{plot_h + 10}" text-anchor="end" fill="{INK}">0</text>',
+        f'<line x1="{_pct(left)}" y1="{base}" x2="100%" y2="{base}" stroke="{GRID}"/>',
+        f'<text x="0" y="{top_pad + 12}" fill="{INK}">{top}</text>',
+        f'<text x="0" y="{base}" fill="{INK}">0</text>',
     ]
     for i, (label, value) in enumerate(items):
-        x = left + i * col_w
+        x = left + i * slot
         h = round(plot_h * value / top, 1)
         if value:
             body.append(
-                f'<rect x="{x + 3}" y="{plot_h + 10 - h}" width="{col_w - 6}" height="{h}" '
-                f'fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
+                f'<rect x="{_pct(x + slot * 0.15)}" y="{base - h}" width="{_pct(slot * 0.7)}" '
+                f'height="{h}" fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
             )
         if i % every == 0:
-            body.append(
-                f'<text x="{x + col_w / 2}" y="{plot_h + 26}" text-anchor="middle" '
-                f'font-size="10" fill="{INK}">{escape(label)}</text>'
+            middle = x + slot / 2
+            # Near the right edge the label ends at it rather than running off the chart.
+            at = (
+                f'x="{_pct(middle)}" text-anchor="middle"'
+                if middle < 88
+                else 'x="100%" text-anchor="end"'
             )
-    return _frame(width, plot_h + bottom + 6, title, desc, body)
+            body.append(
+                f'<text {at} y="{base + 18}" font-size="12" fill="{INK}">{escape(label)}</text>'
+            )
+    size = f'width="100%" height="{base + 26}"'
+    return _frame(size, title, desc, body, font=FONT_PX, css="chart")
 
 
 def heatmap(title: str, desc: str, days: Mapping[date, int], first: date, last: date) -> Markup:
     """A calendar of weeks (columns, Monday on top) with one square per day, shaded by count."""
-    cell, left, top_pad = 13, 28, 18
+    cell, left, top_pad = 13, 32, 20
     start = first - timedelta(days=first.weekday())
     weeks = (last - start).days // 7 + 1
     peak = max([1, *days.values()])
@@ -99,9 +123,10 @@ def heatmap(title: str, desc: str, days: Mapping[date, int], first: date, last: 
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
         body.append(
             f'<text x="{left - 4}" y="{top_pad + row * cell + 10}" text-anchor="end" '
-            f'font-size="9" fill="{INK}">{name}</text>'
+            f'fill="{INK}">{name}</text>'
         )
     day = start
+    month_at = -99
     while day <= last:
         week, weekday = (day - start).days // 7, day.weekday()
         if day >= first:
@@ -112,10 +137,11 @@ def heatmap(title: str, desc: str, days: Mapping[date, int], first: date, last: 
                 f'width="{cell - 2}" height="{cell - 2}" fill="{shade}">'
                 f"<title>{day.isoformat()}: {n}</title></rect>"
             )
-        if day.day == 1 or day == first:
+        if (day.day == 1 or day == first) and week - month_at >= 3:  # room for "Sep"
+            month_at = week
             body.append(
-                f'<text x="{left + week * cell}" y="12" font-size="9" fill="{INK}">'
-                f"{day.strftime('%b')}</text>"
+                f'<text x="{left + week * cell}" y="14" fill="{INK}">{day.strftime("%b")}</text>'
             )
         day += timedelta(days=1)
-    return _frame(left + weeks * cell + 6, top_pad + 7 * cell + 4, title, desc, body)
+    size = f'viewBox="0 0 {left + weeks * cell + 24} {top_pad + 7 * cell + 4}"'  # room: "Dec"
+    return _frame(size, title, desc, body, font=CALENDAR_FONT, css="calendar")

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from adapters.kit.texts import plural
+
 
 @cache
 def environment() -> Environment:
@@ -19,6 +21,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["plural"] = plural  # {{ plural(n, "card") }}: "1 card", "2 cards"
     return env
 
 

@@ -87,7 +87,7 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
             "Flashcards due, next 14 days",
             "; ".join(f"{d.isoformat()}: {n}" for d, n in seen.due_forecast),
             [(d.strftime("%d %b"), n) for d, n in seen.due_forecast],
-            every=2,
+            every=3,
         )
     return render_template("player.html", **context)
 
