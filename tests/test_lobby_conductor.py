@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.kit.commands import Help, Start, parse
 from adapters.kit.conductor import Conductor
-from adapters.kit.lobby import lobby_text, wanted
+from adapters.kit.dispatch import Dispatcher, Request
+from adapters.kit.lobby import lobby_text, start_options, wanted
 from adapters.kit.surface import Capabilities
 from bot.clock import FakeClock
 from bot.errors import NotAllowedError
 from bot.services import QuizApp
+from bot.services.channel_settings import ChannelSettings, parse_changes
 from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 from tests.test_engine import ANN, BOB, CAT, HERE
 
@@ -97,3 +100,37 @@ def test_whether_a_chat_quiz_has_a_lobby() -> None:
     assert wanted(None, True, {}) and not wanted(None, False, {})
     assert not wanted(False, True, {}) and wanted(True, False, {"QUIZBOT_LOBBY": "off"})
     assert not wanted(None, True, {"QUIZBOT_LOBBY": "off"})
+
+
+def test_lobby_start_options_follow_the_command_the_channel_and_the_operator() -> None:
+    relaxed = ChannelSettings(relaxed=True, relaxed_max_seconds=90)
+    assert start_options(None, relaxed, {}) == {"lobby_seconds": 30, "max_seconds": 90}
+    assert start_options(None, ChannelSettings(), {}) == {"lobby_seconds": 30, "max_seconds": None}
+    assert start_options(None, ChannelSettings(lobby=False), {}) == {}
+    assert start_options(None, relaxed, {"QUIZBOT_LOBBY": "off"}) == {}
+    assert start_options(True, ChannelSettings(lobby=False), {"QUIZBOT_LOBBY": "off"})
+
+
+def test_lobby_on_or_off_is_parsed_from_the_start_command() -> None:
+    assert parse("start demo 3 lobby:on") == Start(bank="demo", count=3, lobby=True)
+    assert parse("start lobby:OFF") == Start(lobby=False)
+    assert parse("start lobby: off").lobby is False  # type: ignore[union-attr]
+    assert parse("start") == Start()  # the channel's setting decides
+    assert isinstance(parse("start lobby:maybe"), Help)
+
+
+async def test_quiz_start_opens_the_channels_lobby_relaxed_as_set(
+    app: QuizApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QUIZBOT_LOBBY", raising=False)
+    surface = LobbySurface()
+    dispatcher = Dispatcher(Conductor(app, surface))
+    request = Request(HERE, ANN, yes)
+    changes = parse_changes(["relaxed:on", "relaxed_max_seconds:90"])
+    await app.change_channel_settings(HERE, ANN, changes, is_moderator=True)
+    assert await dispatcher.run(Start(bank="crm-podcast", count=2), request) is None
+    [lobby] = surface.lobbies
+    assert lobby.players == ("Ann",) and lobby.max_seconds == 90 and surface.questions == []
+    await app.stop_quiz(HERE, ANN)
+    await dispatcher.run(Start(bank="crm-podcast", count=2, lobby=False), request)
+    assert len(surface.lobbies) == 1 and [q.number for q in surface.questions] == [1]

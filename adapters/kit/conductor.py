@@ -43,6 +43,7 @@ from bot.views import (
 log = logging.getLogger(__name__)
 
 PostFirst = Callable[[QuestionView], Awaitable[str]]
+PostLobby = Callable[[LobbyView], Awaitable[str]]
 EditCount = Callable[[int], Awaitable[None]]
 IsModerator = Callable[[], Awaitable[bool]]
 
@@ -130,15 +131,17 @@ class Conductor:
         who: PlayerRef,
         *,
         post_first: PostFirst | None = None,
+        post_lobby: PostLobby | None = None,
         **options: object,
     ) -> QuestionView | LobbyView:
         """Start a quiz and post its first question (through ``post_first`` when the platform
-        shows it as the reply to the command), or its lobby when it starts with one. A
+        shows it as the reply to the command), or its lobby when it starts with one (through
+        ``post_lobby`` likewise). A
         question (or lobby) that cannot be posted stops the quiz again, and the refusal is
         raised as a QuizbotError for the one who asked."""
         question = await self.app.start_quiz(where, who, **options)  # type: ignore[arg-type]
         if isinstance(question, LobbyView):
-            await self._post_lobby(question)
+            await self._post_lobby(question, post_lobby)
             return question
         try:
             ref = await self._post_noted(question, post_first or self.surface.post_question)
@@ -153,11 +156,11 @@ class Conductor:
 
     # -- the lobby ------------------------------------------------------------------------
 
-    async def _post_lobby(self, view: LobbyView) -> None:
+    async def _post_lobby(self, view: LobbyView, post: PostLobby | None = None) -> None:
         """Post a quiz's lobby with its Join and Start buttons; a channel that refuses it
         stops the quiz again, and the refusal is raised for the one who asked."""
         try:
-            ref = await self.surface.post_lobby(view)
+            ref = await (post or self.surface.post_lobby)(view)
         except PostRefused as refused:
             await self.app.halt_quiz(view.quiz_id)
             raise QuizbotError(refused.reason) from None

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.kit import commands, settings, texts, weblinks
-from adapters.kit.conductor import Conductor, IsModerator, PostFirst
+from adapters.kit import commands, schedules, lobby, settings, texts, weblinks
+from adapters.kit.conductor import Conductor, IsModerator, PostFirst, PostLobby
 from bot.errors import EmptyBankError, NotAllowedError, QuizbotError
 from bot.services.channel_settings import MODERATORS_ONLY, parse_changes
 from bot.views import (
@@ -116,15 +116,16 @@ class Dispatcher:
         request: Request,
         *,
         post_first: PostFirst | None = None,
+        post_lobby: PostLobby | None = None,
     ) -> Reply | None:
         """Act on a command; None when there is nothing more to say (a quiz was started:
-        its question is the answer)."""
+        its question, or its lobby, is the answer)."""
         where, who, app = request.where, request.who, self.app
         match command:
             case commands.Help(reason=reason):
                 return Reply(HelpView(reason))
             case commands.Start():
-                await self._start(command, request, post_first)
+                await self._start(command, request, post_first, post_lobby)
                 return None
             case commands.Stop():
                 results = await self.conductor.stop_quiz(where, who, request.is_moderator)
@@ -147,6 +148,8 @@ class Dispatcher:
                 return Reply(weblinks.stats(app, await app.player_stats(who)))
             case commands.Daily():
                 return await self._daily(command, request)
+            case commands.Schedule():
+                return await self._schedule(command, request)
             case commands.Hint():
                 return Reply(HintGiven((await app.hint(where, who)).text()))
             case commands.Settings():
@@ -154,7 +157,11 @@ class Dispatcher:
         raise AssertionError(f"unknown command {command!r}")  # pragma: no cover
 
     async def _start(
-        self, command: commands.Start, request: Request, post_first: PostFirst | None
+        self,
+        command: commands.Start,
+        request: Request,
+        post_first: PostFirst | None,
+        post_lobby: PostLobby | None = None,
     ) -> None:
         options: dict[str, object] = {
             "bank": command.bank,
@@ -163,8 +170,11 @@ class Dispatcher:
             "count": command.count,  # None: the channel's settings say
             "seconds": command.seconds,
         }
+        if self.conductor.surface.capabilities.lobby:  # the channel's lobby and relaxed mode
+            channel = await self.app.channel_settings(request.where)
+            options.update(lobby.start_options(command.lobby, channel))
         await self.conductor.start_quiz(
-            request.where, request.who, post_first=post_first, **options
+            request.where, request.who, post_first=post_first, post_lobby=post_lobby, **options
         )
 
     async def _review(self, where: ChannelRef, who: PlayerRef, count: int) -> Reply:
@@ -211,3 +221,29 @@ class Dispatcher:
             now = await app.change_channel_settings(where, who, changes, is_moderator=moderator)
         text = settings.changed(now, who.display_name, reset=changes is None)
         return Reply(Notice(text), public=True)
+
+    async def _schedule(self, command: commands.Schedule, request: Request) -> Reply:
+        """List the channel's scheduled quizzes (to the one who asked), or add or remove
+        one (moderators only; the channel is told)."""
+        where, who, app = request.where, request.who, self.app
+        if command.action == "list":
+            return Reply(Notice(schedules.listed(await app.scheduled_quizzes(where))))
+        moderator = await request.is_moderator()
+        if command.action == "off":
+            gone = await app.unschedule_quizzes(
+                where, who, command.schedule_id, is_moderator=moderator
+            )
+            return Reply(Notice(schedules.removed(gone, who.display_name)), public=True)
+        added = await app.schedule_quiz(
+            where,
+            who,
+            command.every,
+            command.at,
+            command.timezone,
+            weekday=command.weekday,
+            bank=command.bank,
+            questions=command.questions,
+            seconds=command.seconds,
+            is_moderator=moderator,
+        )
+        return Reply(Notice(schedules.added(added, who.display_name)), public=True)

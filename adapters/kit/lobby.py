@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from bot.services.channel_settings import ChannelSettings
 from bot.services.lobby import LOBBY_SECONDS
 from bot.views import LobbyView
 
@@ -33,6 +34,17 @@ def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | N
     if env.get("QUIZBOT_LOBBY", "on").strip().lower() in OFF_WORDS:
         return False
     return channel_default
+
+
+def start_options(
+    asked: bool | None, channel: ChannelSettings, env: Mapping[str, str] | None = None
+) -> dict[str, int | None]:
+    """The options a chat quiz's start adds for its lobby (none when it has no lobby): the
+    join phase's length, and the channel's relaxed maximum when its relaxed mode is on."""
+    if not wanted(asked, channel.lobby, env):
+        return {}
+    relaxed = channel.relaxed_max_seconds if channel.relaxed else None
+    return {"lobby_seconds": lobby_seconds(), "max_seconds": relaxed}
 
 
 def lobby_seconds() -> int:
