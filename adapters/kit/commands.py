@@ -117,6 +117,23 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """``/quiz schedule`` (list), ``/quiz schedule off [ID]``, or ``/quiz schedule daily HH:MM
+    Area/City [N questions] [S seconds] [bank]`` / ``/quiz schedule weekly DAY HH:MM
+    Area/City ...`` (add; moderators only): a quiz that starts itself."""
+
+    action: str = "list"  # "list" | "off" | "add"
+    every: str = ""  # "daily" | "weekly"
+    weekday: str | None = None
+    at: str = ""
+    timezone: str = ""
+    bank: str | None = None
+    questions: int | None = None
+    seconds: int | None = None
+    schedule_id: int | None = None  # for "off": one schedule, else all of the channel's
+
+
+@dataclass(frozen=True)
 class Help:
     """``/quiz help`` (or an unknown subcommand, with ``reason`` saying what was wrong)."""
 
@@ -134,6 +151,7 @@ Command = (
     | Stats
     | Settings
     | Hint
+    | Schedule
     | Help
 )
 
@@ -270,6 +288,73 @@ def _parse_settings(args: list[str]) -> Command:
     return Settings(action="set", words=tuple(args))
 
 
+SCHEDULE_USAGE = (
+    "Schedule a quiz with `schedule weekly fri 17:00 Europe/London [10 questions] "
+    "[20 seconds] [bank]` or `schedule daily 08:30 Europe/Berlin ...`; `schedule` lists "
+    "them, `schedule off [ID]` removes them."
+)
+QUESTION_WORDS = ("questions", "question", "q")
+SECOND_WORDS = ("seconds", "second", "secs", "sec", "s")
+
+
+def _parse_schedule(args: list[str]) -> Command:
+    words = [a.lower() for a in args]
+    if not words or words == ["list"]:
+        return Schedule()
+    if words[0] == "off":
+        if len(words) == 1:
+            return Schedule(action="off")
+        number = words[1].lstrip("#")
+        if len(words) == 2 and number.isdigit():
+            return Schedule(action="off", schedule_id=int(number))
+        return Help("`schedule off` takes at most the number of a schedule (see `schedule`).")
+    every, rest = words[0], args[1:]
+    weekday: str | None = None
+    if every == "weekly" and rest:
+        weekday, rest = rest[0], rest[1:]
+    if every not in ("daily", "weekly") or len(rest) < 2 or not TIME_OF_DAY.match(rest[0]):
+        return Help(SCHEDULE_USAGE)
+    at, zone, rest = rest[0], rest[1], rest[2:]
+    bank: str | None = None
+    numbers: list[int] = []
+    questions: int | None = None
+    seconds: int | None = None
+    while rest:
+        arg = rest.pop(0).lower()
+        unit = ""
+        if arg.isdigit() and rest and rest[0].lower() in QUESTION_WORDS + SECOND_WORDS:
+            unit = rest.pop(0).lower()
+        elif arg[:-1].isdigit() and arg[-1:] in ("q", "s"):
+            arg, unit = arg[:-1], arg[-1]
+        if unit in QUESTION_WORDS and questions is None:
+            questions = int(arg)
+        elif unit in SECOND_WORDS and seconds is None:
+            seconds = int(arg)
+        elif arg.isdigit() and not unit:
+            numbers.append(int(arg))
+        elif bank is None and not unit:
+            bank = arg
+        else:
+            return Help(f"`{quoted(arg)}` is not a number of questions or seconds, or a bank.")
+    for number in numbers:  # bare numbers: questions, then seconds, as for `start`
+        if questions is None:
+            questions = number
+        elif seconds is None:
+            seconds = number
+        else:
+            return Help("`schedule` takes at most a number of questions and of seconds.")
+    return Schedule(
+        action="add",
+        every=every,
+        weekday=weekday,
+        at=at,
+        timezone=zone,
+        bank=bank,
+        questions=questions,
+        seconds=seconds,
+    )
+
+
 def parse(text: str) -> Command:
     """Parse the text after ``/quiz``."""
     try:
@@ -301,6 +386,8 @@ def parse(text: str) -> Command:
         return Hint() if not args else Help("`hint` takes nothing more.")
     if name in ("stats", "me"):
         return Stats() if not args else Help("`stats` takes nothing more.")
+    if name in ("schedule", "schedules"):
+        return _parse_schedule(args)
     if name == "help":
         return Help()
     return Help(f"I don't know `{quoted(name)}`.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.kit import commands, schedules, lobby, settings, texts, weblinks
+from adapters.kit import commands, lobby, schedules, settings, texts, weblinks
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst, PostLobby
 from bot.errors import EmptyBankError, NotAllowedError, QuizbotError
 from bot.services.channel_settings import MODERATORS_ONLY, parse_changes
