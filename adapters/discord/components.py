@@ -8,6 +8,8 @@ process, also after a restart, with no view kept in memory (the cog parses the i
 - ``quiz:typed:{round_id}``             opens the form for a typed-answer question
 - ``quiz:typed-modal:{round_id}:{user}`` the form's submission (the user keeps two players'
   forms apart in discord.py's memory)
+- ``quiz:join:{quiz_id}``               joins a quiz (its lobby's Join button)
+- ``quiz:begin:{quiz_id}``              begins it now (its lobby's Start button)
 - ``fc:show:{card_id}:{bank}``          shows a flashcard's back
 - ``fc:rate:{card_id}:{rating}:{bank}`` rates a flashcard (again / hard / good / easy)
 """
@@ -21,8 +23,8 @@ from typing import Any
 import discord
 
 from adapters.discord import render
-from adapters.kit import limits, texts
-from bot.views import FlashcardView, QuestionView
+from adapters.kit import limits, lobby, texts
+from bot.views import FlashcardView, LobbyView, QuestionView
 
 ANSWER_INPUT = "answer"
 STYLES = {
@@ -64,11 +66,21 @@ class RateCard:
     bank: str
 
 
-Component = Answer | OpenTypedForm | TypedForm | ShowCard | RateCard
+@dataclass(frozen=True, slots=True)
+class LobbyAction:
+    """A lobby's Join or Start button (``action``: :data:`adapters.kit.lobby.JOIN`/``START``)."""
+
+    quiz_id: int
+    action: str
+
+
+Component = Answer | OpenTypedForm | TypedForm | ShowCard | RateCard | LobbyAction
 
 ANSWER_ID = re.compile(r"quiz:answer:(?P<round>[0-9]+):(?P<label>[A-J])")
 TYPED_ID = re.compile(r"quiz:typed:(?P<round>[0-9]+)")
 MODAL_ID = re.compile(r"quiz:typed-modal:(?P<round>[0-9]+)(?::[0-9]+)?")
+LOBBY_ID = re.compile(r"quiz:(?P<action>join|begin):(?P<quiz>[0-9]+)")
+LOBBY_WORDS = {"join": lobby.JOIN, "begin": lobby.START}
 SHOW_ID = re.compile(r"fc:show:(?P<card>[0-9]+):(?P<bank>.*)")
 _RATINGS = "|".join(texts.RATINGS)
 RATE_ID = re.compile(rf"fc:rate:(?P<card>[0-9]+):(?P<rating>{_RATINGS}):(?P<bank>.*)")
@@ -99,6 +111,8 @@ def parse(data: dict[str, Any]) -> Component | None:
         return OpenTypedForm(int(match["round"]))
     if match := MODAL_ID.fullmatch(custom_id):
         return TypedForm(int(match["round"]))
+    if match := LOBBY_ID.fullmatch(custom_id):
+        return LobbyAction(int(match["quiz"]), LOBBY_WORDS[match["action"]])
     if match := SHOW_ID.fullmatch(custom_id):
         return ShowCard(int(match["card"]), match["bank"])
     if match := RATE_ID.fullmatch(custom_id):
@@ -172,3 +186,13 @@ def flashcard_view(card: FlashcardView, *, show_back: bool = False) -> discord.u
         custom_id = f"fc:show:{card.card_id}:{bank}"
         view.add_item(_button("Show answer", custom_id, discord.ButtonStyle.primary))
     return view
+
+
+def lobby_view(view: LobbyView) -> discord.ui.View | None:
+    """A lobby's Join and Start buttons; none once it began or ended."""
+    if view.begun or view.ended:
+        return None
+    buttons = discord.ui.View(timeout=None)
+    buttons.add_item(_button("Join", f"quiz:join:{view.quiz_id}", discord.ButtonStyle.success))
+    buttons.add_item(_button("Start", f"quiz:begin:{view.quiz_id}", discord.ButtonStyle.primary))
+    return buttons
