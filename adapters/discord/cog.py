@@ -1,6 +1,6 @@
 """quizbot's Discord commands and interactions, as one cog given what it serves with.
 
-- the slash commands ``/quiz start|stop|leaderboard|banks|help|mistakes|daily|stats`` and
+- the slash commands ``/quiz start|stop|leaderboard|banks|help|mistakes|daily|schedule|stats`` and
   ``/flashcards``: each maps its options to the kit's command model and runs it through
   the kit's dispatcher, then shows the reply (see :mod:`adapters.discord.replies`);
 - buttons and the typed-answer form (see :mod:`adapters.discord.components`): answers go to
@@ -305,6 +305,72 @@ class QuizCog(ext.Cog):
 
     @settings.autocomplete("bank")
     async def settings_bank(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await choices.banks(self.app, current, questions=True)
+
+    @quiz.command(
+        name="schedule", description="Quizzes that start themselves here: list, add or remove"
+    )
+    @app_commands.describe(
+        every="daily or weekly adds one (moderators), off removes, list shows them",
+        day="The day of a weekly quiz",
+        time="When it starts, HH:MM (24-hour)",
+        timezone="The time zone of that time, e.g. Europe/London",
+        questions=f"How many questions (default: the channel's; {texts.QUESTIONS_RANGE[0]}-"
+        f"{texts.QUESTIONS_RANGE[1]})",
+        seconds=f"Seconds per question (default: the channel's; {texts.SECONDS_RANGE[0]}-"
+        f"{texts.SECONDS_RANGE[1]})",
+        bank="The bank to play (default: the channel's)",
+        number="With off: the number of the one to remove (default: all of them)",
+    )
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        every: Literal["list", "daily", "weekly", "off"] = "list",
+        day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        questions: QUESTIONS | None = None,
+        seconds: SECONDS | None = None,
+        bank: str | None = None,
+        number: app_commands.Range[int, 1] | None = None,
+    ) -> None:
+        if every == "list":
+            command = commands.Schedule()
+        elif every == "off":
+            command = commands.Schedule(action="off", schedule_id=number)
+        elif not time or not timezone:
+            await Responder(interaction).private(texts.NEED_SCHEDULE_TIME)
+            return
+        else:
+            command = commands.Schedule(
+                action="add",
+                every=every,
+                weekday=day,
+                at=time.strip(),
+                timezone=timezone,
+                bank=bank or None,
+                questions=questions,
+                seconds=seconds,
+            )
+        adding = command.action == "add"
+        await self.run(interaction, command, public=command.action != "list", needs_channel=adding)
+
+    @schedule.autocomplete("time")
+    async def schedule_time(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [c for c in choices.daily_times(current) if c.value != choices.OFF]
+
+    @schedule.autocomplete("timezone")
+    async def schedule_timezone(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.time_zones(current)
+
+    @schedule.autocomplete("bank")
+    async def schedule_bank(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await choices.banks(self.app, current, questions=True)

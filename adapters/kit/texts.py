@@ -29,6 +29,9 @@ NO_MISTAKES = (
     "No mistakes to review yet: play a quiz, and the questions you miss will come back here."
 )
 NEED_TIME_ZONE = "Add a time zone too, e.g. `/quiz daily 09:00 Europe/London`."
+NEED_SCHEDULE_TIME = (
+    "Give the time and its time zone too, e.g. `/quiz schedule weekly fri 17:00 Europe/London`."
+)
 SOMETHING_WENT_WRONG = "Something went wrong; please try again."
 #: A player's click or command met a database that is not answering (restarting, unreachable).
 DATABASE_UNAVAILABLE = "The quiz's database is not answering just now; try again in a moment."
@@ -87,6 +90,7 @@ def help_entries(*, options_style: bool, workspace_word: str) -> list[HelpEntry]
         )
         board = "/quiz leaderboard [scope] [period]"
         daily_set = "/quiz daily 09:00 Europe/London [bank] [minutes]"
+        schedule_add = "/quiz schedule every:weekly day:fri time:17:00 timezone:Europe/London"
     else:
         start = "/quiz start [bank] [questions] [seconds] [topic:NAME] [hardest]"
         start_does = (
@@ -96,6 +100,7 @@ def help_entries(*, options_style: bool, workspace_word: str) -> list[HelpEntry]
         )
         board = f"/quiz leaderboard [channel|{workspace_word}] [today|week|month|all]"
         daily_set = "/quiz daily HH:MM Area/City [bank] [minutes]"
+        schedule_add = "/quiz schedule weekly fri 17:00 Europe/London [10 questions] [bank]"
     flashcards = "/flashcards [bank]" if options_style else "/quiz flashcards [bank]"
     return [
         HelpEntry(start, start_does),
@@ -107,6 +112,11 @@ def help_entries(*, options_style: bool, workspace_word: str) -> list[HelpEntry]
             "/quiz daily",
             f"this channel's daily question. Moderators: `{daily_set}` sets it (e.g. "
             "`/quiz daily 09:00 Europe/London`), `/quiz daily off` stops it",
+        ),
+        HelpEntry(
+            "/quiz schedule",
+            f"this channel's scheduled quizzes. Moderators: `{schedule_add}` adds one (or "
+            "daily), `/quiz schedule off [number]` removes them",
         ),
         HelpEntry(
             "/quiz settings",
