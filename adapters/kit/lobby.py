@@ -24,6 +24,7 @@ JOIN, START = "join", "start"
 ACTIONS = (JOIN, START)
 OFF_WORDS = ("off", "no", "false", "0")
 ONLY_STARTER = "only the one who started this quiz (or a moderator) can start it"
+JOINED = "You're in: answer each question as it comes."
 
 
 def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | None = None) -> bool:

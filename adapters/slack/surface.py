@@ -21,8 +21,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.surface import Capabilities, PostRefused
 from adapters.slack import blocks, study_blocks
+from adapters.slack.lobby_blocks import lobby_message
 from adapters.slack.pictures import has_images, warn_without_public_url, without_images
-from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
+from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class SlackSurface:
     capabilities = Capabilities(
         private_chats=True,
         live_counts=False,
+        lobby=True,
     )
 
     def __init__(self, workspaces: Workspaces) -> None:
@@ -112,6 +114,20 @@ class SlackSurface:
             "chat_postMessage", client, channel=channel, **blocks.question_message(question)
         )
         return f"{response['channel']}:{response['ts']}"
+
+    async def post_lobby(self, lobby: LobbyView) -> str:
+        client = await self._client(lobby.channel.workspace)
+        response = await self._call(
+            "chat_postMessage", client, channel=lobby.channel.channel, **lobby_message(lobby)
+        )
+        return f"{response['channel']}:{response['ts']}"
+
+    async def edit_lobby(self, lobby: LobbyView) -> None:
+        if lobby.message_ref is None:
+            return
+        client = await self._client(lobby.channel.workspace)
+        channel, ts = parse_message_ref(lobby.message_ref, lobby.channel.channel)
+        await self._call("chat_update", client, channel=channel, ts=ts, **lobby_message(lobby))
 
     async def _send(self, method: str, client: AsyncWebClient, **content: Any) -> Any:
         """Post or update a message; one Slack refuses for its picture (an address it cannot

@@ -15,6 +15,7 @@ from adapters.slack.listeners.actions import AnswerActions, FlashcardActions, Ho
 from adapters.slack.listeners.commands import QuizCommand
 from adapters.slack.listeners.errors import ErrorReplies
 from adapters.slack.listeners.events import ChannelEvents, InstallationEvents
+from adapters.slack.listeners.lobby import LobbyActions
 from adapters.slack.listeners.views import TypedAnswerForm
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ LISTENERS = (
     AnswerActions,
     FlashcardActions,
     HomeActions,
+    LobbyActions,
     ChannelEvents,
     InstallationEvents,
     TypedAnswerForm,

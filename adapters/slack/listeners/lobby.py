@@ -1,0 +1,72 @@
+"""A lobby's buttons on Slack: Join (anyone; late joiners too) and Start (the starter, or a
+moderator). Each click is acknowledged first; the quiz id is the button's value, so any
+process serves it, also after a restart. A joiner is told privately through the click's
+``response_url``; a refused Start is told the same way (by :func:`told`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.kit import lobby
+from adapters.slack import replies
+from adapters.slack.listeners.actions import clicked_channel, clicker
+from adapters.slack.listeners.errors import told
+from adapters.slack.lobby_blocks import JOIN_ACTION, START_ACTION
+from adapters.slack.refs import PLATFORM
+from bot.views import ChannelRef
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBot
+
+
+class LobbyActions:
+    """The Join and Start buttons of a lobby message."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    def register(self) -> None:
+        self.bot.bolt.action(JOIN_ACTION)(told(self.on_join))
+        self.bot.bolt.action(START_ACTION)(told(self.on_start))
+
+    async def on_join(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        value = str(action.get("value") or "")
+        if not value.isdigit():
+            return
+        who = clicker(self.bot, body, context)
+        where = ChannelRef(PLATFORM, who.workspace, clicked_channel(body))
+        await self.bot.conductor.join(int(value), who, where)
+        await respond(
+            response_type="ephemeral", replace_original=False, **replies.notice(lobby.JOINED)
+        )
+
+    async def on_start(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        value = str(action.get("value") or "")
+        if not value.isdigit():
+            return
+        who = clicker(self.bot, body, context)
+        where = ChannelRef(PLATFORM, who.workspace, clicked_channel(body))
+
+        async def moderator() -> bool:
+            return await self.bot.is_moderator(client, who.workspace, who.user)
+
+        await self.bot.conductor.begin(int(value), who, where, moderator)
