@@ -22,6 +22,7 @@ from discord.ext import commands as ext
 from adapters.discord import choices, render
 from adapters.discord.components import (
     Answer,
+    LobbyAction,
     OpenTypedForm,
     RateCard,
     ShowCard,
@@ -34,14 +35,19 @@ from adapters.discord.components import (
 from adapters.discord.refs import channel_ref, interaction_channel, interaction_player, player_ref
 from adapters.discord.refs import is_moderator as has_moderator_rights
 from adapters.discord.replies import RENDERER, Responder
-from adapters.discord.surface import DiscordSurface, lacking_text, missing_permissions
-from adapters.kit import commands, texts
-from adapters.kit.conductor import Conductor, PostFirst
+from adapters.discord.surface import (
+    DiscordSurface,
+    lacking_text,
+    lobby_message,
+    missing_permissions,
+)
+from adapters.kit import commands, lobby, texts
+from adapters.kit.conductor import Conductor, PostFirst, PostLobby
 from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
 from bot.services import QuizApp
 from bot.services.channel_settings import MAX_RELAXED_SECONDS, MIN_RELAXED_SECONDS
-from bot.views import AnswerStatus, QuestionView, RoundOutcome
+from bot.views import AnswerStatus, LobbyView, QuestionView, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +114,9 @@ class QuizCog(ext.Cog):
                     f"{lacking_text(missing)}: ask a moderator to grant it, then try again"
                 )
             post_first = self._post_first(responder) if public else None
+            post_lobby = self._post_lobby(responder) if public else None
             reply = await self.dispatcher.run(
-                command, self.request(interaction), post_first=post_first
+                command, self.request(interaction), post_first=post_first, post_lobby=post_lobby
             )
             if reply is None:
                 return
@@ -129,6 +136,15 @@ class QuizCog(ext.Cog):
 
         return post
 
+    def _post_lobby(self, responder: Responder) -> PostLobby:
+        """A quiz's lobby is the public reply to ``/quiz start`` when it has one."""
+
+        async def post(view: LobbyView) -> str:
+            message = await responder.show(lobby_message(view), public=True)
+            return str(message.id)
+
+        return post
+
     # -- /quiz ----------------------------------------------------------------------------
 
     @quiz.command(name="start", description="Start a quiz in this channel")
@@ -140,6 +156,7 @@ class QuizCog(ext.Cog):
         topic="Only questions on this topic",
         mode="random order, or hardest first (the questions most players miss)",
         teams="Play in teams (2-4), balanced by each player's accuracy on the bank",
+        lobby="Players join before question 1 (default: this channel's setting)",
     )
     async def start(
         self,
@@ -150,6 +167,7 @@ class QuizCog(ext.Cog):
         topic: str | None = None,
         mode: Literal["random", "hardest"] = "random",
         teams: TEAMS | None = None,
+        lobby: bool | None = None,
     ) -> None:
         command = commands.Start(
             bank=bank or None,
@@ -158,6 +176,7 @@ class QuizCog(ext.Cog):
             topic=topic or None,
             hardest=mode == "hardest",
             teams=teams,
+            lobby=lobby,
         )
         await self.run(interaction, command, public=True, needs_channel=True)
 
@@ -420,6 +439,8 @@ class QuizCog(ext.Cog):
         try:
             if isinstance(component, Answer | TypedForm):
                 await self.answer(interaction, responder, component)
+            elif isinstance(component, LobbyAction):
+                await self.lobby_action(interaction, responder, component)
             else:
                 await self.flashcard(interaction, responder, component)
         except Exception as error:
@@ -461,6 +482,21 @@ class QuizCog(ext.Cog):
                 await self.surface.edit_count(where, message.id, embed, count)
 
         await self.conductor.answered(receipt, edit)
+
+    async def lobby_action(
+        self, interaction: discord.Interaction, responder: Responder, component: LobbyAction
+    ) -> None:
+        """Join (told privately), or Start: the conductor edits the lobby and posts question
+        1; a refused Start is told privately (by the caller's error reply)."""
+        where, who = interaction_channel(interaction), interaction_player(interaction)
+        if component.action == lobby.JOIN:
+            await responder.acknowledge()
+            await self.conductor.join(component.quiz_id, who, where)
+            await responder.private(lobby.JOINED)
+            return
+        await responder.acknowledge_update()
+        request = self.request(interaction)
+        await self.conductor.begin(component.quiz_id, who, where, request.is_moderator)
 
     async def reveal_privately(
         self, responder: Responder, outcome: RoundOutcome, correct: bool | None

@@ -18,11 +18,13 @@ import logging
 import discord
 
 from adapters.discord import render
-from adapters.discord.components import question_view
+from adapters.discord.components import lobby_view, question_view
 from adapters.discord.pictures import picture
+from adapters.kit import limits
 from adapters.kit.images import Pictures
+from adapters.kit.lobby import lobby_text
 from adapters.kit.surface import Capabilities, PostRefused
-from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
+from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,12 @@ def refusal(exc: discord.HTTPException) -> PostRefused | None:
     return None
 
 
+def lobby_message(lobby: LobbyView) -> dict[str, object]:
+    """A lobby as a Discord message: its text, with Join and Start until it begins."""
+    text = render.cut(lobby_text(lobby), limits.DISCORD_CONTENT)
+    return {"content": text, "view": lobby_view(lobby)}
+
+
 class DiscordSurface:
     """The conductor's view of Discord (see :class:`adapters.kit.surface.Surface`)."""
 
@@ -69,6 +77,7 @@ class DiscordSurface:
     capabilities = Capabilities(
         private_chats=False,  # a review is a run of ephemeral replies to its player
         live_counts=True,
+        lobby=True,
     )
 
     def __init__(self, client: discord.Client) -> None:
@@ -123,6 +132,19 @@ class DiscordSurface:
         )
         self.round_opened(question)
         return str(message.id)
+
+    async def post_lobby(self, lobby: LobbyView) -> str:
+        message = await self._send(lobby.channel, **lobby_message(lobby))
+        return str(message.id)
+
+    async def edit_lobby(self, lobby: LobbyView) -> None:
+        if lobby.message_ref is None:
+            return
+        message = self.channel(lobby.channel).get_partial_message(int(lobby.message_ref))
+        try:
+            await message.edit(allowed_mentions=render.NO_MENTIONS, **lobby_message(lobby))
+        except discord.HTTPException as exc:
+            raise refusal(exc) or exc from None
 
     async def edit_count(
         self, where: ChannelRef, message_id: int, embed: discord.Embed, answered: int
