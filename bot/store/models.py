@@ -377,6 +377,42 @@ class PlayerTotalRow(Base):
     answered: Mapped[int] = mapped_column(default=0)
 
 
+class QuestionTallyRow(Base):
+    """How one question was answered in one workspace, per option of the bank's order
+    (``bank_option``; -1 for typed answers and choices that cannot be mapped): how many
+    answers and how many of them right. Kept as rounds of normal quizzes and daily
+    questions close (not reviews), so a bank page reads a few rows per question, whatever
+    the number of answers."""
+
+    __tablename__ = "question_tallies"
+    __table_args__ = (UniqueConstraint("question_id", "platform", "workspace", "bank_option"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+    bank_option: Mapped[int]
+    answered: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+
+
+class BankPlayerRow(Base):
+    """A player who answered a bank's questions in a normal quiz or a daily question (the
+    bank page's count of players, per workspace)."""
+
+    __tablename__ = "bank_players"
+    __table_args__ = (Index("ix_bank_players_workspace", "bank_id", "platform", "workspace"),)
+
+    bank_id: Mapped[int] = mapped_column(
+        ForeignKey("banks.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(64))
+
+
 class FlashcardStateRow(Base):
     """A player's fsrs card for one question: the scheduler's state and when it is due.
 
