@@ -185,16 +185,23 @@ class Conductor:
     ) -> bool:
         """A Start click: the starter (or a moderator: asked only when needed) begins the
         game now; False when it had begun already. Raises NotAllowedError for anyone else."""
-        try:
-            begun = await self.app.begin_quiz(quiz_id, who, where)
-        except NotAllowedError:
-            if not await is_moderator():
-                raise
-            begun = await self.app.begin_quiz(quiz_id, who, where, is_moderator=True)
+        begun = await self.begin_now(quiz_id, who, where, is_moderator)
         if begun is None:
             return False
         await self.began(begun)
         return True
+
+    async def begin_now(
+        self, quiz_id: int, who: PlayerRef, where: ChannelRef, is_moderator: IsModerator
+    ) -> Begun | None:
+        """:meth:`begin` without showing it: the game that began (for :meth:`began`, once
+        the click is answered), None when it had begun already; NotAllowedError as there."""
+        try:
+            return await self.app.begin_quiz(quiz_id, who, where)
+        except NotAllowedError:
+            if not await is_moderator():
+                raise
+            return await self.app.begin_quiz(quiz_id, who, where, is_moderator=True)
 
     async def began(self, begun: Begun) -> None:
         """A join phase ended (Start, or its timeout in the ticker): show who joined on the

@@ -45,7 +45,8 @@ from telegram.ext import (
 
 from adapters.kit import commands, rendering, texts, words
 from adapters.kit.dispatch import HintGiven, Notice, Reply, Request, ReviewStarted
-from adapters.telegram import render
+from adapters.kit.lobby import JOINED
+from adapters.telegram import lobby, render
 from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import (
     PLATFORM,
@@ -58,6 +59,7 @@ from bot.errors import QuizbotError
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
+    Begun,
     FlashcardView,
     PlayerStats,
     QuestionView,
@@ -257,9 +259,11 @@ class TelegramHandlers:
         if query is None or query.data is None:
             return
         kind, _, rest = query.data.partition(":")
-        receipt = None
+        receipt, begun, alert = None, None, False
         try:
-            if kind == render.ANSWER:
+            if kind in (lobby.JOIN, lobby.START):
+                text, begun = await self.lobby_button(update, kind, rest)
+            elif kind == render.ANSWER:
                 receipt = await self.answer_button(update, rest)
                 text = receipt_text(receipt) if receipt is not None else ""
             elif kind in (render.SHOW_CARD, render.RATE_CARD):
@@ -267,13 +271,31 @@ class TelegramHandlers:
             else:
                 text = ""
         except QuizbotError as error:
-            text = self.refusal(error)
+            text, alert = self.refusal(error), kind == lobby.START  # a refused Start: an alert
         try:
-            await query.answer(render.cut(text, 200) if text else None)
+            await query.answer(render.cut(text, 200) if text else None, show_alert=alert)
         except BadRequest:
             log.info("a button press was answered too late to show its receipt")
         if receipt is not None:
             await self.conductor.answered(receipt)
+        if begun is not None:
+            await self.conductor.began(begun)
+
+    async def lobby_button(self, update: Update, kind: str, rest: str) -> tuple[str, Begun | None]:
+        """Join (its receipt says so), or Start: the game that begins (question 1 is posted
+        once the press is answered); NotAllowedError for anyone but the starter or a
+        moderator."""
+        query, user = update.callback_query, update.effective_user
+        assert query is not None and user is not None
+        if not rest.isdigit() or query.message is None:
+            return "", None
+        where = message_channel(query.message)  # type: ignore[arg-type]
+        who = player(user, where.workspace)
+        if kind == lobby.JOIN:
+            await self.conductor.join(int(rest), who, where)
+            return JOINED, None
+        moderator = self._moderator(query.message, user)  # type: ignore[arg-type]
+        return "", await self.conductor.begin_now(int(rest), who, where, moderator)
 
     async def answer_button(self, update: Update, rest: str) -> AnswerReceipt | None:
         """Record a pressed option; None for a press that is no answer."""

@@ -21,10 +21,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden
 from adapters.kit import words
 from adapters.kit.images import Pictures
 from adapters.kit.surface import Capabilities, PostRefused
-from adapters.telegram import render
+from adapters.telegram import lobby, render
 from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import PLATFORM, split_channel
-from bot.views import ChannelRef, QuestionView, QuizResults, RoundOutcome
+from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ class TelegramSurface:
     capabilities = Capabilities(
         private_chats=True,
         live_counts=False,  # every edit counts against a group's 20 messages a minute
+        lobby=True,
     )
 
     def __init__(self, bot: Bot, pictures: Pictures | None = None) -> None:
@@ -118,6 +119,29 @@ class TelegramSurface:
             reply_markup=render.question_keyboard(question),
         )
         return message_ref(message)
+
+    async def post_lobby(self, view: LobbyView) -> str:
+        message = await self.send(view.channel, lobby.text(view), reply_markup=lobby.keyboard(view))
+        return message_ref(message)
+
+    async def edit_lobby(self, view: LobbyView) -> None:
+        if view.message_ref is None:
+            return
+        chat, message_id = parse_message_ref(view.message_ref)
+        try:
+            await self._call(
+                self.bot.edit_message_text(
+                    lobby.text(view),
+                    chat_id=chat,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=lobby.keyboard(view),
+                    link_preview_options=NO_PREVIEW,
+                )
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
 
     async def reveal(self, outcome: RoundOutcome, *, stopped: bool = False) -> None:
         text = render.reveal_text(outcome, stopped=stopped)
