@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "players": ("cli.players", "players"),
     "tenants": ("cli.tenants", "tenants"),
     "channels": ("cli.channels", "channels"),
+    "schedules": ("cli.schedules", "schedules"),
     "db": ("cli.db", "db"),
     "run": ("cli.run", "run_command"),
     "web": ("cli.web", "web"),

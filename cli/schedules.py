@@ -1,0 +1,73 @@
+"""``quizbot schedules``: the scheduled quizzes of every channel, for the operator.
+
+Moderators add and remove them in chat (``/quiz schedule``); this lists them all, with when
+each starts next in UTC and in its own time zone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli.common import CliState, emit_json, pass_state, print_table, shown, with_app
+
+
+@click.group()
+def schedules() -> None:
+    """Scheduled quizzes (added in chat with /quiz schedule).
+
+    \b
+    Examples:
+      quizbot schedules list
+      quizbot schedules list --platform discord --json
+    """
+
+
+@schedules.command("list")
+@click.option("--platform", help="Only this platform's channels (discord, slack, telegram).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_state
+def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
+    """Every scheduled quiz, the next to start first."""
+    from adapters.kit.schedules import next_run
+    from cli.tenants import chat_platform
+
+    if platform is not None:
+        chat_platform(platform)
+    found: list[Any] = with_app(state, lambda app: app.scheduled_quizzes(), load_banks=False)
+    found = [s for s in found if platform is None or s.channel.platform == platform]
+    if as_json:
+        emit_json(
+            [
+                {
+                    "id": s.schedule_id,
+                    "platform": s.channel.platform,
+                    "workspace": s.channel.workspace,
+                    "channel": s.channel.channel,
+                    "every": s.every,
+                    "weekday": s.weekday,
+                    "at": s.at_time,
+                    "timezone": s.timezone,
+                    "bank": s.bank,
+                    "questions": s.questions,
+                    "seconds": s.seconds,
+                    "next_run_at": s.next_run_at.isoformat(),
+                }
+                for s in found
+            ]
+        )
+        return
+    if not found:
+        click.echo("No quiz is scheduled.")
+        return
+    rows = [
+        (
+            s.schedule_id,
+            f"{s.channel.platform} {shown(s.channel.workspace)} #{shown(s.channel.channel)}",
+            s.describe().partition(": ")[2],
+            f"{next_run(s)} ({s.timezone})",
+        )
+        for s in found
+    ]
+    print_table("Scheduled quizzes", ["id", "channel", "quiz", "next"], rows)
