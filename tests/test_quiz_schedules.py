@@ -14,6 +14,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.errors import NotAllowedError, QuizbotError
 from bot.services import QuizApp
+from bot.services.channel_settings import change
 from bot.services.runs import next_run_after, parse_time, parse_weekday, parse_zone
 from bot.views import ChannelRef, PlayerRef
 
@@ -126,6 +127,21 @@ async def test_a_daily_quiz_and_its_channel_defaults(app: QuizApp, clock: FakeCl
         # What the schedule leaves out is what /quiz start would use here.
         assert (question.total, question.seconds) == (10, 30)
         await app.stop_quiz(ELSEWHERE, ANN)
+    # A moderator's channel settings are the defaults of the next scheduled quiz too; what
+    # a schedule says wins.
+    await app.change_channel_settings(
+        ELSEWHERE, ANN, change(bank="demo", questions=2, seconds=15), is_moderator=True
+    )
+    await app.schedule_quiz(
+        ELSEWHERE, ANN, "daily", "09:00", "Europe/Berlin", seconds=40, is_moderator=True
+    )
+    clock.set(datetime(2026, 7, 3, 6, 30, 1, tzinfo=UTC))
+    [question] = await app.start_due_quizzes()
+    assert (question.bank_title, question.total, question.seconds) == ("Demo bank", 2, 15)
+    await app.stop_quiz(ELSEWHERE, ANN)
+    clock.set(datetime(2026, 7, 3, 7, 0, 1, tzinfo=UTC))
+    [question] = await app.start_due_quizzes()
+    assert (question.bank_title, question.total, question.seconds) == ("Demo bank", 2, 40)
 
 
 async def test_only_moderators_schedule_or_unschedule(app: QuizApp) -> None:
