@@ -131,3 +131,43 @@ async def test_not_a_team_game_has_no_teams(app: QuizApp) -> None:
         assert quiz is not None and quiz.teams is None
         assert await form_teams(session, quiz) == ()
         assert await team_scores(session, quiz) == ()
+
+
+async def test_a_team_game_deals_teams_as_it_begins_and_shows_totals_each_round_and_at_the_end(
+    app: QuizApp, clock: FakeClock
+) -> None:
+    ann, bob, cat, dan = (PlayerRef("slack", "T1", f"U{n}", n) for n in "ABCD")
+    await _history(app, ann, 9, 10, "demo")
+    await _history(app, bob, 8, 10, "demo")
+    await _history(app, cat, 6, 10, "demo")
+    await _history(app, dan, 5, 10, "demo")
+    lobby_view = await app.quizzes.start(
+        HERE, ann, "demo", 2, 30, seed=3, lobby_seconds=60, teams=2
+    )
+    for who in (bob, cat, dan):
+        await app.quizzes.join(lobby_view.quiz_id, who, HERE)
+    begun = await app.quizzes.begin(lobby_view.quiz_id, ann, HERE)
+    assert begun is not None
+    assert [(t.name, t.members) for t in begun.lobby.teams] == [
+        ("Red", ("A", "D")),
+        ("Blue", ("B", "C")),
+    ]
+    view = begun.question
+    right = await correct_letter(app, view)
+    await app.answer(view.round_id, ann, right)
+    await app.answer(view.round_id, bob, wrong_letter(view, right))
+    await app.answer(view.round_id, cat, right)
+    outcome = (await app.answer(view.round_id, dan, right)).outcome  # all four answered
+    assert outcome is not None
+    assert [(t.rank, t.name, t.points) for t in outcome.team_scores] == [
+        (1, "Red", 20),
+        (2, "Blue", 10),
+    ]
+    async with app.db.transaction() as session:
+        quiz = await session.get(QuizRow, view.quiz_id)
+        assert quiz is not None and quiz.teams == 2
+    results = await app.stop_quiz(HERE, ann)
+    assert [(t.name, t.points) for t in results.teams] == [("Red", 20), ("Blue", 10)]
+    assert {s.name: s.points for s in results.standings}["A"] == 10  # own points still count
+    with pytest.raises(Exception, match="2 to 4 teams"):
+        await app.quizzes.start(ChannelRef("slack", "T1", "C9"), ann, "demo", 2, 30, teams=5)

@@ -49,6 +49,7 @@ from bot.services.rounds import (
     settle,
     title_of,
 )
+from bot.services.teams import form_teams
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
@@ -59,6 +60,7 @@ from bot.store.models import (
     QuizRow,
     RoundRow,
 )
+from bot.teams import MAX_TEAMS, MIN_TEAMS
 from bot.views import (
     AnswerReceipt,
     Begun,
@@ -151,6 +153,7 @@ class Quizzes:
         order: str = "random",
         lobby_seconds: int | None = None,
         max_seconds: int | None = None,
+        teams: int | None = None,
     ) -> QuestionView | LobbyView:
         """Start a quiz in a channel and open its first round.
 
@@ -158,9 +161,15 @@ class Quizzes:
         ``lobby_seconds`` the quiz first runs a join phase that long (its starter joined)
         and the lobby is returned instead; question 1 opens when it begins
         (:meth:`begin`, :meth:`begin_due`). ``max_seconds`` (relaxed mode) is each round's
-        deadline: rounds wait that long for everyone who joined.
+        deadline: rounds wait that long for everyone who joined. ``teams`` (2-4) makes it a
+        team game: the players who joined are dealt into balanced teams as it begins
+        (:mod:`bot.services.teams`).
         """
         _check_sizes(count, seconds)
+        if teams is not None and not MIN_TEAMS <= teams <= MAX_TEAMS:
+            raise QuizbotError(f"a team game has {MIN_TEAMS} to {MAX_TEAMS} teams")
+        if teams is not None and solo:
+            raise QuizbotError("a quiz for one player has no teams")
         if lobby_seconds is not None:
             _check_lobby(lobby_seconds, max_seconds, solo)
         if order not in ORDERS:
@@ -201,6 +210,7 @@ class Quizzes:
                 scoring=scoring,
                 lobby_seconds=lobby_seconds,
                 max_seconds=max_seconds,
+                teams=teams,
             )
 
     async def start_review(
@@ -257,6 +267,7 @@ class Quizzes:
         scoring: ScoringRules | None = None,
         lobby_seconds: int | None = None,
         max_seconds: int | None = None,
+        teams: int | None = None,
     ) -> QuestionView | LobbyView:
         now = self.clock.now()
         channel_id = await ensure_channel(session, where)
@@ -286,6 +297,7 @@ class Quizzes:
             lobby=lobby_seconds is not None,
             lobby_until=now + timedelta(seconds=lobby_seconds) if lobby_seconds else None,
             max_seconds=max_seconds,
+            teams=teams,
         )
         session.add(quiz)
         try:
@@ -389,8 +401,10 @@ class Quizzes:
         if begun.rowcount != 1:
             return None
         await session.refresh(quiz)
+        teams = await form_teams(session, quiz)  # a team game's teams, dealt as it begins
         question = await open_round(session, quiz, 1, now)
-        return Begun(lobby=await self._lobby_view(session, quiz), question=question)
+        shown = dataclasses.replace(await self._lobby_view(session, quiz), teams=teams)
+        return Begun(lobby=shown, question=question)
 
     async def due_lobbies(self, platform: str | None = None, limit: int = DUE_BATCH) -> list[int]:
         """Quizzes whose join phase has run its time (of one platform's channels)."""

@@ -33,10 +33,11 @@ from bot.errors import QuizbotError
 from bot.scoring import ScoringRules
 from bot.services.banks import image_from_row
 from bot.services.daily import update_daily_streaks
-from bot.services.lobby import joined_count_of
+from bot.services.lobby import join, joined_count_of
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
 from bot.services.records import insert_for, rank
+from bot.services.teams import place_newcomers, team_scores
 from bot.store.models import (
     AnswerRow,
     BankRow,
@@ -201,6 +202,10 @@ async def settle(
     if quiz.mode != "review":
         await _score(session, quiz, rnd, channel, bank, answers, now)
     await record_mistakes(session, scheduler, question, answers, now)
+    if quiz.teams:  # a team game: whoever answered plays for a team (late joiners placed)
+        for answer in answers:
+            await join(session, quiz.id, answer.player_id, now)
+        await place_newcomers(session, quiz)
     if quiz.mode == "daily":
         await update_daily_streaks(session, quiz, rnd, answers)
     await session.flush()
@@ -249,6 +254,7 @@ async def settle(
         private_to=owner,
         mode=quiz.mode,
         image=image_from_row(question),
+        team_scores=await team_scores(session, quiz),
     )
 
 
@@ -396,4 +402,5 @@ async def quiz_results(
         standings=rank(rows.all()),
         stopped_by=stopped_by,
         private_to=await private_to(session, quiz),
+        teams=await team_scores(session, quiz),
     )
