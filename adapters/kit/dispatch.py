@@ -170,6 +170,8 @@ class Dispatcher:
             "count": command.count,  # None: the channel's settings say
             "seconds": command.seconds,
         }
+        if command.teams:
+            options["teams"] = command.teams
         if self.conductor.surface.capabilities.lobby:  # the channel's lobby and relaxed mode
             channel = await self.app.channel_settings(request.where)
             options.update(lobby.start_options(command.lobby, channel))

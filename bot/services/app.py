@@ -175,6 +175,7 @@ class QuizApp:
         order: str = "random",
         lobby_seconds: int | None = None,
         max_seconds: int | None = None,
+        teams: int | None = None,
     ) -> QuestionView | LobbyView:
         """Start a quiz; ``order="hardest"`` asks the questions most players miss first.
 
@@ -182,6 +183,7 @@ class QuizApp:
         built-in defaults; the channel's bonuses make the scoring unless ``scoring`` is given.
         With ``lobby_seconds`` it opens with a join phase (the lobby is returned), and
         ``max_seconds`` makes it relaxed (each round waits up to that for every joined player).
+        ``teams`` (2-4) makes it a team game (:mod:`bot.services.teams`).
         """
         settings = await self.settings.show(where)
         return await self.quizzes.start(
@@ -197,6 +199,7 @@ class QuizApp:
             order=order,
             lobby_seconds=lobby_seconds,
             max_seconds=max_seconds,
+            teams=teams,
         )
 
     async def start_review(
