@@ -225,3 +225,18 @@ async def test_a_run_is_skipped_when_a_quiz_is_running_or_it_is_late(
     assert "skipped the run due at 2026-12-02T18:00:00+00:00" in caplog.text
     clock.set(datetime(2026, 12, 3, 18, 0, 1, tzinfo=UTC))
     assert len(await app.start_due_quizzes()) == 1
+
+
+async def test_a_workspace_removed_or_purged_loses_its_scheduled_quizzes(app: QuizApp) -> None:
+    other = ChannelRef("slack", "T2", "C1")
+    ben = PlayerRef("slack", "T2", "U1", "Ben")
+    for where, who in ((HERE, ANN), (ELSEWHERE, ANN), (other, ben)):
+        await app.schedule_quiz(where, who, "daily", "09:00", "UTC", is_moderator=True)
+    halted = await app.halt_workspace("slack", "T1")
+    assert halted.schedules == 2
+    assert await app.scheduled_quizzes(HERE) == [] == await app.scheduled_quizzes(ELSEWHERE)
+    assert len(await app.scheduled_quizzes(other)) == 1  # another workspace's stays
+    counted = await app.purge_workspace("slack", "T2", dry_run=True)
+    assert counted["scheduled quizzes"] == 1
+    assert (await app.purge_workspace("slack", "T2")) == counted
+    assert await app.scheduled_quizzes() == []

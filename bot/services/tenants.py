@@ -2,8 +2,8 @@
 
 When an app is removed from a workspace (a Discord server removes the bot, a Slack
 workspace uninstalls the app or revokes its tokens, a Telegram group removes the bot),
-:func:`halt_workspace` stops that workspace's running quizzes and its daily questions:
-nothing more is posted there. Its scores stay, so a reinstall finds them.
+:func:`halt_workspace` stops that workspace's running quizzes, its daily questions and its
+scheduled quizzes: nothing more is posted there. Its scores stay, so a reinstall finds them.
 
 :func:`purge_workspace` deletes everything quizbot holds about a workspace's people and
 channels (players, answers, scores, totals, flashcard and review schedules, streaks,
@@ -29,6 +29,7 @@ from bot.store.models import (
     PlayerRow,
     PlayerTotalRow,
     QuizRow,
+    QuizScheduleRow,
     RoundRow,
     ScoreRow,
 )
@@ -40,6 +41,7 @@ class WorkspaceHalted:
 
     quizzes: int
     dailies: int
+    schedules: int = 0
 
 
 class _DryRun(Exception):
@@ -49,7 +51,8 @@ class _DryRun(Exception):
 async def halt_workspace(
     db: Database, clock: Clock, platform: str, workspace: str
 ) -> WorkspaceHalted:
-    """Stop every running quiz and remove every daily question of a workspace."""
+    """Stop every running quiz and remove every daily question and scheduled quiz of a
+    workspace."""
     now = clock.now()
     async with db.transaction() as session:
         channels = select(ChannelRow.id).where(
@@ -71,7 +74,14 @@ async def halt_workspace(
         dailies = await session.execute(
             delete(DailyScheduleRow).where(DailyScheduleRow.channel_id.in_(channels))
         )
-        return WorkspaceHalted(quizzes=len(stopped), dailies=dailies.rowcount or 0)
+        scheduled = await session.execute(
+            delete(QuizScheduleRow).where(QuizScheduleRow.channel_id.in_(channels))
+        )
+        return WorkspaceHalted(
+            quizzes=len(stopped),
+            dailies=dailies.rowcount or 0,
+            schedules=scheduled.rowcount or 0,
+        )
 
 
 async def purge_workspace(
@@ -115,6 +125,15 @@ async def _purge(session: AsyncSession, platform: str, workspace: str) -> dict[s
                 or_(
                     DailyScheduleRow.channel_id.in_(channels),
                     DailyScheduleRow.created_by.in_(players),
+                )
+            ),
+        ),
+        (
+            "scheduled quizzes",
+            delete(QuizScheduleRow).where(
+                or_(
+                    QuizScheduleRow.channel_id.in_(channels),
+                    QuizScheduleRow.created_by.in_(players),
                 )
             ),
         ),
