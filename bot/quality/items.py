@@ -262,3 +262,32 @@ def describe_thresholds(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Mapping[
         "too-easy": f"over {_pct(t.too_easy)} right, from {t.min_for_difficulty} answers",
         "too-hard": f"under {_pct(t.too_hard)} right, from {t.min_for_difficulty} answers",
     }
+
+
+def from_tallies(
+    spec: ItemSpec,
+    tallies: Mapping[int, tuple[int, int]],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> ItemStats:
+    """A question's statistics from counts alone: ``tallies`` maps each bank option (any
+    other key, e.g. -1, for typed answers and unknown options) to (answers, right ones).
+
+    Without per-player answers there is no discrimination, so no "key may be wrong" flag;
+    share right, option picks and the other flags are as :func:`analyse` gives them.
+    """
+    asked = sum(n for n, _right in tallies.values())
+    right = sum(r for _n, r in tallies.values())
+    picks = [tallies.get(i, (0, 0))[0] for i in range(spec.options)]
+    known = sum(picks)
+    options = tuple(
+        OptionStats(
+            index=i,
+            picks=picks[i],
+            share=picks[i] / known if known else None,
+            discrimination=None,
+            key=i == spec.correct,
+        )
+        for i in range(spec.options)
+    )
+    stats = ItemStats(spec.question, asked, right, None, 0, options)
+    return dataclasses.replace(stats, flags=_flags(stats, known, thresholds))

@@ -1,9 +1,9 @@
 """Rounds: opening one, and settling one that has just closed.
 
 Settling happens in the transaction whose conditional UPDATE closed the round: the answers
-are scored, the ``scores`` aggregate is bumped (not for reviews), each answer feeds the
-player's mistake cards, a daily question updates daily streaks, and the next round is
-opened or the quiz finished.
+are scored, the ``scores`` aggregate and the question's tallies are bumped (not for
+reviews), each answer feeds the player's mistake cards, a daily question updates daily
+streaks, and the next round is opened or the quiz finished.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from bot.services.lobby import join, joined_count_of
 from bot.services.mistakes import record_mistakes
 from bot.services.periods import TOTAL_PERIODS, total_start
 from bot.services.records import insert_for, rank
+from bot.services.tallies import tally_round
 from bot.services.teams import place_newcomers, team_scores
 from bot.store.models import (
     AnswerRow,
@@ -62,6 +63,7 @@ ANSWERS_OF_ROUND = (
     select(
         _answers.c.id,
         _answers.c.player_id,
+        _answers.c.choice,
         _answers.c.correct,
         _answers.c.answered_at,
         _players.c.user_id,
@@ -201,6 +203,7 @@ async def settle(
     answers = list((await session.execute(ANSWERS_OF_ROUND, {"round_id": rnd.id})).all())
     if quiz.mode != "review":
         await _score(session, quiz, rnd, channel, bank, answers, now)
+        await tally_round(session, question, rnd, channel, answers)
     await record_mistakes(session, scheduler, question, answers, now)
     if quiz.teams:  # a team game: whoever answered plays for a team (late joiners placed)
         for answer in answers:

@@ -6,9 +6,9 @@ workspace uninstalls the app or revokes its tokens, a Telegram group removes the
 scheduled quizzes: nothing more is posted there. Its scores stay, so a reinstall finds them.
 
 :func:`purge_workspace` deletes everything quizbot holds about a workspace's people and
-channels (players, answers, scores, totals, flashcard and review schedules, streaks,
-quizzes, daily questions) in one transaction: all of it or nothing. ``dry_run`` counts what
-would go and keeps it.
+channels (players, answers, scores, totals, the banks' answer tallies, flashcard and review
+schedules, streaks, quizzes, daily questions) in one transaction: all of it or nothing.
+``dry_run`` counts what would go and keeps it.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from bot.clock import Clock
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
+    BankPlayerRow,
     ChannelRow,
     DailyScheduleRow,
     DailyStreakRow,
     FlashcardStateRow,
     PlayerRow,
     PlayerTotalRow,
+    QuestionTallyRow,
     QuizRow,
     QuizScheduleRow,
     RoundRow,
@@ -150,6 +152,13 @@ async def _purge(session: AsyncSession, platform: str, workspace: str) -> dict[s
             ),
         ),
         ("totals", delete(PlayerTotalRow).where(PlayerTotalRow.player_id.in_(players))),
+        (
+            "question tallies",
+            delete(QuestionTallyRow).where(
+                QuestionTallyRow.platform == platform, QuestionTallyRow.workspace == workspace
+            ),
+        ),
+        ("bank players", delete(BankPlayerRow).where(BankPlayerRow.player_id.in_(players))),
         ("cards", delete(FlashcardStateRow).where(FlashcardStateRow.player_id.in_(players))),
         ("players", delete(PlayerRow).where(PlayerRow.id.in_(players))),
         ("channels", delete(ChannelRow).where(ChannelRow.id.in_(channels))),

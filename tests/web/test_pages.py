@@ -188,13 +188,71 @@ async def test_pages_after_play(
     check_page(html)
     assert "What does &lt;script&gt;alert(1)&lt;/script&gt; do?" in html
     assert "Card front &lt;script&gt;" in html
-    assert html.count("Asked 3 times, right: <strong>67%</strong>") == 2  # Ann, Zed; not Bob
+    # The link names T1: its answers alone (Ann right, Bob wrong), not Zed's of T2.
+    assert html.count("Asked 2 times, right: <strong>50%</strong>") == 2
     status, html = await get(client, bank, "?q=prime")
     assert "Which is a prime?" in html and "What does" not in html
     status, html = await get(client, bank, "?topic=Maths")
     assert "Which is a prime?" in html and "What does" not in html and "Card front" not in html
     gone = signer.make("bank", now, day, bank="no-such-bank")
     assert (await get(client, gone))[0] == 403
+
+
+def figure(html: str, label: str) -> str:
+    """A page's figure (``<li><strong>9</strong>answers counted</li>``) by its label."""
+    found = re.search(rf"<li><strong>([^<]*)</strong>{label}</li>", html)
+    assert found, f"no figure {label!r}"
+    return found.group(1)
+
+
+def picks(html: str, option: str) -> tuple[str, str]:
+    """(picks, share) of the first option row starting with ``option`` (``"C) 7"``)."""
+    found = re.search(
+        rf"<td>{re.escape(option)}[^<]*(?:<span[^>]*>[^<]*</span>)?</td>"
+        rf'<td class="num">(\d+)</td><td class="num">([^<]*)</td>',
+        html,
+    )
+    assert found, f"no option row {option!r}"
+    return found.group(1), found.group(2)
+
+
+async def test_a_bank_link_counts_only_its_workspace(
+    app: QuizApp, clock: FakeClock, client: TestClient, signer: LinkSigner, tmp_path: Path
+) -> None:
+    """A bank link naming a workspace shows that workspace's answers alone (share right,
+    picks, answers and players); one naming none shows every workspace's; another
+    platform's or a workspace that never played shows nothing of theirs."""
+    await import_bank(app, tmp_path)
+    await play(app, clock, HERE, [ANN, BOB])  # T1: Ann right twice, Bob wrong twice
+    await play(app, clock, ELSEWHERE, [EVE])  # T2: Zed right twice
+    now, day = app.now(), timedelta(days=1)
+
+    def link(**scope: str) -> str:
+        return signer.make("bank", now, day, bank="tricky", **scope)
+
+    expected = {
+        ("slack", "T1"): ("4", "2", "Asked 2 times, right: <strong>50%</strong>", "1"),
+        ("slack", "T2"): ("2", "1", "Asked 1 time, right: <strong>100%</strong>", "1"),
+        ("", ""): ("6", "3", "Asked 3 times, right: <strong>67%</strong>", "2"),
+        ("discord", "T1"): ("0", "0", "Asked 0 times, right: <strong>n/a</strong>", "0"),
+        ("slack", "T3"): ("0", "0", "Asked 0 times, right: <strong>n/a</strong>", "0"),
+    }
+    for (platform, workspace), (answers, players, asked, prime) in expected.items():
+        status, html = await get(client, link(platform=platform, workspace=workspace))
+        assert status == 200
+        check_page(html)
+        where = f"{platform}/{workspace}"
+        assert figure(html, "answers counted") == answers, where
+        assert figure(html, "players") == players, where
+        assert html.count(asked) == 2, where
+        assert picks(html, "C) 7")[0] == prime, where  # the prime question's key
+        assert "Ann" not in html and "Zed" not in html and "Bob" not in html  # no names
+    # T1's wrong picks are Bob's alone: 1 of 2 on the prime question's other options.
+    status, html = await get(client, link(platform="slack", workspace="T1"))
+    others = [
+        int(picks(html, f"{letter}) {text}")[0]) for letter, text in zip("ABD", "469", strict=True)
+    ]
+    assert sum(others) == 1
 
 
 async def test_bad_links_get_403(app: QuizApp, client: TestClient, signer: LinkSigner) -> None:

@@ -1,6 +1,7 @@
 """The bank page (for moderators): a bank's questions with search and a topic filter, each
-with its share right and how often each option is picked (:func:`bank_item_stats`, over
-every workspace's answers: figures only, no names), and a flashcard deck's cards."""
+with its share right and how often each option is picked (:func:`bank_tally_stats`, kept as
+rounds close: the link's workspace's answers when it names one, else every workspace's;
+figures only, no names), and a flashcard deck's cards."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from adapters.web.render import query_maker, render_template
 from bot.domain import QuestionKind
 from bot.errors import UnknownBankError
 from bot.services.banks import bank_contents
-from bot.services.item_stats import bank_item_stats
+from bot.services.tallies import bank_tally_stats
 
 if TYPE_CHECKING:
     from bot.domain import Question
@@ -44,7 +45,7 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     topic = query.get("topic", "")[:200]
     try:
         async with app.db.reads() as session:
-            analysis = await bank_item_stats(session, scope.bank)
+            analysis = await bank_tally_stats(session, scope.bank, scope.platform, scope.workspace)
             info, questions = await bank_contents(session, scope.bank)
     except UnknownBankError as exc:
         raise OutOfScope(str(exc)) from exc
@@ -62,7 +63,9 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     return render_template(
         "bank.html",
         title=f"Bank: {info.title or info.name}",
-        place=f"bank {info.name}",
+        place=f"bank {info.name} · "
+        + (" · ".join(p for p in (scope.platform, scope.workspace) if p) or "every workspace"),
+        scoped=bool(scope.platform or scope.workspace),
         expires=expiry_text(scope),
         info=info,
         analysis=analysis,
