@@ -27,6 +27,7 @@ from bot.views import (
     QuizResults,
     RoundOutcome,
     Standing,
+    TeamStanding,
     WebLink,
 )
 
@@ -156,6 +157,10 @@ def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
         embed.add_field(name="Why", value=cut(outcome.explanation, FIELD_LIMIT), inline=False)
     embed.add_field(name="Got it right", value=names(outcome.winners), inline=False)
     embed.add_field(name=ANSWERS_FIELD, value=answers_text(outcome.answered), inline=False)
+    if outcome.team_scores:
+        embed.add_field(
+            name="Teams", value=cut(_teams(outcome.team_scores), FIELD_LIMIT), inline=False
+        )
     return fit(embed)
 
 
@@ -174,6 +179,16 @@ def _standing_line(row: Standing) -> str:
 
 def _table(rows: Iterable[Standing]) -> str:
     return cut("\n".join(_standing_line(r) for r in rows), DESCRIPTION_LIMIT)
+
+
+def _teams(teams: Iterable[TeamStanding]) -> str:
+    """A team game's teams, a line each: place, name, points, players (names escaped)."""
+    return "\n".join(
+        f"**{t.rank}.** {t.name} — {t.points} pts ("
+        + ", ".join(discord.utils.escape_markdown(n) for n in t.members)
+        + ")"
+        for t in teams
+    )
 
 
 def link_text(links: Iterable[WebLink]) -> str:
@@ -199,6 +214,8 @@ def results_embed(results: QuizResults) -> discord.Embed:
     if results.stopped_by:
         footer += f" · stopped by {results.stopped_by}"
     embed.set_footer(text=cut(footer, 2000))
+    if results.teams:
+        embed.add_field(name="Teams", value=cut(_teams(results.teams), FIELD_LIMIT), inline=False)
     _add_links(embed, results.links)
     return embed
 

@@ -20,6 +20,7 @@ from bot.views import (
     QuizResults,
     RoundOutcome,
     Standing,
+    TeamStanding,
     WebLink,
 )
 
@@ -74,6 +75,26 @@ def standing(row: Standing, m: Markup) -> str:
 
 def standings(rows: Iterable[Standing], m: Markup, empty: str) -> list[str]:
     return [standing(row, m) for row in rows] or [empty]
+
+
+def teams_line(teams: Iterable[TeamStanding], m: Markup) -> str:
+    """A team game's totals on one line, best first, with each team's players:
+    ``Teams: Red 20 (Ann, Dan) · Blue 10 (Bob, Cat)`` (empty when not a team game)."""
+    shown = [
+        f"{m.bold(m.escape(t.name))} {t.points}"
+        + (f" ({', '.join(m.escape(n) for n in t.members)})" if t.members else "")
+        for t in teams
+    ]
+    return f"Teams: {' · '.join(shown)}" if shown else ""
+
+
+def team_standings(teams: Iterable[TeamStanding], m: Markup) -> list[str]:
+    """A team game's leaderboard, a line a team: place, name, points, players."""
+    return [
+        f"{m.place(t.rank)} {m.bold(m.escape(t.name))} — {t.points} pts"
+        + (f" ({', '.join(m.escape(n) for n in t.members)})" if t.members else "")
+        for t in teams
+    ]
 
 
 def results_heading(results: QuizResults, m: Markup) -> str:

@@ -215,6 +215,8 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
     if outcome.explanation:
         blocks.append(section(f":bulb: {escape(outcome.explanation)}"))
     blocks.append(context(words.who_got_it(outcome, MRKDWN)))
+    if outcome.team_scores:
+        blocks.append(context(words.teams_line(outcome.team_scores, MRKDWN)))
     answer = outcome.correct_text
     if outcome.correct_label:
         answer = f"{outcome.correct_label}. {answer}"
@@ -224,6 +226,8 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
 def results_message(results: QuizResults) -> dict[str, Any]:
     """The end of a quiz: the final standings."""
     lines = words.standings(results.standings, MRKDWN, "Nobody answered.")
+    if results.teams:
+        lines = ["*Teams*", *words.team_standings(results.teams, MRKDWN), "", *lines]
     blocks = [section(words.results_heading(results, MRKDWN)), *sections(lines)]
     if results.links:
         blocks.append(context(words.web_links(results.links, MRKDWN)))

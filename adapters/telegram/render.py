@@ -143,6 +143,8 @@ def reveal_text(outcome: RoundOutcome, *, stopped: bool = False) -> str:
     if explanation:
         lines += ["", f"💡 {esc(explanation)}"]
     lines += ["", f"<i>{words.who_got_it(outcome, HTML)}</i>"]
+    if outcome.team_scores:
+        lines += [words.teams_line(outcome.team_scores, HTML)]
     return "\n".join(lines)
 
 
@@ -151,6 +153,8 @@ def results_text(results: QuizResults) -> str:
         text, tip = words.review_over(results, HTML)
         return f"{text}\n<i>{tip}</i>"
     rows = words.standings(results.standings[:50], HTML, "Nobody answered.")
+    if results.teams:
+        rows = ["<b>Teams</b>", *words.team_standings(results.teams, HTML), "", *rows]
     if results.links:
         rows += ["", words.web_links(results.links, HTML)]
     return words.results_heading(results, HTML) + "\n\n" + "\n".join(rows)
