@@ -8,8 +8,10 @@ to the benchmark's "today"; every round closed, every quiz finished; answers sco
 default rules (10 points when right, 60% right); and the ``scores`` daily aggregate holding
 exactly the sums the services keep as rounds close (per player, channel, bank and the day the
 round closed), and the players' running totals (``player_totals``: all time, month and week)
-summed from the same figures. Row ids are explicit and the PostgreSQL sequences are moved
-past them, so the services can keep playing on top.
+summed from the same figures; the bank page's tallies (``question_tallies``: answers and right
+ones per question, workspace and bank option, the letter mapped through the round's shown
+order) and ``bank_players``, as settling the rounds keeps them. Row ids are explicit and the
+PostgreSQL sequences are moved past them, so the services can keep playing on top.
 
 PostgreSQL is written with asyncpg's ``copy_records_to_table`` (COPY), SQLite with the
 ``sqlite3`` module's ``executemany`` in the storage formats SQLAlchemy uses (naive UTC
@@ -123,9 +125,15 @@ class Chunk:
 
 
 def generate(
-    answers: int, bank_id: int, questions: dict[int, int], today: date, scores: dict
+    answers: int,
+    bank_id: int,
+    questions: dict[int, int],
+    today: date,
+    scores: dict,
+    tallies: dict | None = None,
 ) -> Iterator[Chunk]:
-    """Chunks of quiz, round and answer rows; ``scores`` is filled with the daily sums.
+    """Chunks of quiz, round and answer rows; ``scores`` is filled with the daily sums and
+    ``tallies`` with each (question, workspace, bank option)'s [answers, right ones].
 
     ``questions`` maps each playable question id to its number of options.
     """
@@ -163,6 +171,10 @@ def generate(
                 chunk.answers.append(
                     (answer_id, round_id, player + 1, "A", right, answered_at, points)
                 )
+                if tallies is not None:  # "A" is the bank's option order[0] (-1: typed)
+                    tally = tallies.setdefault((question_id, ws, order[0] if order else -1), [0, 0])
+                    tally[0] += 1
+                    tally[1] += int(right)
                 key = (player + 1, channel + 1, closed.date())
                 total = scores.get(key)
                 if total is None:
@@ -225,6 +237,22 @@ def total_rows(scores: dict) -> list[tuple[Any, ...]]:
     ]
 
 
+TALLY_COLUMNS = ["id", "question_id", "platform", "workspace", "bank_option", "answered", "correct"]
+BANK_PLAYER_COLUMNS = ["bank_id", "player_id", "platform", "workspace"]
+
+
+def tally_rows(tallies: dict, scores: dict, bank_id: int) -> tuple[list[tuple], list[tuple]]:
+    """The bank page's tallies and the bank's players, as settling rounds keeps them."""
+    rows = [
+        (index, question, PLATFORM, workspace_name(ws), option, answered, right)
+        for index, ((question, ws, option), (answered, right)) in enumerate(
+            sorted(tallies.items()), start=1
+        )
+    ]
+    players = sorted({(player, ws) for (player, _channel, _day), (*_, ws) in scores.items()})
+    return rows, [(bank_id, player, PLATFORM, workspace_name(ws)) for player, ws in players]
+
+
 def people_rows() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     layout = Layout()
     players = [
@@ -278,6 +306,7 @@ async def _seed_postgres(
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     counts = {"answers": 0, "rounds": 0, "quizzes": 0}
     scores: dict = {}
+    tallies: dict = {}
     try:
         async with conn.transaction():
             players, channels = people_rows()
@@ -289,7 +318,7 @@ async def _seed_postgres(
             await conn.copy_records_to_table(
                 "channels", records=channels, columns=["id", "platform", "workspace", "channel_id"]
             )
-            for chunk in generate(answers, bank_id, questions, today, scores):
+            for chunk in generate(answers, bank_id, questions, today, scores, tallies):
                 await conn.copy_records_to_table(
                     "quizzes", records=chunk.quizzes, columns=QUIZ_COLUMNS
                 )
@@ -308,8 +337,15 @@ async def _seed_postgres(
             await conn.copy_records_to_table(
                 "player_totals", records=total_rows(scores), columns=TOTAL_COLUMNS
             )
+            tally_table, bank_players = tally_rows(tallies, scores, bank_id)
+            await conn.copy_records_to_table(
+                "question_tallies", records=tally_table, columns=TALLY_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "bank_players", records=bank_players, columns=BANK_PLAYER_COLUMNS
+            )
             tables = ("players", "channels", "quizzes", "rounds", "answers", "scores")
-            for table in (*tables, "player_totals"):
+            for table in (*tables, "player_totals", "question_tallies"):
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {table}))"
@@ -345,6 +381,7 @@ def _seed_sqlite(
     conn = sqlite3.connect(path, isolation_level=None)
     counts = {"answers": 0, "rounds": 0, "quizzes": 0}
     scores: dict = {}
+    tallies: dict = {}
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -352,7 +389,7 @@ def _seed_sqlite(
         players, channels = people_rows()
         _sqlite_insert(conn, "players", ["id", "platform", "workspace", "user_id", "name"], players)
         _sqlite_insert(conn, "channels", ["id", "platform", "workspace", "channel_id"], channels)
-        for chunk in generate(answers, bank_id, questions, today, scores):
+        for chunk in generate(answers, bank_id, questions, today, scores, tallies):
             _sqlite_insert(conn, "quizzes", QUIZ_COLUMNS, chunk.quizzes)
             _sqlite_insert(conn, "rounds", ROUND_COLUMNS, chunk.rounds)
             _sqlite_insert(conn, "answers", ANSWER_COLUMNS, chunk.answers)
@@ -363,6 +400,9 @@ def _seed_sqlite(
         _sqlite_insert(conn, "scores", SCORE_COLUMNS, score_table)
         counts["scores"] = len(score_table)
         _sqlite_insert(conn, "player_totals", TOTAL_COLUMNS, total_rows(scores))
+        tally_table, bank_players = tally_rows(tallies, scores, bank_id)
+        _sqlite_insert(conn, "question_tallies", TALLY_COLUMNS, tally_table)
+        _sqlite_insert(conn, "bank_players", BANK_PLAYER_COLUMNS, bank_players)
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
     finally:
