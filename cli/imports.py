@@ -370,8 +370,9 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     """Export a bank; importing the export gives the same bank back.
 
     The format is --format if given, else the -o file's extension (.yaml/.yml, .gift,
-    .csv, .xml for Moodle XML), else yaml on standard output. Another extension (.txt) needs --format; a
-    --format that contradicts the extension (--format gift -o x.csv) is an error.
+    .csv, .xml for Moodle XML), else yaml on standard output. Another extension (.txt)
+    needs --format; a --format that contradicts the extension (--format gift -o x.csv)
+    is an error.
 
     GIFT and Moodle XML cannot hold flashcards: they are left out with a warning, and a
     bank of only flashcards cannot be exported to them. Moodle XML embeds pictures.
