@@ -203,3 +203,23 @@ async def test_a_moderator_starts_a_lobby_and_lobby_off_skips_it(driver: Driver)
 
     await start_without_lobby(driver, BOB, count=2)  # straight to question 1
     await driver.question(1, 2)
+
+
+@pytest.mark.usefixtures("lobbies_on")
+async def test_a_lobby_works_after_a_restart_and_begins_by_itself(driver: Driver) -> None:
+    """The buttons carry the quiz, so a restarted bot serves them; when its time runs out
+    the ticker begins the game with whoever joined."""
+    needs(driver, seats=2, restarts=True)
+    if driver.name not in CHAT:
+        return
+    lobby = await open_lobby(driver, ALICE, count=1)
+    await driver.restart()
+    joined = await press(driver, BOB, lobby, "Join")
+    assert joined is not None and "You're in" in joined.text, joined
+    driver.clock.advance(seconds=31)
+    await driver.tick()
+    first = await driver.question(1, 1)
+    await wait_until(lambda: "started with 2 joined: alice, bob" in lobby_now(driver, lobby))
+    assert await driver.answer(BOB, first, right=True) == "recorded"
+    assert await driver.answer(ALICE, first, right=False) == "recorded"
+    assert (await driver.revealed(first)).winners == {"bob"}
