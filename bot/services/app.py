@@ -186,12 +186,17 @@ class QuizApp:
         ``teams`` (2-4) makes it a team game (:mod:`bot.services.teams`).
         """
         settings = await self.settings.show(where)
+
+        def given(value: int | None, setting: int | None, default: int) -> int:
+            # 0 is a value the checks refuse, not "left out"
+            return value if value is not None else setting if setting is not None else default
+
         return await self.quizzes.start(
             where,
             who,
             bank or settings.bank or DEFAULT_BANK,
-            count or settings.questions or DEFAULT_QUESTIONS,
-            seconds or settings.seconds or DEFAULT_SECONDS,
+            given(count, settings.questions, DEFAULT_QUESTIONS),
+            given(seconds, settings.seconds, DEFAULT_SECONDS),
             topic=topic,
             seed=seed,
             solo=solo,
