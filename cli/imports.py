@@ -271,6 +271,9 @@ def validate(
         emit_json(results)
 
 
+#: Export formats that refer to stored pictures as files written beside the export.
+_PICTURE_FILES = ("yaml", "gift", "csv")
+
 #: ``quizbot export --format`` choices (the keys of bot.formats.export.EXPORTERS).
 EXPORT_FORMATS = ["yaml", "gift", "csv", "moodlexml"]
 
@@ -391,13 +394,13 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     from bot.formats.export import EXPORTERS
     from bot.services.images import export_contents
 
-    # Pictures: embedded in Moodle XML, files beside a YAML or GIFT export (-o only).
-    pictures = fmt == "moodlexml" or (output is not None and fmt in ("yaml", "gift"))
+    # Pictures: embedded in Moodle XML, files beside a YAML, GIFT or CSV export (-o only).
+    pictures = fmt == "moodlexml" or (output is not None and fmt in _PICTURE_FILES)
     info, questions = in_session(state, export_contents, bank, pictures)
     warnings = _gift_warnings(bank, questions) if fmt == "gift" else []
     if fmt == "moodlexml":
         warnings = _moodle_warnings(bank, questions)
-    if output is None and fmt in ("yaml", "gift"):
+    if output is None and fmt in _PICTURE_FILES:
         stored = sum(1 for q in questions if q.image is not None and q.image.digest)
         if stored:
             warnings.append(
@@ -418,7 +421,7 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
     try:
         with replace_when_done(Path(output)) as stream:
             result = writer(info, questions, stream)
-        if fmt in ("yaml", "gift"):
+        if fmt in _PICTURE_FILES:
             from bot.services.images import write_image_files
 
             written = write_image_files(questions, Path(output).parent)

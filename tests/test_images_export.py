@@ -1,4 +1,4 @@
-"""Exporting pictures: YAML and GIFT exports write each stored picture as a file beside the
+"""Exporting pictures: YAML, GIFT and CSV exports write each stored picture as a file beside the
 bank (named by its digest) and refer to it; web addresses stay addresses; importing the
 export gives equal questions, pictures included. The export hands exporters the pictures'
 bytes (what Moodle XML embeds). On SQLite and PostgreSQL.
@@ -39,7 +39,7 @@ questions:
 """
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "gift"])
+@pytest.mark.parametrize("fmt", ["yaml", "gift", "csv"])
 def test_an_export_writes_pictures_beside_it_and_reimports_equal(
     tmp_path: Path, database_url: str, fmt: str
 ) -> None:
@@ -66,6 +66,8 @@ def test_an_export_writes_pictures_beside_it_and_reimports_equal(
     }
     text = target.read_text(encoding="utf-8")
     assert "//example.org/flags/fr.png" in text  # GIFT escapes the colon
+    if fmt == "csv":
+        assert text.splitlines()[0].endswith(",source,image,image_alt")
 
     again = runner.invoke(
         cli, ["import", str(target), "--bank", "again", "--format", _import_format(fmt)], env=env
@@ -88,7 +90,8 @@ def _questions(database_url: str, bank: str, fmt: str = "yaml") -> list[object]:
                 questions = (await bank_contents(session, bank))[1]
         finally:
             await app.close()
-        # GIFT has no flashcards and writes no source: every question here survives it.
+        # GIFT has no flashcards and writes no source: every question here survives it
+        # (and CSV, which writes everything).
         return [
             (q.kind, q.prompt, q.options, q.correct, q.accepted, q.explanation, q.image)
             for q in questions

@@ -38,7 +38,18 @@ OPTIONAL_COLUMNS = (
     "image_alt",
 )
 #: The column order the exporter writes.
-EXPORT_COLUMNS = ("question", "options", "answer", "explanation", "topic", "type", "tags", "source")
+EXPORT_COLUMNS = (
+    "question",
+    "options",
+    "answer",
+    "explanation",
+    "topic",
+    "type",
+    "tags",
+    "source",
+    "image",
+    "image_alt",
+)
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 _CANDIDATES = (",", "\t", ";")
 _TRUE = frozenset({"true", "t", "yes", "y"})

@@ -4,7 +4,8 @@ Every writer takes ``(info, questions, stream)``, writes question by question (t
 questions may be a lazy iterable) and returns an :class:`ExportResult`. What each carries:
 
 - ``yaml`` (native): everything, all four kinds, the bank's name/title/description/source;
-- ``csv``: all four kinds and every question field; not the bank's name or title;
+- ``csv``: all four kinds and every question field (pictures as ``image``/``image_alt``
+  columns naming files beside the export or web addresses); not the bank's name or title;
 - ``gift``: multiple choice, true/false and typed questions with explanation, topic
   (``$CATEGORY``), tags (``// [tag:...]``) and a question's source (``// source: "..."``);
   not flashcards (skipped with a note), and not typed questions whose every answer
@@ -112,6 +113,12 @@ def _native_question(question: Question) -> dict[str, Any]:
     return entry
 
 
+def _image_location(image: Image) -> str:
+    """Where an export refers to a picture: its web address, or the file written beside
+    the export (:func:`bot.images.file_name`, by ``write_image_files``)."""
+    return image.url or file_name(image)
+
+
 def _native_image(image: Image) -> Any:
     """``image: {file|url: ..., alt: ...}``; a stored picture is the file written beside
     the bank (:func:`bot.images.file_name`)."""
@@ -160,7 +167,7 @@ def _html(text: str) -> str:
 
 def _img(image: Image) -> str:
     """The ``<img>`` of a picture: its address, or the file written beside the bank."""
-    src = image.url or file_name(image)
+    src = _image_location(image)
     alt = f' alt="{html.escape(image.alt)}"' if image.alt else ""
     return f'<img src="{html.escape(src)}"{alt}>'
 
@@ -252,6 +259,8 @@ def _csv_row(question: Question) -> list[str]:
         "type": question.kind.value,
         "tags": join_cell(question.tags),
         "source": question.source,
+        "image": _image_location(question.image) if question.image is not None else "",
+        "image_alt": question.image.alt if question.image is not None else "",
     }
     return [cells[name] for name in EXPORT_COLUMNS]
 

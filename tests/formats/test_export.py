@@ -202,8 +202,8 @@ def test_csv_header_and_rows() -> None:
     result = write_csv(INFO, _all_kinds()[1:2], stream)
     assert result.written == 1
     assert stream.getvalue() == (
-        "question,options,answer,explanation,topic,type,tags,source\n"
-        "Is {this} = true?,,false,No ~,Maths/Algebra,true_false,,\n"
+        "question,options,answer,explanation,topic,type,tags,source,image,image_alt\n"
+        "Is {this} = true?,,false,No ~,Maths/Algebra,true_false,,,,\n"
     )
 
 
