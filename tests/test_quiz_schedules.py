@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.kit.conductor import Conductor
+from adapters.kit.surface import Capabilities, PostRefused
 from bot.clock import FakeClock
 from bot.errors import NotAllowedError, QuizbotError
 from bot.services import QuizApp
 from bot.services.channel_settings import change
 from bot.services.runs import next_run_after, parse_time, parse_weekday, parse_zone
-from bot.views import ChannelRef, PlayerRef
+from bot.views import ChannelRef, PlayerRef, QuestionView
 
 HERE = ChannelRef("slack", "T1", "C1")
 ELSEWHERE = ChannelRef("slack", "T1", "C2")
@@ -240,3 +242,41 @@ async def test_a_workspace_removed_or_purged_loses_its_scheduled_quizzes(app: Qu
     assert counted["scheduled quizzes"] == 1
     assert (await app.purge_workspace("slack", "T2")) == counted
     assert await app.scheduled_quizzes() == []
+
+
+class RefusingSurface:
+    """A platform where the channel refuses every post (gone, or a permission taken away)."""
+
+    platform = "slack"
+    capabilities = Capabilities(private_chats=False, live_counts=False)
+
+    def __init__(self, gone: bool) -> None:
+        self.gone = gone
+        self.told: list[str] = []
+
+    async def post_question(self, question: QuestionView) -> str:
+        raise PostRefused("I need to be invited to that channel", gone=self.gone)
+
+    async def tell(self, where: ChannelRef, user: str, text: str) -> None:
+        self.told.append(f"{user}: {text}")
+
+    def owns(self, workspace: str) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("gone", [True, False])
+async def test_a_refused_scheduled_quiz_stops_and_a_gone_channel_loses_its_schedules(
+    app: QuizApp, clock: FakeClock, gone: bool
+) -> None:
+    clock.set(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    await app.schedule_quiz(HERE, ANN, "daily", "18:00", "UTC", is_moderator=True)
+    surface = RefusingSurface(gone)
+    conductor = Conductor(app, surface)  # type: ignore[arg-type]
+    clock.set(datetime(2026, 12, 1, 18, 0, 1, tzinfo=UTC))
+    await conductor.ticker.tick()
+    assert await app.open_round(HERE) is None  # the quiz it started is stopped again
+    if gone:  # nothing to tell, nowhere to start a quiz again
+        assert surface.told == [] and await app.scheduled_quizzes(HERE) == []
+    else:  # its moderator is told why; it tries again the next day (once the bot is let in)
+        assert surface.told == ["U1: I stopped the quiz: I need to be invited to that channel"]
+        assert len(await app.scheduled_quizzes(HERE)) == 1

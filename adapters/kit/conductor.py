@@ -313,6 +313,10 @@ class Conductor:
         else:
             halted = await self.app.halt_quiz(quiz_id)
             who, text = (halted.starter if halted else None), quiz_stopped_text(refused.reason)
+        if refused.gone and await self.app.halt_schedules(where):
+            log.warning(
+                "%s channel %s is gone: its scheduled quizzes removed", self.platform, where.channel
+            )
         if who is None or refused.gone:
             return
         try:

@@ -417,6 +417,10 @@ class QuizApp:
         """Remove one scheduled quiz (by id) or all of a channel's; returns those removed."""
         return await self.quiz_schedules.off(where, who, schedule_id, is_moderator=is_moderator)
 
+    async def halt_schedules(self, where: ChannelRef) -> int:
+        """Remove the scheduled quizzes of a channel that is gone; how many there were."""
+        return await self.quiz_schedules.halt(where)
+
     async def start_due_quizzes(
         self, platform: str | None = None, owns: Callable[[str], bool] | None = None
     ) -> list[QuestionView]:

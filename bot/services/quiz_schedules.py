@@ -189,6 +189,18 @@ class QuizSchedules:
             )
         return removed
 
+    async def halt(self, where: ChannelRef) -> int:
+        """Remove all of a channel's scheduled quizzes because the channel is gone (no one's
+        permission is asked); how many there were."""
+        async with self.db.transaction() as session:
+            channel_id = await find_channel(session, where)
+            if channel_id is None:
+                return 0
+            removed = await session.execute(
+                delete(QuizScheduleRow).where(QuizScheduleRow.channel_id == channel_id)
+            )
+            return removed.rowcount or 0  # type: ignore[attr-defined]
+
     async def claim_due(
         self, platform: str | None = None, owns: Callable[[str], bool] | None = None
     ) -> list[DueQuiz]:
