@@ -1,7 +1,8 @@
 """Scheduled quizzes through the services, on SQLite and PostgreSQL: a weekly quiz starts
 once at 17:00 London time in summer and in winter (two apps on one database, one injected
 clock), the next run keeps local time across a daylight-saving change, moderators only,
-list and off, and a run skipped (with a log line) when a quiz is running or it is late."""
+list and off, a run skipped (with a log line) when a quiz is running or it is late, a
+workspace removed or purged, and a channel that refuses the scheduled quiz's question."""
 
 from __future__ import annotations
 
