@@ -102,7 +102,8 @@ def show_bank(state: CliState, name: str, limit: int, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def remove_bank_command(state: CliState, name: str, yes: bool) -> None:
-    """Delete a bank with its questions, past quizzes and the points scored on it.
+    """Delete a bank with its questions, past quizzes and the points scored on it, and the
+    pictures no other bank's questions show.
 
     \b
     Example:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import BankInfo, Image, Question, QuestionKind
 from bot.errors import QuizbotError, UnknownBankError
+from bot.services.images import delete_unused_images, image_digests
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
 
@@ -135,7 +136,8 @@ async def bank_contents(session: AsyncSession, name: str) -> tuple[BankInfo, lis
 
 
 async def remove_bank(session: AsyncSession, name: str) -> int:
-    """Delete a bank with its questions, quizzes and scores; refuses while it is being played."""
+    """Delete a bank with its questions, quizzes and scores, and the pictures only its
+    questions showed; refuses while it is being played."""
     from bot.store.models import QuizRow
 
     bank = await find_bank(session, name)
@@ -151,8 +153,10 @@ async def remove_bank(session: AsyncSession, name: str) -> int:
     questions = await session.scalar(
         select(func.count()).select_from(QuestionRow).where(QuestionRow.bank_id == bank.id)
     )
+    pictures = await image_digests(session, bank.id)
     await session.delete(bank)
     await session.flush()
+    await delete_unused_images(session, pictures)  # those no other bank's questions show
     return int(questions or 0)
 
 

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain import BankInfo, Image, Question
 from bot.errors import BankFormatError
 from bot.images import file_name
-from bot.store.models import ImageRow
+from bot.store.models import ImageRow, QuestionRow
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,9 +84,15 @@ async def store_images(
             found[image.digest] = (image, question.line)
     if not found:
         return
+    # FOR KEY SHARE (PostgreSQL; nothing on SQLite, whose writers take turns): a picture
+    # this import relies on is not deleted as unused (delete_unused_images) meanwhile.
     stored = set(
         (
-            await session.execute(select(ImageRow.digest).where(ImageRow.digest.in_(list(found))))
+            await session.execute(
+                select(ImageRow.digest)
+                .where(ImageRow.digest.in_(list(found)))
+                .with_for_update(key_share=True)
+            )
         ).scalars()
     )
     rows: list[dict[str, Any]] = []
@@ -115,6 +121,48 @@ async def store_images(
         await session.execute(
             dialect_insert(ImageRow).on_conflict_do_nothing(index_elements=["digest"]), rows
         )
+
+
+async def image_digests(session: AsyncSession, bank_id: int) -> set[str]:
+    """The digests of the stored pictures a bank's questions (retired ones too) refer to."""
+    rows = await session.execute(
+        select(QuestionRow.image_digest)
+        .where(QuestionRow.bank_id == bank_id, QuestionRow.image_digest.is_not(None))
+        .distinct()
+    )
+    return {digest for digest in rows.scalars() if digest}
+
+
+async def delete_unused_images(session: AsyncSession, digests: Iterable[str]) -> int:
+    """Delete the pictures among ``digests`` that no question of any bank refers to any
+    more, in the caller's transaction; returns how many were deleted.
+
+    Pictures are content-addressed and shared, so one goes only when its last question
+    went (a retired question still refers to its picture). On PostgreSQL a picture that a
+    running import is about to use (locked FOR KEY SHARE by it, or by the foreign key of a
+    question it inserted) is skipped, not waited for: a later removal deletes it.
+    """
+    candidates = sorted(set(digests))
+    if not candidates:
+        return 0
+    used = select(QuestionRow.id).where(QuestionRow.image_digest == ImageRow.digest).exists()
+    unused = list(
+        (
+            await session.execute(
+                select(ImageRow.digest)
+                .where(ImageRow.digest.in_(candidates), ~used)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    if not unused:
+        return 0
+    deleted = await session.execute(
+        delete(ImageRow)
+        .where(ImageRow.digest.in_(unused), ~used)
+        .execution_options(synchronize_session=False)
+    )
+    return int(deleted.rowcount or 0)
 
 
 async def export_contents(
