@@ -88,6 +88,7 @@ async def workers(
         DATABASE_URL=prepared_sqlite_url,
         QUIZBOT_DISCORD_API_BASE=fake.api_base,
         QUIZBOT_DISCORD_GATEWAY=fake.gateway_url,
+        QUIZBOT_LOBBY="off",  # quizzes start at question 1 (the lobby has its own tests)
         PYTHONUNBUFFERED="1",
     )
 
