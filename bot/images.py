@@ -10,6 +10,7 @@ fails at import rather than at play.
 from __future__ import annotations
 
 import hashlib
+import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -160,11 +161,45 @@ def html_image(html: str) -> tuple[str, str] | None:
     src, alt = finder.found
     if src.lower().startswith("data:"):
         return None
+    return _location(src), alt
+
+
+def _location(src: str) -> str:
+    """A picture's ``src`` as a web address or a file name relative to the bank."""
     if not is_web_address(src):
         if src.startswith(PLUGINFILE):
             src = src[len(PLUGINFILE) :]
         src = unquote(src)
-    return src, alt
+    return src
+
+
+#: A Markdown picture: ``![alt](src)``, ``![alt](<src with spaces>)``, with an optional
+#: title (``"..."``, ``'...'`` or ``(...)``) after the address; ``\]`` in the alt text.
+_MARKDOWN_IMAGE = re.compile(
+    r"!\[((?:\\.|[^\\\]])*)\]"
+    r"\(\s*(<[^<>\n]*>|[^\s()<>]+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+)
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def markdown_image(text: str) -> tuple[str, str, str] | None:
+    """The first picture Markdown text shows, as (location, alt, the text without it):
+    ``src`` as :func:`html_image` gives it; None when it shows none (or only a ``data:``
+    address)."""
+    if "![" not in text:
+        return None
+    for match in _MARKDOWN_IMAGE.finditer(text):
+        src = match.group(2)
+        if src.startswith("<"):
+            src = src[1:-1]
+        src = _MARKDOWN_ESCAPE.sub(r"\1", src).strip()
+        if not src or src.lower().startswith("data:"):
+            continue
+        alt = _MARKDOWN_ESCAPE.sub(r"\1", match.group(1))
+        before, after = text[: match.start()].rstrip(" \t"), text[match.end() :].lstrip(" \t")
+        space = " " if before and after and not (before[-1] + after[0]).isspace() else ""
+        return _location(src), alt, (before + space + after).strip()
+    return None
 
 
 def _alt(alt: str) -> str:

@@ -163,6 +163,20 @@ async def test_gift_and_anki_pictures(app: QuizApp, tmp_path: Path) -> None:
     assert q2.image is not None and q2.image.digest == digest
     assert q3.image == Image(url="https://example.org/f.png")
 
+    # [markdown] text: the first ![alt](src) is the picture, a file beside the bank too.
+    (tmp_path / "my dot.png").write_bytes(png(3))
+    markdown = tmp_path / "markdown.gift"
+    markdown.write_text(
+        "[markdown]What is *this*? ![A dot](<my dot.png>) {=a dot ~a line}\n", encoding="utf-8"
+    )
+    async with app.db.transaction() as session:
+        await BankImporter(session, app.clock, bank_name="markdown").run(
+            parse_path(markdown), str(markdown)
+        )
+    [md] = await _questions(app, "markdown")
+    assert md.prompt == "What is *this*?"
+    assert md.image == Image(digest=digest, alt="A dot", media_type="image/png")
+
     media = tmp_path / "deck" / "collection.media"
     media.mkdir(parents=True)
     (media / "flag.webp").write_bytes(WEBP)

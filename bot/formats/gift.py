@@ -7,9 +7,10 @@ wrong), true/false (``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``), short answer
 and general feedback ``####...`` (-> explanation), escapes ``\\: \\~ \\= \\# \\{ \\} \\\\ \\n``,
 ``$CATEGORY: a/b/c`` (topic = last segment) and ``[html]``/``[moodle]``/``[plain]``/
 ``[markdown]`` text formats (HTML is stripped; the first ``<img src="..." alt="...">`` of
-an ``[html]`` question text becomes its image: a file beside the bank, Moodle's
-``@@PLUGINFILE@@/name``, or a web address). Numeric, matching, essay, description and
-multiple-answer questions cannot be played and are reported as :class:`Skipped`.
+an ``[html]`` question text, or ``![alt](src)`` of a ``[markdown]`` one, becomes its image:
+a file beside the bank, Moodle's ``@@PLUGINFILE@@/name``, or a web address). Numeric,
+matching, essay, description and multiple-answer questions cannot be played and are
+reported as :class:`Skipped`.
 
 Read block by block: only the lines of one question are held at a time; a bad question is
 reported and reading goes on, so one run reports every error (:mod:`bot.formats.errors`).
@@ -28,7 +29,7 @@ from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
 from bot.formats.errors import ErrorList
-from bot.images import html_image, image_from_location
+from bot.images import html_image, image_from_location, markdown_image
 
 # Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
 # private-use plane 15 while the structure is parsed, as Moodle does with its "&&058;"
@@ -265,6 +266,13 @@ class _Reader:
                     alt=found[1],
                     source=self.source,
                     line=line_at(full.lower().find("<img", pos)),
+                )
+        elif fmt == "markdown" and "![" in prompt:
+            pictured = markdown_image(prompt)
+            if pictured is not None:
+                location, alt, context.prompt = pictured
+                context.image = image_from_location(
+                    location, alt=alt, source=self.source, line=line_at(full.find("![", pos))
                 )
         if not answers:
             return Skipped(start, "essay question skipped")

@@ -236,3 +236,30 @@ def test_every_bad_question_is_reported_and_the_good_ones_still_come() -> None:
     assert seen == ["Good?", "Also good?"]
     assert [error.line for error in caught.value.errors] == [3, 5, 9]
     assert "q.gift:5: the multiple-choice question has no right answer" in str(caught.value)
+
+
+def test_a_markdown_picture_is_the_question_image() -> None:
+    """``![alt](src)`` in ``[markdown]`` text is the question's picture, as ``<img>`` is in
+    ``[html]`` text: a web address, or a file beside the bank (missing: an error at its line)."""
+    text = (
+        "::Q1::[markdown]What is **this**? ![A *grey* \\] dot](https\\://e.org/dot.png) "
+        "{=a dot ~a line}\n\n"
+        '[markdown]Which flag\n![French flag](<https\\://e.org/flag.png> "title")\n'
+        "is it? {=France}\n\n"
+        "[markdown]No picture ![](data\\:image/png;base64,AAAA) here {T}\n"
+    )
+    first, second, third = questions(parse_text(gift.parse, text))
+    assert first.prompt == "What is **this**?"
+    assert first.image is not None and first.image.url == "https://e.org/dot.png"
+    assert first.image.alt == "A *grey* ] dot"
+    assert second.prompt == "Which flag\n\nis it?"
+    assert second.image is not None and second.image.url == "https://e.org/flag.png"
+    assert second.image.alt == "French flag"
+    assert third.image is None and "![](data:image/png" in third.prompt
+    # A file beside the bank that is not there: an error at the picture's line.
+    assert_error(
+        gift.parse,
+        "// a comment\n[markdown]Which cell?\n![](cell.png) {=a cell}\n",
+        3,
+        "image file not found",
+    )
