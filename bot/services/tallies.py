@@ -5,7 +5,8 @@ answers item analysis counts; not reviews): each answer's letter is mapped throu
 round's shown order to the bank's option (-1 for typed answers), and one upsert adds the
 round's answers and right answers per option to ``question_tallies``; the players go into
 ``bank_players``. :func:`bank_tally_stats` reads them back for a bank page, for one
-workspace or all: a few rows per question, whatever the number of answers. It gives each
+workspace or all (:func:`bank_figures`): a few rows per question, whatever the number of
+answers. It gives each
 question's share right, option picks and the flags that need no per-player data (too easy,
 too hard, dead distractors); discrimination (the "key may be wrong" flag) needs every
 player's answers and stays with ``quizbot questions stats``
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import PLAYABLE_KINDS, QuestionKind
+from bot.domain import PLAYABLE_KINDS, BankInfo, Question, QuestionKind
 from bot.quality.items import DEFAULT_THRESHOLDS, ItemSpec, Thresholds, from_tallies
 from bot.services.banks import find_bank, question_from_row
 from bot.services.item_stats import BankItemStats, QuestionItem, bank_option
@@ -99,26 +101,36 @@ async def tally_round(
     )
 
 
-async def bank_tally_stats(
+@dataclass(frozen=True, slots=True)
+class BankFigures:
+    """What a bank page shows: the bank, its playable questions with their figures, and all
+    its active questions in order (flashcards too)."""
+
+    info: BankInfo
+    stats: BankItemStats
+    questions: list[Question]
+
+
+async def bank_figures(
     session: AsyncSession,
     name: str,
     platform: str = "",
     workspace: str = "",
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
-) -> BankItemStats:
-    """Each playable question of the bank ``name`` with its share right and option picks,
-    from the tallies of one workspace (``platform`` and ``workspace``; all when empty)."""
+) -> BankFigures:
+    """The bank ``name`` with each playable question's share right and option picks, from
+    the tallies of one workspace (``platform`` and ``workspace``; all when empty): four
+    statements, each reading a few rows per question whatever the number of answers."""
     bank = await find_bank(session, name)
-    rows = (
-        await session.execute(
-            select(QuestionRow)
-            .where(QuestionRow.bank_id == bank.id, QuestionRow.active.is_(True))
-            .order_by(QuestionRow.position, QuestionRow.id)
-        )
-    ).scalars()
-    playable = {k.value for k in PLAYABLE_KINDS}
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if row.kind in playable]
-
+    rows = list(
+        (
+            await session.execute(
+                select(QuestionRow)
+                .where(QuestionRow.bank_id == bank.id, QuestionRow.active.is_(True))
+                .order_by(QuestionRow.position, QuestionRow.id)
+            )
+        ).scalars()
+    )
     tallies = (
         select(
             QuestionTallyRow.question_id,
@@ -141,14 +153,17 @@ async def bank_tally_stats(
     for question_id, option, answered, correct in await session.execute(tallies):
         by_question[question_id][int(option)] = (int(answered or 0), int(correct or 0))
 
+    playable = {k.value for k in PLAYABLE_KINDS}
+    questions = [question_from_row(row) for row in rows]
     items = []
-    for number, row in numbered:
-        spec = ItemSpec(
-            row.id, 0 if row.kind == QuestionKind.TYPED.value else len(row.options), row.correct
-        )
+    for number, (row, question) in enumerate(zip(rows, questions, strict=True), start=1):
+        if row.kind not in playable:
+            continue
+        typed = row.kind == QuestionKind.TYPED.value
+        spec = ItemSpec(row.id, 0 if typed else len(row.options), row.correct)
         stats = from_tallies(spec, by_question.get(row.id, {}), thresholds)
-        items.append(QuestionItem(number, row.id, question_from_row(row), stats))
-    return BankItemStats(
+        items.append(QuestionItem(number, row.id, question, stats))
+    stats = BankItemStats(
         bank=bank.name,
         title=bank.title,
         answers=sum(item.stats.asked for item in items),
@@ -156,3 +171,16 @@ async def bank_tally_stats(
         thresholds=thresholds,
         items=tuple(items),
     )
+    info = BankInfo(bank.name, bank.title, bank.description, bank.source)
+    return BankFigures(info, stats, questions)
+
+
+async def bank_tally_stats(
+    session: AsyncSession,
+    name: str,
+    platform: str = "",
+    workspace: str = "",
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> BankItemStats:
+    """:func:`bank_figures`' playable questions with their figures."""
+    return (await bank_figures(session, name, platform, workspace, thresholds)).stats

@@ -1,5 +1,5 @@
 """The bank page (for moderators): a bank's questions with search and a topic filter, each
-with its share right and how often each option is picked (:func:`bank_tally_stats`, kept as
+with its share right and how often each option is picked (:func:`bank_figures`, kept as
 rounds close: the link's workspace's answers when it names one, else every workspace's;
 figures only, no names), and a flashcard deck's cards."""
 
@@ -11,8 +11,7 @@ from adapters.web.pages import OutOfScope, expiry_text, percent
 from adapters.web.render import query_maker, render_template
 from bot.domain import QuestionKind
 from bot.errors import UnknownBankError
-from bot.services.banks import bank_contents
-from bot.services.tallies import bank_tally_stats
+from bot.services.tallies import bank_figures
 
 if TYPE_CHECKING:
     from bot.domain import Question
@@ -45,10 +44,10 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     topic = query.get("topic", "")[:200]
     try:
         async with app.db.reads() as session:
-            analysis = await bank_tally_stats(session, scope.bank, scope.platform, scope.workspace)
-            info, questions = await bank_contents(session, scope.bank)
+            figures = await bank_figures(session, scope.bank, scope.platform, scope.workspace)
     except UnknownBankError as exc:
         raise OutOfScope(str(exc)) from exc
+    info, analysis, questions = figures.info, figures.stats, figures.questions
     topics = sorted({q.topic for q in questions if q.topic})
     if topic not in topics:
         topic = ""
