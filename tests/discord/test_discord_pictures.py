@@ -10,12 +10,14 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.domain import Question, QuestionKind
+from bot.formats import parse_path
 from bot.images import image_from_url
 from bot.services.importer import BankImporter
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import StartBot, wait_until
-from tests.discord.reading import ALICE, DANA, EPHEMERAL, embed, question_message
-from tests.image_samples import import_picture_banks
+from tests.discord.reading import ALICE, DANA, EPHEMERAL, buttons, embed, question_message
+from tests.formats.anki_packages import sample_package
+from tests.image_samples import import_picture_banks, png
 
 
 def _shown(fake: FakeDiscord, message: dict) -> bytes:
@@ -92,3 +94,29 @@ async def test_the_fake_refuses_uploads_over_discords_limit(
     await wait_until(lambda: any(c.status == 413 for c in fake.calls), what="a 413")
     assert not any(c.ok and c.files for c in fake.calls)
     del start
+
+
+async def test_an_anki_packages_card_shows_its_picture(
+    fake: FakeDiscord, start_bot: StartBot, tmp_path: Path
+) -> None:
+    """A package written by genanki (Basic, reversed and Cloze notes, a picture in its
+    media) imports with a card per Anki card, and its picture card shows the picture."""
+    bot = await start_bot()
+    package = sample_package(tmp_path / "geography.apkg")
+    async with bot.app.db.transaction() as session:
+        summary = await BankImporter(session, bot.app.clock).run(parse_path(package), str(package))
+    assert (summary.bank, summary.new, summary.skipped) == ("geography", 11, 0)
+
+    review = await fake.slash(DANA, "flashcards", bank="geography")
+    await fake.reply_to(review)
+    card = fake.response_message(review)
+    message_id = int(card["id"])
+    assert embed(card)["description"] == "What is the capital of France?"
+    assert not card["attachments"]
+    (show,) = buttons(fake.messages[message_id])
+    await fake.reply_to(await fake.click(DANA, message_id, show))
+    good = next(c for c, label in buttons(fake.messages[message_id]).items() if label == "Good")
+    await fake.reply_to(await fake.click(DANA, message_id, good))
+    flag = fake.messages[message_id]  # the next card replaces the first
+    assert embed(flag)["description"] == "Which country has this flag?"
+    assert _shown(fake, flag) == png(7)  # the package's flag_mali.png
