@@ -1,12 +1,12 @@
 """Repeats inside one file, empty files and every error at once, through ``quizbot import``
 and ``validate`` on SQLite and PostgreSQL.
 
-A file shaped like Moodle's own GIFT examples (word-for-word repeats, and repeats with other
-feedback) imports with its repeats reported; a conflicting repeat is an error naming both
-lines unless ``--on-duplicate first|last``, which really keeps the first or the last, also
-across batches; ``--strict`` makes warnings errors; a file without questions is refused
-unless ``--allow-empty``, and always with ``--replace``; a file with many errors lists them
-all (up to the cap) and writes nothing.
+Moodle's own GIFT examples file, and a file shaped like it (word-for-word repeats, and
+repeats with other feedback), import with their repeats reported; a conflicting repeat is an
+error naming both lines unless ``--on-duplicate first|last``, which really keeps the first
+or the last, also across batches; ``--strict`` makes warnings errors; a file without
+questions is refused unless ``--allow-empty``, and always with ``--replace``; a file with
+many errors lists them all (up to the cap) and writes nothing.
 """
 
 from __future__ import annotations
@@ -88,6 +88,28 @@ def test_a_file_shaped_like_moodles_examples_imports_with_its_repeats_reported(
     assert kept["The Moon _____ the Earth."] == (("heats", "orbits", "pushes"), 1, (), "")
     again = imported(database_url, str(MOODLE), "--bank", "moodle")
     assert "0 new, 0 updated, 18 unchanged, 13 skipped, 12 repeats skipped" in again.output
+
+
+def test_moodles_own_examples_file_imports_with_its_repeats_reported(database_url: str) -> None:
+    """The real question/format/gift/examples.txt (a .txt: its format detected)."""
+    real = Path(__file__).parent / "fixtures" / "moodlegift" / "examples.txt"
+    result = imported(database_url, str(real), "--bank", "examples")
+    assert result.exit_code == 0, result.output
+    assert f"{real} -> examples: 18 new, 0 updated, 0 unchanged, 13 skipped, 12 repeats" in (
+        result.output
+    )
+    assert _repeat_lines(result.output) == [
+        (25, 8), (27, 10), (43, 14), (49, 12), (93, 29), (103, 14),
+        (113, 12), (167, 8), (169, 10), (171, 12), (173, 14), (184, 10),
+    ]  # fmt: skip
+    kept = run(answers(database_url, "examples"))
+    assert kept["Who's buried in **Grant's tomb**?"] == (
+        (),
+        None,
+        ("no one", "nobody"),
+        "excellent answer!",
+    )
+    assert kept["Which answer equals 5?"] == (("= 2 + 2", "= 2 + 3", "= 2 + 4"), 1, (), "")
 
 
 def test_validate_reports_the_same_repeats_and_json_counts_them() -> None:
