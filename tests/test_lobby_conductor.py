@@ -5,6 +5,8 @@ The surface is a recording stand-in for a platform (the platforms' own fakes tes
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from adapters.kit.commands import Help, Start, parse
@@ -134,3 +136,12 @@ async def test_quiz_start_opens_the_channels_lobby_relaxed_as_set(
     await app.stop_quiz(HERE, ANN)
     await dispatcher.run(Start(bank="crm-podcast", count=2, lobby=False), request)
     assert len(surface.lobbies) == 1 and [q.number for q in surface.questions] == [1]
+
+
+def test_discord_lobby_message_escapes_names_and_drops_buttons_once_begun() -> None:
+    from adapters.discord.surface import lobby_message
+
+    view = LobbyView(1, HERE, "Demo", 3, 20, "**Ann**", ("**Ann**", "@everyone"), None)
+    shown = lobby_message(view)
+    assert "\\*\\*Ann\\*\\*" in str(shown["content"]) and shown["view"] is not None
+    assert lobby_message(dataclasses.replace(view, begun=True))["view"] is None

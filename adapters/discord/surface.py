@@ -13,6 +13,7 @@ every server (a guild's events all reach the one process serving its shard).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import discord
@@ -65,8 +66,16 @@ def refusal(exc: discord.HTTPException) -> PostRefused | None:
 
 
 def lobby_message(lobby: LobbyView) -> dict[str, object]:
-    """A lobby as a Discord message: its text, with Join and Start until it begins."""
-    text = render.cut(lobby_text(lobby), limits.DISCORD_CONTENT)
+    """A lobby as a Discord message: its text (names and title with markdown escaped), with
+    Join and Start until it begins."""
+    escape = discord.utils.escape_markdown
+    shown = dataclasses.replace(
+        lobby,
+        bank_title=escape(lobby.bank_title),
+        starter=escape(lobby.starter),
+        players=tuple(escape(name) for name in lobby.players),
+    )
+    text = render.cut(lobby_text(shown), limits.DISCORD_CONTENT)
     return {"content": text, "view": lobby_view(lobby)}
 
 
