@@ -33,7 +33,10 @@ MOODLE = FIXTURES.parents[1] / "fixtures" / "moodlexml"
 SEEDS = {
     "native": ["native_bank.yaml", "native_bank.json"],
     "csv": ["bank.csv", "bank.tsv"],
-    "gift": ["moodle_sample.gift"],
+    "gift": [
+        "moodle_sample.gift",
+        str(FIXTURES.parents[1] / "fixtures" / "moodlegift" / "examples.txt"),
+    ],
     "aiken": ["aiken_sample.txt"],
     "anki": ["anki_export.txt", "quizlet_export.txt", "quizlet_comma.txt"],
     "redtrivia": ["redtrivia_games.yaml"],
@@ -64,6 +67,8 @@ SPECIAL = [
     "? ",
     "!!",
     "%50%",
+    "[markdown]",
+    "![a](b.png)",
 ]
 _letters = st.sampled_from([*SPECIAL, "a", "B", "x", "1", "é", "答"])
 _structured = st.lists(_letters, max_size=120).map("".join)
