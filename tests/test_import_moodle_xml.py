@@ -99,6 +99,22 @@ def test_invalid_grade_or_broken_xml_writes_nothing(database_url: str, tmp_path:
     assert run(bank_names(database_url)) == before
 
 
+def test_a_file_of_only_cloze_questions_is_refused_unless_allowed(database_url: str) -> None:
+    """Moodle's multianswer.xml holds one cloze question, which quizbot cannot ask: skipped
+    with a warning naming it, so the file has no questions (an error unless --allow-empty)."""
+    cloze = MOODLE / "multianswer.xml"
+    refused = quizbot(database_url, "import", str(cloze), "--bank", "cloze")
+    assert refused.exit_code == 1
+    assert f"{cloze}: no questions in this file" in refused.output
+    assert "cloze" not in run(bank_names(database_url))
+    allowed = quizbot(database_url, "import", str(cloze), "--bank", "cloze", "--allow-empty")
+    assert allowed.exit_code == 0, allowed.output
+    assert f"{cloze}:12: cloze (embedded answers) question 'cloze with images' skipped" in (
+        allowed.output
+    )
+    assert "-> cloze: 0 new, 0 updated, 0 unchanged, 1 skipped" in allowed.output
+
+
 def test_export_imports_back_unchanged(database_url: str, tmp_path: Path) -> None:
     files = [MOODLE / "nested_categories_with_questions.xml", MOODLE / "multichoice.xml"]
     assert quizbot(database_url, "import", *map(str, files), "--bank", "m").exit_code == 0
