@@ -74,6 +74,9 @@ def lobby_message(lobby: LobbyView) -> dict[str, object]:
         bank_title=escape(lobby.bank_title),
         starter=escape(lobby.starter),
         players=tuple(escape(name) for name in lobby.players),
+        teams=tuple(
+            dataclasses.replace(t, members=tuple(escape(n) for n in t.members)) for t in lobby.teams
+        ),
     )
     text = render.cut(lobby_text(shown), limits.DISCORD_CONTENT)
     return {"content": text, "view": lobby_view(lobby)}

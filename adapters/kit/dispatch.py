@@ -174,7 +174,10 @@ class Dispatcher:
             options["teams"] = command.teams
         if self.conductor.surface.capabilities.lobby:  # the channel's lobby and relaxed mode
             channel = await self.app.channel_settings(request.where)
-            options.update(lobby.start_options(command.lobby, channel))
+            teams = bool(command.teams)  # a team game always has its lobby
+            options.update(lobby.start_options(command.lobby, channel, teams=teams))
+        elif command.teams:  # its teams are dealt from the players who join
+            raise QuizbotError(lobby.NO_LOBBY_NO_TEAMS)
         await self.conductor.start_quiz(
             request.where, request.who, post_first=post_first, post_lobby=post_lobby, **options
         )

@@ -8,7 +8,10 @@ and the core do the rest (the starter-or-moderator rule, the timeout, late joine
 
 Whether a chat quiz has a lobby: the command's ``lobby:on|off`` if given, else the channel's
 ``lobby`` setting, unless the operator turned lobbies off for the whole deployment with
-``QUIZBOT_LOBBY=off`` (then only ``lobby:on`` asks for one).
+``QUIZBOT_LOBBY=off`` (then only ``lobby:on`` asks for one). A team game (``teams:N``)
+always has one: its teams are dealt from the players who joined, as it begins; so ``teams:N``
+turns the lobby on whatever the channel or the deployment says, and ``teams:N lobby:off`` is
+refused (:data:`TEAMS_NEED_LOBBY`), as is ``teams:N`` where the platform shows no lobby.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from bot.errors import QuizbotError
 from bot.services.channel_settings import ChannelSettings
 from bot.services.lobby import LOBBY_SECONDS
 from bot.views import LobbyView
@@ -25,6 +29,11 @@ ACTIONS = (JOIN, START)
 OFF_WORDS = ("off", "no", "false", "0")
 ONLY_STARTER = "only the one who started this quiz (or a moderator) can start it"
 JOINED = "You're in: answer each question as it comes."
+TEAMS_NEED_LOBBY = (
+    "a team game needs its lobby (the teams are dealt from the players who join): "
+    "leave out lobby:off"
+)
+NO_LOBBY_NO_TEAMS = "a team game needs a lobby, and quizzes here have none"
 
 
 def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | None = None) -> bool:
@@ -38,11 +47,18 @@ def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | N
 
 
 def start_options(
-    asked: bool | None, channel: ChannelSettings, env: Mapping[str, str] | None = None
+    asked: bool | None,
+    channel: ChannelSettings,
+    env: Mapping[str, str] | None = None,
+    *,
+    teams: bool = False,
 ) -> dict[str, int | None]:
     """The options a chat quiz's start adds for its lobby (none when it has no lobby): the
-    join phase's length, and the channel's relaxed maximum when its relaxed mode is on."""
-    if not wanted(asked, channel.lobby, env):
+    join phase's length, and the channel's relaxed maximum when its relaxed mode is on.
+    A team game (``teams``) always has a lobby; asking for none is refused."""
+    if teams and asked is False:
+        raise QuizbotError(TEAMS_NEED_LOBBY)
+    if not (teams or wanted(asked, channel.lobby, env)):
         return {}
     relaxed = channel.relaxed_max_seconds if channel.relaxed else None
     return {"lobby_seconds": lobby_seconds(), "max_seconds": relaxed}
@@ -60,7 +76,7 @@ def lobby_text(view: LobbyView) -> str:
     if view.ended:
         return f"{head}. This quiz was stopped before it began."
     if view.begun:
-        return f"{head}. Started with {len(view.players)} joined: {players}."
+        return f"{head}. Started with {len(view.players)} joined: {players}.{teams_text(view)}"
     relaxed = (
         f" Relaxed: each question waits up to {view.max_seconds} s for everyone who joined."
         if view.max_seconds
@@ -70,4 +86,11 @@ def lobby_text(view: LobbyView) -> str:
         f"{head}, {view.seconds} s each, started by {view.starter}. Press Join to play; "
         f"{view.starter} can press Start, or it begins by itself shortly.{relaxed}\n"
         f"Joined ({len(view.players)}): {players}"
+    )
+
+
+def teams_text(view: LobbyView) -> str:
+    """A team game's teams as it began, a line each (names as text), or nothing."""
+    return "".join(
+        f"\nTeam {team.name}: {', '.join(team.members) or 'nobody yet'}" for team in view.teams
     )
