@@ -123,9 +123,18 @@ def import_command(
 ) -> None:
     """Import question banks from files (all or nothing).
 
-    Formats: quizbot YAML/JSON, CSV/TSV, Moodle GIFT, Moodle XML, Aiken, Anki/Quizlet
-    text, Anki packages (.apkg/.colpkg), Red-DiscordBot trivia lists, Open Trivia DB
-    JSON (see docs/FORMATS.md).
+    \b
+    Formats (--format, usually detected; see docs/FORMATS.md):
+      native     quizbot YAML or JSON (.yaml .yml .json)
+      csv        spreadsheet with a header row: CSV or TSV (.csv .tsv)
+      gift       Moodle GIFT (.gift .txt)
+      aiken      Moodle Aiken (.txt)
+      moodlexml  Moodle XML, Moodle's question bank export (.xml)
+      anki       Anki or Quizlet text export (.txt .tsv .csv)
+      apkg       Anki packages (.apkg/.colpkg)
+      redtrivia  Red-DiscordBot trivia list (.yaml .yml)
+      opentdb    Open Trivia DB API response (.json)
+
     Importing the same file again changes nothing.
 
     Every error of a file is listed (file:line each) and nothing is written. A question

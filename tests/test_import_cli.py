@@ -238,3 +238,20 @@ def test_deeply_nested_yaml_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(deep)])
     assert result.exit_code == 1
     assert "nested too deeply" in result.output
+
+
+def test_import_help_lists_every_format_on_a_line_of_its_own() -> None:
+    """``quizbot import --help`` has one line per format: its --format name, what it is and
+    its extensions (each extension detection falls back on, on its format's line)."""
+    from bot.formats import EXTENSIONS, FORMAT_MODULES
+
+    result = CliRunner().invoke(cli, ["import", "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    lines = {
+        line.split()[0]: line for line in result.output.splitlines() if line.startswith("    ")
+    }
+    for name in FORMAT_MODULES:
+        assert name in lines, f"no line for {name}"
+    for extension, name in EXTENSIONS.items():
+        assert extension in lines[name], f"{extension} not on {name}'s line"
+    assert "Moodle XML" in lines["moodlexml"] and "Anki packages" in lines["apkg"]
