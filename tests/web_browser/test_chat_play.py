@@ -86,6 +86,9 @@ async def play_chat_quiz(web: WebProcess, tmp_path: Path) -> ChatQuiz:
     started = datetime.now(UTC)
     driver = DiscordDriver(FakeClock(started), web.database_url, tmp_path)
     with pytest.MonkeyPatch.context() as monkeypatch:
+        # Straight to question 1, no lobby (the conftest's per-test setting does not reach
+        # this module-scoped fixture).
+        monkeypatch.setenv("QUIZBOT_LOBBY", "off")
         await driver.open(monkeypatch)
         try:
             await driver.start_quiz(0, count=QUESTIONS)
