@@ -1,15 +1,31 @@
-"""A team game's totals as each chat platform shows them (reveal and results): the teams'
-names, points and players, the players' names escaped in the platform's markup."""
+"""A team game's teams as each chat platform shows them (the begun lobby, reveal and results):
+the teams' names, points and players, the players' names escaped in the platform's markup;
+and a team game always has its lobby."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from adapters.discord import render as discord_render
+from adapters.discord.surface import lobby_message
+from adapters.kit.lobby import TEAMS_NEED_LOBBY, lobby_text, start_options
 from adapters.slack import blocks as slack_blocks
+from adapters.slack.lobby_blocks import lobby_message as slack_lobby
+from adapters.telegram import lobby as telegram_lobby
 from adapters.telegram import render as telegram_render
 from bot.domain import QuestionKind
-from bot.views import ChannelRef, QuizResults, RoundOutcome, Standing, TeamStanding
+from bot.errors import QuizbotError
+from bot.services.channel_settings import ChannelSettings
+from bot.views import (
+    ChannelRef,
+    LobbyView,
+    QuizResults,
+    RoundOutcome,
+    Standing,
+    TeamStanding,
+)
 
 WHERE = ChannelRef("slack", "T1", "C1")
 TEAMS = (
@@ -69,3 +85,29 @@ def test_not_a_team_game_shows_no_teams() -> None:
     plain = dataclasses.replace(OUTCOME, team_scores=())
     assert "Teams" not in telegram_render.reveal_text(plain)
     assert "Teams" not in {f.name for f in discord_render.reveal_embed(plain).fields}
+
+
+def test_the_begun_lobby_message_shows_each_team_and_its_players_on_every_platform() -> None:
+    names = ("Ann", "Bob", "Cat", "<b>Dan</b>", "**Eve**")
+    teams = (
+        TeamStanding(1, 1, "Red", 0, ("Ann", "<b>Dan</b>", "**Eve**")),
+        TeamStanding(2, 2, "Blue", 0, ("Bob", "Cat")),
+    )
+    view = LobbyView(1, WHERE, "Demo", 2, 20, "Ann", names, None, begun=True, teams=teams)
+    assert lobby_text(view).splitlines()[1:] == [
+        "Team Red: Ann, <b>Dan</b>, **Eve**",
+        "Team Blue: Bob, Cat",
+    ]
+    assert lobby_text(dataclasses.replace(view, teams=())).count("\n") == 0  # not a team game
+    assert "Team Red: Ann, <b>Dan</b>, \\*\\*Eve\\*\\*" in str(lobby_message(view)["content"])
+    assert "Team Red: Ann, &lt;b&gt;Dan&lt;/b&gt;, **Eve**" in slack_lobby(view)["text"]
+    assert "Team Red: Ann, &lt;b&gt;Dan&lt;/b&gt;, **Eve**" in telegram_lobby.text(view)
+
+
+def test_a_team_game_always_has_its_lobby() -> None:
+    off = ChannelSettings(lobby=False)
+    assert start_options(None, off, {"QUIZBOT_LOBBY": "off"}) == {}
+    assert start_options(None, off, {"QUIZBOT_LOBBY": "off"}, teams=True)["lobby_seconds"]
+    with pytest.raises(QuizbotError, match="team game needs its lobby"):
+        start_options(False, ChannelSettings(), {}, teams=True)
+    assert TEAMS_NEED_LOBBY.endswith("leave out lobby:off")
