@@ -4,12 +4,11 @@
 answers item analysis counts; not reviews): each answer's letter is mapped through the
 round's shown order to the bank's option (-1 for typed answers), and one upsert adds the
 round's answers and right answers per option to ``question_tallies``; the players go into
-``bank_players``. :func:`bank_tally_stats` reads them back for a bank page, for one
-workspace or all (:func:`bank_figures`): a few rows per question, whatever the number of
-answers. It gives each
-question's share right, option picks and the flags that need no per-player data (too easy,
-too hard, dead distractors); discrimination (the "key may be wrong" flag) needs every
-player's answers and stays with ``quizbot questions stats``
+``bank_players``. :func:`bank_figures` reads them back for a bank page, for one workspace
+or all: a few rows per question, whatever the number of answers. It gives each question's
+share right, option picks and the flags that need no per-player data (too easy, too hard,
+dead distractors); discrimination (the "key may be wrong" flag) needs every player's
+answers and stays with ``quizbot questions stats``
 (:func:`bot.services.item_stats.bank_item_stats`).
 """
 
