@@ -261,6 +261,7 @@ def test_my_progress(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz) -> 
     assert details_table(browser, "Answers per day") == [[played_on, str(QUESTIONS)]]
     due = details_table(browser, "Flashcards due")
     assert sum(int(row[1]) for row in due) == 1, due  # the demo deck's one card, rated Good
+    assert "1 card studied" in text  # one card: no "1 cards"
     # The downloads: Alice's own three answers, from links on the same origin.
     hrefs = browser.js(
         "return [...document.querySelectorAll('a[href]')].map((a) => a.href)"
