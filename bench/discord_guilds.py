@@ -155,6 +155,7 @@ def worker_env(fake: Any, url: str) -> dict[str, str]:
         DATABASE_URL=url,
         QUIZBOT_DISCORD_API_BASE=fake.api_base,
         QUIZBOT_DISCORD_GATEWAY=fake.gateway_url,
+        QUIZBOT_LOBBY="off",  # the clicks land on question 1 at once: no join phase first
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(ROOT),
     )
