@@ -56,6 +56,22 @@ def test_piped_quiz_then_leaderboard(env: dict[str, str], tmp_path: Path) -> Non
     assert "Ann\t20\t2\t2" in table.stdout
 
 
+def test_a_hint_in_the_terminal_costs_points_and_comes_once(env: dict[str, str]) -> None:
+    """'?' asks for a hint: none on true/false, a typed answer's shape once, and a right
+    answer after it scores the rules' hint cost (5) less."""
+    played = run_quizbot(
+        ["play", "--bank", "demo", "--count", "2", "--seed", "1", "--name", "Ann"],
+        "?\nA\n?\n?\nParis\n",
+        env,
+    )
+    assert played.returncode == 0, played.stderr
+    out = played.stdout
+    assert "this question has no hint: it would give the answer away" in out
+    assert "Hint for question 2: _ _ _ _ _ (a right answer now scores 5 points less)." in out
+    assert "one hint per question: you have had yours for this one" in out
+    assert "Final score: 2/2 correct, 15 points." in out
+
+
 def test_wrong_answers_are_scored_and_revealed(env: dict[str, str]) -> None:
     played = run_quizbot(
         ["play", "--bank", "demo", "--count", "2", "--seed", "1"], "B\nLyon\n", env

@@ -31,6 +31,8 @@ from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView, QuizRes
 
 #: How many unusable lines in a row are tolerated before giving up on a question.
 MAX_BAD_LINES = 3
+#: A line that asks for a hint instead of answering.
+HINT_LINE = "?"
 
 
 class InputEndedError(QuizbotError):
@@ -69,7 +71,7 @@ class ConsoleGame:
     async def _introduce(self, question: QuestionView) -> str:
         """Question 1, after a line saying what the quiz is."""
         self.say(f"{question.bank_title}: {question.total} questions. Answer with a letter,")
-        self.say("or type the answer where there are no options.")
+        self.say(f"or type the answer where there are no options; {HINT_LINE} asks for a hint.")
         return await self.surface.post_question(question)
 
     async def play(
@@ -162,6 +164,9 @@ class ConsoleGame:
                     f"input ended at question {question.number} of {question.total}; "
                     "the quiz was stopped and the score so far kept"
                 )
+            if line == HINT_LINE:
+                await self._hint(question)
+                continue
             receipt = await self.app.answer(question.round_id, self.player, line, question.channel)
             if receipt.outcome is not None:
                 await self.conductor.announce(receipt.outcome)
@@ -181,6 +186,15 @@ class ConsoleGame:
                     f"no usable answer to question {question.number} in {MAX_BAD_LINES} lines "
                     f"({receipt.message})"
                 )
+
+    async def _hint(self, question: QuestionView) -> None:
+        """A hint on ``question`` (one per question; it costs points, as in chat)."""
+        try:
+            hint = await self.app.hint(question.channel, self.player, question.round_id)
+        except QuizbotError as exc:  # a second hint, none for true/false, hints off
+            self.say(str(exc))
+            return
+        self.say(hint.text().replace("`", ""))
 
     async def _give_up(self) -> None:
         with contextlib.suppress(NoQuizRunningError):
