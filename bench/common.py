@@ -19,6 +19,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -220,6 +221,36 @@ def vm_status(field_name: str, pid: int | str = "self") -> float:
     except OSError:
         pass
     return float("nan")
+
+
+class PeakWatcher:
+    """Watches a child's VmHWM (its own peak RSS) until it exits.
+
+    ``ru_maxrss`` from ``os.wait4`` is no good for a child of a big process: Linux keeps the
+    pre-exec peak, i.e. the forking parent's RSS, so a bench run after others (``run_all``)
+    would report the parent's size. VmHWM belongs to the process image after exec; it only
+    rises, so the last reading before the child ends is its peak.
+    """
+
+    def __init__(self, pid: int, every: float = 0.02) -> None:
+        self.pid = pid
+        self.peak = float("nan")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _watch(self, every: float) -> None:
+        while not self._stop.is_set():
+            reading = vm_status("VmHWM", self.pid)
+            if reading == reading:  # not NaN: the child is still there
+                self.peak = reading if self.peak != self.peak else max(self.peak, reading)
+            self._stop.wait(every)
+
+    def stop(self) -> float:
+        """Stop watching; the peak in MB (NaN where /proc cannot tell)."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak
 
 
 # -- tables -----------------------------------------------------------------------------
