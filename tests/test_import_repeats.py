@@ -90,12 +90,16 @@ def test_a_file_shaped_like_moodles_examples_imports_with_its_repeats_reported(
     assert "0 new, 0 updated, 18 unchanged, 13 skipped, 12 repeats skipped" in again.output
 
 
-def test_moodles_own_examples_file_imports_with_its_repeats_reported(database_url: str) -> None:
-    """The real question/format/gift/examples.txt (a .txt: its format detected)."""
-    real = Path(__file__).parent / "fixtures" / "moodlegift" / "examples.txt"
-    result = imported(database_url, str(real), "--bank", "examples")
+def test_a_moodle_shaped_txt_file_is_read_as_gift_with_its_repeats_reported(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Moodle's example file is a .txt (question/format/gift/examples.txt): the same text
+    under that name is detected as GIFT and imports with its repeats reported."""
+    txt = tmp_path / "examples.txt"
+    txt.write_text(MOODLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = imported(database_url, str(txt), "--bank", "examples")
     assert result.exit_code == 0, result.output
-    assert f"{real} -> examples: 18 new, 0 updated, 0 unchanged, 13 skipped, 12 repeats" in (
+    assert f"{txt} -> examples: 18 new, 0 updated, 0 unchanged, 13 skipped, 12 repeats" in (
         result.output
     )
     assert _repeat_lines(result.output) == [
@@ -103,13 +107,7 @@ def test_moodles_own_examples_file_imports_with_its_repeats_reported(database_ur
         (113, 12), (167, 8), (169, 10), (171, 12), (173, 14), (184, 10),
     ]  # fmt: skip
     kept = run(answers(database_url, "examples"))
-    assert kept["Who's buried in **Grant's tomb**?"] == (
-        (),
-        None,
-        ("no one", "nobody"),
-        "excellent answer!",
-    )
-    assert kept["Which answer equals 5?"] == (("= 2 + 2", "= 2 + 3", "= 2 + 4"), 1, (), "")
+    assert kept["The Moon _____ the Earth."] == (("heats", "orbits", "pushes"), 1, (), "")
 
 
 def test_validate_reports_the_same_repeats_and_json_counts_them() -> None:

@@ -33,10 +33,7 @@ MOODLE = FIXTURES.parents[1] / "fixtures" / "moodlexml"
 SEEDS = {
     "native": ["native_bank.yaml", "native_bank.json"],
     "csv": ["bank.csv", "bank.tsv"],
-    "gift": [
-        "moodle_sample.gift",
-        str(FIXTURES.parents[1] / "fixtures" / "moodlegift" / "examples.txt"),
-    ],
+    "gift": ["moodle_sample.gift", "moodle_examples_shaped.gift"],
     "aiken": ["aiken_sample.txt"],
     "anki": ["anki_export.txt", "quizlet_export.txt", "quizlet_comma.txt"],
     "redtrivia": ["redtrivia_games.yaml"],
