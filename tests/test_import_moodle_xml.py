@@ -1,7 +1,7 @@
-"""Moodle XML through the CLI, on SQLite and PostgreSQL: Moodle's fixtures imported (pictures
-stored, nested categories as topics, skips as warnings), an invalid grade or broken XML
-refused with file:line and nothing written, and an export imported back unchanged (stored
-pictures embedded and read back with the same bytes)."""
+"""Moodle XML through the CLI, on SQLite and PostgreSQL: our fixtures shaped like Moodle's
+exports imported (pictures stored, nested categories as topics, skips as warnings), an
+invalid grade or broken XML refused with file:line and nothing written, and an export
+imported back unchanged (stored pictures embedded and read back with the same bytes)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.services import QuizApp
 from bot.services.banks import bank_contents
 from bot.services.images import with_image_data
 from cli.main import cli
+from tests.image_samples import JPEG, png
 
 MOODLE = Path(__file__).parent / "fixtures" / "moodlexml"
 run = asyncio.run
@@ -52,10 +53,10 @@ async def bank_names(url: str) -> set[str]:
 
 def test_moodle_fixtures_import_with_pictures_and_topics(database_url: str) -> None:
     files = [
-        MOODLE / "truefalse.xml",
-        MOODLE / "nested_categories_with_questions.xml",
-        MOODLE / "sample_questions_with_old_image_tag.xml",
-        MOODLE / "multichoice.xml",
+        MOODLE / "tf_study_skills_with_pictures.xml",
+        MOODLE / "nested_geography_categories.xml",
+        MOODLE / "old_image_tags.xml",
+        MOODLE / "mc_listening_with_flags.xml",
     ]
     result = quizbot(database_url, "import", *map(str, files), "--bank", "moodle", "--json")
     assert result.exit_code == 0, result.output
@@ -63,19 +64,20 @@ def test_moodle_fixtures_import_with_pictures_and_topics(database_url: str) -> N
     assert [s["new"] for s in summaries] == [2, 4, 1, 1]
     assert [s["skipped"] for s in summaries] == [0, 1, 1, 0]
     warnings = summaries[1]["warnings"]
-    assert any("nested_categories_with_questions.xml:55:" in w and "essay" in w for w in warnings)
+    assert any("nested_geography_categories.xml:55:" in w and "essay" in w for w in warnings)
 
     _info, questions = run(contents(database_url, "moodle", with_data=True))
     assert len(questions) == 8
     topics = [q.topic for q in questions]
-    assert "Iota/Kappa/Lambda" in topics and "Default for testhead/TrueFalse" in topics
+    assert "Geography/Europe/Rivers" in topics and "Study skills/Memory" in topics
     first, second = questions[0], questions[1]
     assert first.kind is QuestionKind.TRUE_FALSE and first.correct_option == "False"
-    assert first.image is not None and first.image.alt == "Moodle logo"
-    assert first.image.data is not None and first.image.data.startswith(b"\xff\xd8\xff")
+    assert first.image is not None and first.image.alt == "Alarm clock"
+    assert first.image.data == JPEG  # tests/image_samples.py's JPEG, embedded as base64
     assert second.image is not None and second.image.digest == first.image.digest
     old = next(q for q in questions if q.kind is QuestionKind.MULTIPLE_CHOICE and q.image)
     assert old.image is not None and old.image.media_type == "image/png"
+    assert old.image.data == png(90)  # from the old <image_base64> tag
 
     again = quizbot(database_url, "import", *map(str, files), "--bank", "moodle")
     assert again.exit_code == 0, again.output
@@ -84,15 +86,22 @@ def test_moodle_fixtures_import_with_pictures_and_topics(database_url: str) -> N
 
 def test_invalid_grade_or_broken_xml_writes_nothing(database_url: str, tmp_path: Path) -> None:
     before = run(bank_names(database_url))
-    bad = MOODLE / "error_invalid_grades.xml"
-    result = quizbot(database_url, "import", str(MOODLE / "truefalse.xml"), str(bad), "--bank", "x")
+    bad = MOODLE / "invalid_grade.xml"
+    result = quizbot(
+        database_url,
+        "import",
+        str(MOODLE / "tf_study_skills_with_pictures.xml"),
+        str(bad),
+        "--bank",
+        "x",
+    )
     assert result.exit_code == 1
     assert f"{bad}:38: invalid grade fraction='33'" in result.output
     assert run(bank_names(database_url)) == before
 
     broken = tmp_path / "broken.xml"
-    text = (MOODLE / "nested_categories_with_questions.xml").read_text()
-    broken.write_text(text.replace("</idnumber>\n  </question>\n\n<!-- question: 106", "", 1))
+    text = (MOODLE / "nested_geography_categories.xml").read_text()
+    broken.write_text(text.replace("</idnumber>\n  </question>\n\n<!-- question: 702", "", 1))
     result = quizbot(database_url, "import", str(broken))
     assert result.exit_code == 1
     assert f"{broken}:" in result.output and "broken XML: mismatched tag" in result.output
@@ -100,23 +109,23 @@ def test_invalid_grade_or_broken_xml_writes_nothing(database_url: str, tmp_path:
 
 
 def test_a_file_of_only_cloze_questions_is_refused_unless_allowed(database_url: str) -> None:
-    """Moodle's multianswer.xml holds one cloze question, which quizbot cannot ask: skipped
+    """cloze_only.xml holds one cloze question, which quizbot cannot ask: skipped
     with a warning naming it, so the file has no questions (an error unless --allow-empty)."""
-    cloze = MOODLE / "multianswer.xml"
+    cloze = MOODLE / "cloze_only.xml"
     refused = quizbot(database_url, "import", str(cloze), "--bank", "cloze")
     assert refused.exit_code == 1
     assert f"{cloze}: no questions in this file" in refused.output
     assert "cloze" not in run(bank_names(database_url))
     allowed = quizbot(database_url, "import", str(cloze), "--bank", "cloze", "--allow-empty")
     assert allowed.exit_code == 0, allowed.output
-    assert f"{cloze}:12: cloze (embedded answers) question 'cloze with images' skipped" in (
+    assert f"{cloze}:12: cloze (embedded answers) question 'cloze lakes and mountains' skipped" in (
         allowed.output
     )
     assert "-> cloze: 0 new, 0 updated, 0 unchanged, 1 skipped" in allowed.output
 
 
 def test_export_imports_back_unchanged(database_url: str, tmp_path: Path) -> None:
-    files = [MOODLE / "nested_categories_with_questions.xml", MOODLE / "multichoice.xml"]
+    files = [MOODLE / "nested_geography_categories.xml", MOODLE / "mc_listening_with_flags.xml"]
     assert quizbot(database_url, "import", *map(str, files), "--bank", "m").exit_code == 0
     out = tmp_path / "m.xml"
     exported = quizbot(database_url, "export", "m", "-o", str(out))
@@ -150,7 +159,7 @@ def test_a_bank_of_only_flashcards_is_not_exported(database_url: str, tmp_path: 
 
 
 def test_export_embeds_stored_pictures(database_url: str, tmp_path: Path) -> None:
-    files = [MOODLE / "truefalse.xml", MOODLE / "sample_questions_with_old_image_tag.xml"]
+    files = [MOODLE / "tf_study_skills_with_pictures.xml", MOODLE / "old_image_tags.xml"]
     assert quizbot(database_url, "import", *map(str, files), "--bank", "pics").exit_code == 0
     out = tmp_path / "pics.xml"
     exported = quizbot(database_url, "export", "pics", "-o", str(out))

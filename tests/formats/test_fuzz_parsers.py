@@ -27,7 +27,7 @@ from bot.formats.errors import MAX_ERRORS
 from tests.formats.anki_packages import sample_package
 from tests.formats.helpers import FIXTURES
 
-#: Moodle's XML fixtures (tests/fixtures/moodlexml).
+#: Our Moodle XML fixtures, shaped like Moodle's exports (tests/fixtures/moodlexml).
 MOODLE = FIXTURES.parents[1] / "fixtures" / "moodlexml"
 #: The valid files each parser's mutations start from, and the name they are parsed as.
 SEEDS = {
@@ -40,8 +40,12 @@ SEEDS = {
     "opentdb": ["opentdb_response.json"],
     "moodlexml": [
         str(MOODLE / name)
-        for name in ("nested_categories_with_questions.xml", "truefalse.xml", "multichoice.xml")
-    ],  # Moodle's own fixtures, read as bytes
+        for name in (
+            "nested_geography_categories.xml",
+            "tf_study_skills_with_pictures.xml",
+            "mc_listening_with_flags.xml",
+        )
+    ],  # our Moodle-shaped fixtures, read as bytes
     "apkg": [],  # binary: packages written by genanki, see test_apkg_survives_*
 }
 SPECIAL = [

@@ -1,5 +1,6 @@
-"""The Moodle XML reader and writer: Moodle's own fixtures, every kind, HTML, pictures, grades,
-broken and hostile XML with lines, and export -> import round trips."""
+"""The Moodle XML reader and writer: our own fixtures shaped like Moodle's exports, every
+kind, HTML, pictures, grades, broken and hostile XML with lines, and export -> import round
+trips."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.formats import detect_format, parse_path
 from bot.formats.moodle_xml import grade_is_valid, parse, topic_of
 from bot.formats.moodle_xml_writer import write_moodle_xml
 from bot.images import image_from_bytes, image_from_url
+from tests.image_samples import JPEG, png
 
 MOODLE = Path(__file__).resolve().parents[1] / "fixtures" / "moodlexml"
 MC = QuestionKind.MULTIPLE_CHOICE
@@ -72,100 +74,110 @@ def error(text: str | bytes, source: str = "bank.xml") -> BankFormatError:
     return caught.value
 
 
-# --- Moodle's own fixtures ---------------------------------------------------------------
+# --- our fixtures, shaped like Moodle's exports ----------------------------------------
 
 
 def test_multichoice_fixture() -> None:
-    q = only(fixture("multichoice.xml"))
+    q = only(fixture("mc_listening_with_flags.xml"))
     assert q.kind is MC
-    assert q.prompt == "Listen to this greeting:\n\nWhat language is being spoken?"
-    assert q.options == (
-        "[British Flag] English",
-        "[French flag] French",
-        "[German flag] German",
-        "[Denmark flag] Danish",
+    assert q.prompt == (
+        "Play the recording from the market:\n\nWhich language does the stall keeper speak?"
     )
-    assert q.correct_option == "[French flag] French"
-    assert q.topic == "Default for testhead/Multichoice"
-    assert q.explanation == "Yes, well done!"  # the right answer's feedback
+    assert q.options == (
+        "[Portugal flag] Portuguese",
+        "[Spain flag] Spanish",
+        "[Italy flag] Italian",
+        "[Romania flag] Romanian",
+    )
+    assert q.correct_option == "[Spain flag] Spanish"
+    assert q.topic == "World languages/Listening"  # $course$/top/ left out
+    assert q.explanation == "Right: that was Spanish."  # the right answer's feedback
     assert q.image is None  # the file is a sound linked with <a>, not a picture
     assert q.line == 12
 
 
 def test_truefalse_fixture_with_embedded_pictures() -> None:
-    first, second = fixture("truefalse.xml")
+    first, second = fixture("tf_study_skills_with_pictures.xml")
     assert isinstance(first, Question) and isinstance(second, Question)
     assert first.kind is QuestionKind.TRUE_FALSE
     assert first.prompt == (
-        "Moodle is an acronym for Modular Object-Oriented Dynamic Learning Education."
+        "Cramming the night before an exam is the most reliable way to remember material "
+        "for months."
     )
     assert first.correct_option == "False"
     assert second.correct_option == "True"
-    assert second.prompt.endswith("Dynamic Learning Environment.")
-    assert first.topic == "Default for testhead/TrueFalse"
-    assert first.explanation.startswith("[Informations]For further information, see the")
+    assert second.prompt.endswith("helps you remember material for longer.")
+    assert first.topic == "Study skills/Memory"
+    assert first.explanation.startswith("[Study tip]To learn more, read the study group's")
     assert first.image is not None and second.image is not None
     assert (first.image.name, first.image.alt, first.image.media_type) == (
-        "logo.jpg",
-        "Moodle logo",
+        "clock.jpg",
+        "Alarm clock",
         "image/jpeg",
     )
-    raw = (MOODLE / "truefalse.xml").read_text()
-    start = raw.index('<file name="logo.jpg" encoding="base64">') + 40
-    logo = base64.b64decode(raw[start : raw.index("</file>", start)])
-    assert first.image.digest == hashlib.sha256(logo).hexdigest()
-    assert first.image.data == logo
+    raw = (MOODLE / "tf_study_skills_with_pictures.xml").read_text()
+    tag = '<file name="clock.jpg" encoding="base64">'
+    start = raw.index(tag) + len(tag)
+    clock = base64.b64decode(raw[start : raw.index("</file>", start)])
+    assert clock == JPEG  # the fixture embeds tests/image_samples.py's JPEG
+    assert first.image.digest == hashlib.sha256(clock).hexdigest()
+    assert first.image.data == clock
+    assert second.image.digest == first.image.digest
 
 
 def test_nested_categories_become_topic_paths() -> None:
-    items = fixture("nested_categories_with_questions.xml")
+    items = fixture("nested_geography_categories.xml")
     assert [(type(i).__name__, getattr(i, "topic", None)) for i in items] == [
-        ("Question", "Iota"),
+        ("Question", "Geography"),
         ("Skipped", None),
-        ("Question", "Iota/Kappa"),
-        ("Question", "Iota/Kappa/Lambda"),
-        ("Question", "Iota/Mu"),
+        ("Question", "Geography/Europe"),
+        ("Question", "Geography/Europe/Rivers"),
+        ("Question", "Geography/Asia"),
     ]
     skipped = items[1]
     assert isinstance(skipped, Skipped)
     assert skipped.line == 55
-    assert "essay question 'Kappa Essay Question' skipped" in skipped.reason
-    assert items[0].prompt == "Testing Iota Question"  # type: ignore[union-attr]
+    assert "essay question 'Essay on the Alps' skipped" in skipped.reason
+    assert items[0].prompt == "The equator passes through Brazil."  # type: ignore[union-attr]
     assert items[0].correct_option == "True"  # type: ignore[union-attr]
+    assert items[3].correct_option == "False"  # type: ignore[union-attr]
 
 
 def test_old_image_tag_fixture() -> None:
-    cloze, question = fixture("sample_questions_with_old_image_tag.xml")
+    cloze, question = fixture("old_image_tags.xml")
     assert isinstance(cloze, Skipped)
-    assert "cloze (embedded answers) question 'cloze question with image'" in cloze.reason
+    assert "cloze (embedded answers) question 'cloze map with an old picture'" in cloze.reason
     assert isinstance(question, Question)
-    assert question.options == ("wrong answer", "another wrong answer", "right answer")
+    assert question.options == ("Madrid", "Rome", "Lisbon")  # the blank lines around dropped
     assert question.correct == 2
     assert question.image is not None
-    assert (question.image.name, question.image.media_type) == ("moodle.png", "image/png")
-    assert question.topic == "Default for Test images in backup"
+    assert (question.image.name, question.image.media_type) == ("map.png", "image/png")
+    assert question.image.data == png(90)  # <image_base64>: tests/image_samples.py's png(90)
+    assert question.topic == "Pictures from an old course"
 
 
 def test_cloze_fixture_is_skipped_with_its_name() -> None:
-    (item,) = fixture("multianswer.xml")
+    (item,) = fixture("cloze_only.xml")
     assert isinstance(item, Skipped)
     assert item.line == 12
-    assert "'cloze with images'" in item.reason
+    assert "'cloze lakes and mountains'" in item.reason
 
 
 def test_invalid_grade_fixture_is_an_error_at_the_answer() -> None:
     with pytest.raises(BankFormatError) as caught:
-        fixture("error_invalid_grades.xml")
-    path = MOODLE / "error_invalid_grades.xml"
+        fixture("invalid_grade.xml")
+    path = MOODLE / "invalid_grade.xml"
     assert str(caught.value).startswith(
         f"{path}:38: invalid grade fraction='33' in question "
-        "'Question with invalid grades : x > 1 & x < 2'"
+        "'Rivers with a bad grade : length > 1000 km & < 3000 km'"
     )
     assert "33.33333" in caught.value.message
 
 
 def test_fixtures_are_detected_by_extension() -> None:
-    for path in MOODLE.glob("*.xml"):
+    paths = sorted(MOODLE.glob("*.xml"))
+    assert len(paths) == 6
+    for path in paths:
         assert detect_format(path) == "moodlexml"
 
 
