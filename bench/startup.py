@@ -80,11 +80,11 @@ def slowest_imports(code: str, top: int = 4) -> str:
 
 async def worker(url: str) -> None:
     from adapters.discord.client import QuizClient
-    from bot.config import Settings
+    from adapters.discord.settings import DiscordSettings
     from bot.services import QuizApp
 
     app = await QuizApp.open(url)
-    client = QuizClient(app, Settings(database_url=url, discord_token="not-used"))
+    client = QuizClient(app, DiscordSettings(token="not-used"))
     print(json.dumps({"rss": vm_status("VmRSS"), "hwm": vm_status("VmHWM")}), flush=True)
     await client.close()
     await app.close()
