@@ -16,7 +16,7 @@ from adapters.slack.listeners.actions import clicked_channel, clicker
 from adapters.slack.listeners.errors import told
 from adapters.slack.lobby_blocks import JOIN_ACTION, START_ACTION
 from adapters.slack.refs import PLATFORM
-from bot.views import ChannelRef
+from bot.views import ChannelRef, PlayerRef
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackBot
@@ -27,6 +27,16 @@ class LobbyActions:
 
     def __init__(self, bot: SlackBot) -> None:
         self.bot = bot
+
+    def _clicked(
+        self, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> tuple[int, PlayerRef, ChannelRef] | None:
+        """The quiz a button names (its value), who clicked, and where; None for a bad value."""
+        value = str(action.get("value") or "")
+        if not value.isdigit():
+            return None
+        who = clicker(self.bot, body, context)
+        return int(value), who, ChannelRef(PLATFORM, who.workspace, clicked_channel(body))
 
     def register(self) -> None:
         self.bot.bolt.action(JOIN_ACTION)(told(self.on_join))
@@ -41,12 +51,11 @@ class LobbyActions:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        value = str(action.get("value") or "")
-        if not value.isdigit():
+        clicked = self._clicked(body, action, context)
+        if clicked is None:
             return
-        who = clicker(self.bot, body, context)
-        where = ChannelRef(PLATFORM, who.workspace, clicked_channel(body))
-        await self.bot.conductor.join(int(value), who, where)
+        quiz_id, who, where = clicked
+        await self.bot.conductor.join(quiz_id, who, where)
         await respond(
             response_type="ephemeral", replace_original=False, **replies.notice(lobby.JOINED)
         )
@@ -60,13 +69,12 @@ class LobbyActions:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        value = str(action.get("value") or "")
-        if not value.isdigit():
+        clicked = self._clicked(body, action, context)
+        if clicked is None:
             return
-        who = clicker(self.bot, body, context)
-        where = ChannelRef(PLATFORM, who.workspace, clicked_channel(body))
+        quiz_id, who, where = clicked
 
         async def moderator() -> bool:
             return await self.bot.is_moderator(client, who.workspace, who.user)
 
-        await self.bot.conductor.begin(int(value), who, where, moderator)
+        await self.bot.conductor.begin(quiz_id, who, where, moderator)
