@@ -59,7 +59,6 @@ def _show(settings: Any, where: Any, as_json: bool) -> None:
     from adapters.kit.settings import DEFAULT_BANK, DEFAULT_QUESTIONS, DEFAULT_SECONDS
 
     values = dataclasses.asdict(settings)
-    values.pop("language", None)
     if as_json:
         emit_json(
             {
@@ -70,7 +69,14 @@ def _show(settings: Any, where: Any, as_json: bool) -> None:
             }
         )
         return
-    defaults = {"bank": DEFAULT_BANK, "questions": DEFAULT_QUESTIONS, "seconds": DEFAULT_SECONDS}
+    from bot.i18n.languages import install_default
+
+    defaults = {
+        "bank": DEFAULT_BANK,
+        "questions": DEFAULT_QUESTIONS,
+        "seconds": DEFAULT_SECONDS,
+        "language": install_default(),
+    }
     rows = []
     for key, value in values.items():
         if isinstance(value, bool):

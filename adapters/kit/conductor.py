@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from adapters.kit import weblinks
 from adapters.kit.counts import LiveCounts
+from adapters.kit.languages import Languages
 from adapters.kit.outage import guarded
 from adapters.kit.posted import PostedMessages
 from adapters.kit.surface import PostRefused, Surface
 from bot.errors import NotAllowedError, QuizbotError
+from bot.i18n import use_language
 from bot.services import QuizApp
 from bot.ticker import Ticker
 from bot.views import (
@@ -74,6 +77,8 @@ class Conductor:
         self.surface = surface
         self.platform = surface.platform
         self.counts = LiveCounts()
+        #: Each channel's language, for its public messages (see adapters/kit/languages.py).
+        self.languages = Languages(self.app)
         #: The questions this process is posting: a reveal that overtakes one waits for it.
         self.posted = PostedMessages()
         self.ticker = Ticker(
@@ -103,11 +108,24 @@ class Conductor:
 
     # -- questions ------------------------------------------------------------------------
 
+    @asynccontextmanager
+    async def in_language_of(
+        self, where: ChannelRef, *, private: bool = False
+    ) -> AsyncIterator[None]:
+        """Write a channel's public message in the channel's language (``private``: a message
+        for one player, left in the language of the event that caused it)."""
+        if private:
+            yield
+            return
+        with use_language(await self.languages.of_channel(where)):
+            yield
+
     async def post(self, question: QuestionView) -> str | None:
         """Post a question (a quiz's next, a daily's, a review's) and remember its message;
         None when the channel refused it (the quiz or the daily is then stopped)."""
         try:
-            ref = await self._post_noted(question, self.surface.post_question)
+            async with self.in_language_of(question.channel, private=bool(question.private_to)):
+                ref = await self._post_noted(question, self.surface.post_question)
         except PostRefused as refused:
             await self.refused(question.channel, question.quiz_id, question.mode, refused)
             return None
@@ -144,7 +162,8 @@ class Conductor:
             await self._post_lobby(question, post_lobby)
             return question
         try:
-            ref = await self._post_noted(question, post_first or self.surface.post_question)
+            async with self.in_language_of(where):
+                ref = await self._post_noted(question, post_first or self.surface.post_question)
         except PostRefused as refused:
             await self.app.halt_quiz(question.quiz_id)
             raise QuizbotError(refused.reason) from None
@@ -160,7 +179,8 @@ class Conductor:
         """Post a quiz's lobby with its Join and Start buttons; a channel that refuses it
         stops the quiz again, and the refusal is raised for the one who asked."""
         try:
-            ref = await (post or self.surface.post_lobby)(view)
+            async with self.in_language_of(view.channel):
+                ref = await (post or self.surface.post_lobby)(view)
         except PostRefused as refused:
             await self.app.halt_quiz(view.quiz_id)
             raise QuizbotError(refused.reason) from None
@@ -175,7 +195,8 @@ class Conductor:
         view, new = await self.app.join_quiz(quiz_id, who, where)
         if new and not view.begun and view.message_ref is not None:
             try:
-                await self.surface.edit_lobby(view)
+                async with self.in_language_of(view.channel):
+                    await self.surface.edit_lobby(view)
             except Exception:  # the join counts even if the message lags
                 log.warning("could not show %s in lobby %s", who.user, quiz_id, exc_info=True)
         return view
@@ -208,7 +229,8 @@ class Conductor:
         lobby message, then post question 1. Never raises: failures are logged."""
         if begun.lobby.message_ref is not None:
             try:
-                await self.surface.edit_lobby(begun.lobby)
+                async with self.in_language_of(begun.lobby.channel):
+                    await self.surface.edit_lobby(begun.lobby)
             except Exception:
                 log.warning("could not close lobby %s", begun.lobby.quiz_id, exc_info=True)
         await self.post(begun.question)
@@ -247,7 +269,8 @@ class Conductor:
         for outcome in results.closed_rounds:
             await self.counts.close(outcome.round_id)
             try:
-                await self.surface.reveal(outcome, stopped=True)
+                async with self.in_language_of(where, private=bool(outcome.private_to)):
+                    await self.surface.reveal(outcome, stopped=True)
             except PostRefused as refused:
                 log.warning("could not reveal stopped round %s: %s", outcome.round_id, refused)
         return weblinks.results(self.app, results)
@@ -282,20 +305,23 @@ class Conductor:
             outcome = dataclasses.replace(outcome, message_ref=ref) if ref else outcome
         else:
             self.posted.forget(outcome.round_id)
+        private = bool(outcome.private_to)
         try:
-            await self.surface.reveal(outcome)
+            async with self.in_language_of(outcome.channel, private=private):
+                await self.surface.reveal(outcome)
         except PostRefused as refused:
             await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
             return
         except Exception:  # a reveal the platform refused for its content: the quiz goes on
             log.exception("revealing round %s failed", outcome.round_id)
         try:
-            if outcome.mode == "daily":
-                await self.surface.end_daily(outcome)
-            elif outcome.next_question is not None:
-                await self.post(outcome.next_question)
-            elif outcome.results is not None:
-                await self.surface.post_results(weblinks.results(self.app, outcome.results))
+            async with self.in_language_of(outcome.channel, private=private):
+                if outcome.mode == "daily":
+                    await self.surface.end_daily(outcome)
+                elif outcome.next_question is not None:
+                    await self.post(outcome.next_question)
+                elif outcome.results is not None:
+                    await self.surface.post_results(weblinks.results(self.app, outcome.results))
         except PostRefused as refused:
             await self.refused(outcome.channel, outcome.quiz_id, outcome.mode, refused)
         except Exception:
@@ -307,6 +333,12 @@ class Conductor:
         """A channel refused the bot: stop its quiz (or its daily question), and tell the one
         who started it why, once (the second refusal finds nothing left to stop)."""
         log.warning("%s channel %s refused the bot: %s", self.platform, where.channel, refused)
+        async with self.in_language_of(where):
+            await self._halt_refused(where, quiz_id, mode, refused)
+
+    async def _halt_refused(
+        self, where: ChannelRef, quiz_id: int, mode: str, refused: PostRefused
+    ) -> None:
         if mode == "daily":
             creator = await self.app.halt_daily(where)
             who, text = creator, daily_stopped_text(refused.reason)

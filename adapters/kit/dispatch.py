@@ -9,11 +9,13 @@ and renders the :class:`Reply` it gets: a view, and whether everyone in the chan
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from adapters.kit import commands, lobby, schedules, settings, texts, weblinks
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst, PostLobby
 from bot.errors import EmptyBankError, NotAllowedError, QuizbotError
+from bot.i18n import current_language
 from bot.services.channel_settings import MODERATORS_ONLY, parse_changes
 from bot.views import (
     BankSummary,
@@ -97,10 +99,14 @@ ReplyView = (
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What to show the one who asked (or, ``public``, the whole channel)."""
+    """What to show the one who asked (or, ``public``, the whole channel), and the language
+    to show it in (set by :meth:`Dispatcher.run`: the channel's for a public reply, else the
+    language the command was run in). Platforms render it inside
+    ``bot.i18n.use_language(reply.language)``."""
 
     view: ReplyView
     public: bool = False
+    language: str = ""
 
 
 class Dispatcher:
@@ -119,7 +125,26 @@ class Dispatcher:
         post_lobby: PostLobby | None = None,
     ) -> Reply | None:
         """Act on a command; None when there is nothing more to say (a quiz was started:
-        its question, or its lobby, is the answer)."""
+        its question, or its lobby, is the answer). Run it in the asker's language
+        (:meth:`adapters.kit.languages.Languages.for_player`): private replies and errors are
+        written in it; public ones in the channel's."""
+        reply = await self._run(command, request, post_first=post_first, post_lobby=post_lobby)
+        if reply is None or reply.language:
+            return reply
+        if reply.public:
+            language = await self.conductor.languages.of_channel(request.where)
+        else:
+            language = current_language()
+        return dataclasses.replace(reply, language=language)
+
+    async def _run(
+        self,
+        command: commands.Command,
+        request: Request,
+        *,
+        post_first: PostFirst | None,
+        post_lobby: PostLobby | None,
+    ) -> Reply | None:
         where, who, app = request.where, request.who, self.app
         match command:
             case commands.Help(reason=reason):
@@ -224,7 +249,9 @@ class Dispatcher:
             now = await app.reset_channel_settings(where, who, is_moderator=moderator)
         else:
             now = await app.change_channel_settings(where, who, changes, is_moderator=moderator)
-        text = settings.changed(now, who.display_name, reset=changes is None)
+        self.conductor.languages.forget(where)
+        async with self.conductor.in_language_of(where):
+            text = settings.changed(now, who.display_name, reset=changes is None)
         return Reply(Notice(text), public=True)
 
     async def _schedule(self, command: commands.Schedule, request: Request) -> Reply:
@@ -238,7 +265,9 @@ class Dispatcher:
             gone = await app.unschedule_quizzes(
                 where, who, command.schedule_id, is_moderator=moderator
             )
-            return Reply(Notice(schedules.removed(gone, who.display_name)), public=True)
+            async with self.conductor.in_language_of(where):
+                text = schedules.removed(gone, who.display_name)
+            return Reply(Notice(text), public=True)
         added = await app.schedule_quiz(
             where,
             who,
@@ -251,4 +280,6 @@ class Dispatcher:
             seconds=command.seconds,
             is_moderator=moderator,
         )
-        return Reply(Notice(schedules.added(added, who.display_name)), public=True)
+        async with self.conductor.in_language_of(where):
+            text = schedules.added(added, who.display_name)
+        return Reply(Notice(text), public=True)

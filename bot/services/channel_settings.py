@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import NotAllowedError, QuizbotError
+from bot.i18n import languages
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
 from bot.services.records import dialect_insert, ensure_channel, ensure_player, find_channel
@@ -56,7 +57,8 @@ class ChannelSettings:
     lobby: bool = True
     relaxed: bool = False
     relaxed_max_seconds: int = DEFAULT_RELAXED_SECONDS
-    language: str | None = None  # reserved
+    #: The language of the channel's messages (None: the install's, ``QUIZBOT_LANGUAGE``).
+    language: str | None = None
 
     def scoring(self, base: ScoringRules | None = None) -> ScoringRules:
         """The scoring rules a quiz here plays by: ``base`` with the bonuses switched."""
@@ -81,6 +83,7 @@ KEYS = (
     "lobby",
     "relaxed",
     "relaxed_max_seconds",
+    "language",
 )
 BOOLEAN_KEYS = frozenset({"speed_bonus", "streak_bonus", "hints", "lobby", "relaxed"})
 #: Other spellings users type for a key.
@@ -91,6 +94,8 @@ ALIASES = {
     "hint": "hints",
     "relaxed_max": "relaxed_max_seconds",
     "relaxed_seconds": "relaxed_max_seconds",
+    "lang": "language",
+    "locale": "language",
 }
 
 
@@ -130,6 +135,11 @@ def _value(key: str, text: str) -> Any:
         if not word:
             raise QuizbotError("give a bank's name after bank:")
         return word
+    if key == "language":
+        try:
+            return languages.check(word)
+        except ValueError as error:
+            raise QuizbotError(str(error)) from None
     if not word.isdigit():
         raise QuizbotError(f"{key} is a whole number, not {text!r}")
     number = int(word)
@@ -167,7 +177,7 @@ def change(**values: Any) -> SettingsChange:
                 raise QuizbotError(f"{key} is not on or off")
             out[key] = value
         elif isinstance(value, int):
-            if key in BOOLEAN_KEYS or key == "bank":
+            if key in BOOLEAN_KEYS or key in ("bank", "language"):
                 raise QuizbotError(f"{key} is not a number")
             check(key, value)
             out[key] = value
