@@ -108,7 +108,22 @@ def _keep_traceback(exc: BaseException) -> Path | None:
 
 
 class QuizbotGroup(click.Group):
-    """The top-level group: runs a command and ends any failure of it in one line."""
+    """The top-level group: runs a command in the terminal's language (``LANGUAGE``,
+    ``LC_ALL``, ``LC_MESSAGES``, ``LANG``; else ``QUIZBOT_LANGUAGE``), and ends any failure of
+    it in one line."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        from bot.i18n import set_default_language
+        from bot.i18n.languages import terminal
+
+        set_default_language(terminal())  # before a subcommand's module is imported
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

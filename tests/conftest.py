@@ -121,6 +121,21 @@ def no_lobby_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZBOT_LOBBY", "off")
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read what quizbot says in English, whatever this machine's locale: the terminal's
+    language variables and ``QUIZBOT_LANGUAGE`` are cleared (for the processes tests start
+    too), and the process default is reset after each test. Language tests set their own."""
+    from bot.i18n import set_default_language
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "QUIZBOT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_default_language(None)
+    yield
+    set_default_language(None)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A new, empty SQLite file for this test."""
