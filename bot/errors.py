@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.i18n import ngettext
+
 
 class QuizbotError(Exception):
     """An error meant for the user: its message is one line that says what went wrong."""
@@ -47,7 +49,11 @@ class BankFormatErrors(BankFormatError):
         """Each error as ``file:line: message``, and the count of those left out."""
         lines = [str(error) for error in self.errors]
         if self.more:
-            lines.append(f"and {self.more} more error{'s' if self.more != 1 else ''}")
+            lines.append(
+                ngettext("and {count} more error", "and {count} more errors", self.more).format(
+                    count=self.more
+                )
+            )
         return lines
 
     @property
