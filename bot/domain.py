@@ -168,6 +168,8 @@ class BankInfo:
     title: str = ""
     description: str = ""
     source: str = ""
+    #: The language its questions are written in (a tag such as ``es`` or ``pt-br``; "" unknown).
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

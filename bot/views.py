@@ -239,6 +239,7 @@ class BankSummary:
     flashcards: int
     topics: tuple[str, ...] = field(default=())
     link: WebLink | None = None  # its web page, shown to moderators
+    language: str = ""  # the language of its questions ("" when nobody said)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from cli.common import (
     shown,
     with_app,
 )
-from cli.options import BANK_NAME
+from cli.options import BANK_NAME, LANGUAGE_TAG
 
 
 @click.group()
@@ -28,12 +28,17 @@ def banks() -> None:
 
 
 @banks.command("list")
+@click.option(
+    "--language",
+    type=LANGUAGE_TAG,
+    help="Only the banks whose questions are in this language (es also lists es-mx).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state
-def list_banks(state: CliState, as_json: bool) -> None:
+def list_banks(state: CliState, as_json: bool, language: str | None = None) -> None:
     """List every bank with its number of questions and flashcards."""
 
-    summaries = with_app(state, lambda app: app.list_banks())
+    summaries = with_app(state, lambda app: app.list_banks(language=language))
     if as_json:
         emit_json(
             [
@@ -43,6 +48,7 @@ def list_banks(state: CliState, as_json: bool) -> None:
                     "questions": s.questions,
                     "flashcards": s.flashcards,
                     "topics": list(s.topics),
+                    "language": s.language,
                 }
                 for s in summaries
             ]
@@ -50,8 +56,8 @@ def list_banks(state: CliState, as_json: bool) -> None:
         return
     print_table(
         "Banks",
-        ["name", "title", "questions", "flashcards"],
-        [(s.name, s.title, s.questions, s.flashcards) for s in summaries],
+        ["name", "title", "language", "questions", "flashcards"],
+        [(s.name, s.title, s.language, s.questions, s.flashcards) for s in summaries],
     )
 
 

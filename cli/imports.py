@@ -16,7 +16,7 @@ import click
 
 from cli.common import CliState, emit_json, fail, in_session, pass_state, with_app
 from cli.files import check_output, describe_os_error, replace_when_done
-from cli.options import BANK_NAME
+from cli.options import BANK_NAME, LANGUAGE_TAG
 
 if TYPE_CHECKING:
     from bot.domain import Question
@@ -102,6 +102,12 @@ class Progress:
 @files_argument
 @click.option("--bank", type=BANK_NAME, help="Import into this bank (default: named by the file).")
 @format_option
+@click.option(
+    "--language",
+    type=LANGUAGE_TAG,
+    help="The language the questions are written in (es, de, pt-br...; default: what the "
+    "file says, for the native format's 'language:').",
+)
 @click.option("--dry-run", is_flag=True, help="Read and check everything, write nothing.")
 @click.option("--replace", is_flag=True, help="Retire the bank's questions not in the files.")
 @on_duplicate_option
@@ -120,6 +126,7 @@ def import_command(
     strict: bool,
     allow_empty: bool,
     as_json: bool,
+    language: str | None = None,
 ) -> None:
     """Import question banks from files (all or nothing).
 
@@ -148,6 +155,7 @@ def import_command(
       quizbot import biology.gift --bank biology
       quizbot import export.txt --format anki --dry-run
       quizbot import questions/*.yaml --replace
+      quizbot import historia.gift --bank historia --language es
     """
     from bot.formats import parse_path
     from bot.services.importer import BankImporter, ImportSummary
@@ -170,6 +178,7 @@ def import_command(
                             on_duplicate=on_duplicate,
                             strict=strict,
                             allow_empty=allow_empty,
+                            language=language,
                         )
                         summaries.append(
                             await importer.run(parse_path(path, format_name), str(path))

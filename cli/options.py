@@ -35,3 +35,26 @@ class BankNameType(click.ParamType):
 
 #: The one instance the commands use: ``type=BANK_NAME``.
 BANK_NAME = BankNameType()
+
+
+class LanguageTagType(click.ParamType):
+    """A language tag for the language of a bank's questions (``es``, ``pt-br``): checked and
+    written the one way (``ES_es`` -> ``es-es``); anything else is a usage error."""
+
+    name = "language"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "TAG"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from bot.i18n.languages import content_tag
+
+        try:
+            return content_tag(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+LANGUAGE_TAG = LanguageTagType()

@@ -130,7 +130,7 @@ def write_native(info: BankInfo, questions: Iterable[Question], stream: TextIO) 
     """Write a native YAML bank (every kind, every field)."""
     result = ExportResult()
     head = {"bank": info.name}
-    for key in ("title", "description", "source"):
+    for key in ("title", "description", "source", "language"):
         value = getattr(info, key)
         if value:
             head[key] = value

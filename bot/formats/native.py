@@ -17,10 +17,11 @@ from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._yaml import compose
 from bot.formats.errors import ErrorList
+from bot.i18n.languages import content_tag
 from bot.images import image_from_location, image_from_url
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-TOP_KEYS = {"bank", "title", "description", "source", "questions"}
+TOP_KEYS = {"bank", "title", "description", "source", "language", "questions"}
 QUESTION_KEYS = {
     "type",
     "question",
@@ -73,6 +74,14 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, f"{what} must be a list")
         return tuple(self.text(item, f"each item of {what}") for item in node.value)
+
+
+def _language(reader: _Reader, node: yaml.Node) -> str:
+    """``language: es``: the language the bank's questions are written in."""
+    try:
+        return content_tag(reader.text(node, "language"))
+    except ValueError as error:
+        raise reader.fail(node, str(error)) from None
 
 
 def _infer_kind(fields: dict[str, yaml.Node]) -> QuestionKind:
@@ -221,6 +230,7 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
         title=reader.text(top["title"], "title") if "title" in top else "",
         description=reader.text(top["description"], "description") if "description" in top else "",
         source=reader.text(top["source"], "source") if "source" in top else "",
+        language=_language(reader, top["language"]) if "language" in top else "",
     )
     questions = top.get("questions")
     if not isinstance(questions, yaml.SequenceNode):

@@ -9,6 +9,7 @@ the install's language).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 #: The languages shipped complete (a test checks every message has a translation in each),
@@ -65,3 +66,21 @@ def terminal(env: Mapping[str, str] | None = None) -> str:
             continue
         return normalize(value) or FALLBACK
     return install_default(env)
+
+
+_CONTENT_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+def content_tag(tag: str) -> str:
+    """The language of a bank's questions as a tag (any language, not only those quizbot's
+    own texts speak): ``ES_es`` -> ``es-es``, ``pt-BR`` -> ``pt-br``; ValueError when it does
+    not look like a language tag (two or three letters, then optional ``-`` parts)."""
+    text = tag.strip().replace("_", "-").lower()
+    if not _CONTENT_TAG.match(text):
+        raise ValueError(f"{tag!r} is not a language tag (use a code such as en, es, de or pt-br)")
+    return text
+
+
+def primary(tag: str) -> str:
+    """A tag's language without its region or script: ``pt-br`` -> ``pt``."""
+    return tag.split("-", 1)[0]

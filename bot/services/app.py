@@ -498,11 +498,13 @@ class QuizApp:
 
     # -- banks --------------------------------------------------------------------------
 
-    async def list_banks(self) -> list[BankSummary]:
+    async def list_banks(self, *, language: str | None = None) -> list[BankSummary]:
+        """The banks one can play (``language``: only those whose questions are in it;
+        QuizbotError for something that is not a language tag)."""
         from bot.services.banks import bank_summaries
 
         async with self.db.reads() as session:
-            return await bank_summaries(session)
+            return await bank_summaries(session, language=language)
 
     async def bank_names(self, prefix: str = "") -> list[str]:
         return [b.name for b in await self.list_banks() if b.name.startswith(prefix.lower())]

@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import BankInfo, Image, Question, QuestionKind
 from bot.errors import QuizbotError, UnknownBankError
+from bot.i18n.languages import content_tag
 from bot.services.images import delete_unused_images, image_digests
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
@@ -52,8 +53,11 @@ async def find_bank(session: AsyncSession, name: str) -> BankRow:
     return bank
 
 
-async def bank_summaries(session: AsyncSession) -> list[BankSummary]:
-    """Every bank with its counts of playable questions and flashcards."""
+async def bank_summaries(
+    session: AsyncSession, *, language: str | None = None
+) -> list[BankSummary]:
+    """Every bank with its counts of playable questions and flashcards (``language``: only
+    the banks in that language, ``es`` matching ``es-mx`` too)."""
     flash = QuestionKind.FLASHCARD.value
     counts = (
         select(
@@ -68,6 +72,7 @@ async def bank_summaries(session: AsyncSession) -> list[BankSummary]:
     rows = await session.execute(
         select(BankRow, counts.c.q, counts.c.f)
         .outerjoin(counts, counts.c.bank_id == BankRow.id)
+        .where(*_in_language(language))
         .order_by(BankRow.name)
     )
     summaries = []
@@ -92,9 +97,22 @@ async def bank_summaries(session: AsyncSession) -> list[BankSummary]:
                 questions=int(questions or 0),
                 flashcards=int(flashcards or 0),
                 topics=tuple(topics),
+                language=bank.language,
             )
         )
     return summaries
+
+
+def _in_language(language: str | None) -> list[ColumnElement[bool]]:
+    if not language:
+        return []
+    try:
+        tag = content_tag(language)
+    except ValueError as error:
+        raise QuizbotError(str(error)) from None
+    if "-" in tag:
+        return [BankRow.language == tag]
+    return [or_(BankRow.language == tag, BankRow.language.startswith(tag + "-"))]
 
 
 def question_from_row(row: QuestionRow) -> Question:
@@ -131,7 +149,7 @@ async def bank_contents(session: AsyncSession, name: str) -> tuple[BankInfo, lis
         .where(QuestionRow.bank_id == bank.id, QuestionRow.active.is_(True))
         .order_by(QuestionRow.position, QuestionRow.id)
     )
-    info = BankInfo(bank.name, bank.title, bank.description, bank.source)
+    info = BankInfo(bank.name, bank.title, bank.description, bank.source, bank.language)
     return info, [question_from_row(row) for row in rows.scalars()]
 
 

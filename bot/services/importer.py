@@ -651,6 +651,7 @@ class BankImporter:
         on_duplicate: str = "error",
         strict: bool = False,
         allow_empty: bool = False,
+        language: str | None = None,
     ) -> None:
         if on_duplicate not in ON_DUPLICATE:
             raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
@@ -662,6 +663,8 @@ class BankImporter:
         self.on_duplicate = on_duplicate
         self.strict = strict
         self.allow_empty = allow_empty
+        #: The bank's language when the moderator gives it (wins over the file's).
+        self.language = language
         self.next_position: int | None = None
         self.new_bank = False  # a bank this import creates has no questions to compare with
         self.batches = 0  # batches written so far
@@ -811,6 +814,7 @@ class BankImporter:
                 title=(info.title if info else "") or name,
                 description=info.description if info else "",
                 source=(info.source if info else "") or Path(source).name,
+                language=self.language or (info.language if info else ""),
                 created_at=self.clock.now(),
             )
             self.session.add(bank)
@@ -820,6 +824,8 @@ class BankImporter:
             bank.title = info.title or bank.title
             bank.description = info.description or bank.description
             bank.source = info.source or bank.source
+        if self.language or (info is not None and info.language):
+            bank.language = self.language or (info.language if info else "") or bank.language
         return bank
 
     async def _write(

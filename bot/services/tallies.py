@@ -170,7 +170,7 @@ async def bank_figures(
         thresholds=thresholds,
         items=tuple(items),
     )
-    info = BankInfo(bank.name, bank.title, bank.description, bank.source)
+    info = BankInfo(bank.name, bank.title, bank.description, bank.source, bank.language)
     return BankFigures(info, stats, questions)
 
 

@@ -86,6 +86,8 @@ class BankRow(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
+    #: The language of its questions (``es``, ``pt-br``; "" when nobody said).
+    language: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime]
 
 
