@@ -16,6 +16,7 @@ from typing import BinaryIO, TextIO
 
 from bot.domain import BankInfo, Notice, Question, Skipped
 from bot.errors import BankFormatError
+from bot.i18n import _
 
 ParsedItem = BankInfo | Question | Skipped | Notice
 Parser = Callable[[TextIO, str], Iterator[ParsedItem]]
@@ -62,7 +63,9 @@ def parser_for(format_name: str) -> Parser:
         module_name = FORMAT_MODULES[format_name]
     except KeyError:
         known = ", ".join(sorted(FORMAT_MODULES))
-        raise BankFormatError(format_name, None, f"unknown format (known: {known})") from None
+        raise BankFormatError(
+            format_name, None, _("unknown format (known: {known})").format(known=known)
+        ) from None
     module = importlib.import_module(f"bot.formats.{module_name}")
     return module.parse  # type: ignore[no-any-return]
 
@@ -72,7 +75,9 @@ def _read_head(path: Path) -> str:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
             return stream.read(HEAD_SIZE)
     except OSError as exc:
-        raise BankFormatError(str(path), None, f"cannot read the file: {exc.strerror}") from None
+        raise BankFormatError(
+            str(path), None, _("cannot read the file: {reason}").format(reason=exc.strerror)
+        ) from None
 
 
 def detect_format(path: Path, head: str | None = None) -> str:
@@ -87,7 +92,9 @@ def detect_format(path: Path, head: str | None = None) -> str:
         raise BankFormatError(
             str(path),
             None,
-            f"cannot tell the format from the extension (known: {known}); use --format",
+            _("cannot tell the format from the extension (known: {known}); use --format").format(
+                known=known
+            ),
         )
     sniff = _SNIFFERS.get(suffix)
     if sniff is None:
@@ -99,7 +106,7 @@ def detect_format(path: Path, head: str | None = None) -> str:
         raise BankFormatError(
             str(path),
             None,
-            "cannot tell whether this is Aiken, GIFT or an Anki/Quizlet export; use --format",
+            _("cannot tell whether this is Aiken, GIFT or an Anki/Quizlet export; use --format"),
         )
     return found
 
@@ -189,6 +196,8 @@ def parse_path(path: Path, format_name: str | None = None) -> Iterator[ParsedIte
         with path.open(encoding="utf-8-sig", newline="") as stream:
             yield from parse(stream, str(path))
     except UnicodeDecodeError:
-        raise BankFormatError(str(path), None, "the file is not UTF-8 text") from None
+        raise BankFormatError(str(path), None, _("the file is not UTF-8 text")) from None
     except OSError as exc:
-        raise BankFormatError(str(path), None, f"cannot read the file: {exc.strerror}") from None
+        raise BankFormatError(
+            str(path), None, _("cannot read the file: {reason}").format(reason=exc.strerror)
+        ) from None

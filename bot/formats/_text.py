@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.domain import OPTION_LETTERS, Question
 from bot.errors import BankFormatError
+from bot.i18n import _
 from bot.text import comparison_key
 
 #: Tags whose start or end begins a new line when HTML is turned into text.
@@ -111,7 +112,7 @@ def unescape_entities(text: str) -> str:
 def letter_range(count: int) -> str:
     """The option letters for ``count`` options, as people write them: ``A-D``."""
     if count <= 0:
-        return "none"
+        return _("none")
     if count == 1:
         return "A"
     return f"A-{OPTION_LETTERS[min(count, len(OPTION_LETTERS)) - 1]}"
@@ -124,13 +125,15 @@ def option_index(answer: str, options: Sequence[str]) -> int:
     """
     answer = answer.strip()
     if not answer:
-        raise AnswerProblem("the answer is empty")
+        raise AnswerProblem(_("the answer is empty"))
     letter = answer.upper()
     if len(letter) == 1 and letter in OPTION_LETTERS:
         index = OPTION_LETTERS.index(letter)
         if index >= len(options):
             raise AnswerProblem(
-                f"option letter {letter!r} is not among the options {letter_range(len(options))}"
+                _("option letter {letter} is not among the options {letters}").format(
+                    letter=repr(letter), letters=letter_range(len(options))
+                )
             )
         return index
     for index, option in enumerate(options):
@@ -141,8 +144,9 @@ def option_index(answer: str, options: Sequence[str]) -> int:
         if comparison_key(option) == folded:
             return index
     raise AnswerProblem(
-        f"answer {answer!r} is neither an option letter "
-        f"({letter_range(len(options))}) nor the text of an option"
+        _(
+            "answer {answer} is neither an option letter ({letters}) nor the text of an option"
+        ).format(answer=repr(answer), letters=letter_range(len(options)))
     )
 
 
@@ -152,7 +156,7 @@ def numbered_lines(stream: TextIO, source: str) -> Iterator[tuple[int, str]]:
         for number, line in enumerate(stream, start=1):
             yield number, line.rstrip("\r\n")
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
 
 
 def raw_lines(stream: TextIO, source: str) -> Iterator[str]:
@@ -160,7 +164,7 @@ def raw_lines(stream: TextIO, source: str) -> Iterator[str]:
     try:
         yield from stream
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
 
 
 def checked(question: Question, source: str, line: int | None) -> Question:

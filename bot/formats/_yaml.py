@@ -13,6 +13,8 @@ from typing import TextIO
 import yaml
 
 from bot.errors import BankFormatError
+from bot.i18n import _
+from bot.i18n import formatting as fmt
 
 #: The most characters of text the aliases of one YAML file may repeat, in all.
 MAX_ALIAS_TEXT = 1_000_000
@@ -68,16 +70,22 @@ def compose(document: str | TextIO, source: str) -> yaml.Node | None:
         raise BankFormatError(
             source,
             exc.line,
-            f"aliases (*name) repeat more than {MAX_ALIAS_TEXT:,} characters of text in this "
-            "file; write long texts out instead of repeating them",
+            _(
+                "aliases (*name) repeat more than {limit} characters of text in this file; "
+                "write long texts out instead of repeating them"
+            ).format(limit=fmt.number(MAX_ALIAS_TEXT)),
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise BankFormatError(source, line, f"not valid YAML: {exc.problem or exc}") from None
+        raise BankFormatError(
+            source, line, _("not valid YAML: {problem}").format(problem=exc.problem or exc)
+        ) from None
     except yaml.YAMLError as exc:
-        raise BankFormatError(source, None, f"not valid YAML: {exc}") from None
+        raise BankFormatError(
+            source, None, _("not valid YAML: {problem}").format(problem=exc)
+        ) from None
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
     except RecursionError:
-        raise BankFormatError(source, None, "the YAML is nested too deeply") from None
+        raise BankFormatError(source, None, _("the YAML is nested too deeply")) from None

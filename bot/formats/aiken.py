@@ -17,6 +17,7 @@ from bot.domain import OPTION_LETTERS, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, letter_range, numbered_lines
 from bot.formats.errors import ErrorList
+from bot.i18n import _, ngettext
 
 #: An option line: its letter, ``)`` or ``.``, then its text; as in Moodle
 #: (``/^[A-Z][).][ \t]?/``), the space after the letter may be left out (``A)text``).
@@ -37,19 +38,30 @@ def _finish(draft: _Draft, answer: str, answer_line: int, source: str) -> Questi
         raise BankFormatError(
             source,
             draft.line,
-            f"the question has {len(draft.options)} option(s); it needs at least 2 "
-            "(lines like 'A) text' or 'A. text')",
+            ngettext(
+                "the question has {count} option(s); it needs at least 2 "
+                "(lines like 'A) text' or 'A. text')",
+                "the question has {count} option(s); it needs at least 2 "
+                "(lines like 'A) text' or 'A. text')",
+                len(draft.options),
+            ).format(count=len(draft.options)),
         )
     if len(letter) != 1 or letter not in OPTION_LETTERS:
         raise BankFormatError(
-            source, answer_line, f"'ANSWER:' must be followed by an option letter, not {answer!r}"
+            source,
+            answer_line,
+            _("'ANSWER:' must be followed by an option letter, not {answer}").format(
+                answer=repr(answer)
+            ),
         )
     index = OPTION_LETTERS.index(letter)
     if index >= len(draft.options):
         raise BankFormatError(
             source,
             answer_line,
-            f"option letter {letter!r} is not among the options {letter_range(len(draft.options))}",
+            _("option letter {letter} is not among the options {letters}").format(
+                letter=repr(letter), letters=letter_range(len(draft.options))
+            ),
         )
     question = Question(
         kind=QuestionKind.MULTIPLE_CHOICE,
@@ -63,7 +75,9 @@ def _finish(draft: _Draft, answer: str, answer_line: int, source: str) -> Questi
 
 def _missing_answer(draft: _Draft, source: str, where: str) -> BankFormatError:
     return BankFormatError(
-        source, draft.line, f"the question has no 'ANSWER: <letter>' line ({where})"
+        source,
+        draft.line,
+        _("the question has no 'ANSWER: <letter>' line ({where})").format(where=where),
     )
 
 
@@ -79,7 +93,7 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
                 if not text:
                     continue
                 if _ANSWER.match(text):
-                    errors.error(number, "'ANSWER:' line without a question before it")
+                    errors.error(number, _("'ANSWER:' line without a question before it"))
                     continue
                 draft, broken, gap = _Draft(line=number, prompt=[text]), False, False
                 continue
@@ -101,17 +115,28 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
                 letter = option.group(1)
                 count = len(draft.options)
                 if count >= len(OPTION_LETTERS):
-                    errors.error(number, f"a question has at most {len(OPTION_LETTERS)} options")
+                    errors.error(
+                        number,
+                        _("a question has at most {count} options").format(
+                            count=len(OPTION_LETTERS)
+                        ),
+                    )
                     broken = True
                 elif letter != OPTION_LETTERS[count]:
                     expected = OPTION_LETTERS[count]
-                    errors.error(number, f"expected option {expected!r} here but found {letter!r}")
+                    errors.error(
+                        number,
+                        _("expected option {expected} here but found {letter}").format(
+                            expected=repr(expected), letter=repr(letter)
+                        ),
+                    )
                     broken = True
                 else:
                     draft.options.append(option.group(2))
                     gap = False
             elif draft.options:
-                errors.add(_missing_answer(draft, source, f"line {number} starts something else"))
+                where = _("line {number} starts something else").format(number=number)
+                errors.add(_missing_answer(draft, source, where))
                 draft, gap = _Draft(line=number, prompt=[text]), False  # likely the next question
             else:
                 # The question text goes on over several lines (until option A).
@@ -120,4 +145,4 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
                 draft.prompt.append(text)
                 gap = False
         if draft is not None and not broken:
-            errors.add(_missing_answer(draft, source, "the file ends first"))
+            errors.add(_missing_answer(draft, source, _("the file ends first")))

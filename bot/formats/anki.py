@@ -36,6 +36,7 @@ from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, looks_like_html, raw_lines, strip_html
 from bot.formats.errors import ErrorList
+from bot.i18n import _, ngettext
 from bot.images import html_image, image_from_location, is_web_address
 
 SEPARATORS = {
@@ -98,18 +99,26 @@ def _header_line(header: _Header, line: str, number: int, source: str) -> None:
         if name in SEPARATORS:
             header.separator = SEPARATORS[name]
         elif value == '"':
-            raise _fail(source, number, "the separator cannot be '\"', which quotes fields")
+            raise _fail(source, number, _("the separator cannot be '\"', which quotes fields"))
         elif len(value) == 1:
             header.separator = value
         else:
             names = ", ".join(SEPARATORS)
             raise _fail(
-                source, number, f"unknown separator {value!r} (one of {names}, or one character)"
+                source,
+                number,
+                _("unknown separator {separator} (one of {names}, or one character)").format(
+                    separator=repr(value), names=names
+                ),
             )
     elif key == "html":
         flag = value.strip().lower()
         if flag not in ("true", "false"):
-            raise _fail(source, number, f"'#html:' must be true or false, not {value.strip()!r}")
+            raise _fail(
+                source,
+                number,
+                _("'#html:' must be true or false, not {value}").format(value=repr(value.strip())),
+            )
         header.html = flag == "true"
     elif key == "columns":
         header.columns = value
@@ -123,7 +132,13 @@ def _header_line(header: _Header, line: str, number: int, source: str) -> None:
     elif key in _COLUMN_KEYS:
         raw = value.strip()
         if not raw.isdecimal() or int(raw) < 1:
-            raise _fail(source, number, f"'#{key}:' needs a column number (1, 2, ...), not {raw!r}")
+            raise _fail(
+                source,
+                number,
+                _("'#{key}:' needs a column number (1, 2, ...), not {value}").format(
+                    key=key, value=repr(raw)
+                ),
+            )
         header.meta[_COLUMN_KEYS[key]] = int(raw) - 1
     else:
         return  # an Anki header this reader has no use for
@@ -162,7 +177,9 @@ def _layout(header: _Header, separator: str, source: str) -> _Layout:
         try:
             names = next(csv.reader([header.columns], delimiter=separator), [])
         except csv.Error:
-            raise _fail(source, header.columns_line, "cannot read the '#columns:' line") from None
+            raise _fail(
+                source, header.columns_line, _("cannot read the '#columns:' line")
+            ) from None
         lowered = [name.strip().lower() for name in names]
         for role, aliases in (
             ("tags", ("tags",)),
@@ -226,13 +243,17 @@ def _card(
         raise _fail(
             source,
             line,
-            f"expected a front and a back separated by {name} but found {len(row)} field(s)",
+            ngettext(
+                "expected a front and a back separated by {separator} but found {count} field(s)",
+                "expected a front and a back separated by {separator} but found {count} field(s)",
+                len(row),
+            ).format(separator=name, count=len(row)),
         )
     notetype = _cell(row, layout.notetype) or header.notetype
     raw_front = row[layout.front]
     raw_back = separator.join(row[layout.back :]) if layout.rest else row[layout.back]
     if "cloze" in notetype.lower() or _CLOZE in raw_front:
-        return Skipped(line, "cloze note skipped")
+        return Skipped(line, _("cloze note skipped"))
     raw_back = answer_side(raw_back)
     image = _front_image(raw_front, source, line) if "<img" in raw_front.lower() else None
     front = _field(raw_front, header.html)
@@ -240,9 +261,9 @@ def _card(
         front = image.alt or PICTURE_ONLY
     back = _field(raw_back, header.html)
     if not front:
-        return Skipped(line, "card with no text on the front (images or sounds only?) skipped")
+        return Skipped(line, _("card with no text on the front (images or sounds only?) skipped"))
     if not back:
-        return Skipped(line, "card with no text on the back skipped")
+        return Skipped(line, _("card with no text on the back skipped"))
     deck = _cell(row, layout.deck).strip() or header.deck
     tags = header.tags + tuple(_cell(row, layout.tags).split())
     question = Question(
@@ -299,8 +320,10 @@ def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
         raise _fail(
             source,
             header.lines + 1,
-            "cannot find the separator between front and back (a tab, ';', '|' or ','); "
-            "add a '#separator:tab' line at the top",
+            _(
+                "cannot find the separator between front and back (a tab, ';', '|' or ','); "
+                "add a '#separator:tab' line at the top"
+            ),
         )
     layout = _layout(header, separator, source)
     reader = csv.reader(itertools.chain([first], lines), delimiter=separator)
@@ -320,5 +343,7 @@ def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
                 yield card
         except csv.Error as exc:
             raise _fail(
-                source, header.lines + read + 1, f"cannot read the card that starts here: {exc}"
+                source,
+                header.lines + read + 1,
+                _("cannot read the card that starts here: {problem}").format(problem=exc),
             ) from None

@@ -57,6 +57,7 @@ from bot.formats._text import name_from_source, strip_html
 from bot.formats.anki import PICTURE_ONLY
 from bot.formats.errors import ErrorList
 from bot.formats.hygiene import COUNT_LIMITS, TEXT_LIMITS, tidy
+from bot.i18n import N_, _, ngettext
 from bot.images import MAX_IMAGE_BYTES, html_image, image_from_bytes, image_from_url, is_web_address
 
 #: The collection members, the one read first.
@@ -64,13 +65,13 @@ COLLECTIONS = ("collection.anki21", "collection.anki2")
 NEWEST_COLLECTION = "collection.anki21b"
 #: The package format versions (Anki's ``meta`` member): 1 and 2 are the older ones.
 _LATEST_VERSION = 3
-_TOO_NEW = (
+_TOO_NEW = N_(
     "this package was exported in Anki's newest format, which quizbot cannot read; "
     'in Anki, export it again with "Support older Anki versions" ticked'
 )
 _CLOZE_TYPE = 1
 _SOUND = "[sound:"
-_NO_SCHEDULING = (
+_NO_SCHEDULING = N_(
     "Anki's scheduling (due dates, intervals, review history) is not imported; "
     "quizbot schedules these cards itself, starting from new"
 )
@@ -106,7 +107,9 @@ def _fail(source: str, message: str) -> BankFormatError:
 def _by_ord(items: list[object], what: str, source: str) -> list[dict[str, object]]:
     """A note type's fields or templates as dicts, in their ``ord`` order."""
     if not all(isinstance(item, dict) for item in items):
-        raise _fail(source, f"the collection's note types are malformed ({what})")
+        raise _fail(
+            source, _("the collection's note types are malformed ({part})").format(part=_(what))
+        )
     dicts: list[dict[str, object]] = items  # type: ignore[assignment]
     return sorted(
         dicts, key=lambda item: item.get("ord") if isinstance(item.get("ord"), int) else 0
@@ -120,22 +123,25 @@ def _text(value: object) -> str:
 def _note_types(raw: object, source: str) -> dict[int, _NoteType]:
     """The ``col.models`` JSON as note types by id."""
     if not isinstance(raw, dict):
-        raise _fail(source, "the collection's note types are malformed")
+        raise _fail(source, _("the collection's note types are malformed"))
     types: dict[int, _NoteType] = {}
     for key, model in raw.items():
         if not isinstance(model, dict) or not str(key).lstrip("-").isdigit():
-            raise _fail(source, "the collection's note types are malformed")
+            raise _fail(source, _("the collection's note types are malformed"))
         fields = model.get("flds")
         templates = model.get("tmpls")
         if not isinstance(fields, list) or not isinstance(templates, list):
-            raise _fail(source, f"note type {_text(model.get('name'))!r} is malformed")
+            raise _fail(
+                source,
+                _("note type {name} is malformed").format(name=repr(_text(model.get("name")))),
+            )
         types[int(key)] = _NoteType(
             name=_text(model.get("name")),
             cloze=model.get("type") == _CLOZE_TYPE,
-            fields=tuple(_text(f.get("name")) for f in _by_ord(fields, "fields", source)),
+            fields=tuple(_text(f.get("name")) for f in _by_ord(fields, N_("fields"), source)),
             templates=tuple(
                 _Template(_text(t.get("name")), _text(t.get("qfmt")), _text(t.get("afmt")))
-                for t in _by_ord(templates, "templates", source)
+                for t in _by_ord(templates, N_("templates"), source)
             ),
         )
     return types
@@ -144,7 +150,7 @@ def _note_types(raw: object, source: str) -> dict[int, _NoteType]:
 def _decks(raw: object, source: str) -> dict[int, tuple[str, str]]:
     """The ``col.decks`` JSON as (name, description) by deck id."""
     if not isinstance(raw, dict):
-        raise _fail(source, "the collection's decks are malformed")
+        raise _fail(source, _("the collection's decks are malformed"))
     decks: dict[int, tuple[str, str]] = {}
     for key, deck in raw.items():
         if isinstance(deck, dict) and str(key).lstrip("-").isdigit():
@@ -156,7 +162,7 @@ def _json(text: object, what: str, source: str) -> object:
     try:
         return json.loads(text) if isinstance(text, str | bytes) else None
     except (ValueError, RecursionError):
-        raise _fail(source, f"the collection's {what} are not readable JSON") from None
+        raise _fail(source, _(what)) from None
 
 
 def _read_member(archive: zipfile.ZipFile, name: str, source: str, limit: int = -1) -> bytes:
@@ -164,7 +170,12 @@ def _read_member(archive: zipfile.ZipFile, name: str, source: str, limit: int = 
         with archive.open(name) as member:
             return member.read(limit)
     except _READ_ERRORS as exc:
-        raise _fail(source, f"cannot read {name!r} in the package: {exc}") from None
+        raise _fail(
+            source,
+            _("cannot read {member} in the package: {problem}").format(
+                member=repr(name), problem=exc
+            ),
+        ) from None
 
 
 def _package_version(archive: zipfile.ZipFile, names: set[str], source: str) -> int | None:
@@ -182,16 +193,17 @@ def _collection_member(archive: zipfile.ZipFile, source: str) -> str:
     names = set(archive.namelist())
     version = _package_version(archive, names, source)
     if version is not None and version >= _LATEST_VERSION:
-        raise _fail(source, _TOO_NEW)
+        raise _fail(source, _(_TOO_NEW))
     for name in COLLECTIONS:
         if name in names:
             if name == "collection.anki2" and NEWEST_COLLECTION in names:
-                raise _fail(source, _TOO_NEW)  # the anki2 is the "please update" placeholder
+                raise _fail(source, _(_TOO_NEW))  # the anki2 is the "please update" placeholder
             return name
     if NEWEST_COLLECTION in names:
-        raise _fail(source, _TOO_NEW)
+        raise _fail(source, _(_TOO_NEW))
     raise _fail(
-        source, "not an Anki package: the zip archive has no collection.anki21 or collection.anki2"
+        source,
+        _("not an Anki package: the zip archive has no collection.anki21 or collection.anki2"),
     )
 
 
@@ -203,9 +215,9 @@ def _media(archive: zipfile.ZipFile, source: str) -> dict[str, str]:
     try:
         listed = json.loads(raw) if raw.strip() else {}
     except (ValueError, RecursionError):
-        raise _fail(source, "the package's media list is not readable JSON") from None
+        raise _fail(source, _("the package's media list is not readable JSON")) from None
     if not isinstance(listed, dict):
-        raise _fail(source, "the package's media list is malformed")
+        raise _fail(source, _("the package's media list is malformed"))
     return {str(name): str(member) for member, name in listed.items()}
 
 
@@ -220,11 +232,15 @@ class _Package:
         self.names = set(archive.namelist())
         row = database.execute("SELECT models, decks FROM col").fetchone()
         if row is None:
-            raise _fail(source, "the collection has no note types or decks (its col row)")
-        self.types = _note_types(_json(row[0], "note types", source), source)
-        self.decks = _decks(_json(row[1], "decks", source), source)
+            raise _fail(source, _("the collection has no note types or decks (its col row)"))
+        self.types = _note_types(
+            _json(row[0], N_("the collection's note types are not readable JSON"), source), source
+        )
+        self.decks = _decks(
+            _json(row[1], N_("the collection's decks are not readable JSON"), source), source
+        )
         if not self.types and self._has_table("notetypes"):
-            raise _fail(source, _TOO_NEW)
+            raise _fail(source, _(_TOO_NEW))
         self.sounds = 0  # cards whose sounds were left out
         self.back_pictures = 0  # cards with a picture on the back only
 
@@ -258,8 +274,10 @@ class _Package:
         if member is None or member not in self.names:
             raise _fail(
                 self.source,
-                f"{where}: picture {src!r} is not in the package "
-                "(in Anki, Tools > Check Media, then export again)",
+                _(
+                    "{where}: picture {src} is not in the package "
+                    "(in Anki, Tools > Check Media, then export again)"
+                ).format(where=where, src=repr(src)),
             )
         data = _read_member(self.archive, member, self.source, MAX_IMAGE_BYTES + 1)
         try:
@@ -281,24 +299,36 @@ class _Package:
         if not all(isinstance(v, int) for v in (note_id, deck_id, ordinal, type_id)) or not (
             isinstance(tags, str) and isinstance(fields, str)
         ):
-            raise _fail(self.source, f"note {note_id}: the note's row is malformed")
+            raise _fail(
+                self.source, _("note {note}: the note's row is malformed").format(note=note_id)
+            )
         assert isinstance(ordinal, int) and isinstance(type_id, int)  # for the type checker
-        where = f"note {note_id}"
+        where = _("note {note}").format(note=note_id)
         note_type = self.types.get(type_id)
         if note_type is None:
-            return Skipped(None, f"{where}: its note type is missing from the package; skipped")
+            return Skipped(
+                None,
+                _("{where}: its note type is missing from the package; skipped").format(
+                    where=where
+                ),
+            )
         values = fields.split("\x1f")
         named = dict(zip(note_type.fields, values + [""] * len(note_type.fields), strict=False))
         if note_type.cloze:
             template = note_type.templates[0] if note_type.templates else None
             cloze: int | None = ordinal + 1
             if any("image-occlusion:" in value for value in values):
-                return Skipped(None, f"{where}: image occlusion card skipped")
+                return Skipped(None, _("{where}: image occlusion card skipped").format(where=where))
         else:
             template = note_type.templates[ordinal] if ordinal < len(note_type.templates) else None
             cloze = None
         if template is None:
-            return Skipped(None, f"{where}: card {ordinal + 1} has no template; skipped")
+            return Skipped(
+                None,
+                _("{where}: card {card} has no template; skipped").format(
+                    where=where, card=ordinal + 1
+                ),
+            )
         deck = self.decks.get(deck_id, ("", ""))[0]
         card = render_card(
             template.question,
@@ -311,7 +341,12 @@ class _Package:
             template_name=template.name,
         )
         if not card.asked:
-            return Skipped(None, f"{where}: cloze {cloze} is not in the note; card skipped")
+            return Skipped(
+                None,
+                _("{where}: cloze {cloze} is not in the note; card skipped").format(
+                    where=where, cloze=cloze
+                ),
+            )
         if _SOUND in card.front or _SOUND in card.back:
             self.sounds += 1
         found = html_image(card.front)
@@ -323,9 +358,19 @@ class _Package:
         if not front and image is not None:
             front = image.alt or PICTURE_ONLY
         if not front:
-            return Skipped(None, f"{where}: card {ordinal + 1} has nothing on its front; skipped")
+            return Skipped(
+                None,
+                _("{where}: card {card} has nothing on its front; skipped").format(
+                    where=where, card=ordinal + 1
+                ),
+            )
         if not back or is_empty(back):
-            return Skipped(None, f"{where}: card {ordinal + 1}'s back has no text; skipped")
+            return Skipped(
+                None,
+                _("{where}: card {card}'s back has no text; skipped").format(
+                    where=where, card=ordinal + 1
+                ),
+            )
         question = Question(
             kind=QuestionKind.FLASHCARD,
             prompt=front,
@@ -342,14 +387,26 @@ class _Package:
 
     def notices(self) -> Iterator[Notice]:
         """What was left out of the cards that were read, once each."""
-        yield Notice(None, _NO_SCHEDULING)
+        yield Notice(None, _(_NO_SCHEDULING))
         if self.sounds:
-            yield Notice(None, f"sounds left out of {self.sounds} card(s) ([sound:...])")
+            yield Notice(
+                None,
+                ngettext(
+                    "sounds left out of {count} card(s) ([sound:...])",
+                    "sounds left out of {count} card(s) ([sound:...])",
+                    self.sounds,
+                ).format(count=self.sounds),
+            )
         if self.back_pictures:
             yield Notice(
                 None,
-                f"pictures on the back left out of {self.back_pictures} card(s) "
-                "(a card's picture is shown with its front)",
+                ngettext(
+                    "pictures on the back left out of {count} card(s) "
+                    "(a card's picture is shown with its front)",
+                    "pictures on the back left out of {count} card(s) "
+                    "(a card's picture is shown with its front)",
+                    self.back_pictures,
+                ).format(count=self.back_pictures),
             )
 
 
@@ -358,7 +415,7 @@ def _without_sounds(html: str) -> str:
         return html
     out, rest = [], html
     while _SOUND in rest:
-        before, _, after = rest.partition(_SOUND)
+        before, _sound, after = rest.partition(_SOUND)
         out.append(before)
         rest = after.partition("]")[2]
     out.append(rest)
@@ -385,14 +442,22 @@ def _open_collection(archive: zipfile.ZipFile, folder: str, source: str) -> sqli
         with archive.open(member) as packed, path.open("wb") as unpacked:
             shutil.copyfileobj(packed, unpacked, 1024 * 1024)
     except _READ_ERRORS as exc:
-        raise _fail(source, f"cannot read {member!r} in the package: {exc}") from None
+        raise _fail(
+            source,
+            _("cannot read {member} in the package: {problem}").format(
+                member=repr(member), problem=exc
+            ),
+        ) from None
     try:
         database = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         database.text_factory = _text_of
         database.execute("SELECT 1 FROM col LIMIT 1")
     except _DB_ERRORS as exc:
         raise _fail(
-            source, f"{member!r} in the package is not an Anki collection ({exc})"
+            source,
+            _("{member} in the package is not an Anki collection ({problem})").format(
+                member=repr(member), problem=exc
+            ),
         ) from None
     return database
 
@@ -402,7 +467,9 @@ def parse(stream: BinaryIO, source: str) -> Iterator[BankInfo | Question | Skipp
     try:
         archive = zipfile.ZipFile(stream)
     except _READ_ERRORS:
-        raise _fail(source, "not an Anki package (.apkg/.colpkg files are zip archives)") from None
+        raise _fail(
+            source, _("not an Anki package (.apkg/.colpkg files are zip archives)")
+        ) from None
     with archive, tempfile.TemporaryDirectory(prefix="quizbot-apkg-") as folder:
         database = _open_collection(archive, folder, source)
         try:
@@ -411,6 +478,9 @@ def parse(stream: BinaryIO, source: str) -> Iterator[BankInfo | Question | Skipp
             yield from package.cards()
             yield from package.notices()
         except _DB_ERRORS as exc:
-            raise _fail(source, f"the collection in the package is damaged ({exc})") from None
+            raise _fail(
+                source,
+                _("the collection in the package is damaged ({problem})").format(problem=exc),
+            ) from None
         finally:
             database.close()

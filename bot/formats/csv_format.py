@@ -24,6 +24,7 @@ from bot.domain import OPTION_LETTERS, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import AnswerProblem, checked, option_index
 from bot.formats.errors import ErrorList
+from bot.i18n import _
 from bot.images import image_from_location
 
 REQUIRED_COLUMNS = ("question", "answer")
@@ -126,19 +127,35 @@ def _columns(cells: list[str], source: str, line: int) -> dict[str, int]:
             continue
         if name not in known:
             raise BankFormatError(
-                source, line, f"unknown column {name!r} in the header (known: {', '.join(known)})"
+                source,
+                line,
+                _("unknown column {name} in the header (known: {known})").format(
+                    name=repr(name), known=", ".join(known)
+                ),
             )
         if name in columns:
-            raise BankFormatError(source, line, f"the header names the column {name!r} twice")
+            raise BankFormatError(
+                source, line, _("the header names the column {name} twice").format(name=repr(name))
+            )
         columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        names = " and ".join(repr(name) for name in missing)
+        if len(missing) == 1:
+            lacking = _(
+                "the header row has no {name} column (it needs question and answer, and may "
+                "have {optional})"
+            )
+        else:
+            lacking = _(
+                "the header row has no {name} and {other} column (it needs question and "
+                "answer, and may have {optional})"
+            )
         raise BankFormatError(
             source,
             line,
-            f"the header row has no {names} column (it needs question and answer, and may "
-            f"have {', '.join(OPTIONAL_COLUMNS)})",
+            lacking.format(
+                name=repr(missing[0]), other=repr(missing[-1]), optional=", ".join(OPTIONAL_COLUMNS)
+            ),
         )
     return columns
 
@@ -152,7 +169,11 @@ def _kind(raw: str, cells: dict[str, str], source: str, line: int) -> QuestionKi
             return QuestionKind(spelled)
         except ValueError:
             kinds = ", ".join(k.value for k in QuestionKind)
-            raise BankFormatError(source, line, f"unknown type {raw!r} (one of: {kinds})") from None
+            raise BankFormatError(
+                source,
+                line,
+                _("unknown type {type} (one of: {kinds})").format(type=repr(raw), kinds=kinds),
+            ) from None
     if cells["options"]:
         return QuestionKind.MULTIPLE_CHOICE
     if cells["answer"].lower() in _TRUE | _FALSE:
@@ -180,11 +201,13 @@ def _question(cells: dict[str, str], source: str, line: int) -> Question:
         options = tuple(split_cell(cells["options"]))
         if not options:
             raise BankFormatError(
-                source, line, "a multiple_choice row needs options separated by '|'"
+                source, line, _("a multiple_choice row needs options separated by '|'")
             )
         if len(options) > len(OPTION_LETTERS):
             raise BankFormatError(
-                source, line, f"a question has at most {len(OPTION_LETTERS)} options"
+                source,
+                line,
+                _("a question has at most {count} options").format(count=len(OPTION_LETTERS)),
             )
         try:
             correct = option_index(answer, options)
@@ -195,7 +218,11 @@ def _question(cells: dict[str, str], source: str, line: int) -> Question:
         value = answer.lower()
         if value not in _TRUE | _FALSE:
             raise BankFormatError(
-                source, line, f"a true_false answer must be true or false, not {answer!r}"
+                source,
+                line,
+                _("a true_false answer must be true or false, not {answer}").format(
+                    answer=repr(answer)
+                ),
             )
         question = Question.true_false(answer=value in _TRUE, **extra)
     elif kind is QuestionKind.TYPED:
@@ -217,7 +244,7 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
     try:
         yield from _parse(stream, source)
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
 
 
 def _parse(stream: TextIO, source: str) -> Iterator[Question]:
@@ -228,7 +255,7 @@ def _parse(stream: TextIO, source: str) -> Iterator[Question]:
             break
         blank += 1
     if not header.strip():
-        raise BankFormatError(source, 1, "the file is empty (it needs a header row)")
+        raise BankFormatError(source, 1, _("the file is empty (it needs a header row)"))
     delimiter = _pick_delimiter(header, source)
     reader = csv.reader(
         itertools.chain([header], stream), delimiter=delimiter, strict=True, skipinitialspace=True
@@ -247,8 +274,10 @@ def _parse(stream: TextIO, source: str) -> Iterator[Question]:
                 if len(row) > width and any(cell.strip() for cell in row[width:]):
                     errors.error(
                         start,
-                        f"the row has {len(row)} cells but the header names only {width} "
-                        "columns (quote cells that contain the delimiter)",
+                        _(
+                            "the row has {cells} cells but the header names only {columns} "
+                            "columns (quote cells that contain the delimiter)"
+                        ).format(cells=len(row), columns=width),
                     )
                     continue
                 cells = dict.fromkeys(OPTIONAL_COLUMNS, "")
@@ -262,5 +291,7 @@ def _parse(stream: TextIO, source: str) -> Iterator[Question]:
                 yield question
         except csv.Error as exc:
             raise BankFormatError(
-                source, blank + read + 1, f"bad CSV quoting in the row that starts here: {exc}"
+                source,
+                blank + read + 1,
+                _("bad CSV quoting in the row that starts here: {problem}").format(problem=exc),
             ) from None

@@ -29,6 +29,7 @@ from bot.domain import Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
 from bot.formats.errors import ErrorList
+from bot.i18n import _
 from bot.images import html_image, image_from_location, markdown_image
 
 # Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
@@ -222,31 +223,37 @@ class _Reader:
         if full.startswith("::", pos):
             end = full.find("::", pos + 2)
             if end < 0:
-                raise self.fail(start, "the question title starting with '::' is never closed")
+                raise self.fail(start, _("the question title starting with '::' is never closed"))
             pos = end + 2
         opening = full.find("{", pos)
         closing = full.find("}", pos)
         if opening < 0 and closing < 0:
-            return Skipped(start, "description (text without answers) skipped")
+            return Skipped(start, _("description (text without answers) skipped"))
         if closing < 0:
             raise self.fail(
-                line_at(opening), "'{' is never closed with '}' (write \\{ for a literal brace)"
+                line_at(opening),
+                _("'{{' is never closed with '}}' (write \\{{ for a literal brace)").format(),
             )
         if opening < 0 or closing < opening:
             raise self.fail(
-                line_at(closing), "'}' without a '{' before it (write \\} for a literal brace)"
+                line_at(closing),
+                _("'}}' without a '{{' before it (write \\}} for a literal brace)").format(),
             )
         nested = full.find("{", opening + 1, closing)
         if nested >= 0:
             raise self.fail(
-                line_at(nested), "'{' inside an answer block (write \\{ for a literal brace)"
+                line_at(nested),
+                _("'{{' inside an answer block (write \\{{ for a literal brace)").format(),
             )
         after = full[closing + 1 :]
         if "{" in after or "}" in after:
             extra = min(i for i in (after.find("{"), after.find("}")) if i >= 0)
             raise self.fail(
                 line_at(closing + 1 + extra),
-                "a question has only one answer block {...} (write \\{ and \\} for literal braces)",
+                _(
+                    "a question has only one answer block {{...}} "
+                    "(write \\{{ and \\}} for literal braces)"
+                ).format(),
             )
         before = full[pos:opening]
         prompt_raw = before + "_____" + after if after.strip() else before
@@ -275,14 +282,14 @@ class _Reader:
                     location, alt=alt, source=self.source, line=line_at(full.find("![", pos))
                 )
         if not answers:
-            return Skipped(start, "essay question skipped")
+            return Skipped(start, _("essay question skipped"))
         if answers.startswith("#"):
-            return Skipped(start, "numeric question skipped")
+            return Skipped(start, _("numeric question skipped"))
         if "~" in answers:
             return self.multiple_choice(answers, context)
         pieces = self.pieces(answers, "=")
         if "=" in answers and pieces and all("->" in piece for piece in pieces):
-            return Skipped(start, "matching question skipped")
+            return Skipped(start, _("matching question skipped"))
         head = answers.split("#", 1)[0].strip().upper()
         if head in _TRUE_FALSE:
             bits = answers.split("#", 2)
@@ -307,7 +314,7 @@ class _Reader:
         if match:
             weight = float(match.group(1))
             piece = piece[match.end() :]
-        text, _, feedback = piece.partition("#")
+        text, _mark, feedback = piece.partition("#")
         return _Answer(_field(text, fmt), weight, feedback)
 
     def multiple_choice(self, answers: str, context: _Context) -> Question | Skipped:
@@ -329,23 +336,23 @@ class _Reader:
                 if match:
                     weight = float(match.group(1))
                     piece = piece[match.end() :]
-            text, _, feedback = piece.partition("#")
+            text, _mark, feedback = piece.partition("#")
             texts.append(_field(text, fmt))
             weights.append(weight)
             feedbacks.append(feedback)
         right = [index for index, weight in enumerate(weights) if weight >= 100]
         if len(right) > 1:
             return Skipped(
-                context.start, "multiple-choice question with several right answers skipped"
+                context.start, _("multiple-choice question with several right answers skipped")
             )
         if not right:
             if any(weight > 0 for weight in weights):
                 return Skipped(
-                    context.start, "multiple-answer question (partial credit only) skipped"
+                    context.start, _("multiple-answer question (partial credit only) skipped")
                 )
             raise self.fail(
                 context.start,
-                "the multiple-choice question has no right answer (mark it with '=')",
+                _("the multiple-choice question has no right answer (mark it with '=')"),
             )
         question = Question(
             kind=QuestionKind.MULTIPLE_CHOICE,
@@ -361,9 +368,9 @@ class _Reader:
         if not right:
             if parsed:
                 return Skipped(
-                    context.start, "short-answer question with no fully right answer skipped"
+                    context.start, _("short-answer question with no fully right answer skipped")
                 )
-            raise self.fail(context.start, "the short-answer question has no answers")
+            raise self.fail(context.start, _("the short-answer question has no answers"))
         question = Question(
             kind=QuestionKind.TYPED,
             accepted=tuple(answer.text for answer in right),
@@ -377,7 +384,7 @@ def parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:
     try:
         yield from _parse(stream, source)
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
 
 
 def _parse(stream: TextIO, source: str) -> Iterator[Question | Skipped]:

@@ -27,13 +27,14 @@ from bot.domain import Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._text import checked, unescape_entities
 from bot.formats.errors import ErrorList
+from bot.i18n import N_, _
 
 RESPONSE_CODES = {
-    1: "no results (the request asked for more questions than there are)",
-    2: "invalid parameter",
-    3: "session token not found",
-    4: "session token has returned all questions",
-    5: "rate limit exceeded",
+    1: N_("no results (the request asked for more questions than there are)"),
+    2: N_("invalid parameter"),
+    3: N_("session token not found"),
+    4: N_("session token has returned all questions"),
+    5: N_("rate limit exceeded"),
 }
 _BASE64_TYPES = {"bXVsdGlwbGU=": "multiple", "Ym9vbGVhbg==": "boolean"}
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -112,17 +113,17 @@ def _question(item: object, line: int, source: str) -> Question:
         return BankFormatError(source, line, message)
 
     if not isinstance(item, dict):
-        raise fail("each result must be an object with type, question and answers")
+        raise fail(_("each result must be an object with type, question and answers"))
     decode = _decoder(item)
 
     def text(key: str) -> str:
         value = item.get(key)
         if not isinstance(value, str):
-            raise fail(f"the result needs {key!r} as a text")
+            raise fail(_("the result needs {key} as a text").format(key=repr(key)))
         try:
             return decode(value).strip()
         except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise fail(f"{key!r} is not valid base64 text") from None
+            raise fail(_("{key} is not valid base64 text").format(key=repr(key))) from None
 
     kind = text("type")
     prompt = text("question")
@@ -132,16 +133,20 @@ def _question(item: object, line: int, source: str) -> Question:
     extra = {"prompt": prompt, "topic": topic, "tags": (difficulty,) if difficulty else ()}
     if kind == "boolean":
         if correct.lower() not in ("true", "false"):
-            raise fail(f"a boolean result's correct_answer must be True or False, not {correct!r}")
+            raise fail(
+                _("a boolean result's correct_answer must be True or False, not {answer}").format(
+                    answer=repr(correct)
+                )
+            )
         question = Question.true_false(answer=correct.lower() == "true", line=line, **extra)
     elif kind == "multiple":
         wrong = item.get("incorrect_answers")
         if not isinstance(wrong, list) or not all(isinstance(w, str) for w in wrong):
-            raise fail("a multiple result needs 'incorrect_answers' as a list of texts")
+            raise fail(_("a multiple result needs 'incorrect_answers' as a list of texts"))
         try:
             options = [decode(w).strip() for w in wrong]
         except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise fail("'incorrect_answers' holds text that is not valid base64") from None
+            raise fail(_("'incorrect_answers' holds text that is not valid base64")) from None
         index = _position(prompt, len(options) + 1)
         options.insert(index, correct)
         question = Question(
@@ -152,7 +157,7 @@ def _question(item: object, line: int, source: str) -> Question:
             **extra,  # type: ignore[arg-type]
         )
     else:
-        raise fail(f"unknown result type {kind!r} (multiple or boolean)")
+        raise fail(_("unknown result type {type} (multiple or boolean)").format(type=repr(kind)))
     return checked(question, source, line)
 
 
@@ -161,26 +166,30 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
     try:
         text = stream.read().lstrip("\ufeff")
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BankFormatError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        raise BankFormatError(
+            source, exc.lineno, _("not valid JSON: {problem}").format(problem=exc.msg)
+        ) from None
     except RecursionError:
-        raise BankFormatError(source, None, "the JSON is nested too deeply") from None
+        raise BankFormatError(source, None, _("the JSON is nested too deeply")) from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise BankFormatError(
-            source, 1, "an Open Trivia DB file is a JSON object with a 'results' list"
+            source, 1, _("an Open Trivia DB file is a JSON object with a 'results' list")
         )
     keys, offsets = _offsets(text)
     lines = _Lines(text)
     code = data.get("response_code", 0)
     if code != 0 and not data["results"]:
-        meaning = RESPONSE_CODES.get(code, "unknown code") if isinstance(code, int) else "?"
+        meaning = _(RESPONSE_CODES.get(code, N_("unknown code"))) if isinstance(code, int) else "?"
         raise BankFormatError(
             source,
             lines.at(keys.get("response_code", 0)),
-            f"Open Trivia DB answered response_code {code!r}: {meaning}; the file has no questions",
+            _(
+                "Open Trivia DB answered response_code {code}: {meaning}; the file has no questions"
+            ).format(code=repr(code), meaning=meaning),
         )
     with ErrorList(source) as errors:  # every bad result reported at the end
         for item, offset in zip(data["results"], offsets, strict=True):

@@ -20,6 +20,7 @@ from bot.errors import BankFormatError
 from bot.formats._text import checked, name_from_source
 from bot.formats._yaml import compose
 from bot.formats.errors import ErrorList
+from bot.i18n import _
 
 #: The keys of a list that are not questions (Red's schema: ``AUTHOR``, ``DESCRIPTION``,
 #: ``CONFIG`` and ``$schema``, the address of the schema editors check the file with).
@@ -41,12 +42,12 @@ def _answers(node: yaml.Node, source: str) -> tuple[str, ...]:
     if single is not None:
         return (single,)
     if not isinstance(node, yaml.SequenceNode):
-        raise BankFormatError(source, _line(node), "the answers must be a list of texts")
+        raise BankFormatError(source, _line(node), _("the answers must be a list of texts"))
     answers: list[str] = []
     for item in node.value:
         text = _scalar_text(item)
         if text is None:
-            raise BankFormatError(source, _line(item), "each answer must be a text or a number")
+            raise BankFormatError(source, _line(item), _("each answer must be a text or a number"))
         if text:
             answers.append(text)
     return tuple(answers)
@@ -55,7 +56,7 @@ def _answers(node: yaml.Node, source: str) -> tuple[str, ...]:
 def _meta_text(key: str, value: yaml.Node, source: str) -> str:
     text = _scalar_text(value)
     if text is None:
-        raise BankFormatError(source, _line(value), f"{key} must be a text")
+        raise BankFormatError(source, _line(value), _("{key} must be a text").format(key=key))
     return text
 
 
@@ -67,10 +68,10 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     """
     root = compose(stream, source)
     if root is None:
-        raise BankFormatError(source, 1, "the file is empty")
+        raise BankFormatError(source, 1, _("the file is empty"))
     if not isinstance(root, yaml.MappingNode):
         raise BankFormatError(
-            source, _line(root), "a trivia list must be a mapping of questions to answers"
+            source, _line(root), _("a trivia list must be a mapping of questions to answers")
         )
     with ErrorList(source) as errors:
         meta = {"AUTHOR": "", "DESCRIPTION": ""}
@@ -89,7 +90,7 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
         for key, value in root.value:
             prompt = _scalar_text(key)
             if prompt is None:
-                errors.error(_line(key), "each question must be a text")
+                errors.error(_line(key), _("each question must be a text"))
                 continue
             if prompt in RESERVED_KEYS:
                 continue
