@@ -20,6 +20,9 @@ from collections.abc import Iterator
 
 from bot.domain import OPTION_LETTERS, BankInfo, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
+from bot.quality.text import join_words
 from bot.text import clean, is_clean, without_controls
 
 #: The most characters each text may have, by the kind of field.
@@ -60,34 +63,47 @@ class _Where:
 
 def _question_fields(question: Question) -> Iterator[_Field]:
     front = question.kind is QuestionKind.FLASHCARD
-    yield ("the front" if front else "the question text"), "question", question.prompt
+    yield (_("the front") if front else _("the question text")), "question", question.prompt
     for index, option in enumerate(question.options):
         letter = OPTION_LETTERS[index] if index < len(OPTION_LETTERS) else str(index + 1)
-        yield f"option {letter}", "option", option
+        yield _("option {letter}").format(letter=letter), "option", option
     for number, answer in enumerate(question.accepted, start=1):
-        yield f"accepted answer {number}", "answer", answer
-    yield "the back", "back", question.back
-    yield "the explanation", "explanation", question.explanation
-    yield "the topic", "topic", question.topic
+        yield _("accepted answer {number}").format(number=number), "answer", answer
+    yield _("the back"), "back", question.back
+    yield _("the explanation"), "explanation", question.explanation
+    yield _("the topic"), "topic", question.topic
     for number, tag in enumerate(question.tags, start=1):
-        yield f"tag {number}", "tag", tag
-    yield "the source", "source", question.source
+        yield _("tag {number}").format(number=number), "tag", tag
+    yield _("the source"), "source", question.source
 
 
 def _info_fields(info: BankInfo) -> Iterator[_Field]:
-    yield "the bank title", "bank title", info.title
-    yield "the bank description", "bank description", info.description
-    yield "the bank source", "bank source", info.source
+    yield _("the bank title"), "bank title", info.title
+    yield _("the bank description"), "bank description", info.description
+    yield _("the bank source"), "bank source", info.source
+
+
+def _too_many(what: str, count: int) -> str:
+    """``120 answers (at most 100)``: a list of one question over its limit."""
+    if what == "answers":
+        message = ngettext(
+            "{count} answer (at most {limit})", "{count} answers (at most {limit})", count
+        )
+    else:
+        message = ngettext("{count} tag (at most {limit})", "{count} tags (at most {limit})", count)
+    return message.format(count=fmt.number(count), limit=fmt.number(COUNT_LIMITS[what]))
 
 
 def _check_limits(fields: list[_Field], counts: dict[str, int], where: _Where) -> None:
     for what, count in counts.items():
         if count > COUNT_LIMITS[what]:
-            raise where.error(f"{count:,} {what} (at most {COUNT_LIMITS[what]:,})")
+            raise where.error(_too_many(what, count))
     for label, kind, text in fields:
         if len(text) > TEXT_LIMITS[kind]:
             raise where.error(
-                f"{label} is {len(text):,} characters (at most {TEXT_LIMITS[kind]:,})"
+                _("{field} is {length} characters (at most {limit})").format(
+                    field=label, length=fmt.number(len(text)), limit=fmt.number(TEXT_LIMITS[kind])
+                )
             )
 
 
@@ -105,8 +121,7 @@ def _cleaned(fields: list[_Field]) -> tuple[list[str], list[str]]:
 def _note(dirty: list[str]) -> str | None:
     if not dirty:
         return None
-    named = dirty[0] if len(dirty) == 1 else ", ".join(dirty[:-1]) + " and " + dirty[-1]
-    return f"control characters removed from {named}"
+    return _("control characters removed from {fields}").format(fields=join_words(dirty))
 
 
 def _texts(question: Question) -> tuple[str, ...]:

@@ -53,6 +53,7 @@ from bot.errors import BankFormatError
 from bot.formats._html import HtmlImage, html_to_text
 from bot.formats._text import checked
 from bot.formats.errors import ErrorList
+from bot.i18n import N_, _, ngettext
 from bot.images import MAX_IMAGE_BYTES, image_from_bytes, image_from_url, is_web_address
 
 #: How many bytes are handed to expat at a time.
@@ -89,7 +90,7 @@ _GRADES = (
     0.05,
     0.0,
 )
-_GRADE_LIST = (
+_GRADE_LIST = N_(
     "100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, "
     "16.66667, 14.28571, 12.5, 11.11111, 10, 5 or 0, or the same below zero"
 )
@@ -97,20 +98,20 @@ _FULL = 99.999  # a fraction at least this is full marks (Moodle's 100)
 _CONTEXT = re.compile(r"^\$[a-z]*\$$")
 _UNESCAPED_STAR = re.compile(r"(?<!\\)\*")
 _SKIPPED_KINDS = {
-    "matching": "matching",
-    "match": "matching",
-    "essay": "essay",
-    "cloze": "cloze (embedded answers)",
-    "multianswer": "cloze (embedded answers)",
-    "description": "description (text without answers)",
-    "calculated": "calculated",
-    "calculatedsimple": "calculated",
-    "calculatedmulti": "calculated multiple-choice",
-    "ddwtos": "drag-and-drop",
-    "ddimageortext": "drag-and-drop",
-    "ddmarker": "drag-and-drop",
-    "gapselect": "select-missing-words",
-    "randomsamatch": "random matching",
+    "matching": N_("matching"),
+    "match": N_("matching"),
+    "essay": N_("essay"),
+    "cloze": N_("cloze (embedded answers)"),
+    "multianswer": N_("cloze (embedded answers)"),
+    "description": N_("description (text without answers)"),
+    "calculated": N_("calculated"),
+    "calculatedsimple": N_("calculated"),
+    "calculatedmulti": N_("calculated multiple-choice"),
+    "ddwtos": N_("drag-and-drop"),
+    "ddimageortext": N_("drag-and-drop"),
+    "ddmarker": N_("drag-and-drop"),
+    "gapselect": N_("select-missing-words"),
+    "randomsamatch": N_("random matching"),
 }
 
 
@@ -180,12 +181,14 @@ class _Stream:
         return BankFormatError(self.source, self.parser.CurrentLineNumber, message)
 
     def refuse_entity(self, *_args: object) -> None:
-        raise self.fail("the file declares XML entities, which quizbot refuses (unsafe)")
+        raise self.fail(_("the file declares XML entities, which quizbot refuses (unsafe)"))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth == 1 and tag != "quiz":
-            raise self.fail(f"not a Moodle XML file: its root element is <{tag}>, not <quiz>")
+            raise self.fail(
+                _("not a Moodle XML file: its root element is <{tag}>, not <quiz>").format(tag=tag)
+            )
         if self.open:
             node = _Node(tag, attrs, self.parser.CurrentLineNumber)
             self.open[-1].children.append(node)
@@ -224,13 +227,17 @@ class _Stream:
                 raise BankFormatError(
                     self.source,
                     error.lineno,
-                    f"broken XML: {expat.ErrorString(error.code)} (column {column})",
+                    _("broken XML: {problem} (column {column})").format(
+                        problem=expat.ErrorString(error.code), column=column
+                    ),
                 ) from None
             except (LookupError, UnicodeError) as error:  # the declared encoding
                 raise BankFormatError(
                     self.source,
                     self.parser.CurrentLineNumber,
-                    f"cannot read the file's text in its declared encoding: {error}",
+                    _("cannot read the file's text in its declared encoding: {problem}").format(
+                        problem=error
+                    ),
                 ) from None
             yield from self.done
             self.done.clear()
@@ -290,7 +297,9 @@ class _Reader:
                 self.topic = topic_of((inner if inner is not None else category).text)
             return None
         name = html_to_text(node.text_of("name")).text.replace("\n", " ")
-        label = f"question {name!r}" if name else "a question without a name"
+        label = (
+            _("question {name}").format(name=repr(name)) if name else _("a question without a name")
+        )
         read = {
             "multichoice": self.multichoice,
             "truefalse": self.truefalse,
@@ -298,8 +307,14 @@ class _Reader:
             "numerical": self.typed,
         }.get(kind)
         if read is None:
-            what = _SKIPPED_KINDS.get(kind, f"{kind!r}" if kind else "untyped")
-            return Skipped(node.line, f"{what} {label} skipped (quizbot cannot ask it)")
+            known = _SKIPPED_KINDS.get(kind)
+            what = _(known) if known else repr(kind) if kind else _("untyped")
+            return Skipped(
+                node.line,
+                _("{kind} {question} skipped (quizbot cannot ask it)").format(
+                    kind=what, question=label
+                ),
+            )
         return read(node, kind, label)
 
     # --- text -----------------------------------------------------------------------------
@@ -341,7 +356,9 @@ class _Reader:
                 if node is None:
                     raise self.fail(
                         question.line,
-                        f"{label} shows {image.src!r} but holds no <file> named {name!r}",
+                        _("{question} shows {src} but holds no <file> named {name}").format(
+                            question=label, src=repr(image.src), name=repr(name)
+                        ),
                     )
                 return self.decoded(node, name, image.alt), image.src
             if is_web_address(image.src):
@@ -358,14 +375,26 @@ class _Reader:
     def decoded(self, node: _Node, name: str, alt: str) -> Image:
         encoding = node.attrs.get("encoding", "base64").strip().lower()
         if encoding != "base64":
-            raise self.fail(node.line, f"image {name!r} is not base64-encoded ({encoding!r})")
+            raise self.fail(
+                node.line,
+                _("image {name} is not base64-encoded ({encoding})").format(
+                    name=repr(name), encoding=repr(encoding)
+                ),
+            )
         if node.too_big:
             limit = MAX_IMAGE_BYTES // (1024 * 1024)
-            raise self.fail(node.line, f"image {name!r} is bigger than the {limit} MB limit")
+            raise self.fail(
+                node.line,
+                _("image {name} is bigger than the {limit} MB limit").format(
+                    name=repr(name), limit=limit
+                ),
+            )
         try:
             data = base64.b64decode("".join(node.text.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise self.fail(node.line, f"image {name!r} is not valid base64") from None
+            raise self.fail(
+                node.line, _("image {name} is not valid base64").format(name=repr(name))
+            ) from None
         return image_from_bytes(data, alt=alt, name=name, source=self.source, line=node.line)
 
     # --- the parts every kind shares ------------------------------------------------------
@@ -406,7 +435,10 @@ class _Reader:
             if not grade_is_valid(fraction):
                 raise self.fail(
                     answer.line,
-                    f"invalid grade fraction={raw!r} in {label}: Moodle's grades are {_GRADE_LIST}",
+                    _(
+                        "invalid grade fraction={fraction} in {question}: "
+                        "Moodle's grades are {grades}"
+                    ).format(fraction=repr(raw), question=label, grades=_(_GRADE_LIST)),
                 )
             inner = answer.child("text")
             raw_text = inner.text if inner is not None else answer.text
@@ -430,20 +462,47 @@ class _Reader:
         right = [index for index, answer in enumerate(answers) if answer.fraction >= _FULL]
         credit = [answer for answer in answers if answer.fraction > 0]
         if not credit:
-            raise self.fail(node.line, f"{label} has no right answer (no answer at fraction 100)")
+            raise self.fail(
+                node.line,
+                _("{question} has no right answer (no answer at fraction 100)").format(
+                    question=label
+                ),
+            )
         if not single and (len(right) != 1 or len(credit) != 1):
             return Skipped(
                 node.line,
-                f"multiple-answer {label} skipped ({len(credit)} answers give credit; "
-                "quizbot asks for one)",
+                ngettext(
+                    "multiple-answer {question} skipped ({count} answer gives credit; "
+                    "quizbot asks for one)",
+                    "multiple-answer {question} skipped ({count} answers give credit; "
+                    "quizbot asks for one)",
+                    len(credit),
+                ).format(question=label, count=len(credit)),
             )
         if len(right) > 1:
-            return Skipped(node.line, f"{label} skipped: {len(right)} answers are fully right")
+            return Skipped(
+                node.line,
+                ngettext(
+                    "{question} skipped: {count} answer is fully right",
+                    "{question} skipped: {count} answers are fully right",
+                    len(right),
+                ).format(question=label, count=len(right)),
+            )
         if not right:
-            return Skipped(node.line, f"{label} skipped: no answer is fully right (partial credit)")
+            return Skipped(
+                node.line,
+                _("{question} skipped: no answer is fully right (partial credit)").format(
+                    question=label
+                ),
+            )
         if len(answers) > MAX_OPTIONS:
             return Skipped(
-                node.line, f"{label} skipped: {len(answers)} options (quizbot shows {MAX_OPTIONS})"
+                node.line,
+                ngettext(
+                    "{question} skipped: {count} option (quizbot shows {most})",
+                    "{question} skipped: {count} options (quizbot shows {most})",
+                    len(answers),
+                ).format(question=label, count=len(answers), most=MAX_OPTIONS),
             )
         if not fields["explanation"]:
             fields["explanation"] = answers[right[0]].feedback
@@ -464,14 +523,21 @@ class _Reader:
             try:
                 fraction = float(raw.strip() or "0")
             except ValueError:
-                raise self.fail(answer.line, f"invalid grade fraction={raw!r} in {label}") from None
+                raise self.fail(
+                    answer.line,
+                    _("invalid grade fraction={fraction} in {question}").format(
+                        fraction=repr(raw), question=label
+                    ),
+                ) from None
             said = answer.text_of("text").lower()
             side = said == "true" if said in ("true", "false") else index == 0  # old: true first
             full = fraction >= _FULL
             truth = full if side else not full
             feedback[side] = self.field(answer.child("feedback"), fmt)
         if truth is None:
-            raise self.fail(node.line, f"{label} has no answers (true and false)")
+            raise self.fail(
+                node.line, _("{question} has no answers (true and false)").format(question=label)
+            )
         if not fields["explanation"]:
             fields["explanation"] = feedback[truth]
         return checked(
@@ -485,11 +551,19 @@ class _Reader:
         answers = self.answers(node, fmt, label, rich=False)
         right = [a for a in answers if a.fraction >= _FULL and a.text and a.text != "*"]
         if not right:
-            return Skipped(node.line, f"{kind} {label} skipped: no answer gives full marks")
+            return Skipped(
+                node.line,
+                _("{kind} {question} skipped: no answer gives full marks").format(
+                    kind=kind, question=label
+                ),
+            )
         if kind == "shortanswer":
             if any(_UNESCAPED_STAR.search(answer.text) for answer in right):
                 return Skipped(
-                    node.line, f"{label} skipped: it uses Moodle's '*' wildcard in an answer"
+                    node.line,
+                    _("{question} skipped: it uses Moodle's '*' wildcard in an answer").format(
+                        question=label
+                    ),
                 )
             for answer in right:
                 answer.text = answer.text.replace("\\*", "*")
@@ -500,8 +574,12 @@ class _Reader:
             self.notices.append(
                 Notice(
                     node.line,
-                    f"numerical {label}: Moodle's tolerance (±{loose[0].tolerance}) is not kept; "
-                    f"only {loose[0].text!r} as written is accepted",
+                    _(
+                        "numerical {question}: Moodle's tolerance (±{tolerance}) is not kept; "
+                        "only {answer} as written is accepted"
+                    ).format(
+                        question=label, tolerance=loose[0].tolerance, answer=repr(loose[0].text)
+                    ),
                 )
             )
         question = Question(

@@ -12,6 +12,8 @@ import functools
 import re
 from collections.abc import Iterable
 
+from bot.i18n import current_language
+from bot.i18n import formatting as fmt
 from bot.text import without_controls
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -135,8 +137,11 @@ def quoted(text: str, width: int = 60) -> str:
 
 
 def join_words(items: Iterable[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+    """'a', 'a and b', 'a, b and c' (without a comma before "and"); in another language, the
+    list as that language writes it ('a, b y c', 'a, b und c')."""
     listed = list(items)
     if len(listed) <= 1:
         return "".join(listed)
+    if current_language() != "en":
+        return fmt.items(listed)
     return ", ".join(listed[:-1]) + " and " + listed[-1]
