@@ -29,6 +29,7 @@ from xml.sax.saxutils import quoteattr
 from bot.domain import BankInfo, Image, Question, QuestionKind
 from bot.formats.export import ExportResult
 from bot.formats.moodle_xml import PLUGINFILE, SOURCE_COMMENT
+from bot.i18n import _
 from bot.images import file_name
 from bot.text import without_controls
 
@@ -39,7 +40,7 @@ NAME_LENGTH = 100
 def skip_reason(question: Question) -> str | None:
     """Why Moodle XML cannot hold this question, or None when it can."""
     if question.kind is QuestionKind.FLASHCARD:
-        return "flashcard skipped (Moodle XML has no flashcards)"
+        return _("flashcard skipped (Moodle XML has no flashcards)")
     return None
 
 
@@ -80,7 +81,11 @@ def _question_text(question: Question, notes: list[str]) -> str:
     elif image is not None and image.url:
         picture = f"<img src={quoteattr(image.url)} alt={quoteattr(image.alt)}>"
     elif image is not None:
-        notes.append(f"{_name(question)!r}: its picture's bytes were not loaded; left out")
+        notes.append(
+            _("{question}: its picture's bytes were not loaded; left out").format(
+                question=repr(_name(question))
+            )
+        )
     if not picture:
         return (
             '    <questiontext format="plain_text">\n'
