@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from adapters.discord import render
 from adapters.discord.cog import QuizCog
+from adapters.discord.localized import CatalogTranslator
 from adapters.discord.refs import PLATFORM
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.surface import DiscordSurface
@@ -114,6 +115,7 @@ class QuizClient(commands.AutoShardedBot):
             self.settings.moderator_role,
         )
         await self.add_cog(cog)
+        await self.tree.set_translator(CatalogTranslator())
         if self.sync_commands:
             await self.register_commands()
         open_rounds = await self.quiz_app.open_rounds(PLATFORM)
@@ -129,8 +131,9 @@ class QuizClient(commands.AutoShardedBot):
     async def register_commands(self) -> None:
         """Register the slash commands with Discord, only when they changed since the last
         registration (Discord limits how often an application may do it; with several
-        workers, the first to start after a deploy registers them)."""
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        workers, the first to start after a deploy registers them). The payload compared is
+        the one sent, with its localizations (a changed translation registers them again)."""
+        payload = await self.command_payload()
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         key = f"discord:commands:{self.application_id}"
         if await self.quiz_app.remembered(key) == digest:
@@ -143,6 +146,16 @@ class QuizClient(commands.AutoShardedBot):
             return
         await self.quiz_app.remember(key, digest)
         log.info("registered %d slash commands", len(synced))
+
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """The slash commands as :meth:`discord.app_commands.CommandTree.sync` sends them."""
+        translator = self.tree.translator
+        commands_ = self.tree.get_commands()
+        if translator is None:
+            return [command.to_dict(self.tree) for command in commands_]
+        return [
+            await command.get_translated_payload(self.tree, translator) for command in commands_
+        ]
 
     async def close(self) -> None:
         """Stop the ticker (finishing its pass), then disconnect."""

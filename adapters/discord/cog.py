@@ -8,10 +8,18 @@
 - chat messages in a channel with an open typed question answer it.
 
 Every interaction is acknowledged before any database call (Discord's 3 seconds).
+
+Languages: each interaction is served in its user's language (their Discord client's
+locale when quizbot speaks it, else the channel's; see :mod:`adapters.kit.languages`), so
+private replies and errors are in it; the dispatcher's public replies carry the channel's,
+and what the cog posts or edits for everyone (the live answer count) is written in the
+channel's. The slash commands' descriptions are localized through
+:mod:`adapters.discord.localized`; their names stay English (see there why).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Literal
 
@@ -32,12 +40,13 @@ from adapters.discord.components import (
     parse,
     typed_text,
 )
+from adapters.discord.localized import described
 from adapters.discord.refs import channel_ref, interaction_channel, interaction_player, player_ref
 from adapters.discord.refs import is_moderator as has_moderator_rights
 from adapters.discord.replies import RENDERER, Responder
 from adapters.discord.surface import (
     DiscordSurface,
-    lacking_text,
+    ask_for_text,
     lobby_message,
     missing_permissions,
 )
@@ -45,6 +54,7 @@ from adapters.kit import commands, lobby, texts
 from adapters.kit.conductor import Conductor, PostFirst, PostLobby
 from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
+from bot.i18n import N_, _, current_language, use_language
 from bot.services import QuizApp
 from bot.services.channel_settings import MAX_RELAXED_SECONDS, MIN_RELAXED_SECONDS
 from bot.views import AnswerStatus, LobbyView, QuestionView, RoundOutcome
@@ -59,6 +69,9 @@ OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_M
 SCOPES = {"channel": "channel", "server": "workspace"}
 TEAMS = app_commands.Range[int, commands.TEAMS_RANGE[0], commands.TEAMS_RANGE[1]]
 RELAXED_SECONDS = app_commands.Range[int, MIN_RELAXED_SECONDS, MAX_RELAXED_SECONDS]
+#: How long a form's language may take to learn (the form must be the response, within
+#: Discord's 3 seconds); past it, the form is in the current language.
+FORM_LANGUAGE_SECONDS = 1.0
 
 
 def _word(value: object) -> str:
@@ -71,7 +84,9 @@ def _word(value: object) -> str:
 class QuizCog(ext.Cog):
     """Everything a user does with quizbot on Discord."""
 
-    quiz = app_commands.Group(name="quiz", description="Quizzes in this channel", guild_only=True)
+    quiz = app_commands.Group(
+        name="quiz", description=N_("Quizzes in this channel"), guild_only=True
+    )
 
     def __init__(
         self,
@@ -97,6 +112,20 @@ class QuizCog(ext.Cog):
 
         return Request(interaction_channel(interaction), interaction_player(interaction), moderator)
 
+    async def language(self, interaction: discord.Interaction) -> str:
+        """The language of what only this user sees: their client's when quizbot speaks it,
+        else the channel's."""
+        where = interaction_channel(interaction) if interaction.guild_id else None
+        return await self.conductor.languages.for_player(where, str(interaction.locale))
+
+    async def private(self, interaction: discord.Interaction, text: str) -> None:
+        """Acknowledge, then tell this user alone ``text`` (a message id marked with ``N_``),
+        in their language."""
+        responder = Responder(interaction)
+        await responder.acknowledge()
+        with use_language(await self.language(interaction)):
+            await responder.private(_(text))
+
     async def run(
         self,
         interaction: discord.Interaction,
@@ -108,11 +137,20 @@ class QuizCog(ext.Cog):
         """Acknowledge, run ``command`` through the dispatcher, show its reply."""
         responder = Responder(interaction)
         await responder.acknowledge(public=public)
+        with use_language(await self.language(interaction)):
+            await self._run(interaction, responder, command, public, needs_channel)
+
+    async def _run(
+        self,
+        interaction: discord.Interaction,
+        responder: Responder,
+        command: commands.Command,
+        public: bool,
+        needs_channel: bool,
+    ) -> None:
         try:
             if needs_channel and (missing := missing_permissions(interaction.app_permissions)):
-                raise QuizbotError(
-                    f"{lacking_text(missing)}: ask a moderator to grant it, then try again"
-                )
+                raise QuizbotError(ask_for_text(missing))
             post_first = self._post_first(responder) if public else None
             post_lobby = self._post_lobby(responder) if public else None
             reply = await self.dispatcher.run(
@@ -147,16 +185,23 @@ class QuizCog(ext.Cog):
 
     # -- /quiz ----------------------------------------------------------------------------
 
-    @quiz.command(name="start", description="Start a quiz in this channel")
+    @quiz.command(name="start", description=N_("Start a quiz in this channel"))
     @app_commands.describe(
-        bank="The question bank to play (default: the main bank)",
-        questions=f"How many questions ({texts.QUESTIONS_RANGE[0]}-{texts.QUESTIONS_RANGE[1]})",
-        seconds=f"Seconds to answer each question ({texts.SECONDS_RANGE[0]}-"
-        f"{texts.SECONDS_RANGE[1]})",
-        topic="Only questions on this topic",
-        mode="random order, or hardest first (the questions most players miss)",
-        teams="Play in teams (2-4), balanced by each player's accuracy on the bank",
-        lobby="Players join before question 1 (default: this channel's setting)",
+        bank=N_("The question bank to play (default: the main bank)"),
+        questions=described(
+            N_("How many questions ({low}-{high})"),
+            low=texts.QUESTIONS_RANGE[0],
+            high=texts.QUESTIONS_RANGE[1],
+        ),
+        seconds=described(
+            N_("Seconds to answer each question ({low}-{high})"),
+            low=texts.SECONDS_RANGE[0],
+            high=texts.SECONDS_RANGE[1],
+        ),
+        topic=N_("Only questions on this topic"),
+        mode=N_("random order, or hardest first (the questions most players miss)"),
+        teams=N_("Play in teams (2-4), balanced by each player's accuracy on the bank"),
+        lobby=N_("Players join before question 1 (default: this channel's setting)"),
     )
     async def start(
         self,
@@ -192,13 +237,15 @@ class QuizCog(ext.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await choices.topics(self.app, getattr(interaction.namespace, "bank", None), current)
 
-    @quiz.command(name="stop", description="Stop this channel's quiz")
+    @quiz.command(name="stop", description=N_("Stop this channel's quiz"))
     async def stop(self, interaction: discord.Interaction) -> None:
         await self.run(interaction, commands.Stop(), public=True)
         self.surface.quiz_ended(interaction_channel(interaction))
 
-    @quiz.command(name="leaderboard", description="The best players")
-    @app_commands.describe(scope="This channel, or this server", period="Which scores count")
+    @quiz.command(name="leaderboard", description=N_("The best players"))
+    @app_commands.describe(
+        scope=N_("This channel, or this server"), period=N_("Which scores count")
+    )
     async def leaderboard(
         self,
         interaction: discord.Interaction,
@@ -208,19 +255,23 @@ class QuizCog(ext.Cog):
         command = commands.Leaderboard(scope=SCOPES[scope], period=period)
         await self.run(interaction, command, public=True)
 
-    @quiz.command(name="banks", description="The question banks you can play")
+    @quiz.command(name="banks", description=N_("The question banks you can play"))
     async def banks(self, interaction: discord.Interaction) -> None:
         await self.run(interaction, commands.Banks())
 
-    @quiz.command(name="help", description="How to play")
+    @quiz.command(name="help", description=N_("How to play"))
     async def help(self, interaction: discord.Interaction) -> None:
         await self.run(interaction, commands.Help())
 
     @quiz.command(
-        name="mistakes", description="Review the questions you got wrong (only you see it)"
+        name="mistakes", description=N_("Review the questions you got wrong (only you see it)")
     )
     @app_commands.describe(
-        questions=f"How many questions ({texts.MISTAKES_RANGE[0]}-{texts.MISTAKES_RANGE[1]})"
+        questions=described(
+            N_("How many questions ({low}-{high})"),
+            low=texts.MISTAKES_RANGE[0],
+            high=texts.MISTAKES_RANGE[1],
+        )
     )
     async def mistakes(
         self, interaction: discord.Interaction, questions: MISTAKES = texts.DEFAULT_QUESTIONS
@@ -228,14 +279,18 @@ class QuizCog(ext.Cog):
         await self.run(interaction, commands.Mistakes(count=questions))
 
     @quiz.command(
-        name="daily", description="This channel's daily question: show it, set it or turn it off"
+        name="daily",
+        description=N_("This channel's daily question: show it, set it or turn it off"),
     )
     @app_commands.describe(
-        time="When to post it, HH:MM (24-hour), or off (moderators)",
-        timezone="The time zone of that time, e.g. Europe/London",
-        bank="The bank to ask from (default: the main bank)",
-        minutes=f"How long each question stays open ({texts.OPEN_MINUTES_RANGE[0]}-"
-        f"{texts.OPEN_MINUTES_RANGE[1]}, default 8 hours)",
+        time=N_("When to post it, HH:MM (24-hour), or off (moderators)"),
+        timezone=N_("The time zone of that time, e.g. Europe/London"),
+        bank=N_("The bank to ask from (default: the main bank)"),
+        minutes=described(
+            N_("How long each question stays open ({low}-{high}, default 8 hours)"),
+            low=texts.OPEN_MINUTES_RANGE[0],
+            high=texts.OPEN_MINUTES_RANGE[1],
+        ),
     )
     async def daily(
         self,
@@ -250,7 +305,7 @@ class QuizCog(ext.Cog):
         elif time.strip().lower() == choices.OFF:
             command = commands.Daily(action="off")
         elif not timezone:
-            await Responder(interaction).private(texts.NEED_TIME_ZONE)
+            await self.private(interaction, texts.NEED_TIME_ZONE)
             return
         else:
             command = commands.Daily("set", time.strip(), timezone, bank or None, minutes)
@@ -276,19 +331,27 @@ class QuizCog(ext.Cog):
         return await choices.banks(self.app, current, questions=True)
 
     @quiz.command(
-        name="settings", description="This channel's quiz defaults: show them, or set them"
+        name="settings", description=N_("This channel's quiz defaults: show them, or set them")
     )
     @app_commands.describe(
-        bank="The bank a quiz plays when none is given (moderators; default: reset it)",
-        questions=f"How many questions ({texts.QUESTIONS_RANGE[0]}-{texts.QUESTIONS_RANGE[1]})",
-        seconds=f"Seconds per question ({texts.SECONDS_RANGE[0]}-{texts.SECONDS_RANGE[1]})",
-        speed_bonus="Extra points for fast right answers",
-        streak_bonus="Extra points for right answers in a row",
-        hints="Players may take a hint (it costs points)",
-        lobby="Players join before the first question",
-        relaxed="Each question waits for every player who joined",
-        relaxed_max_seconds="The longest a relaxed question waits",
-        reset="Forget this channel's settings (back to the defaults)",
+        bank=N_("The bank a quiz plays when none is given (moderators; default: reset it)"),
+        questions=described(
+            N_("How many questions ({low}-{high})"),
+            low=texts.QUESTIONS_RANGE[0],
+            high=texts.QUESTIONS_RANGE[1],
+        ),
+        seconds=described(
+            N_("Seconds per question ({low}-{high})"),
+            low=texts.SECONDS_RANGE[0],
+            high=texts.SECONDS_RANGE[1],
+        ),
+        speed_bonus=N_("Extra points for fast right answers"),
+        streak_bonus=N_("Extra points for right answers in a row"),
+        hints=N_("Players may take a hint (it costs points)"),
+        lobby=N_("Players join before the first question"),
+        relaxed=N_("Each question waits for every player who joined"),
+        relaxed_max_seconds=N_("The longest a relaxed question waits"),
+        reset=N_("Forget this channel's settings (back to the defaults)"),
     )
     async def settings(
         self,
@@ -329,19 +392,25 @@ class QuizCog(ext.Cog):
         return await choices.banks(self.app, current, questions=True)
 
     @quiz.command(
-        name="schedule", description="Quizzes that start themselves here: list, add or remove"
+        name="schedule", description=N_("Quizzes that start themselves here: list, add or remove")
     )
     @app_commands.describe(
-        every="daily or weekly adds one (moderators), off removes, list shows them",
-        day="The day of a weekly quiz",
-        time="When it starts, HH:MM (24-hour)",
-        timezone="The time zone of that time, e.g. Europe/London",
-        questions=f"How many questions (default: the channel's; {texts.QUESTIONS_RANGE[0]}-"
-        f"{texts.QUESTIONS_RANGE[1]})",
-        seconds=f"Seconds per question (default: the channel's; {texts.SECONDS_RANGE[0]}-"
-        f"{texts.SECONDS_RANGE[1]})",
-        bank="The bank to play (default: the channel's)",
-        number="With off: the number of the one to remove (default: all of them)",
+        every=N_("daily or weekly adds one (moderators), off removes, list shows them"),
+        day=N_("The day of a weekly quiz"),
+        time=N_("When it starts, HH:MM (24-hour)"),
+        timezone=N_("The time zone of that time, e.g. Europe/London"),
+        questions=described(
+            N_("How many questions (default: the channel's; {low}-{high})"),
+            low=texts.QUESTIONS_RANGE[0],
+            high=texts.QUESTIONS_RANGE[1],
+        ),
+        seconds=described(
+            N_("Seconds per question (default: the channel's; {low}-{high})"),
+            low=texts.SECONDS_RANGE[0],
+            high=texts.SECONDS_RANGE[1],
+        ),
+        bank=N_("The bank to play (default: the channel's)"),
+        number=N_("With off: the number of the one to remove (default: all of them)"),
     )
     async def schedule(
         self,
@@ -360,7 +429,7 @@ class QuizCog(ext.Cog):
         elif every == "off":
             command = commands.Schedule(action="off", schedule_id=number)
         elif not time or not timezone:
-            await Responder(interaction).private(texts.NEED_SCHEDULE_TIME)
+            await self.private(interaction, texts.NEED_SCHEDULE_TIME)
             return
         else:
             command = commands.Schedule(
@@ -394,20 +463,20 @@ class QuizCog(ext.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await choices.banks(self.app, current, questions=True)
 
-    @quiz.command(name="hint", description="A hint on the open question, just for you")
+    @quiz.command(name="hint", description=N_("A hint on the open question, just for you"))
     async def hint(self, interaction: discord.Interaction) -> None:
         await self.run(interaction, commands.Hint())
 
-    @quiz.command(name="stats", description="Your answers, accuracy, streaks and reviews due")
+    @quiz.command(name="stats", description=N_("Your answers, accuracy, streaks and reviews due"))
     async def stats(self, interaction: discord.Interaction) -> None:
         await self.run(interaction, commands.Stats())
 
     # -- /flashcards ----------------------------------------------------------------------
 
     @app_commands.command(
-        name="flashcards", description="Review the flashcards due for you, privately"
+        name="flashcards", description=N_("Review the flashcards due for you, privately")
     )
-    @app_commands.describe(bank="The bank to review (default: the first with flashcards)")
+    @app_commands.describe(bank=N_("The bank to review (default: the first with flashcards)"))
     @app_commands.guild_only()
     async def flashcards(self, interaction: discord.Interaction, bank: str | None = None) -> None:
         await self.run(interaction, commands.Flashcards(bank=bank or None))
@@ -432,7 +501,8 @@ class QuizCog(ext.Cog):
         if component is None:
             return
         if isinstance(component, OpenTypedForm):  # the form is the response itself
-            modal = TypedAnswerModal(component.round_id, interaction.user.id)
+            with use_language(await self.form_language(interaction)):
+                modal = TypedAnswerModal(component.round_id, interaction.user.id)
             await interaction.response.send_modal(modal)
             return
         responder = Responder(interaction)
@@ -444,7 +514,15 @@ class QuizCog(ext.Cog):
             else:
                 await self.flashcard(interaction, responder, component)
         except Exception as error:
-            await responder.error(error)
+            with use_language(await self.language(interaction)):
+                await responder.error(error)
+
+    async def form_language(self, interaction: discord.Interaction) -> str:
+        """:meth:`language`, learnt in time for a form (which cannot be deferred)."""
+        try:
+            return await asyncio.wait_for(self.language(interaction), FORM_LANGUAGE_SECONDS)
+        except TimeoutError:
+            return current_language()
 
     async def answer(
         self, interaction: discord.Interaction, responder: Responder, component: Answer | TypedForm
@@ -456,6 +534,17 @@ class QuizCog(ext.Cog):
             await responder.acknowledge_update()
         else:
             await responder.acknowledge()
+        with use_language(await self.language(interaction)):
+            await self._answer(interaction, responder, component, in_review)
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        responder: Responder,
+        component: Answer | TypedForm,
+        in_review: bool,
+    ) -> None:
+        message = interaction.message
         choice = (
             component.choice
             if isinstance(component, Answer)
@@ -479,7 +568,8 @@ class QuizCog(ext.Cog):
             where, embed = interaction_channel(interaction), message.embeds[0]
 
             async def edit(count: int) -> None:
-                await self.surface.edit_count(where, message.id, embed, count)
+                async with self.conductor.in_language_of(where):  # a public message
+                    await self.surface.edit_count(where, message.id, embed, count)
 
         await self.conductor.answered(receipt, edit)
 
@@ -491,12 +581,14 @@ class QuizCog(ext.Cog):
         where, who = interaction_channel(interaction), interaction_player(interaction)
         if component.action == lobby.JOIN:
             await responder.acknowledge()
-            await self.conductor.join(component.quiz_id, who, where)
-            await responder.private(lobby.JOINED)
+            with use_language(await self.language(interaction)):
+                await self.conductor.join(component.quiz_id, who, where)
+                await responder.private(_(lobby.JOINED))
             return
         await responder.acknowledge_update()
         request = self.request(interaction)
-        await self.conductor.begin(component.quiz_id, who, where, request.is_moderator)
+        with use_language(await self.language(interaction)):
+            await self.conductor.begin(component.quiz_id, who, where, request.is_moderator)
 
     async def reveal_privately(
         self, responder: Responder, outcome: RoundOutcome, correct: bool | None
@@ -522,6 +614,15 @@ class QuizCog(ext.Cog):
     ) -> None:
         """Turn a card over, or rate it and show the next one, in the same message."""
         await responder.acknowledge_update()
+        with use_language(await self.language(interaction)):
+            await self._flashcard(interaction, responder, component)
+
+    async def _flashcard(
+        self,
+        interaction: discord.Interaction,
+        responder: Responder,
+        component: ShowCard | RateCard,
+    ) -> None:
         who = interaction_player(interaction)
         if isinstance(component, ShowCard):
             card = await self.app.next_flashcard(who, component.bank or None)
@@ -574,4 +675,6 @@ class QuizCog(ext.Cog):
                 await message.add_reaction(RECORDED_REACTION)
             except discord.HTTPException:
                 log.debug("could not react to a typed answer", exc_info=True)
-        await self.conductor.answered(receipt)
+        # A message has no locale: what follows it is the channel's, in its language.
+        with use_language(await self.conductor.languages.for_player(where, None)):
+            await self.conductor.answered(receipt)

@@ -1,5 +1,8 @@
 """Buttons and the typed-answer form: what their custom ids say, and building them.
 
+Labels are written in the current language (the channel's for a public message, the
+player's for their own); custom ids never change with it.
+
 Every component's custom id carries what the core needs, so a click is served by any
 process, also after a restart, with no view kept in memory (the cog parses the id in
 ``on_interaction``):
@@ -24,6 +27,7 @@ import discord
 
 from adapters.discord import render
 from adapters.kit import limits, lobby, texts
+from bot.i18n import N_, _, pgettext
 from bot.views import FlashcardView, LobbyView, QuestionView
 
 ANSWER_INPUT = "answer"
@@ -32,6 +36,13 @@ STYLES = {
     "hard": discord.ButtonStyle.secondary,
     "good": discord.ButtonStyle.primary,
     "easy": discord.ButtonStyle.success,
+}
+#: Each flashcard rating's button label (the rating itself stays in the custom id).
+RATING_LABELS = {
+    "again": N_("Again"),
+    "hard": N_("Hard"),
+    "good": N_("Good"),
+    "easy": N_("Easy"),
 }
 #: Option texts up to this long are written on their buttons; longer ones show letters only.
 SHORT_OPTION = 40
@@ -125,16 +136,17 @@ def typed_text(data: dict[str, Any]) -> str:
 
 
 class TypedAnswerModal(discord.ui.Modal):
-    """The form a typed answer is entered in (its submission is parsed from its id)."""
-
-    answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Your answer", custom_id=ANSWER_INPUT, max_length=500
-    )
+    """The form a typed answer is entered in (its submission is parsed from its id), in the
+    current language (the player's)."""
 
     def __init__(self, round_id: int, user_id: int) -> None:
         super().__init__(
-            title="Your answer", custom_id=f"quiz:typed-modal:{round_id}:{user_id}", timeout=300
+            title=_("Your answer"), custom_id=f"quiz:typed-modal:{round_id}:{user_id}", timeout=300
         )
+        self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=_("Your answer"), custom_id=ANSWER_INPUT, max_length=500
+        )
+        self.add_item(self.answer)
 
 
 def _bank_part(bank: str) -> str:
@@ -157,7 +169,7 @@ def question_view(question: QuestionView) -> discord.ui.View:
     if question.is_typed or not question.options:
         view.add_item(
             _button(
-                "Answer",
+                pgettext("button", "Answer"),
                 f"quiz:typed:{question.round_id}",
                 discord.ButtonStyle.primary,
                 emoji="✍️",
@@ -181,10 +193,10 @@ def flashcard_view(card: FlashcardView, *, show_back: bool = False) -> discord.u
     if show_back:
         for rating in texts.RATINGS:
             custom_id = f"fc:rate:{card.card_id}:{rating}:{bank}"
-            view.add_item(_button(rating.capitalize(), custom_id, STYLES[rating]))
+            view.add_item(_button(_(RATING_LABELS[rating]), custom_id, STYLES[rating]))
     else:
         custom_id = f"fc:show:{card.card_id}:{bank}"
-        view.add_item(_button("Show answer", custom_id, discord.ButtonStyle.primary))
+        view.add_item(_button(_("Show answer"), custom_id, discord.ButtonStyle.primary))
     return view
 
 
@@ -193,6 +205,7 @@ def lobby_view(view: LobbyView) -> discord.ui.View | None:
     if view.begun or view.ended:
         return None
     buttons = discord.ui.View(timeout=None)
-    buttons.add_item(_button("Join", f"quiz:join:{view.quiz_id}", discord.ButtonStyle.success))
-    buttons.add_item(_button("Start", f"quiz:begin:{view.quiz_id}", discord.ButtonStyle.primary))
+    join, start = f"quiz:join:{view.quiz_id}", f"quiz:begin:{view.quiz_id}"
+    buttons.add_item(_button(_("Join"), join, discord.ButtonStyle.success))
+    buttons.add_item(_button(_("Start"), start, discord.ButtonStyle.primary))
     return buttons

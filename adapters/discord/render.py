@@ -3,6 +3,9 @@
 Pure functions from :mod:`bot.views` values to :class:`discord.Embed`; nothing here talks to
 Discord. Bank text and player names are untrusted: they are only ever sent with mentions
 disabled (see :data:`NO_MENTIONS`), and they are cut to Discord's size limits here.
+
+Everything quizbot itself writes is in the current language (:mod:`bot.i18n`): the caller
+chooses it (the channel's for a public message, the player's for their own reply).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import discord
 
 from adapters.kit import limits, texts
 from adapters.kit.dispatch import DailyChanged
+from bot.i18n import LANGUAGES, N_, _, current_language, ngettext, use_language
+from bot.i18n import formatting as fmt
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
@@ -34,7 +39,7 @@ from bot.views import (
 #: Every message and edit the bot sends uses this: nothing it sends pings anyone.
 NO_MENTIONS = discord.AllowedMentions.none()
 
-ANSWERS_FIELD = "Answers"
+ANSWERS_FIELD = N_("Answers")
 QUESTION_COLOUR = discord.Colour.blurple()
 REVEAL_COLOUR = discord.Colour.green()
 RESULTS_COLOUR = discord.Colour.gold()
@@ -43,7 +48,7 @@ STATS_COLOUR = discord.Colour.purple()
 
 DAILY = "daily"
 REVIEW = "review"
-DAILY_TITLE = "Daily question"
+DAILY_TITLE = N_("Daily question")
 TOPIC_LINES = 8
 
 DESCRIPTION_LIMIT = 4000
@@ -64,7 +69,10 @@ def timestamp(moment: datetime, style: str = "R") -> str:
 
 
 def _title(number: int, total: int, bank_title: str, mode: str = "normal") -> str:
-    head = DAILY_TITLE if mode == DAILY else f"Question {number}/{total}"
+    if mode == DAILY:
+        head = _(DAILY_TITLE)
+    else:
+        head = _("Question {number}/{total}").format(number=number, total=total)
     return cut(f"{head} · {bank_title}" if bank_title else head, TITLE_LIMIT)
 
 
@@ -77,7 +85,9 @@ def _option_lines(options: Iterable[OptionView], correct: str | None = None) -> 
 
 
 def answers_text(count: int) -> str:
-    return "no answers yet" if count == 0 else f"{count} answered"
+    if count == 0:
+        return _("no answers yet")
+    return ngettext("{count} answered", "{count} answered", count).format(count=count)
 
 
 def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
@@ -86,8 +96,8 @@ def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
     if view.options:
         parts.append(_option_lines(view.options))
     else:
-        parts.append("*Type your answer in the channel, or press **Answer**.*")
-    parts.append(f"Closes {timestamp(view.deadline)}")
+        parts.append(_("*Type your answer in the channel, or press **Answer**.*"))
+    parts.append(_("Closes {time}").format(time=timestamp(view.deadline)))
     embed = discord.Embed(
         title=_title(view.number, view.total, view.bank_title, view.mode),
         description=cut("\n\n".join(parts), DESCRIPTION_LIMIT),
@@ -95,23 +105,34 @@ def question_embed(view: QuestionView, answered: int = 0) -> discord.Embed:
     )
     if view.topic:
         embed.set_footer(text=cut(view.topic, 200))
-    embed.add_field(name=ANSWERS_FIELD, value=answers_text(answered), inline=False)
+    embed.add_field(name=_(ANSWERS_FIELD), value=answers_text(answered), inline=False)
     return fit(embed)
+
+
+def answers_field_names() -> set[str]:
+    """The answer count's field name in every language (a question posted before its
+    channel's language changed keeps its own)."""
+    names = {ANSWERS_FIELD}
+    for language in LANGUAGES:
+        with use_language(language):
+            names.add(_(ANSWERS_FIELD))
+    return names
 
 
 def with_answer_count(embed: discord.Embed, count: int) -> discord.Embed:
     """A copy of a question embed showing ``count`` answers so far."""
     embed = embed.copy()
+    names = answers_field_names()
     for index, item in enumerate(embed.fields):
-        if item.name == ANSWERS_FIELD:
-            embed.set_field_at(index, name=ANSWERS_FIELD, value=answers_text(count), inline=False)
+        if item.name in names:
+            embed.set_field_at(index, name=item.name, value=answers_text(count), inline=False)
             return embed
-    embed.add_field(name=ANSWERS_FIELD, value=answers_text(count), inline=False)
+    embed.add_field(name=_(ANSWERS_FIELD), value=answers_text(count), inline=False)
     return embed
 
 
 def names(players: Iterable[str], limit: int = FIELD_LIMIT) -> str:
-    return cut(", ".join(players), limit) or "nobody"
+    return cut(", ".join(players), limit) or _("nobody")
 
 
 def embed_size(embed: discord.Embed) -> int:
@@ -152,14 +173,14 @@ def reveal_embed(outcome: RoundOutcome) -> discord.Embed:
         if outcome.correct_label
         else outcome.correct_text
     )
-    embed.add_field(name="Answer", value=cut(answer or "—", FIELD_LIMIT), inline=False)
+    embed.add_field(name=_("Answer"), value=cut(answer or "—", FIELD_LIMIT), inline=False)
     if outcome.explanation:
-        embed.add_field(name="Why", value=cut(outcome.explanation, FIELD_LIMIT), inline=False)
-    embed.add_field(name="Got it right", value=names(outcome.winners), inline=False)
-    embed.add_field(name=ANSWERS_FIELD, value=answers_text(outcome.answered), inline=False)
+        embed.add_field(name=_("Why"), value=cut(outcome.explanation, FIELD_LIMIT), inline=False)
+    embed.add_field(name=_("Got it right"), value=names(outcome.winners), inline=False)
+    embed.add_field(name=_(ANSWERS_FIELD), value=answers_text(outcome.answered), inline=False)
     if outcome.team_scores:
         embed.add_field(
-            name="Teams", value=cut(_teams(outcome.team_scores), FIELD_LIMIT), inline=False
+            name=_("Teams"), value=cut(_teams(outcome.team_scores), FIELD_LIMIT), inline=False
         )
     return fit(embed)
 
@@ -168,13 +189,19 @@ def stopped_embed(embed: discord.Embed) -> discord.Embed:
     """A question message whose quiz was stopped before it closed."""
     embed = embed.copy()
     embed.colour = discord.Colour.dark_grey()
-    embed.add_field(name="Stopped", value="This quiz was stopped.", inline=False)
+    embed.add_field(name=_("Stopped"), value=_("This quiz was stopped."), inline=False)
     return embed
 
 
 def _standing_line(row: Standing) -> str:
     name = row.name or row.player
-    return f"**{row.rank}.** {name} — {row.points} pts ({row.correct}/{row.answered} right)"
+    return _("**{rank}.** {name} — {points} pts ({correct}/{answered} right)").format(
+        rank=row.rank,
+        name=name,
+        points=fmt.number(row.points),
+        correct=row.correct,
+        answered=row.answered,
+    )
 
 
 def _table(rows: Iterable[Standing]) -> str:
@@ -184,9 +211,12 @@ def _table(rows: Iterable[Standing]) -> str:
 def _teams(teams: Iterable[TeamStanding]) -> str:
     """A team game's teams, a line each: place, name, points, players (names escaped)."""
     return "\n".join(
-        f"**{t.rank}.** {t.name} — {t.points} pts ("
-        + ", ".join(discord.utils.escape_markdown(n) for n in t.members)
-        + ")"
+        _("**{rank}.** {team} — {points} pts ({players})").format(
+            rank=t.rank,
+            team=t.name,
+            points=fmt.number(t.points),
+            players=", ".join(discord.utils.escape_markdown(n) for n in t.members),
+        )
         for t in teams
     )
 
@@ -200,22 +230,29 @@ def link_text(links: Iterable[WebLink]) -> str:
 
 def _add_links(embed: discord.Embed, links: tuple[WebLink, ...]) -> None:
     if links:
-        embed.add_field(name="On the web", value=cut(link_text(links), FIELD_LIMIT), inline=False)
+        embed.add_field(
+            name=_("On the web"), value=cut(link_text(links), FIELD_LIMIT), inline=False
+        )
 
 
 def results_embed(results: QuizResults) -> discord.Embed:
     """The end of a quiz: final standings."""
     embed = discord.Embed(
-        title=cut(f"Quiz over · {results.bank_title}", TITLE_LIMIT),
-        description=_table(results.standings) or "Nobody answered.",
+        title=cut(_("Quiz over · {bank}").format(bank=results.bank_title), TITLE_LIMIT),
+        description=_table(results.standings) or _("Nobody answered."),
         colour=RESULTS_COLOUR,
     )
-    footer = f"{results.rounds_played} question{'s' if results.rounds_played != 1 else ''} played"
+    played = results.rounds_played
+    footer = ngettext("{count} question played", "{count} questions played", played).format(
+        count=played
+    )
     if results.stopped_by:
-        footer += f" · stopped by {results.stopped_by}"
+        footer = _("{played} · stopped by {name}").format(played=footer, name=results.stopped_by)
     embed.set_footer(text=cut(footer, 2000))
     if results.teams:
-        embed.add_field(name="Teams", value=cut(_teams(results.teams), FIELD_LIMIT), inline=False)
+        embed.add_field(
+            name=_("Teams"), value=cut(_teams(results.teams), FIELD_LIMIT), inline=False
+        )
     _add_links(embed, results.links)
     return embed
 
@@ -224,7 +261,7 @@ def leaderboard_embed(board: LeaderboardView) -> discord.Embed:
     title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
     embed = discord.Embed(
         title=cut(title, TITLE_LIMIT),
-        description=_table(board.rows) or "No scores yet.",
+        description=_table(board.rows) or _("No scores yet."),
         colour=RESULTS_COLOUR,
     )
     _add_links(embed, board.links)
@@ -234,16 +271,27 @@ def leaderboard_embed(board: LeaderboardView) -> discord.Embed:
 def banks_embed(banks: list[BankSummary]) -> discord.Embed:
     lines = []
     for bank in banks:
-        counts = f"{bank.questions} questions, {bank.flashcards} flashcards"
+        counts = _("{questions}, {flashcards}").format(
+            questions=ngettext("{count} question", "{count} questions", bank.questions).format(
+                count=bank.questions
+            ),
+            flashcards=ngettext("{count} flashcard", "{count} flashcards", bank.flashcards).format(
+                count=bank.flashcards
+            ),
+        )
         line = f"**{bank.name}** — {bank.title} ({counts})"
+        if bank.language:
+            line += " · " + _("questions in {language}").format(
+                language=language_name(bank.language)
+            )
         if bank.link is not None:
             line += f" · {link_text([bank.link])}"
         if bank.description:
             line += f"\n{bank.description}"
         lines.append(line)
     return discord.Embed(
-        title="Question banks",
-        description=cut("\n\n".join(lines), DESCRIPTION_LIMIT) or "No banks yet.",
+        title=_("Question banks"),
+        description=cut("\n\n".join(lines), DESCRIPTION_LIMIT) or _("No banks yet."),
         colour=QUESTION_COLOUR,
     )
 
@@ -251,22 +299,22 @@ def banks_embed(banks: list[BankSummary]) -> discord.Embed:
 def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.Embed:
     """A flashcard's front (and back, once asked for), or the end of the review."""
     if card.done or card.card_id is None:
-        text = texts.NOTHING_DUE
+        text = _(texts.NOTHING_DUE)
         if card.next_due is not None:
-            text += f"\nNext card due {timestamp(card.next_due)}."
+            text += "\n" + _("Next card due {time}.").format(time=timestamp(card.next_due))
         return discord.Embed(
-            title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
+            title=cut(_("Flashcards · {bank}").format(bank=card.bank), TITLE_LIMIT),
             description=text,
             colour=CARD_COLOUR,
         )
     embed = discord.Embed(
-        title=cut(f"Flashcards · {card.bank}", TITLE_LIMIT),
+        title=cut(_("Flashcards · {bank}").format(bank=card.bank), TITLE_LIMIT),
         description=cut(card.front, DESCRIPTION_LIMIT),
         colour=CARD_COLOUR,
     )
     if show_back:
-        embed.add_field(name="Answer", value=cut(card.back or "—", FIELD_LIMIT), inline=False)
-    embed.set_footer(text=f"{card.due} due now · {card.new} new")
+        embed.add_field(name=_("Answer"), value=cut(card.back or "—", FIELD_LIMIT), inline=False)
+    embed.set_footer(text=_("{due} due now · {new} new").format(due=card.due, new=card.new))
     return embed
 
 
@@ -274,52 +322,75 @@ def review_verdict(correct: bool | None) -> str:
     """What a player reviewing their mistakes is told above the answer."""
     if correct is None:
         return ""
-    return "✅ Right!" if correct else "❌ Not this time."
+    return _("✅ Right!") if correct else _("❌ Not this time.")
 
 
 def review_results_embed(results: QuizResults) -> discord.Embed:
     """The end of a player's own review of their mistakes."""
     mine = results.standings[0] if results.standings else None
     right, asked = (mine.correct, results.rounds_played) if mine else (0, results.rounds_played)
-    text = f"You got {right} of {asked} right."
+    text = _("You got {right} of {asked} right.").format(right=right, asked=asked)
     if right < asked:
-        text += " The ones you missed will come back: `/quiz mistakes` again later."
-    return discord.Embed(title="Review over", description=text, colour=RESULTS_COLOUR)
+        text += " " + _("The ones you missed will come back: `/quiz mistakes` again later.")
+    return discord.Embed(title=_("Review over"), description=text, colour=RESULTS_COLOUR)
 
 
 def _percent(share: float) -> str:
-    return f"{round(share * 100)}%"
+    return fmt.percent(share)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the current language (``es`` -> ``Spanish`` / ``español``)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(current_language()).languages.get(code, code))
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def stats_embed(stats: PlayerStats) -> discord.Embed:
     """A player's record: answers, accuracy, points, streaks, reviews due, best topics."""
     embed = discord.Embed(
-        title=cut(f"Stats · {stats.name or stats.user}", TITLE_LIMIT), colour=STATS_COLOUR
+        title=cut(_("Stats · {name}").format(name=stats.name or stats.user), TITLE_LIMIT),
+        colour=STATS_COLOUR,
     )
-    answers = f"{stats.answered}"
+    answers = fmt.number(stats.answered)
     if stats.answered:
-        answers += f" ({stats.correct} right, {_percent(stats.accuracy)})"
-    embed.add_field(name="Answers", value=answers, inline=True)
-    embed.add_field(name="Points", value=str(stats.points), inline=True)
-    embed.add_field(name="Streak", value=f"{stats.streak} (best {stats.best_streak})", inline=True)
+        answers = _("{answered} ({correct} right, {percent})").format(
+            answered=answers,
+            correct=fmt.number(stats.correct),
+            percent=_percent(stats.accuracy),
+        )
+    best = _("{streak} (best {best})")
+    embed.add_field(name=_(ANSWERS_FIELD), value=answers, inline=True)
+    embed.add_field(name=_("Points"), value=fmt.number(stats.points), inline=True)
     embed.add_field(
-        name="Daily streak",
-        value=f"{stats.daily_streak} (best {stats.best_daily_streak})",
+        name=_("Streak"),
+        value=best.format(streak=stats.streak, best=stats.best_streak),
         inline=True,
     )
-    embed.add_field(name="Flashcards due", value=str(stats.cards_due), inline=True)
     embed.add_field(
-        name="Mistakes to review",
-        value=f"{stats.mistakes} ({stats.mistakes_due} due now)",
+        name=_("Daily streak"),
+        value=best.format(streak=stats.daily_streak, best=stats.best_daily_streak),
+        inline=True,
+    )
+    embed.add_field(name=_("Flashcards due"), value=str(stats.cards_due), inline=True)
+    embed.add_field(
+        name=_("Mistakes to review"),
+        value=_("{mistakes} ({due} due now)").format(
+            mistakes=stats.mistakes, due=stats.mistakes_due
+        ),
         inline=True,
     )
     topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))[:TOPIC_LINES]
     if topics:
+        untitled = _("No topic")
         lines = [
-            f"**{t.topic or 'No topic'}** — {t.correct}/{t.answered} ({_percent(t.accuracy)})"
+            f"**{t.topic or untitled}** — {t.correct}/{t.answered} ({_percent(t.accuracy)})"
             for t in topics
         ]
-        embed.add_field(name="Topics", value=cut("\n".join(lines), FIELD_LIMIT), inline=False)
+        embed.add_field(name=_("Topics"), value=cut("\n".join(lines), FIELD_LIMIT), inline=False)
     _add_links(embed, stats.links)
     return embed
 
@@ -328,24 +399,28 @@ def daily_text(daily: DailyView) -> str:
     """A channel's daily-question schedule, with when the next one comes."""
     text = daily.describe()
     if daily.enabled and daily.next_run_at is not None:
-        text += f" Next one {timestamp(daily.next_run_at, 'F')} ({timestamp(daily.next_run_at)})."
+        text += " " + _("Next one {date} ({relative}).").format(
+            date=timestamp(daily.next_run_at, "F"), relative=timestamp(daily.next_run_at)
+        )
     return text
 
 
 def receipt_text(receipt: AnswerReceipt) -> str:
     """What the player who answered is told, privately."""
     if receipt.status is AnswerStatus.RECORDED:
-        return receipt.message or f"recorded: {receipt.choice}"
+        return receipt.message or _("recorded: {choice}").format(choice=receipt.choice)
     if receipt.status is AnswerStatus.ALREADY_ANSWERED:
-        return "you already answered" + (f": {receipt.choice}" if receipt.choice else "")
-    return receipt.message or "that did not count"
+        if receipt.choice:
+            return _("you already answered: {choice}").format(choice=receipt.choice)
+        return _("you already answered")
+    return receipt.message or _("that did not count")
 
 
 def help_text(reason: str = "") -> str:
     """The command list (the same entries as every platform's help), under 2,000 characters."""
     entries = texts.help_entries(options_style=True, workspace_word=WORKSPACE_WORD)
     lines = [f"**{entry.usage}** — {entry.does}." for entry in entries]
-    text = "\n".join([*lines, "", texts.HOW_TO_ANSWER])
+    text = "\n".join([*lines, "", _(texts.HOW_TO_ANSWER)])
     return cut(f"{reason}\n\n{text}" if reason else text, limits.DISCORD_CONTENT)
 
 

@@ -9,7 +9,9 @@ after a public acknowledgement is shown to that user alone: the public "thinking
 is deleted and the error follows privately.
 
 :meth:`Responder.error` is the one place a :class:`~bot.errors.QuizbotError` becomes a
-reply on Discord.
+reply on Discord. A reply of the dispatcher is written in the language it carries
+(``Reply.language``: the channel's when public); anything else in the current language, which
+the cog sets to the user's own around each interaction.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from adapters.kit import rendering, texts
 from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
 from adapters.kit.images import Pictures
 from bot.errors import QuizbotError
+from bot.i18n import _, use_language
 from bot.views import (
     BankSummary,
     DailyView,
@@ -116,8 +119,11 @@ class Responder:
             await self.interaction.response.defer()
 
     async def send(self, reply: Reply) -> discord.Message:
-        """Show a reply as the response (or, if its visibility differs, privately after)."""
-        return await self.show(content(reply.view), public=reply.public)
+        """Show a reply as the response (or, if its visibility differs, privately after), in
+        the reply's language."""
+        with use_language(reply.language or None):
+            payload = content(reply.view)
+        return await self.show(payload, public=reply.public)
 
     async def show(self, payload: dict[str, Any], *, public: bool = False) -> discord.Message:
         payload = {"allowed_mentions": render.NO_MENTIONS, **payload}
@@ -160,7 +166,7 @@ class Responder:
             text = str(error)
         else:
             log.error("a Discord interaction failed", exc_info=error)
-            text = texts.SOMETHING_WENT_WRONG
+            text = _(texts.SOMETHING_WENT_WRONG)
         try:
             await self.private(text)
         except discord.HTTPException:

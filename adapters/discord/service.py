@@ -29,6 +29,7 @@ from adapters.kit.conductor import Conductor
 from adapters.kit.contract import Runtime
 from adapters.kit.network import UNREACHABLE, OneLineRetries, unreachable
 from bot.errors import ConfigError
+from bot.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,10 @@ class DiscordService:
                     "Portal to let players type answers in the channel)"
                 )
             except discord.LoginFailure:
-                raise ConfigError("DISCORD_TOKEN was rejected by Discord") from None
+                raise ConfigError(_("DISCORD_TOKEN was rejected by Discord")) from None
             except discord.ConnectionClosed as closed:
                 if closed.code in BAD_TOKEN_CLOSE_CODES:
-                    raise ConfigError("DISCORD_TOKEN was rejected by Discord") from None
+                    raise ConfigError(_("DISCORD_TOKEN was rejected by Discord")) from None
                 raise
             except UNREACHABLE as exc:
                 if self._stopping:

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.errors import ConfigError
+from bot.i18n import _, ngettext
 
 SHARD_VARIABLES = ("DISCORD_SHARD_COUNT", "DISCORD_SHARD_IDS", "DISCORD_WORKERS", "DYNO")
 
@@ -31,7 +32,9 @@ def _number(env: Mapping[str, str], name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+        raise ConfigError(
+            _("{name} must be a whole number, not {value}").format(name=name, value=repr(raw))
+        )
     return int(raw)
 
 
@@ -44,33 +47,46 @@ def discord_shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] 
     if raw_ids:
         parts = [s.strip() for s in raw_ids.split(",")]
         if not all(p.isdigit() for p in parts):
-            raise ConfigError(f"DISCORD_SHARD_IDS must be numbers like 0,2, not {raw_ids!r}")
+            raise ConfigError(
+                _("DISCORD_SHARD_IDS must be numbers like 0,2, not {value}").format(
+                    value=repr(raw_ids)
+                )
+            )
         ids = tuple(int(p) for p in parts)
         if count is None:
-            raise ConfigError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+            raise ConfigError(_("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT"))
     if workers is not None and ids is None:
         if count is None:
-            raise ConfigError("DISCORD_WORKERS needs DISCORD_SHARD_COUNT")
+            raise ConfigError(_("DISCORD_WORKERS needs DISCORD_SHARD_COUNT"))
         if workers < 1:
-            raise ConfigError("DISCORD_WORKERS must be at least 1")
+            raise ConfigError(_("DISCORD_WORKERS must be at least 1"))
         dyno = env.get("DYNO", "")
-        _, _, number = dyno.rpartition(".")
+        number = dyno.rpartition(".")[2]
         if not number.isdigit() or not 1 <= int(number) <= workers:
             raise ConfigError(
-                f"DISCORD_WORKERS={workers} needs DYNO=worker.N with N from 1 to {workers} "
-                f"(got {dyno!r}); or set DISCORD_SHARD_IDS"
+                _(
+                    "DISCORD_WORKERS={workers} needs DYNO=worker.N with N from 1 to {workers} "
+                    "(got {dyno}); or set DISCORD_SHARD_IDS"
+                ).format(workers=workers, dyno=repr(dyno))
             )
         index = int(number) - 1
         ids = tuple(shard for shard in range(count) if shard % workers == index)
     if count is not None and count < 1:
-        raise ConfigError("DISCORD_SHARD_COUNT must be at least 1")
+        raise ConfigError(_("DISCORD_SHARD_COUNT must be at least 1"))
     if ids is not None and count is not None:
         if any(not 0 <= s < count for s in ids):
-            raise ConfigError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
+            raise ConfigError(
+                _("DISCORD_SHARD_IDS must be between 0 and {highest}").format(highest=count - 1)
+            )
         if not ids:
             raise ConfigError(
-                f"this worker has no shard to run: {count} shard(s) shared by more workers "
-                "than that; lower DISCORD_WORKERS or raise DISCORD_SHARD_COUNT"
+                ngettext(
+                    "this worker has no shard to run: {count} shard shared by more workers "
+                    "than that; lower DISCORD_WORKERS or raise DISCORD_SHARD_COUNT",
+                    "this worker has no shard to run: {count} shards shared by more workers "
+                    "than that; lower DISCORD_WORKERS or raise DISCORD_SHARD_COUNT",
+                    count,
+                ).format(count=count)
             )
     return count, ids
 
@@ -120,10 +136,12 @@ class DiscordSettings:
 
     def check(self) -> None:
         if not self.token:
-            raise ConfigError("DISCORD_TOKEN is not set")
+            raise ConfigError(_("DISCORD_TOKEN is not set"))
         self.resolved()
         if self.moderator_role and not self.moderator_role.isdigit():
             raise ConfigError(
-                "DISCORD_MODERATOR_ROLE must be a role id (Developer Mode: right-click the "
-                f"role > Copy Role ID), not {self.moderator_role!r}"
+                _(
+                    "DISCORD_MODERATOR_ROLE must be a role id (Developer Mode: right-click the "
+                    "role > Copy Role ID), not {value}"
+                ).format(value=repr(self.moderator_role))
             )

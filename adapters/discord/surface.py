@@ -25,6 +25,7 @@ from adapters.kit import limits
 from adapters.kit.images import Pictures
 from adapters.kit.lobby import lobby_text
 from adapters.kit.surface import Capabilities, PostRefused
+from bot.i18n import _, ngettext
 from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,21 @@ def missing_permissions(permissions: discord.Permissions, *, typed: bool = True)
 
 
 def lacking_text(missing: list[str]) -> str:
-    return f"I need the {', '.join(missing)} permission{'s' if len(missing) > 1 else ''} here"
+    """Which permissions the bot lacks here (by Discord's names for them)."""
+    return ngettext(
+        "I need the {permissions} permission here",
+        "I need the {permissions} permissions here",
+        len(missing),
+    ).format(permissions=", ".join(missing))
+
+
+def ask_for_text(missing: list[str]) -> str:
+    """What a user who started something the bot cannot do here is told."""
+    return ngettext(
+        "I need the {permissions} permission here: ask a moderator to grant it, then try again",
+        "I need the {permissions} permissions here: ask a moderator to grant them, then try again",
+        len(missing),
+    ).format(permissions=", ".join(missing))
 
 
 def refusal(exc: discord.HTTPException) -> PostRefused | None:
@@ -59,9 +74,9 @@ def refusal(exc: discord.HTTPException) -> PostRefused | None:
     if exc.code == MISSING_PERMISSIONS:
         return PostRefused(lacking_text(list(NEEDED.values())))
     if exc.code == MISSING_ACCESS:
-        return PostRefused("I can't see this channel any more (View Channel)")
+        return PostRefused(_("I can't see this channel any more (View Channel)"))
     if exc.code == UNKNOWN_CHANNEL:
-        return PostRefused("this channel is gone", gone=True)
+        return PostRefused(_("this channel is gone"), gone=True)
     return None
 
 
@@ -198,7 +213,7 @@ class DiscordSurface:
         self.daily_channels.discard(int(outcome.channel.channel))
 
     async def open_private(self, where: ChannelRef, user: str) -> str:
-        raise PostRefused("reviews on Discord are shown in replies only you can see")
+        raise PostRefused(_("reviews on Discord are shown in replies only you can see"))
 
     async def tell(self, where: ChannelRef, user: str, text: str) -> None:
         """A direct message to ``user`` (Discord has no ephemeral message outside a reply)."""
