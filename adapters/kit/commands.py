@@ -10,13 +10,20 @@ may type them): ``topic:"Project Management"``; underscores in a topic stand for
 (``topic:Project_Management``). A reason quotes the user's words inside backticks, cut
 short and with ``<``, ``>`` and ``&`` left out, so no platform can read a mention or a link
 into it.
+
+A reason is written in the current language when parsed, and again in the asker's when the
+dispatcher shows it (:meth:`Help.said`), so a platform may parse before it knows who asks.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.errors import QuizbotError
+from bot.i18n import N_, _
+from bot.i18n.languages import LANGUAGES, check
 
 #: What a chat leaderboard can cover: never another workspace (the CLI's boards can).
 SCOPES = ("channel", "workspace")
@@ -32,6 +39,7 @@ TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 TEAMS_PREFIX = "teams:"
 TEAMS_RANGE = (2, 4)
 LOBBY_PREFIX = "lobby:"
+LANGUAGE_PREFIXES = ("language:", "lang:")
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,10 @@ class Leaderboard:
 
 @dataclass(frozen=True)
 class Banks:
-    """``/quiz banks``."""
+    """``/quiz banks [language]``: the banks one can play (``language``: only those in it,
+    a code of :data:`bot.i18n.languages.LANGUAGES`)."""
+
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,37 @@ class Help:
     """``/quiz help`` (or an unknown subcommand, with ``reason`` saying what was wrong)."""
 
     reason: str = ""
+    #: The reason's English message (an ``N_`` text) and its fields, to write it again in
+    #: another language (:meth:`said`).
+    message: str = field(default="", compare=False, repr=False)
+    fields: tuple[tuple[str, object], ...] = field(default=(), compare=False, repr=False)
+
+    def said(self) -> str:
+        """The reason in the current language."""
+        if not self.message:
+            return self.reason
+        return _(self.message).format(**dict(self.fields))
+
+
+def _help(message: str, **fields: object) -> Help:
+    """A :class:`Help` saying ``message`` (an ``N_`` text) filled with ``fields``."""
+    return Help(_(message).format(**fields), message, tuple(fields.items()))
+
+
+UNKNOWN_LANGUAGE = N_("I don't know the language `{language}`; use one of {languages}.")
+
+
+def _unknown_language_fields(word: str) -> dict[str, object]:
+    return {"language": quoted(word), "languages": ", ".join(f"`{c}`" for c in LANGUAGES)}
+
+
+def language_named(word: str) -> str:
+    """The language code a person gave (``es``, ``es-ES``, ``ES``), or a QuizbotError
+    saying which there are."""
+    try:
+        return check(word)
+    except ValueError:
+        raise QuizbotError(_(UNKNOWN_LANGUAGE).format(**_unknown_language_fields(word))) from None
 
 
 Command = (
@@ -189,34 +231,34 @@ def _parse_start(args: list[str]) -> Command:
             value = arg[len(TOPIC_PREFIX) :] or (rest.pop(0) if rest else "")
             topic = _topic_name(value)
             if not topic:
-                return Help("Give the topic after `topic:`, e.g. `topic:Geography`.")
+                return _help(N_("Give the topic after `topic:`, e.g. `topic:Geography`."))
         elif arg.lower() == HARDEST:
             hardest = True
         elif arg.lower().startswith(TEAMS_PREFIX):
             value = arg[len(TEAMS_PREFIX) :] or (rest.pop(0) if rest else "")
             low, high = TEAMS_RANGE
             if not value.isdigit() or not low <= int(value) <= high:
-                return Help(f"Give {low} to {high} teams, e.g. `teams:2`.")
+                return _help(N_("Give {low} to {high} teams, e.g. `teams:2`."), low=low, high=high)
             teams = int(value)
         elif arg.lower().startswith(LOBBY_PREFIX):
             value = (arg[len(LOBBY_PREFIX) :] or (rest.pop(0) if rest else "")).lower()
             if value not in ("on", "off"):
-                return Help("Give `lobby:on` or `lobby:off`.")
+                return _help(N_("Give `lobby:on` or `lobby:off`."))
             lobby = value == "on"
         elif arg.isdigit():
             numbers.append(int(arg))
         elif bank is None and not numbers:
             bank = arg.lower()
         else:
-            return Help(f"`{quoted(arg)}` is not a number of questions or seconds.")
+            return _help(N_("`{word}` is not a number of questions or seconds."), word=quoted(arg))
     if len(numbers) > 2:
-        return Help("`start` takes at most a bank, a number of questions and seconds.")
+        return _help(N_("`start` takes at most a bank, a number of questions and seconds."))
     count = numbers[0] if numbers else None
     seconds = numbers[1] if len(numbers) > 1 else None
     if count is not None and count < 1:
-        return Help("A quiz needs at least one question.")
+        return _help(N_("A quiz needs at least one question."))
     if seconds is not None and seconds < 5:
-        return Help("Give players at least 5 seconds a question.")
+        return _help(N_("Give players at least 5 seconds a question."))
     return Start(
         bank=bank,
         count=count,
@@ -232,7 +274,7 @@ def _parse_mistakes(args: list[str]) -> Command:
     if not args:
         return Mistakes()
     if len(args) > 1 or not args[0].isdigit() or int(args[0]) < 1:
-        return Help("`mistakes` takes at most a number of questions.")
+        return _help(N_("`mistakes` takes at most a number of questions."))
     return Mistakes(count=int(args[0]))
 
 
@@ -240,11 +282,15 @@ def _parse_daily(args: list[str]) -> Command:
     if not args:
         return Daily()
     if args[0].lower() == "off":
-        return Daily(action="off") if len(args) == 1 else Help("`daily off` takes nothing more.")
+        return (
+            Daily(action="off") if len(args) == 1 else _help(N_("`daily off` takes nothing more."))
+        )
     if len(args) < 2 or not TIME_OF_DAY.match(args[0]):
-        return Help(
-            "Set a daily question with `daily HH:MM Area/City [bank] [minutes]`, "
-            "e.g. `daily 09:00 Europe/London`."
+        return _help(
+            N_(
+                "Set a daily question with `daily HH:MM Area/City [bank] [minutes]`, "
+                "e.g. `daily 09:00 Europe/London`."
+            )
         )
     at, zone, rest = args[0], args[1], args[2:]
     bank: str | None = None
@@ -255,7 +301,7 @@ def _parse_daily(args: list[str]) -> Command:
         elif bank is None and minutes is None:
             bank = arg.lower()
         else:
-            return Help(f"`{quoted(arg)}` is not a bank or a number of minutes.")
+            return _help(N_("`{word}` is not a bank or a number of minutes."), word=quoted(arg))
     return Daily(action="set", at=at, timezone=zone, bank=bank, minutes=minutes)
 
 
@@ -269,11 +315,31 @@ def _parse_leaderboard(args: list[str]) -> Command:
     if rest and rest[0] in PERIODS:
         period = rest.pop(0)
     if rest:
-        return Help(
-            f"`leaderboard` takes a scope ({', '.join(SCOPES)}) then a period "
-            f"({', '.join(PERIODS)}), not `{quoted(rest[0])}`."
+        return _help(
+            N_("`leaderboard` takes a scope ({scopes}) then a period ({periods}), not `{word}`."),
+            scopes=", ".join(SCOPES),
+            periods=", ".join(PERIODS),
+            word=quoted(rest[0]),
         )
     return Leaderboard(scope=scope, period=period)
+
+
+def _parse_banks(args: list[str]) -> Command:
+    """``banks``, ``banks es`` or ``banks language:es``."""
+    words = list(args)
+    if not words:
+        return Banks()
+    word = words.pop(0)
+    for prefix in LANGUAGE_PREFIXES:
+        if word.lower().startswith(prefix):
+            word = word[len(prefix) :] or (words.pop(0) if words else "")
+            break
+    if words or not word:
+        return _help(N_("`banks` takes at most a language, e.g. `banks es`."))
+    try:
+        return Banks(language=language_named(word))
+    except QuizbotError:
+        return _help(UNKNOWN_LANGUAGE, **_unknown_language_fields(word))
 
 
 def _parse_settings(args: list[str]) -> Command:
@@ -283,12 +349,12 @@ def _parse_settings(args: list[str]) -> Command:
         return (
             Settings(action="reset")
             if len(args) == 1
-            else Help("`settings reset` takes nothing more.")
+            else _help(N_("`settings reset` takes nothing more."))
         )
     return Settings(action="set", words=tuple(args))
 
 
-SCHEDULE_USAGE = (
+SCHEDULE_USAGE = N_(
     "Schedule a quiz with `schedule weekly fri 17:00 Europe/London [10 questions] "
     "[20 seconds] [bank]` or `schedule daily 08:30 Europe/Berlin ...`; `schedule` lists "
     "them, `schedule off [ID]` removes them."
@@ -307,13 +373,13 @@ def _parse_schedule(args: list[str]) -> Command:
         number = words[1].lstrip("#")
         if len(words) == 2 and number.isdigit():
             return Schedule(action="off", schedule_id=int(number))
-        return Help("`schedule off` takes at most the number of a schedule (see `schedule`).")
+        return _help(N_("`schedule off` takes at most the number of a schedule (see `schedule`)."))
     every, rest = words[0], args[1:]
     weekday: str | None = None
     if every == "weekly" and rest:
         weekday, rest = rest[0], rest[1:]
     if every not in ("daily", "weekly") or len(rest) < 2 or not TIME_OF_DAY.match(rest[0]):
-        return Help(SCHEDULE_USAGE)
+        return _help(SCHEDULE_USAGE)
     at, zone, rest = rest[0], rest[1], rest[2:]
     bank: str | None = None
     numbers: list[int] = []
@@ -335,14 +401,17 @@ def _parse_schedule(args: list[str]) -> Command:
         elif bank is None and not unit:
             bank = arg
         else:
-            return Help(f"`{quoted(arg)}` is not a number of questions or seconds, or a bank.")
+            return _help(
+                N_("`{word}` is not a number of questions or seconds, or a bank."),
+                word=quoted(arg),
+            )
     for number in numbers:  # bare numbers: questions, then seconds, as for `start`
         if questions is None:
             questions = number
         elif seconds is None:
             seconds = number
         else:
-            return Help("`schedule` takes at most a number of questions and of seconds.")
+            return _help(N_("`schedule` takes at most a number of questions and of seconds."))
     return Schedule(
         action="add",
         every=every,
@@ -360,7 +429,7 @@ def parse(text: str) -> Command:
     try:
         words = split_words(text)
     except ValueError:
-        return Help("A quote is not closed.")
+        return _help(N_("A quote is not closed."))
     if not words:
         return Help()
     name, args = words[0].lower(), words[1:]
@@ -371,10 +440,10 @@ def parse(text: str) -> Command:
     if name in ("leaderboard", "scores", "top"):
         return _parse_leaderboard(args)
     if name == "banks":
-        return Banks()
+        return _parse_banks(args)
     if name in ("flashcards", "cards", "review"):
         if len(args) > 1:
-            return Help("`flashcards` takes at most one bank name.")
+            return _help(N_("`flashcards` takes at most one bank name."))
         return Flashcards(bank=args[0].lower() if args else None)
     if name == "mistakes":
         return _parse_mistakes(args)
@@ -383,11 +452,11 @@ def parse(text: str) -> Command:
     if name in ("settings", "config"):
         return _parse_settings(args)
     if name == "hint":
-        return Hint() if not args else Help("`hint` takes nothing more.")
+        return Hint() if not args else _help(N_("`hint` takes nothing more."))
     if name in ("stats", "me"):
-        return Stats() if not args else Help("`stats` takes nothing more.")
+        return Stats() if not args else _help(N_("`stats` takes nothing more."))
     if name in ("schedule", "schedules"):
         return _parse_schedule(args)
     if name == "help":
         return Help()
-    return Help(f"I don't know `{quoted(name)}`.")
+    return _help(N_("I don't know `{word}`."), word=quoted(name))

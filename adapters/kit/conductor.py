@@ -28,7 +28,7 @@ from adapters.kit.outage import guarded
 from adapters.kit.posted import PostedMessages
 from adapters.kit.surface import PostRefused, Surface
 from bot.errors import NotAllowedError, QuizbotError
-from bot.i18n import use_language
+from bot.i18n import _, use_language
 from bot.services import QuizApp
 from bot.ticker import Ticker
 from bot.views import (
@@ -54,11 +54,13 @@ STOP_SECONDS = 3.0
 
 
 def quiz_stopped_text(reason: str) -> str:
-    return f"I stopped the quiz: {reason}"
+    """What the starter of a quiz a channel refused is told (``reason``: the platform's)."""
+    return _("I stopped the quiz: {reason}").format(reason=reason)
 
 
 def daily_stopped_text(reason: str) -> str:
-    return f"I turned the daily question off: {reason}"
+    """What the one who set a daily question a channel refused is told."""
+    return _("I turned the daily question off: {reason}").format(reason=reason)
 
 
 class Conductor:
@@ -273,7 +275,8 @@ class Conductor:
                     await self.surface.reveal(outcome, stopped=True)
             except PostRefused as refused:
                 log.warning("could not reveal stopped round %s: %s", outcome.round_id, refused)
-        return weblinks.results(self.app, results)
+        async with self.in_language_of(where, private=bool(results.private_to)):
+            return weblinks.results(self.app, results)
 
     # -- answers --------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from adapters.kit import commands, lobby, schedules, settings, texts, weblinks
 from adapters.kit.conductor import Conductor, IsModerator, PostFirst, PostLobby
 from bot.errors import EmptyBankError, NotAllowedError, QuizbotError
-from bot.i18n import current_language
+from bot.i18n import _, current_language
 from bot.services.channel_settings import MODERATORS_ONLY, parse_changes
 from bot.views import (
     BankSummary,
@@ -41,9 +41,12 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """One short text (``code`` in backticks is the only markup)."""
+    """One short text (``code`` in backticks is the only markup), already in the reply's
+    language; ``icon`` names an emoji a platform may put before it (``words.EMOJI_NAMES``,
+    or "tada"), since the text itself differs from one language to another."""
 
     text: str
+    icon: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +150,8 @@ class Dispatcher:
     ) -> Reply | None:
         where, who, app = request.where, request.who, self.app
         match command:
-            case commands.Help(reason=reason):
-                return Reply(HelpView(reason))
+            case commands.Help():
+                return Reply(HelpView(command.said()))
             case commands.Start():
                 await self._start(command, request, post_first, post_lobby)
                 return None
@@ -157,11 +160,15 @@ class Dispatcher:
                 return Reply(results, public=True)
             case commands.Leaderboard(scope=scope, period=period):
                 if scope not in commands.SCOPES:  # another workspace's players stay theirs
-                    raise QuizbotError("a leaderboard here covers this channel or workspace")
+                    raise QuizbotError(_("a leaderboard here covers this channel or workspace"))
                 board = await app.leaderboard(where, scope=scope, period=period)
-                return Reply(weblinks.leaderboard(app, board, where), public=True)
-            case commands.Banks():
-                banks = tuple(await app.list_banks())
+                async with self.conductor.in_language_of(where):  # its link's label
+                    board = weblinks.leaderboard(app, board, where)
+                return Reply(board, public=True)
+            case commands.Banks(language=language):
+                if language is not None:
+                    language = commands.language_named(language)
+                banks = tuple(await app.list_banks(language=language))
                 if app.links is not None and await request.is_moderator():
                     return Reply(BanksView(weblinks.banks(app, banks, where)))
                 return Reply(BanksView(banks))
@@ -202,7 +209,7 @@ class Dispatcher:
             teams = bool(command.teams)  # a team game always has its lobby
             options.update(lobby.start_options(command.lobby, channel, teams=teams))
         elif command.teams:  # its teams are dealt from the players who join
-            raise QuizbotError(lobby.NO_LOBBY_NO_TEAMS)
+            raise QuizbotError(_(lobby.NO_LOBBY_NO_TEAMS))
         await self.conductor.start_quiz(
             request.where, request.who, post_first=post_first, post_lobby=post_lobby, **options
         )
@@ -211,7 +218,7 @@ class Dispatcher:
         try:
             question = await self.conductor.start_review(where, who, count)
         except EmptyBankError:
-            return Reply(Notice(texts.NO_MISTAKES))
+            return Reply(Notice(texts.no_mistakes(), icon="tada"))
         if question.channel != where:  # posted in the private chat
             return Reply(ReviewStarted(question))
         return Reply(question)  # the platform shows it to the player alone
@@ -243,7 +250,7 @@ class Dispatcher:
             return Reply(Notice(settings.shown(await app.channel_settings(where))))
         moderator = await request.is_moderator()
         if not moderator:  # refused before their words are read
-            raise NotAllowedError(MODERATORS_ONLY)
+            raise NotAllowedError(_(MODERATORS_ONLY))
         changes = parse_changes(list(command.words)) if command.action == "set" else None
         if changes is None:
             now = await app.reset_channel_settings(where, who, is_moderator=moderator)

@@ -12,6 +12,10 @@ Whether a chat quiz has a lobby: the command's ``lobby:on|off`` if given, else t
 always has one: its teams are dealt from the players who joined, as it begins; so ``teams:N``
 turns the lobby on whatever the channel or the deployment says, and ``teams:N lobby:off`` is
 refused (:data:`TEAMS_NEED_LOBBY`), as is ``teams:N`` where the platform shows no lobby.
+
+Its texts are in the current language (the conductor writes the lobby message in the
+channel's); the upper-case texts are ``N_`` constants: show them with ``_()`` (or
+:func:`joined`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 from collections.abc import Mapping
 
 from bot.errors import QuizbotError
+from bot.i18n import N_, _, ngettext
 from bot.services.channel_settings import ChannelSettings
 from bot.services.lobby import LOBBY_SECONDS
 from bot.views import LobbyView
@@ -27,13 +32,18 @@ from bot.views import LobbyView
 JOIN, START = "join", "start"
 ACTIONS = (JOIN, START)
 OFF_WORDS = ("off", "no", "false", "0")
-ONLY_STARTER = "only the one who started this quiz (or a moderator) can start it"
-JOINED = "You're in: answer each question as it comes."
-TEAMS_NEED_LOBBY = (
+ONLY_STARTER = N_("only the one who started this quiz (or a moderator) can start it")
+JOINED = N_("You're in: answer each question as it comes.")
+TEAMS_NEED_LOBBY = N_(
     "a team game needs its lobby (the teams are dealt from the players who join): "
     "leave out lobby:off"
 )
-NO_LOBBY_NO_TEAMS = "a team game needs a lobby, and quizzes here have none"
+NO_LOBBY_NO_TEAMS = N_("a team game needs a lobby, and quizzes here have none")
+
+
+def joined() -> str:
+    """What a player who pressed Join is told (privately)."""
+    return _(JOINED)
 
 
 def wanted(asked: bool | None, channel_default: bool, env: Mapping[str, str] | None = None) -> bool:
@@ -57,7 +67,7 @@ def start_options(
     join phase's length, and the channel's relaxed maximum when its relaxed mode is on.
     A team game (``teams``) always has a lobby; asking for none is refused."""
     if teams and asked is False:
-        raise QuizbotError(TEAMS_NEED_LOBBY)
+        raise QuizbotError(_(TEAMS_NEED_LOBBY))
     if not (teams or wanted(asked, channel.lobby, env)):
         return {}
     relaxed = channel.relaxed_max_seconds if channel.relaxed else None
@@ -71,26 +81,39 @@ def lobby_seconds() -> int:
 
 def lobby_text(view: LobbyView) -> str:
     """The lobby message (plain text; names are untrusted: platforms send it unpinged)."""
-    head = f"{view.bank_title}: {view.total} question{'s' if view.total != 1 else ''}"
-    players = ", ".join(view.players) or "nobody yet"
+    head = ngettext("{bank}: {count} question", "{bank}: {count} questions", view.total).format(
+        bank=view.bank_title, count=view.total
+    )
+    players = ", ".join(view.players) or _("nobody yet")
     if view.ended:
-        return f"{head}. This quiz was stopped before it began."
+        return _("{head}. This quiz was stopped before it began.").format(head=head)
     if view.begun:
-        return f"{head}. Started with {len(view.players)} joined: {players}.{teams_text(view)}"
+        started = _("{head}. Started with {count} joined: {players}.").format(
+            head=head, count=len(view.players), players=players
+        )
+        return started + teams_text(view)
     relaxed = (
-        f" Relaxed: each question waits up to {view.max_seconds} s for everyone who joined."
+        " "
+        + _("Relaxed: each question waits up to {seconds} s for everyone who joined.").format(
+            seconds=view.max_seconds
+        )
         if view.max_seconds
         else ""
     )
-    return (
-        f"{head}, {view.seconds} s each, started by {view.starter}. Press Join to play; "
-        f"{view.starter} can press Start, or it begins by itself shortly.{relaxed}\n"
-        f"Joined ({len(view.players)}): {players}"
-    )
+    waiting = _(
+        "{head}, {seconds} s each, started by {starter}. Press Join to play; "
+        "{starter} can press Start, or it begins by itself shortly."
+    ).format(head=head, seconds=view.seconds, starter=view.starter)
+    joined_line = _("Joined ({count}): {players}").format(count=len(view.players), players=players)
+    return f"{waiting}{relaxed}\n{joined_line}"
 
 
 def teams_text(view: LobbyView) -> str:
     """A team game's teams as it began, a line each (names as text), or nothing."""
     return "".join(
-        f"\nTeam {team.name}: {', '.join(team.members) or 'nobody yet'}" for team in view.teams
+        "\n"
+        + _("Team {team}: {players}").format(
+            team=team.name, players=", ".join(team.members) or _("nobody yet")
+        )
+        for team in view.teams
     )

@@ -21,12 +21,21 @@ from urllib.parse import urlparse
 import aiohttp
 
 from bot.errors import QuizbotError
+from bot.i18n import N_, _
 
 #: What a library raises when the network fails (aiohttp's errors are OSErrors or
 #: ClientErrors; timeouts are TimeoutErrors).
 UNREACHABLE: tuple[type[BaseException], ...] = (OSError, TimeoutError, aiohttp.ClientError)
 #: What the operator can do about it, whichever platform it is.
-ADVICE = "check this machine's network connection (and any proxy or firewall), then start again"
+ADVICE = N_("check this machine's network connection (and any proxy or firewall), then start again")
+#: The reasons :func:`reason` gives, as the operator reads them in the error (log lines keep
+#: them in English).
+REASONS = {
+    "connection refused": N_("connection refused"),
+    "host name not found": N_("host name not found"),
+    "timed out": N_("timed out"),
+    "connection reset": N_("connection reset"),
+}
 
 
 class PlatformUnreachableError(QuizbotError):
@@ -36,7 +45,15 @@ class PlatformUnreachableError(QuizbotError):
         self.platform = platform
         self.where = where
         self.reason = reason
-        super().__init__(f"cannot reach {platform} at {where}: {reason}; {advice}")
+        shown = REASONS.get(reason)
+        super().__init__(
+            _("cannot reach {platform} at {where}: {reason}; {advice}").format(
+                platform=platform,
+                where=where,
+                reason=_(shown) if shown is not None else reason,
+                advice=_(advice),
+            )
+        )
 
 
 def host_of(url: str) -> str:

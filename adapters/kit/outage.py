@@ -35,7 +35,7 @@ class DatabaseUnavailableError(QuizbotError):
     """The database did not answer a player's request: they are asked to try again."""
 
     def __init__(self, reason: str = "") -> None:
-        super().__init__(texts.DATABASE_UNAVAILABLE)
+        super().__init__(texts.database_unavailable())  # in the language of the one who acted
         self.reason = reason
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from adapters.kit.contract import Platform, PlatformSettings
 from bot.errors import ConfigError
+from bot.i18n import _
 
 ADAPTERS = Path(__file__).resolve().parents[1]
 ROLES = ("web", "worker", "all")
@@ -40,7 +41,9 @@ def platform(name: str) -> Platform:
     """The platform called ``name``; ConfigError naming the known ones if there is none."""
     if name not in platform_names():
         known = ", ".join([*platform_names(), *ROLES])
-        raise ConfigError(f"unknown platform {name!r} (one of: {known})")
+        raise ConfigError(
+            _("unknown platform {name} (one of: {known})").format(name=repr(name), known=known)
+        )
     module = importlib.import_module(f"adapters.{name}.platform")
     found = module.PLATFORM
     assert isinstance(found, Platform) and found.name == name
@@ -84,8 +87,10 @@ def select(names: list[str], env: Mapping[str, str]) -> list[Selected]:
             chosen[name] = Selected(found, found.settings(env))
     if not chosen and names != ["web"]:
         raise ConfigError(
-            "nothing to run: no chat platform is configured (set DISCORD_TOKEN, "
-            "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or TELEGRAM_TOKEN; see the README)"
+            _(
+                "nothing to run: no chat platform is configured (set DISCORD_TOKEN, "
+                "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or TELEGRAM_TOKEN; see the README)"
+            )
         )
     for selected in chosen.values():
         selected.settings.check()

@@ -5,6 +5,8 @@ QUIZBOT_PUBLIC_URL are set; see :mod:`adapters.web.settings`); otherwise every v
 out as it is. A leaderboard links to its board, a quiz's results to the game's report and
 the channel's board, ``/quiz stats`` to the player's own page (a private reply, valid
 :data:`PLAYER_LINK_FOR`), and ``/quiz banks`` for a moderator to each bank's page.
+Each link's label is written in the current language (the caller's: a channel's for a
+public view).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.i18n import _
 from bot.views import WebLink
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ def _board(app: QuizApp, where: ChannelRef, scope: str) -> WebLink | None:
         workspace=where.workspace,
         channel=channel,
     )
-    return WebLink("Leaderboard on the web", url)
+    return WebLink(_("Leaderboard on the web"), url)
 
 
 def leaderboard(app: QuizApp, board: LeaderboardView, where: ChannelRef) -> LeaderboardView:
@@ -58,7 +61,7 @@ def results(app: QuizApp, done: QuizResults) -> QuizResults:
         workspace=where.workspace,
         quiz=done.quiz_id,
     )
-    links = [WebLink("Game report", report)]
+    links = [WebLink(_("Game report"), report)]
     if board := _board(app, where, "channel"):
         links.append(board)
     return dataclasses.replace(done, links=tuple(links))
@@ -75,7 +78,7 @@ def stats(app: QuizApp, record: PlayerStats) -> PlayerStats:
         workspace=record.workspace,
         user=record.user,
     )
-    return dataclasses.replace(record, links=(WebLink("My progress (private, 24 h)", url),))
+    return dataclasses.replace(record, links=(WebLink(_("My progress (private, 24 h)"), url),))
 
 
 def banks(
@@ -89,7 +92,7 @@ def banks(
         dataclasses.replace(
             bank,
             link=WebLink(
-                f"{bank.name} on the web",
+                _("{bank} on the web").format(bank=bank.name),
                 signer.make(
                     "bank",
                     now,

@@ -4,6 +4,9 @@ Lines that every text-based platform shows alike (a standings row, a player's re
 got a question right, the end of a daily question or of a review) are written here; a
 platform passes its :class:`Markup` (how it writes bold, italics and its emoji, and how it
 escapes untrusted text: bank text and names always go through ``escape``).
+
+Every line is written in the current language (:func:`bot.i18n.use_language`), numbers and
+percentages the language's way (:mod:`bot.i18n.formatting`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adapters.kit import texts
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
@@ -58,50 +63,73 @@ PLAIN = Markup(escape=_same, bold=_same, italic=_same)
 
 
 def percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "n/a"
+    return fmt.percent(part / whole) if whole else _("n/a")
 
 
 def heading(mode: str, number: int, total: int) -> str:
     """What a question is called: "Daily question", "Question 2/5"."""
-    return "Daily question" if mode == "daily" else f"Question {number}/{total}"
+    if mode == "daily":
+        return _("Daily question")
+    return _("Question {number}/{total}").format(number=number, total=total)
+
+
+def points(count: int) -> str:
+    """ "1 point", "1,250 points"."""
+    return ngettext("{count} point", "{count} points", count).format(count=fmt.number(count))
 
 
 def standing(row: Standing, m: Markup) -> str:
     """One row of results or a leaderboard."""
     name = m.escape(row.name or row.player)
-    points = texts.plural(row.points, "point")
-    return f"{m.place(row.rank)} {name} — {points} ({row.correct}/{row.answered} right)"
+    return ngettext(
+        "{place} {name} — {points} point ({correct}/{answered} right)",
+        "{place} {name} — {points} points ({correct}/{answered} right)",
+        row.points,
+    ).format(
+        place=m.place(row.rank),
+        name=name,
+        points=fmt.number(row.points),
+        correct=row.correct,
+        answered=row.answered,
+    )
 
 
 def standings(rows: Iterable[Standing], m: Markup, empty: str) -> list[str]:
     return [standing(row, m) for row in rows] or [empty]
 
 
+def _members(team: TeamStanding, m: Markup) -> str:
+    return f" ({', '.join(m.escape(n) for n in team.members)})" if team.members else ""
+
+
 def teams_line(teams: Iterable[TeamStanding], m: Markup) -> str:
     """A team game's totals on one line, best first, with each team's players:
     ``Teams: Red 20 (Ann, Dan) · Blue 10 (Bob, Cat)`` (empty when not a team game)."""
-    shown = [
-        f"{m.bold(m.escape(t.name))} {t.points}"
-        + (f" ({', '.join(m.escape(n) for n in t.members)})" if t.members else "")
-        for t in teams
-    ]
-    return f"Teams: {' · '.join(shown)}" if shown else ""
+    shown = [f"{m.bold(m.escape(t.name))} {fmt.number(t.points)}" + _members(t, m) for t in teams]
+    return _("Teams: {teams}").format(teams=" · ".join(shown)) if shown else ""
 
 
 def team_standings(teams: Iterable[TeamStanding], m: Markup) -> list[str]:
     """A team game's leaderboard, a line a team: place, name, points, players."""
     return [
-        f"{m.place(t.rank)} {m.bold(m.escape(t.name))} — {t.points} pts"
-        + (f" ({', '.join(m.escape(n) for n in t.members)})" if t.members else "")
+        _("{place} {team} — {points} pts").format(
+            place=m.place(t.rank), team=m.bold(m.escape(t.name)), points=fmt.number(t.points)
+        )
+        + _members(t, m)
         for t in teams
     ]
 
 
+def questions(count: int) -> str:
+    """ "1 question", "5 questions"."""
+    return ngettext("{count} question", "{count} questions", count).format(count=count)
+
+
 def results_heading(results: QuizResults, m: Markup) -> str:
-    played = texts.plural(results.rounds_played, "question")
-    title = f"{m.bold('Quiz over')} · {m.escape(results.bank_title)} · {played}"
+    title = f"{m.bold(_('Quiz over'))} · {m.escape(results.bank_title)} · "
+    title += questions(results.rounds_played)
     if results.stopped_by:
-        title += f"\nStopped by {m.escape(results.stopped_by)}."
+        title += "\n" + _("Stopped by {name}.").format(name=m.escape(results.stopped_by))
     return title
 
 
@@ -109,26 +137,35 @@ def review_over(results: QuizResults, m: Markup) -> tuple[str, str]:
     """The end of a review of mistakes, for its player alone: the line, and a tip."""
     mine = results.standings[0] if results.standings else None
     correct = mine.correct if mine else 0
-    played = texts.plural(results.rounds_played, "question")
-    tip = (
-        "The ones you missed come back on their spaced-repetition schedule: "
-        + m.code("/quiz mistakes")
-        + "."
-    )
-    return f"{m.bold('Review over')} · {correct} of {played} right", tip
+    played = results.rounds_played
+    tip = _("The ones you missed come back on their spaced-repetition schedule: {command}.")
+    line = ngettext(
+        "{review_over} · {correct} of {count} question right",
+        "{review_over} · {correct} of {count} questions right",
+        played,
+    ).format(review_over=m.bold(_("Review over")), correct=correct, count=played)
+    return line, tip.format(command=m.code("/quiz mistakes"))
+
+
+def answers(count: int) -> str:
+    """ "1 answer", "3 answers"."""
+    return ngettext("{count} answer", "{count} answers", count).format(count=count)
 
 
 def who_got_it(outcome: RoundOutcome, m: Markup) -> str:
     """The last line of a reveal: who got it right (or, in a review, how the player did)."""
     if outcome.private_to is not None:  # a review: its player alone reads this
         if outcome.winners:
-            return f"{m.icon('tada')} You got it right".strip()
+            return f"{m.icon('tada')} {_('You got it right')}".strip()
         if outcome.answered:
-            return "You missed it: it will come back in a later review"
-        return "Not answered in time"
-    names = ", ".join(m.escape(n) for n in outcome.winners)
-    who = f"Got it right: {names}" if outcome.winners else "Nobody got it right."
-    return f"{who} · {texts.plural(outcome.answered, 'answer')}"
+            return _("You missed it: it will come back in a later review")
+        return _("Not answered in time")
+    if outcome.winners:
+        names = ", ".join(m.escape(n) for n in outcome.winners)
+        who = _("Got it right: {names}").format(names=names)
+    else:
+        who = _("Nobody got it right.")
+    return f"{who} · {answers(outcome.answered)}"
 
 
 def revealed_options(
@@ -136,7 +173,8 @@ def revealed_options(
 ) -> list[str]:
     """The options of a closed question, the right one marked (or the typed answer)."""
     if not outcome.options:
-        return [f"{m.icon('right')} {m.bold('Answer:')} {m.escape(outcome.correct_text)}".strip()]
+        answer = m.escape(outcome.correct_text)
+        return [f"{m.icon('right')} {m.bold(_('Answer:'))} {answer}".strip()]
     shown = texts_shown or [o.text for o in outcome.options]
     lines = []
     for option, text in zip(outcome.options, shown, strict=True):
@@ -152,34 +190,66 @@ def daily_end(outcome: RoundOutcome, m: Markup) -> str:
     answer = m.escape(outcome.correct_text)
     if outcome.correct_label:
         answer = f"{outcome.correct_label}. {answer}"
-    text = f"{m.icon('calendar')} {m.bold('Daily question closed')} · answer: {m.bold(answer)} · "
+    closed = _("{closed} · answer: {answer}").format(
+        closed=m.bold(_("Daily question closed")), answer=m.bold(answer)
+    )
+    text = f"{m.icon('calendar')} {closed} · "
     if not outcome.answered:
-        return text + "nobody answered"
+        return text + _("nobody answered")
     right = len(outcome.winners)
-    text += f"{right} of {outcome.answered} right"
     shown = ", ".join(m.escape(n) for n in outcome.winners[:WINNERS_SHOWN])
-    if shown:
-        more = right - WINNERS_SHOWN
-        text += f": {shown}" + (f" and {more} more" if more > 0 else "")
-    return text
+    more = right - WINNERS_SHOWN
+    if not shown:
+        done = _("{right} of {answered} right")
+        return text + done.format(right=right, answered=outcome.answered)
+    if more > 0:
+        shown = ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+            names=shown, count=more
+        )
+    return text + _("{right} of {answered} right: {names}").format(
+        right=right, answered=outcome.answered, names=shown
+    )
 
 
 def stats_lines(stats: PlayerStats, m: Markup) -> list[str]:
     """A player's record: answers, streaks, reviews due."""
     if stats.answered:
-        answers = (
-            f"{m.bold('Answers:')} {stats.answered} · {stats.correct} right "
-            f"({percent(stats.correct, stats.answered)}) · {texts.plural(stats.points, 'point')}"
+        answers = _("{label} {answered} · {correct} right ({percent}) · {points}").format(
+            label=m.bold(_("Answers:")),
+            answered=fmt.number(stats.answered),
+            correct=fmt.number(stats.correct),
+            percent=percent(stats.correct, stats.answered),
+            points=points(stats.points),
         )
     else:
-        answers = f"{m.bold('Answers:')} none yet: join a quiz with {m.code('/quiz start')}"
+        answers = _("{label} none yet: join a quiz with {command}").format(
+            label=m.bold(_("Answers:")), command=m.code("/quiz start")
+        )
+    days = ngettext(
+        "{label} {count} day (best {best})",
+        "{label} {count} days (best {best})",
+        stats.daily_streak,
+    )
     return [
         answers,
-        f"{m.bold('Streak:')} {stats.streak} right in a row (best {stats.best_streak})",
-        f"{m.bold('Daily question streak:')} {texts.plural(stats.daily_streak, 'day')} "
-        f"(best {stats.best_daily_streak})",
-        f"{m.bold('Flashcards due:')} {stats.cards_due} (reviewed so far: {stats.cards_reviewed})",
-        f"{m.bold('Mistakes to review:')} {stats.mistakes_due} due of {stats.mistakes}",
+        _("{label} {streak} right in a row (best {best})").format(
+            label=m.bold(_("Streak:")), streak=stats.streak, best=stats.best_streak
+        ),
+        days.format(
+            label=m.bold(_("Daily question streak:")),
+            count=stats.daily_streak,
+            best=stats.best_daily_streak,
+        ),
+        _("{label} {due} (reviewed so far: {reviewed})").format(
+            label=m.bold(_("Flashcards due:")),
+            due=fmt.number(stats.cards_due),
+            reviewed=fmt.number(stats.cards_reviewed),
+        ),
+        _("{label} {due} due of {total}").format(
+            label=m.bold(_("Mistakes to review:")),
+            due=fmt.number(stats.mistakes_due),
+            total=fmt.number(stats.mistakes),
+        ),
     ]
 
 
@@ -187,20 +257,28 @@ def topic_lines(stats: PlayerStats, m: Markup, limit: int = TOPIC_LINES) -> list
     """Accuracy per topic, the most answered first."""
     topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))
     lines = [
-        f"• {m.escape(t.topic or 'No topic')}: {t.correct}/{t.answered} "
+        f"• {m.escape(t.topic) if t.topic else _('No topic')}: {t.correct}/{t.answered} "
         f"({percent(t.correct, t.answered)})"
         for t in topics[:limit]
     ]
     if len(topics) > limit:
-        lines.append(f"… and {texts.plural(len(topics) - limit, 'more topic')}")
+        more = len(topics) - limit
+        lines.append(
+            ngettext("… and {count} more topic", "… and {count} more topics", more).format(
+                count=more
+            )
+        )
     return lines
 
 
 def bank_line(bank: BankSummary, m: Markup) -> str:
-    line = f"{m.bold(m.escape(bank.name))} — {m.escape(bank.title)} ({bank.questions} questions"
+    size = questions(bank.questions)
     if bank.flashcards:
-        line += f", {bank.flashcards} flashcards"
-    line += ")"
+        cards = ngettext("{count} flashcard", "{count} flashcards", bank.flashcards)
+        size = _("{questions}, {flashcards}").format(
+            questions=size, flashcards=cards.format(count=bank.flashcards)
+        )
+    line = f"{m.bold(m.escape(bank.name))} — {m.escape(bank.title)} ({size})"
     if bank.link is not None:
         line += " · " + m.link(bank.link.label, bank.link.url)
     return line
