@@ -16,6 +16,8 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from bot.domain import Question, QuestionKind
+from bot.i18n import _
+from bot.i18n import formatting as fmt
 from bot.quality.option_rules import has_options
 from bot.quality.text import STOP_WORDS, content_stems, quoted, squash, stem, word_set, words
 
@@ -82,9 +84,17 @@ def longest_key(numbered: Numbered) -> list[Spot]:
     listed = ", ".join(f"Q{n}" for n in longest)
     return [
         Spot(
-            f"the key is the longest option in {len(longest)} of {len(eligible)} questions "
-            f"({share:.0%}; chance is {chance:.0%}, flagged above "
-            f"{chance + LONGEST_KEY_MARGIN:.0%}): {listed}",
+            _(
+                "the key is the longest option in {count} of {total} questions "
+                "({share}; chance is {chance}, flagged above {threshold}): {questions}"
+            ).format(
+                count=len(longest),
+                total=len(eligible),
+                share=fmt.percent(share),
+                chance=fmt.percent(chance),
+                threshold=fmt.percent(chance + LONGEST_KEY_MARGIN),
+                questions=listed,
+            ),
             others=tuple(longest),
         )
     ]
@@ -121,18 +131,18 @@ def similarity(
     """How two texts are near the same (for a message), or None when they are not."""
     plain_a, plain_b = _plain(a), _plain(b)
     if plain_a == plain_b:
-        return "the same words"
+        return _("the same words")
     stems_a = content_stems(a) if stems_a is None else stems_a
     stems_b = content_stems(b) if stems_b is None else stems_b
     if stems_a and stems_b:
         jaccard = len(stems_a & stems_b) / len(stems_a | stems_b)
         if jaccard >= SIMILAR_WORDS:
-            return f"{jaccard:.0%} of their content words shared"
+            return _("{share} of their content words shared").format(share=fmt.percent(jaccard))
     matcher = SequenceMatcher(None, plain_a, plain_b, autojunk=False)
     if matcher.real_quick_ratio() >= SIMILAR_TEXT and matcher.quick_ratio() >= SIMILAR_TEXT:
         ratio = matcher.ratio()
         if ratio >= SIMILAR_TEXT:
-            return f"{ratio:.0%} the same text"
+            return _("{share} the same text").format(share=fmt.percent(ratio))
     return None
 
 
@@ -169,8 +179,16 @@ def near_duplicate_questions(numbered: Numbered) -> list[Spot]:
     """Two questions (or cards) with nearly the same text and the same answer."""
     return [
         Spot(
-            f"Q{na} and Q{nb} are near-duplicates ({how}) with the same answer: "
-            f"{quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
+            _(
+                "Q{first} and Q{second} are near-duplicates ({how}) with the same answer: "
+                "{first_text} / {second_text}"
+            ).format(
+                first=na,
+                second=nb,
+                how=how,
+                first_text=quoted(a.prompt, WIDE),
+                second_text=quoted(b.prompt, WIDE),
+            ),
             number=nb,
             others=(na,),
         )
@@ -184,8 +202,16 @@ def similar_questions(numbered: Numbered) -> list[Spot]:
     they ask different things, worth a look when they ask the same."""
     return [
         Spot(
-            f"Q{na} and Q{nb} are nearly the same text ({how}) with different answers: "
-            f"check they ask different things: {quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
+            _(
+                "Q{first} and Q{second} are nearly the same text ({how}) with different answers: "
+                "check they ask different things: {first_text} / {second_text}"
+            ).format(
+                first=na,
+                second=nb,
+                how=how,
+                first_text=quoted(a.prompt, WIDE),
+                second_text=quoted(b.prompt, WIDE),
+            ),
             number=nb,
             others=(na,),
         )
@@ -212,12 +238,20 @@ def confusable_fronts(numbered: Numbered) -> list[Spot]:
             continue  # a duplicate card: near_duplicate_questions reports it
         how = similarity(a.prompt, b.prompt, stem_sets[i], stem_sets[j])
         if how is None and _asked_for(a.prompt) and _asked_for(a.prompt) == _asked_for(b.prompt):
-            how = "the same words apart from numbers and qualifiers"
+            how = _("the same words apart from numbers and qualifiers")
         if how is not None:
             found.append(
                 Spot(
-                    f"cards Q{na} and Q{nb} have confusable fronts ({how}) but different "
-                    f"backs: {quoted(a.prompt, WIDE)} / {quoted(b.prompt, WIDE)}",
+                    _(
+                        "cards Q{first} and Q{second} have confusable fronts ({how}) but "
+                        "different backs: {first_text} / {second_text}"
+                    ).format(
+                        first=na,
+                        second=nb,
+                        how=how,
+                        first_text=quoted(a.prompt, WIDE),
+                        second_text=quoted(b.prompt, WIDE),
+                    ),
                     number=nb,
                     others=(na,),
                 )

@@ -17,6 +17,7 @@ from bot.domain import BankInfo, Notice, Question, Skipped
 from bot.errors import BankFormatError, BankFormatErrors
 from bot.formats import parse_path
 from bot.formats.hygiene import tidy
+from bot.i18n import _, ngettext
 from bot.quality.findings import Finding, Severity
 from bot.quality.lint import BankFigures, LintReport, lint
 from bot.quality.question_rules import TextLimits
@@ -52,10 +53,14 @@ def lint_file(
         errors = exc.errors if isinstance(exc, BankFormatErrors) else [exc]
         failed = [Finding("parse", Severity.ERROR, e.message, line=e.line) for e in errors]
         if isinstance(exc, BankFormatErrors) and exc.more:
-            failed.append(Finding("parse", Severity.ERROR, f"and {exc.more} more errors"))
+            more = ngettext("and {count} more error", "and {count} more errors", exc.more)
+            failed.append(Finding("parse", Severity.ERROR, more.format(count=exc.more)))
         return info, LintReport(failed, BankFigures())
     report = lint(questions, limits, ignore=ignore)
     extra = [
-        Finding("skipped", Severity.INFO, f"skipped: {s.reason}", line=s.line) for s in skipped
+        Finding(
+            "skipped", Severity.INFO, _("skipped: {reason}").format(reason=s.reason), line=s.line
+        )
+        for s in skipped
     ]
     return info, LintReport(tidied + extra + report.findings, report.figures)

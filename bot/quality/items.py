@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain import OPTION_LETTERS
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,12 @@ def _rest_scores(responses: Sequence[Response]) -> dict[tuple[int, int], float]:
 
 
 def _pct(share: float) -> str:
-    return f"{share:.0%}"
+    return fmt.percent(share)
+
+
+def _signed(value: float) -> str:
+    """A discrimination with its sign and two decimals: ``+0.35``, ``-0,12``."""
+    return ("+" if value >= 0 else "") + fmt.number(value, 2)
 
 
 def _flags(stats: ItemStats, known: int, thresholds: Thresholds) -> tuple[Flag, ...]:
@@ -155,17 +162,19 @@ def _flags(stats: ItemStats, known: int, thresholds: Thresholds) -> tuple[Flag, 
         and stats.discrimination_n >= t.min_for_discrimination
         and stats.discrimination < t.negative_discrimination
     ):
-        message = (
-            f"negative discrimination ({stats.discrimination:+.2f} over "
-            f"{stats.discrimination_n} answers): stronger players get it wrong more often; "
-            "the key may be wrong"
-        )
+        message = ngettext(
+            "negative discrimination ({discrimination} over {count} answer): stronger players "
+            "get it wrong more often; the key may be wrong",
+            "negative discrimination ({discrimination} over {count} answers): stronger players "
+            "get it wrong more often; the key may be wrong",
+            stats.discrimination_n,
+        ).format(discrimination=_signed(stats.discrimination), count=stats.discrimination_n)
         rivals = [o for o in stats.options if not o.key and (o.discrimination or 0) > 0]
         if rivals:
             best = max(rivals, key=lambda o: o.discrimination or 0)
-            message += (
-                f" (option {best.letter} draws the stronger players: {best.discrimination:+.2f})"
-            )
+            message += " " + _(
+                "(option {letter} draws the stronger players: {discrimination})"
+            ).format(letter=best.letter, discrimination=_signed(best.discrimination or 0))
         flags.append(Flag("key-may-be-wrong", message))
     if known >= t.min_for_distractors and len(stats.options) >= 3:
         for option in stats.options:
@@ -173,9 +182,18 @@ def _flags(stats: ItemStats, known: int, thresholds: Thresholds) -> tuple[Flag, 
                 flags.append(
                     Flag(
                         "dead-distractor",
-                        f"option {option.letter} is picked by {_pct(option.share)} of "
-                        f"{known} answers (under {_pct(t.dead_distractor)}): it distracts "
-                        "nobody; replace it",
+                        ngettext(
+                            "option {letter} is picked by {share} of {count} answer "
+                            "(under {threshold}): it distracts nobody; replace it",
+                            "option {letter} is picked by {share} of {count} answers "
+                            "(under {threshold}): it distracts nobody; replace it",
+                            known,
+                        ).format(
+                            letter=option.letter,
+                            share=_pct(option.share),
+                            count=known,
+                            threshold=_pct(t.dead_distractor),
+                        ),
                         option=option.index,
                     )
                 )
@@ -185,16 +203,26 @@ def _flags(stats: ItemStats, known: int, thresholds: Thresholds) -> tuple[Flag, 
             flags.append(
                 Flag(
                     "too-easy",
-                    f"{_pct(share)} right over {stats.asked} answers (over "
-                    f"{_pct(t.too_easy)}): it tells players apart little",
+                    ngettext(
+                        "{share} right over {count} answer (over {threshold}): "
+                        "it tells players apart little",
+                        "{share} right over {count} answers (over {threshold}): "
+                        "it tells players apart little",
+                        stats.asked,
+                    ).format(share=_pct(share), count=stats.asked, threshold=_pct(t.too_easy)),
                 )
             )
         elif share < t.too_hard:
             flags.append(
                 Flag(
                     "too-hard",
-                    f"{_pct(share)} right over {stats.asked} answers (under "
-                    f"{_pct(t.too_hard)}): check the key and the wording",
+                    ngettext(
+                        "{share} right over {count} answer (under {threshold}): "
+                        "check the key and the wording",
+                        "{share} right over {count} answers (under {threshold}): "
+                        "check the key and the wording",
+                        stats.asked,
+                    ).format(share=_pct(share), count=stats.asked, threshold=_pct(t.too_hard)),
                 )
             )
     return tuple(flags)
@@ -251,16 +279,28 @@ def describe_thresholds(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Mapping[
     """Each flag with when it is raised, for people (the CLI prints these)."""
     t = thresholds
     return {
-        "key-may-be-wrong": (
-            f"discrimination below {t.negative_discrimination:+.2f}, "
-            f"from {t.min_for_discrimination} answers by players with other answers in the bank"
-        ),
-        "dead-distractor": (
-            f"a wrong option picked by under {_pct(t.dead_distractor)} of answers, "
-            f"from {t.min_for_distractors} answers"
-        ),
-        "too-easy": f"over {_pct(t.too_easy)} right, from {t.min_for_difficulty} answers",
-        "too-hard": f"under {_pct(t.too_hard)} right, from {t.min_for_difficulty} answers",
+        "key-may-be-wrong": ngettext(
+            "discrimination below {threshold}, from {count} answer by players with other "
+            "answers in the bank",
+            "discrimination below {threshold}, from {count} answers by players with other "
+            "answers in the bank",
+            t.min_for_discrimination,
+        ).format(threshold=_signed(t.negative_discrimination), count=t.min_for_discrimination),
+        "dead-distractor": ngettext(
+            "a wrong option picked by under {threshold} of answers, from {count} answer",
+            "a wrong option picked by under {threshold} of answers, from {count} answers",
+            t.min_for_distractors,
+        ).format(threshold=_pct(t.dead_distractor), count=t.min_for_distractors),
+        "too-easy": ngettext(
+            "over {threshold} right, from {count} answer",
+            "over {threshold} right, from {count} answers",
+            t.min_for_difficulty,
+        ).format(threshold=_pct(t.too_easy), count=t.min_for_difficulty),
+        "too-hard": ngettext(
+            "under {threshold} right, from {count} answer",
+            "under {threshold} right, from {count} answers",
+            t.min_for_difficulty,
+        ).format(threshold=_pct(t.too_hard), count=t.min_for_difficulty),
     }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain import OPTION_LETTERS, Question
+from bot.i18n import N_, _
 from bot.quality import bank_rules, option_rules, question_rules
 from bot.quality.bank_rules import Numbered, Spot, key_is_longest
 from bot.quality.findings import Finding, Severity
@@ -23,61 +24,68 @@ from bot.quality.text import absolutes
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A lint rule: its name (used by ``--ignore``), severity and one-line summary."""
+    """A lint rule: its name (used by ``--ignore``; the same in every language), severity
+    and one-line summary (``about``, in English: :attr:`summary` is in the current
+    language)."""
 
     name: str
     severity: Severity
-    summary: str
+    about: str
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary in the current language."""
+        return _(self.about).format(limit=question_rules.MAX_BACK)
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: Checks on one multiple-choice question's options: rule -> check.
 OPTION_CHECKS: dict[Rule, Callable[[Question], list[str]]] = {
-    Rule("duplicate-options", _E, "two options are the same apart from case and punctuation"): (
+    Rule("duplicate-options", _E, N_("two options are the same apart from case and punctuation")): (
         option_rules.duplicate_options
     ),
-    Rule("near-duplicate-options", _W, "two options have the same words or nearly the same"): (
+    Rule("near-duplicate-options", _W, N_("two options have the same words or nearly the same")): (
         option_rules.near_duplicate_options
     ),
-    Rule("all-none-of-the-above", _W, 'an option is "all/none of the above" or alike'): (
+    Rule("all-none-of-the-above", _W, N_('an option is "all/none of the above" or alike')): (
         option_rules.all_or_none_of_the_above
     ),
-    Rule("absolute-words", _W, "absolute words in distractors but not in the key"): (
+    Rule("absolute-words", _W, N_("absolute words in distractors but not in the key")): (
         option_rules.absolute_words
     ),
-    Rule("stem-clue", _W, "a word of the stem appears in the key and no distractor"): (
+    Rule("stem-clue", _W, N_("a word of the stem appears in the key and no distractor")): (
         option_rules.stem_clue
     ),
-    Rule("option-length", _W, "an option is far longer or shorter than the others"): (
+    Rule("option-length", _W, N_("an option is far longer or shorter than the others")): (
         option_rules.option_length
     ),
-    Rule("option-form", _W, "an option's grammar does not fit the others or the stem"): (
+    Rule("option-form", _W, N_("an option's grammar does not fit the others or the stem")): (
         option_rules.option_form
     ),
 }
 #: Checks on one question of any kind (the platform check is separate: it needs limits).
 QUESTION_CHECKS: dict[Rule, Callable[[Question], list[str]]] = {
-    Rule("missing-explanation", _W, "a playable question has no explanation"): (
+    Rule("missing-explanation", _W, N_("a playable question has no explanation")): (
         question_rules.missing_explanation
     ),
-    Rule("long-back", _W, f"a flashcard's back is over {question_rules.MAX_BACK} characters"): (
+    Rule("long-back", _W, N_("a flashcard's back is over {limit} characters")): (
         question_rules.long_back
     ),
 }
-TOO_LONG = Rule("too-long", _W, "a text is longer than a chat platform shows whole")
+TOO_LONG = Rule("too-long", _W, N_("a text is longer than a chat platform shows whole"))
 #: Checks across the bank.
 BANK_CHECKS: dict[Rule, Callable[[Numbered], list[Spot]]] = {
-    Rule("longest-key", _W, "the key is the longest option more often than chance"): (
+    Rule("longest-key", _W, N_("the key is the longest option more often than chance")): (
         bank_rules.longest_key
     ),
-    Rule("near-duplicate-questions", _W, "two questions are near the same, same answer"): (
+    Rule("near-duplicate-questions", _W, N_("two questions are near the same, same answer")): (
         bank_rules.near_duplicate_questions
     ),
-    Rule("similar-questions", _I, "two questions are near the same, different answers"): (
+    Rule("similar-questions", _I, N_("two questions are near the same, different answers")): (
         bank_rules.similar_questions
     ),
-    Rule("confusable-fronts", _W, "two flashcards ask for the same thing, different backs"): (
+    Rule("confusable-fronts", _W, N_("two flashcards ask for the same thing, different backs")): (
         bank_rules.confusable_fronts
     ),
 }

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from bot.domain import OPTION_LETTERS, Question, QuestionKind
+from bot.i18n import N_, _, ngettext
+from bot.i18n import formatting as fmt
 from bot.quality.text import absolutes, content_stems, join_words, quoted, stem, words
 
 #: Options whose texts are at least this similar (difflib's ratio, ignoring case and
@@ -68,7 +70,11 @@ def duplicate_options(question: Question) -> list[str]:
     for i, option in enumerate(question.options):
         key = _plain(option)
         if key in seen:
-            found.append(f"options {_letter(seen[key])} and {_letter(i)} are the same")
+            found.append(
+                _("options {first} and {second} are the same").format(
+                    first=_letter(seen[key]), second=_letter(i)
+                )
+            )
         else:
             seen[key] = i
     return found
@@ -88,15 +94,24 @@ def near_duplicate_options(question: Question) -> list[str]:
             same_words = content_stems(a) == content_stems(b) and bool(content_stems(a))
             ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
             if same_words or ratio >= NEAR_DUPLICATE_RATIO:
-                how = "the same content words" if same_words else f"{ratio:.0%} the same text"
-                found.append(f"options {_letter(i)} and {_letter(j)} are near-duplicates ({how})")
+                if same_words:
+                    how = _("the same content words")
+                else:
+                    how = _("{share} the same text").format(share=fmt.percent(ratio))
+                found.append(
+                    _("options {first} and {second} are near-duplicates ({how})").format(
+                        first=_letter(i), second=_letter(j), how=how
+                    )
+                )
     return found
 
 
 def all_or_none_of_the_above(question: Question) -> list[str]:
     """An option such as "all of the above": it tests reading, not knowing."""
     return [
-        f"option {_letter(i)} {quoted(o)} is an all/none-of-the-above option"
+        _("option {letter} {text} is an all/none-of-the-above option").format(
+            letter=_letter(i), text=quoted(o)
+        )
         for i, o in enumerate(question.options)
         if _ABOVE.search(o)
     ]
@@ -115,8 +130,13 @@ def absolute_words(question: Question) -> list[str]:
         return []
     key = _letter(question.correct)  # type: ignore[arg-type]
     return [
-        f"absolute words in distractor(s) {join_words(marked)} but not in the key {key}: "
-        "a test-wise student rules them out"
+        ngettext(
+            "absolute words in distractor(s) {distractors} but not in the key {key}: "
+            "a test-wise student rules them out",
+            "absolute words in distractor(s) {distractors} but not in the key {key}: "
+            "a test-wise student rules them out",
+            len(marked),
+        ).format(distractors=join_words(marked), key=key)
     ]
 
 
@@ -135,8 +155,13 @@ def stem_clue(question: Question) -> list[str]:
     if not clues:
         return []
     listed = join_words(repr(w) for w in clues.values())
-    what = f"word {listed} appears" if len(clues) == 1 else f"words {listed} appear"
-    return [f"the stem's {what} in the key only: it points to the answer"]
+    return [
+        ngettext(
+            "the stem's word {words} appears in the key only: it points to the answer",
+            "the stem's words {words} appear in the key only: it points to the answer",
+            len(clues),
+        ).format(words=listed)
+    ]
 
 
 def option_length(question: Question) -> list[str]:
@@ -151,7 +176,15 @@ def option_length(question: Question) -> list[str]:
             continue
         if length > LENGTH_FACTOR * typical or length * LENGTH_FACTOR < typical:
             found.append(
-                f"option {_letter(i)} is {length} characters, the others about {typical:.0f}"
+                ngettext(
+                    "option {letter} is {length} character, the others about {typical}",
+                    "option {letter} is {length} characters, the others about {typical}",
+                    length,
+                ).format(
+                    letter=_letter(i),
+                    length=length,
+                    typical=f"{typical:.0f}",
+                )
             )
     return found
 
@@ -172,17 +205,29 @@ def _is_gerund(option: str) -> bool:
     return bool(match) and match.group(1).casefold() not in _GERUND_EXCEPTIONS  # type: ignore[union-attr]
 
 
-#: The forms compared across options: how to tell, and how a lone odd option is described
-#: when it has the form and when it lacks it.
+#: The forms compared across options: how to tell, and what is said of a lone odd option
+#: when it has the form and when it lacks it (``{letter}`` is the option's letter).
 _FORMS: tuple[tuple[Callable[[str], bool], str, str], ...] = (
     (
         lambda o: o.rstrip().endswith(".") and len(o.split()) > 1,
-        "ends with a full stop",
-        "does not end with a full stop",
+        N_("option {letter} alone ends with a full stop"),
+        N_("option {letter} alone does not end with a full stop"),
     ),
-    (lambda o: _first_word(o) == "to", "starts with 'To'", "does not start with 'To'"),
-    (_is_number, "is a number", "is not a number"),
-    (_is_gerund, "starts with an -ing word", "does not start with an -ing word"),
+    (
+        lambda o: _first_word(o) == "to",
+        N_("option {letter} alone starts with 'To'"),
+        N_("option {letter} alone does not start with 'To'"),
+    ),
+    (
+        _is_number,
+        N_("option {letter} alone is a number"),
+        N_("option {letter} alone is not a number"),
+    ),
+    (
+        _is_gerund,
+        N_("option {letter} alone starts with an -ing word"),
+        N_("option {letter} alone does not start with an -ing word"),
+    ),
 )
 
 
@@ -197,7 +242,7 @@ def option_form(question: Question) -> list[str]:
             marks = [test(o) for o in options]
             for odd, phrase in ((True, has), (False, lacks)):
                 if marks.count(odd) == 1:
-                    found.append(f"option {_letter(marks.index(odd))} alone {phrase}")
+                    found.append(_(phrase).format(letter=_letter(marks.index(odd))))
     article = re.search(r"\b(a|an)\s*(\.{3}|_+)?\s*$", question.prompt.strip(), re.IGNORECASE)
     if article:
         wants_vowel = article.group(1).lower() == "an"
@@ -205,7 +250,8 @@ def option_form(question: Question) -> list[str]:
             first = option.strip()[:1].lower()
             if first.isalpha() and (first in "aeiou") != wants_vowel:
                 found.append(
-                    f"option {_letter(i)} {quoted(option)} does not follow "
-                    f"{article.group(1)!r} at the end of the stem"
+                    _(
+                        "option {letter} {text} does not follow {article} at the end of the stem"
+                    ).format(letter=_letter(i), text=quoted(option), article=repr(article.group(1)))
                 )
     return found

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from bot.domain import OPTION_LETTERS, PLAYABLE_KINDS, Question, QuestionKind
+from bot.i18n import _, ngettext
 
 #: A flashcard's back longer than this is hard to recall in one go (and to read in chat).
 MAX_BACK = 400
@@ -32,16 +33,20 @@ class TextLimits(Protocol):
 def missing_explanation(question: Question) -> list[str]:
     """A playable question with no explanation: players who got it wrong learn nothing."""
     if question.kind in PLAYABLE_KINDS and not question.explanation.strip():
-        return ["no explanation: players who get it wrong are not told why"]
+        return [_("no explanation: players who get it wrong are not told why")]
     return []
 
 
 def long_back(question: Question) -> list[str]:
     """A flashcard whose back is longer than :data:`MAX_BACK` characters."""
     if question.kind is QuestionKind.FLASHCARD and len(question.back) > MAX_BACK:
+        length = len(question.back)
         return [
-            f"the back is {len(question.back)} characters (at most {MAX_BACK}): "
-            "shorten it or split the card"
+            ngettext(
+                "the back is {length} character (at most {limit}): shorten it or split the card",
+                "the back is {length} characters (at most {limit}): shorten it or split the card",
+                length,
+            ).format(length=length, limit=MAX_BACK)
         ]
     return []
 
@@ -53,21 +58,47 @@ def too_long(question: Question, limits: Mapping[str, TextLimits]) -> list[str]:
     for platform, limit in limits.items():
         parts: list[str] = []
         if len(question.prompt) > limit.prompt:
-            parts.append(f"the question is {len(question.prompt)} characters ({limit.prompt})")
+            parts.append(_characters("question", len(question.prompt), limit.prompt))
         if question.kind is QuestionKind.FLASHCARD and len(question.back) > limit.prompt:
-            parts.append(f"the back is {len(question.back)} characters ({limit.prompt})")
+            parts.append(_characters("back", len(question.back), limit.prompt))
         for i, option in enumerate(question.options):
             if len(option) > limit.option:
-                parts.append(
-                    f"option {OPTION_LETTERS[i]} is {len(option)} characters ({limit.option})"
-                )
+                parts.append(_characters("option", len(option), limit.option, OPTION_LETTERS[i]))
         if len(question.explanation) > limit.explanation:
-            parts.append(
-                f"the explanation is {len(question.explanation)} characters ({limit.explanation})"
-            )
+            parts.append(_characters("explanation", len(question.explanation), limit.explanation))
         if parts:
             found.append(
-                f"too long for {platform}, which will cut it: {'; '.join(parts)} "
-                "(its limit in brackets)"
+                _(
+                    "too long for {platform}, which will cut it: {texts} (its limit in brackets)"
+                ).format(platform=platform, texts="; ".join(parts))
             )
     return found
+
+
+def _characters(what: str, length: int, limit: int, letter: str = "") -> str:
+    """One text over a platform's limit: ``the question is 4200 characters (4096)``."""
+    if what == "question":
+        message = ngettext(
+            "the question is {length} character ({limit})",
+            "the question is {length} characters ({limit})",
+            length,
+        )
+    elif what == "back":
+        message = ngettext(
+            "the back is {length} character ({limit})",
+            "the back is {length} characters ({limit})",
+            length,
+        )
+    elif what == "option":
+        message = ngettext(
+            "option {letter} is {length} character ({limit})",
+            "option {letter} is {length} characters ({limit})",
+            length,
+        )
+    else:
+        message = ngettext(
+            "the explanation is {length} character ({limit})",
+            "the explanation is {length} characters ({limit})",
+            length,
+        )
+    return message.format(length=length, limit=limit, letter=letter)
