@@ -183,7 +183,12 @@ def parse(stream: TextIO, source: str) -> Iterator[Question]:
     lines = _Lines(text)
     code = data.get("response_code", 0)
     if code != 0 and not data["results"]:
-        meaning = _(RESPONSE_CODES.get(code, N_("unknown code"))) if isinstance(code, int) else "?"
+        if not isinstance(code, int):
+            meaning = "?"
+        elif code in RESPONSE_CODES:
+            meaning = _(RESPONSE_CODES[code])
+        else:
+            meaning = _("unknown code")
         raise BankFormatError(
             source,
             lines.at(keys.get("response_code", 0)),
