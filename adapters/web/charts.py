@@ -3,7 +3,8 @@
 Each chart is an ``<svg role="img">`` with a ``<title>`` and ``<desc>`` (its text
 alternative; the pages also give the figures as a table), drawn with presentation
 attributes only (no style attributes, no scripts, no fonts from elsewhere). Every text in
-it is escaped here, so bank text and names stay text.
+it is escaped here, so bank text and names stay text. Its own words, numbers, days and
+months are written in the current language (:mod:`bot.i18n`).
 
 Bars and columns are drawn in CSS pixels across the page's width (x positions and widths in
 percent, no ``viewBox``), so their text keeps its size on a phone and on a desktop and only
@@ -18,6 +19,9 @@ from datetime import date, timedelta
 from itertools import count
 
 from markupsafe import Markup, escape
+
+from bot.i18n import _, current_language
+from bot.i18n import formatting as fmt
 
 BAR = "#0b57a4"
 TRACK = "#e6e9ed"
@@ -47,6 +51,20 @@ def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def day_month(day: date) -> str:
+    """A short day label in the current language: ``Sep 1``, ``1 sept``, ``1. Sept.``."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", day, locale=current_language())
+
+
+def month_name(day: date) -> str:
+    """The month of ``day``, abbreviated, in the current language: ``Sep``, ``sept``, ``Sept.``."""
+    from babel.dates import get_month_names
+
+    return str(get_month_names("abbreviated", locale=current_language())[day.month])
+
+
 def _pct(value: float) -> str:
     return f"{round(value, 2)}%"
 
@@ -73,7 +91,8 @@ def bars(
             f'height="{bar_h}" fill="{BAR}"/>'
         )
     if not items:
-        body.append(f'<text x="0" y="18" fill="{INK}">No data yet</text>')
+        empty = escape(_("No data yet"))
+        body.append(f'<text x="0" y="18" fill="{INK}">{empty}</text>')
     size = f'width="100%" height="{height}"'
     return _frame(size, title, desc, body, font=FONT_PX, css="chart")
 
@@ -87,16 +106,17 @@ def columns(title: str, desc: str, items: Sequence[tuple[str, int]], every: int 
     base = top_pad + plot_h
     body = [
         f'<line x1="{_pct(left)}" y1="{base}" x2="100%" y2="{base}" stroke="{GRID}"/>',
-        f'<text x="0" y="{top_pad + 12}" fill="{INK}">{top}</text>',
-        f'<text x="0" y="{base}" fill="{INK}">0</text>',
+        f'<text x="0" y="{top_pad + 12}" fill="{INK}">{escape(fmt.number(top))}</text>',
+        f'<text x="0" y="{base}" fill="{INK}">{escape(fmt.number(0))}</text>',
     ]
     for i, (label, value) in enumerate(items):
         x = left + i * slot
         h = round(plot_h * value / top, 1)
         if value:
+            shown = escape(fmt.number(value))
             body.append(
                 f'<rect x="{_pct(x + slot * 0.15)}" y="{base - h}" width="{_pct(slot * 0.7)}" '
-                f'height="{h}" fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
+                f'height="{h}" fill="{BAR}"><title>{escape(label)}: {shown}</title></rect>'
             )
         if i % every == 0:
             middle = x + slot / 2
@@ -120,10 +140,10 @@ def heatmap(title: str, desc: str, days: Mapping[date, int], first: date, last: 
     weeks = (last - start).days // 7 + 1
     peak = max([1, *days.values()])
     body = []
-    for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+    for row in (0, 2, 4):  # Monday, Wednesday, Friday
         body.append(
             f'<text x="{left - 4}" y="{top_pad + row * cell + 10}" text-anchor="end" '
-            f'fill="{INK}">{name}</text>'
+            f'fill="{INK}">{escape(fmt.weekday(row, "abbreviated"))}</text>'
         )
     day = start
     month_at = -99
@@ -135,13 +155,13 @@ def heatmap(title: str, desc: str, days: Mapping[date, int], first: date, last: 
             body.append(
                 f'<rect x="{left + week * cell}" y="{top_pad + weekday * cell}" '
                 f'width="{cell - 2}" height="{cell - 2}" fill="{shade}">'
-                f"<title>{day.isoformat()}: {n}</title></rect>"
+                f"<title>{escape(fmt.date(day))}: {escape(fmt.number(n))}</title></rect>"
             )
-        if (day.day == 1 or day == first) and week - month_at >= 3:  # room for "Sep"
+        if (day.day == 1 or day == first) and week - month_at >= 3:  # room for "Sept."
             month_at = week
-            body.append(
-                f'<text x="{left + week * cell}" y="14" fill="{INK}">{day.strftime("%b")}</text>'
-            )
+            month = escape(month_name(day))
+            body.append(f'<text x="{left + week * cell}" y="14" fill="{INK}">{month}</text>')
         day += timedelta(days=1)
-    size = f'viewBox="0 0 {left + weeks * cell + 24} {top_pad + 7 * cell + 4}"'  # room: "Dec"
+    # room at the right for the last month's name ("Dec", "Sept.")
+    size = f'viewBox="0 0 {left + weeks * cell + 32} {top_pad + 7 * cell + 4}"'
     return _frame(size, title, desc, body, font=CALENDAR_FONT, css="calendar")

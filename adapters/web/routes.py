@@ -3,7 +3,9 @@ application, each request's link checked (:mod:`bot.links`) before anything is r
 
 A link that is malformed, tampered with, expired, or names things outside its tenant gets
 403 and a plain page saying so. Every answer forbids caching, referrers (the link is the
-key) and any script, font or style from elsewhere (Content-Security-Policy).
+key) and any script, font or style from elsewhere (Content-Security-Policy). Pages and
+refusals are written in the reader's language (:mod:`adapters.web.languages`), so answers
+vary with ``Accept-Language``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import re
 from aiohttp import web
 
 from adapters.kit.web import QUIZ_APP
-from adapters.web import pages
+from adapters.web import languages, pages
 from adapters.web.render import render_template
+from bot.i18n import _, use_language
+from bot.i18n.languages import install_default
 from bot.links import PREFIX, BadLink, LinkSigner
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
+    # The language follows the browser's Accept-Language (when the link has no ?lang=).
+    "Vary": "Accept-Language",
 }
 
 
@@ -46,24 +52,35 @@ class HideLinks(logging.Filter):
         return True
 
 
-def denied(reason: str) -> web.Response:
-    return web.Response(
-        text=render_template("denied.html", reason=reason),
-        status=403,
-        content_type="text/html",
-        headers=SECURITY_HEADERS,
-    )
+def requested_language(request: web.Request) -> str | None:
+    """The language the reader asks for (``?lang=``, else their browser's), or None."""
+    return languages.requested(request.query, request.headers.get("Accept-Language"))
+
+
+def why(problem: BadLink | pages.OutOfScope) -> str:
+    """Why a link is refused, in the current language."""
+    if isinstance(problem, pages.OutOfScope):
+        return _("This link does not cover that")
+    if "expired" in str(problem):
+        return _("The link has expired")
+    return _("The link is not valid")
+
+
+def denied(request: web.Request, problem: BadLink | pages.OutOfScope) -> web.Response:
+    with use_language(requested_language(request) or install_default()):
+        text = render_template("denied.html", reason=why(problem))
+    return web.Response(text=text, status=403, content_type="text/html", headers=SECURITY_HEADERS)
 
 
 async def page(request: web.Request) -> web.Response:
     app = request.app[QUIZ_APP]
     try:
         scope = request.app[SIGNER].verify(request.match_info["token"], app.now())
-        html = await pages.render_page(app, scope, dict(request.query), request.path)
-    except BadLink as exc:
-        return denied(str(exc).capitalize())
-    except pages.OutOfScope:
-        return denied("This link does not cover that")
+        html = await pages.render_page(
+            app, scope, dict(request.query), request.path, requested_language(request)
+        )
+    except (BadLink, pages.OutOfScope) as exc:
+        return denied(request, exc)
     return web.Response(text=html, content_type="text/html", headers=SECURITY_HEADERS)
 
 
@@ -74,10 +91,8 @@ async def download(request: web.Request) -> web.Response:
         body, content_type, name = await pages.answers_download(
             app, scope, request.match_info["format"]
         )
-    except BadLink as exc:
-        return denied(str(exc).capitalize())
-    except pages.OutOfScope:
-        return denied("This link does not cover that")
+    except (BadLink, pages.OutOfScope) as exc:
+        return denied(request, exc)
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
     return web.Response(body=body, content_type=content_type, charset="utf-8", headers=headers)
 

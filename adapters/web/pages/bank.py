@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.web.languages import chosen
 from adapters.web.pages import OutOfScope, expiry_text, percent
 from adapters.web.render import query_maker, render_template
 from bot.domain import QuestionKind
 from bot.errors import UnknownBankError
+from bot.i18n import _
 from bot.services.tallies import bank_figures
 
 if TYPE_CHECKING:
@@ -59,11 +61,12 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     pages = max(-(-len(items) // PER_PAGE), -(-len(cards) // PER_PAGE), 1)
     number = page_number(query.get("page"), pages)
     shown = slice((number - 1) * PER_PAGE, number * PER_PAGE)
+    where = " · ".join(p for p in (scope.platform, scope.workspace) if p) or _("every workspace")
     return render_template(
         "bank.html",
-        title=f"Bank: {info.title or info.name}",
-        place=f"bank {info.name} · "
-        + (" · ".join(p for p in (scope.platform, scope.workspace) if p) or "every workspace"),
+        request_query=query,
+        title=_("Bank: {title}").format(title=info.title or info.name),
+        place=_("bank {name}").format(name=info.name) + " · " + where,
         scoped=bool(scope.platform or scope.workspace),
         expires=expiry_text(scope),
         info=info,
@@ -78,5 +81,5 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
         page=number,
         pages=pages,
         percent=percent,
-        query=query_maker({"q": needle, "topic": topic}),
+        query=query_maker({"q": needle, "topic": topic, "lang": chosen(query) or ""}),
     )

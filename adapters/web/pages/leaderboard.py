@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.web.languages import chosen
 from adapters.web.pages import expiry_text
 from adapters.web.render import query_maker, render_template
+from bot.i18n import _
 from bot.services.periods import PERIODS
 from bot.views import ChannelRef
 
@@ -15,8 +17,37 @@ if TYPE_CHECKING:
     from bot.services import QuizApp
 
 LIMIT = 100
-PERIOD_LABELS = {"today": "Today", "week": "This week", "month": "This month", "all": "All time"}
-PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
+#: The period links, in their order.
+PERIOD_ORDER = ("today", "week", "month", "all")
+
+
+def period_labels() -> dict[str, str]:
+    """The period links' words, in the current language."""
+    return {
+        "today": _("Today"),
+        "week": _("This week"),
+        "month": _("This month"),
+        "all": _("All time"),
+    }
+
+
+def board_title(of_channel: bool, period: str) -> str:
+    """ "Channel leaderboard, this week" (whole sentences: word order is the language's)."""
+    if of_channel:
+        titles = {
+            "all": _("Channel leaderboard, all time"),
+            "today": _("Channel leaderboard, today"),
+            "week": _("Channel leaderboard, this week"),
+            "month": _("Channel leaderboard, this month"),
+        }
+    else:
+        titles = {
+            "all": _("Workspace leaderboard, all time"),
+            "today": _("Workspace leaderboard, today"),
+            "week": _("Workspace leaderboard, this week"),
+            "month": _("Workspace leaderboard, this month"),
+        }
+    return titles[period]
 
 
 def place_of(scope: Scope) -> str:
@@ -36,20 +67,21 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     where = ChannelRef(scope.platform, scope.workspace, scope.channel)
     kind = "channel" if scope.channel else "workspace"
     board = await app.leaderboard(where, kind, period, bank, LIMIT)
-    what = "Channel" if scope.channel else "Workspace"
-    board_title = f"{what} leaderboard, {PERIOD_TITLES[period]}"
+    title = board_title(bool(scope.channel), period)
     if bank:
-        board_title += f", bank {bank}"
+        title = _("{leaderboard}, bank {bank}").format(leaderboard=title, bank=bank)
+    labels = period_labels()
     return render_template(
         "leaderboard.html",
-        title=f"{what} leaderboard",
+        request_query=query,
+        title=_("Channel leaderboard") if scope.channel else _("Workspace leaderboard"),
         place=place_of(scope),
         expires=expiry_text(scope),
-        periods=[(key, PERIOD_LABELS[key]) for key in ("today", "week", "month", "all")],
+        periods=[(key, labels[key]) for key in PERIOD_ORDER],
         period=period,
         bank=bank or "",
         banks=banks,
-        board_title=board_title,
+        board_title=title,
         rows=board.rows,
-        query=query_maker({"period": period, "bank": bank or ""}),
+        query=query_maker({"period": period, "bank": bank or "", "lang": chosen(query) or ""}),
     )

@@ -10,9 +10,11 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from adapters.web.charts import bars, columns, heatmap
+from adapters.web.charts import bars, columns, day_month, heatmap
 from adapters.web.pages import OutOfScope, expiry_text, percent
 from adapters.web.render import render_template
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
 from bot.services.players import player_stats
 from bot.services.progress import (
     HISTORY_DAYS,
@@ -44,7 +46,8 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
             seen = await progress(session, player.id, now)
     name = stats.name if stats else scope.user
     context: dict[str, object] = {
-        "title": f"My progress: {name}",
+        "request_query": query,
+        "title": _("My progress: {name}").format(name=name),
         "place": f"{scope.platform} · {scope.workspace}",
         "expires": expiry_text(scope),
         "stats": stats,
@@ -54,19 +57,32 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
     if stats is not None and seen is not None:
         topics = [(t.topic, t.accuracy * 100, percent(t.accuracy)) for t in stats.topics]
         context["topic_chart"] = bars(
-            "Accuracy by topic",
-            "; ".join(f"{t.topic}: {percent(t.accuracy)} of {t.answered}" for t in stats.topics)
-            or "No answers yet",
+            _("Accuracy by topic"),
+            "; ".join(
+                _("{topic}: {share} of {count}").format(
+                    topic=t.topic, share=percent(t.accuracy), count=fmt.number(t.answered)
+                )
+                for t in stats.topics
+            )
+            or _("No answers yet"),
             topics,
             maximum=100,
         )
         recent = [today - timedelta(days=RECENT_DAYS - 1 - i) for i in range(RECENT_DAYS)]
-        per_day = [(d.strftime("%d %b"), seen.answers_per_day.get(d, 0)) for d in recent]
+        per_day = [(day_month(d), seen.answers_per_day.get(d, 0)) for d in recent]
         context["recent"] = [(d, n) for d, n in zip(recent, (n for _l, n in per_day), strict=True)]
+        total = sum(n for _l, n in per_day)
         context["day_chart"] = columns(
-            f"Answers per day, last {RECENT_DAYS} days",
-            f"{sum(n for _l, n in per_day)} answers over {RECENT_DAYS} days; "
-            f"most in one day: {max(n for _l, n in per_day)}",
+            _("Answers per day, last {days} days").format(days=RECENT_DAYS),
+            ngettext(
+                "{count} answer over {days} days; most in one day: {most}",
+                "{count} answers over {days} days; most in one day: {most}",
+                total,
+            ).format(
+                count=fmt.number(total),
+                days=RECENT_DAYS,
+                most=fmt.number(max(n for _l, n in per_day)),
+            ),
             per_day,
             every=7,
         )
@@ -74,19 +90,25 @@ async def render(app: QuizApp, scope: Scope, query: dict[str, str], path: str) -
         for day, n in seen.reviews_per_day.items():
             study[day] = study.get(day, 0) + n
         first = today - timedelta(days=HISTORY_DAYS - 1)
-        context["study_days"] = sum(1 for d, n in study.items() if n and d >= first)
+        study_days = sum(1 for d, n in study.items() if n and d >= first)
+        context["study_days"] = study_days
         context["heatmap"] = heatmap(
-            "Study days, last 26 weeks",
-            f"Studied on {context['study_days']} of the last {HISTORY_DAYS} days",
+            _("Study days, last 26 weeks"),
+            _("Studied on {count} of the last {days} days").format(
+                count=fmt.number(study_days), days=fmt.number(HISTORY_DAYS)
+            ),
             study,
             first,
             today,
         )
         context["forecast"] = seen.due_forecast
         context["forecast_chart"] = columns(
-            "Flashcards due, next 14 days",
-            "; ".join(f"{d.isoformat()}: {n}" for d, n in seen.due_forecast),
-            [(d.strftime("%d %b"), n) for d, n in seen.due_forecast],
+            _("Flashcards due, next 14 days"),
+            "; ".join(
+                _("{day}: {count}").format(day=fmt.date(d), count=fmt.number(n))
+                for d, n in seen.due_forecast
+            ),
+            [(day_month(d), n) for d, n in seen.due_forecast],
             every=3,
         )
     return render_template("player.html", **context)
