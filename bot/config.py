@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.i18n import _
 
 
 def default_sqlite_path(env: Mapping[str, str] | None = None) -> Path:
@@ -30,11 +31,11 @@ def normalise_database_url(url: str) -> str:
     """Turn any accepted database URL into the async SQLAlchemy form quizbot uses."""
     url = url.strip()
     if not url:
-        raise ConfigError("DATABASE_URL is empty")
+        raise ConfigError(_("DATABASE_URL is empty"))
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise ConfigError(
-            "DATABASE_URL must look like postgresql://user@host/db or sqlite:///path/file.db"
+            _("DATABASE_URL must look like postgresql://user@host/db or sqlite:///path/file.db")
         )
     scheme = scheme.lower()
     if scheme in ("postgres", "postgresql", "postgresql+asyncpg", "postgresql+psycopg2"):
@@ -43,13 +44,18 @@ def normalise_database_url(url: str) -> str:
         path = rest[1:].partition("?")[0] if rest.startswith("/") else ""
         if path in ("", ":memory:"):
             raise ConfigError(
-                f"DATABASE_URL {url!r} names no SQLite file, so everything would be kept in "
-                "memory and lost at exit: use sqlite:///quizbot.db (a file in this folder) or "
-                "sqlite:////absolute/path/quizbot.db, or unset DATABASE_URL for the default file"
+                _(
+                    "DATABASE_URL {url} names no SQLite file, so everything would be kept in "
+                    "memory and lost at exit: use sqlite:///quizbot.db (a file in this folder) or "
+                    "sqlite:////absolute/path/quizbot.db, or unset DATABASE_URL for the default "
+                    "file"
+                ).format(url=repr(url))
             )
         return f"sqlite+aiosqlite://{rest}"
     raise ConfigError(
-        f"DATABASE_URL has an unsupported scheme {scheme!r}: use postgresql:// or sqlite://"
+        _("DATABASE_URL has an unsupported scheme {scheme}: use postgresql:// or sqlite://").format(
+            scheme=repr(scheme)
+        )
     )
 
 
@@ -82,11 +88,15 @@ class Settings:
         try:
             port = int(port_text)
         except ValueError:
-            raise ConfigError(f"PORT must be a number, not {port_text!r}") from None
+            raise ConfigError(
+                _("PORT must be a number, not {text}").format(text=repr(port_text))
+            ) from None
         public_url = (env.get("QUIZBOT_PUBLIC_URL") or "").strip() or None
         if public_url is not None and not public_url.startswith(("http://", "https://")):
             raise ConfigError(
-                f"QUIZBOT_PUBLIC_URL must start with https:// or http://, not {public_url!r}"
+                _("QUIZBOT_PUBLIC_URL must start with https:// or http://, not {url}").format(
+                    url=repr(public_url)
+                )
             )
         return cls(
             database_url=normalise_database_url(url),

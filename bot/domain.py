@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.i18n import _
 from bot.text import comparison_key
 
 
@@ -101,27 +102,28 @@ class Question:
         return self.options[self.correct]
 
     def problems(self) -> list[str]:
-        """What is wrong with this question, as messages; empty when it is sound."""
+        """What is wrong with this question, as messages in the current language; empty when
+        it is sound."""
         found: list[str] = []
         if not comparison_key(self.prompt):  # blank, or nothing that shows
-            found.append("the question text is empty")
+            found.append(_("the question text is empty"))
         if self.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE):
             if len(self.options) < 2:
-                found.append("a multiple-choice question needs at least 2 options")
+                found.append(_("a multiple-choice question needs at least 2 options"))
             if len(self.options) > MAX_OPTIONS:
-                found.append(f"a question has at most {MAX_OPTIONS} options")
+                found.append(_("a question has at most {most} options").format(most=MAX_OPTIONS))
             keys = [comparison_key(o) for o in self.options]
             if not all(keys):
-                found.append("an option is empty")
+                found.append(_("an option is empty"))
             if len(set(keys)) != len(keys):
-                found.append("two options are the same")
+                found.append(_("two options are the same"))
             if self.correct is None or not 0 <= self.correct < len(self.options):
-                found.append("exactly one option must be marked correct")
+                found.append(_("exactly one option must be marked correct"))
         elif self.kind is QuestionKind.TYPED:
             if not any(map(comparison_key, self.accepted)):
-                found.append("a typed-answer question needs at least one accepted answer")
+                found.append(_("a typed-answer question needs at least one accepted answer"))
         elif self.kind is QuestionKind.FLASHCARD and not comparison_key(self.back):
-            found.append("the flashcard has no back")
+            found.append(_("the flashcard has no back"))
         return found
 
     def identity_key(self) -> str:

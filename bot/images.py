@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from bot.domain import Image
 from bot.errors import BankFormatError
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
 from bot.text import without_controls
 
 #: The largest picture quizbot stores (every chat platform takes this size).
@@ -58,19 +60,27 @@ def image_from_bytes(
     data: bytes, *, alt: str = "", name: str = "", source: str = "", line: int | None = None
 ) -> Image:
     """An :class:`Image` of ``data``, checked; ``source``/``line`` say where it was named."""
-    what = f"image {name!r}" if name else "the image"
     if len(data) > MAX_IMAGE_BYTES:
-        size = len(data) / (1024 * 1024)
-        raise BankFormatError(
-            source,
-            line,
-            f"{what} is {size:.1f} MB; the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MB",
-        )
+        size = fmt.number(len(data) / (1024 * 1024), digits=1)
+        limit = fmt.number(MAX_IMAGE_BYTES // (1024 * 1024))
+        if name:
+            text = _("image {name} is {size} MB; the limit is {limit} MB").format(
+                name=repr(name), size=size, limit=limit
+            )
+        else:
+            text = _("the image is {size} MB; the limit is {limit} MB").format(
+                size=size, limit=limit
+            )
+        raise BankFormatError(source, line, text)
     media_type = media_type_of(data)
     if media_type is None:
-        raise BankFormatError(
-            source, line, f"{what} is not a PNG, JPEG, GIF or WebP picture (checked by its bytes)"
-        )
+        if name:
+            text = _(
+                "image {name} is not a PNG, JPEG, GIF or WebP picture (checked by its bytes)"
+            ).format(name=repr(name))
+        else:
+            text = _("the image is not a PNG, JPEG, GIF or WebP picture (checked by its bytes)")
+        raise BankFormatError(source, line, text)
     return Image(
         digest=hashlib.sha256(data).hexdigest(),
         alt=_alt(alt),
@@ -90,10 +100,20 @@ def image_from_url(url: str, *, alt: str = "", source: str = "", line: int | Non
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise BankFormatError(source, line, f"the image address {url!r} is not an http(s) URL")
+        raise BankFormatError(
+            source,
+            line,
+            _("the image address {url} is not an http(s) URL").format(url=repr(url)),
+        )
     if len(url) > MAX_URL_LENGTH or any(ch.isspace() for ch in url):
         raise BankFormatError(
-            source, line, f"the image address is too long or has spaces ({len(url)} characters)"
+            source,
+            line,
+            ngettext(
+                "the image address is too long or has spaces ({count} character)",
+                "the image address is too long or has spaces ({count} characters)",
+                len(url),
+            ).format(count=fmt.number(len(url))),
         )
     return Image(url=url, alt=_alt(alt))
 
@@ -118,12 +138,18 @@ def image_from_location(
         with path.open("rb") as stream:
             data = stream.read(MAX_IMAGE_BYTES + 1)
     except FileNotFoundError:
-        raise BankFormatError(source, line, f"image file not found: {path}") from None
+        raise BankFormatError(
+            source, line, _("image file not found: {path}").format(path=path)
+        ) from None
     except OSError as exc:
-        raise BankFormatError(source, line, f"cannot read image {path}: {exc.strerror}") from None
+        raise BankFormatError(
+            source,
+            line,
+            _("cannot read image {path}: {reason}").format(path=path, reason=exc.strerror),
+        ) from None
     except ValueError:  # a NUL character in the name
         raise BankFormatError(
-            source, line, f"the image name {location!r} is not a file name"
+            source, line, _("the image name {name} is not a file name").format(name=repr(location))
         ) from None
     return image_from_bytes(data, alt=alt, name=path.name, source=source, line=line)
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import ConfigError, QuizbotError
+from bot.i18n import N_, _, ngettext
 
 KINDS = ("leaderboard", "player", "report", "bank")
 #: Path prefix of every signed page.
@@ -33,10 +34,18 @@ PREFIX = "/l/"
 #: Mixed into the key so a signature made here means nothing to any other use of the secret.
 CONTEXT = b"quizbot web link v1\x00"
 MIN_SECRET_LENGTH = 16
+#: Why a link is refused (:class:`BadLink`), translated where raised.
+NOT_VALID = N_("the link is not valid")
+EXPIRED = N_("the link has expired")
 
 
 class BadLink(QuizbotError):
-    """A link that is malformed, tampered with, signed with another key, or expired."""
+    """A link that is malformed, tampered with, signed with another key, or expired
+    (``expired``: tell why by this, not by the message, which is in a reader's language)."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,11 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise QuizbotError(f"unknown page {self.kind!r} (one of: {', '.join(KINDS)})")
+            raise QuizbotError(
+                _("unknown page {kind} (one of: {kinds})").format(
+                    kind=repr(self.kind), kinds=", ".join(KINDS)
+                )
+            )
 
 
 def _b64(data: bytes) -> str:
@@ -65,21 +78,30 @@ def _unb64(text: str) -> bytes:
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise BadLink("the link is not valid") from exc
+        raise BadLink(_(NOT_VALID)) from exc
 
 
 def check_secret(secret: str | None) -> str:
     """The secret, or ConfigError saying how to set it."""
     if not secret:
         raise ConfigError(
-            "QUIZBOT_SECRET_KEY is not set, and the web pages need it to sign their links: "
-            "set it to a long random string, e.g. "
-            "QUIZBOT_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            _(
+                "QUIZBOT_SECRET_KEY is not set, and the web pages need it to sign their links: "
+                "set it to a long random string, e.g. {example}"
+            ).format(
+                example="QUIZBOT_SECRET_KEY=$(python3 -c "
+                "'import secrets; print(secrets.token_urlsafe(32))')"
+            )
         )
     if len(secret) < MIN_SECRET_LENGTH:
         raise ConfigError(
-            f"QUIZBOT_SECRET_KEY is too short ({len(secret)} characters): use at least "
-            f"{MIN_SECRET_LENGTH} random characters"
+            ngettext(
+                "QUIZBOT_SECRET_KEY is too short ({count} character): use at least "
+                "{least} random characters",
+                "QUIZBOT_SECRET_KEY is too short ({count} characters): use at least "
+                "{least} random characters",
+                len(secret),
+            ).format(count=len(secret), least=MIN_SECRET_LENGTH)
         )
     return secret
 
@@ -112,21 +134,21 @@ class LinkSigner:
         """The scope a token grants, or BadLink (bad signature first, then expiry)."""
         payload, dot, signature = token.partition(".")
         if not dot or not payload or not signature:
-            raise BadLink("the link is not valid")
+            raise BadLink(_(NOT_VALID))
         if not (payload.isascii() and signature.isascii()):
-            raise BadLink("the link is not valid")
+            raise BadLink(_(NOT_VALID))
         # Compared as text, not decoded bytes: base64's last character carries spare bits, so
         # two spellings decode alike, and any changed character must fail.
         expected = _b64(self._signature(payload)).encode("ascii")
         if not hmac.compare_digest(expected, signature.encode("ascii")):
-            raise BadLink("the link is not valid")
+            raise BadLink(_(NOT_VALID))
         try:
             fields = json.loads(_unb64(payload))
             scope = Scope(**fields)
         except (ValueError, TypeError, QuizbotError) as exc:
-            raise BadLink("the link is not valid") from exc
+            raise BadLink(_(NOT_VALID)) from exc
         if scope.expires <= int(now.timestamp()):
-            raise BadLink("the link has expired")
+            raise BadLink(_(EXPIRED), expired=True)
         return scope
 
 
@@ -137,6 +159,8 @@ def parse_duration(text: str) -> timedelta:
     number, unit = text[:-1], text[-1:]
     if unit not in units or not number.isdigit() or int(number) <= 0:
         raise ConfigError(
-            f"{text!r} is not a duration: use a whole number and a unit, e.g. 90m, 24h, 7d, 2w"
+            _(
+                "{text} is not a duration: use a whole number and a unit, e.g. 90m, 24h, 7d, 2w"
+            ).format(text=repr(text))
         )
     return timedelta(**{units[unit]: int(number)})

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: The teams' names, shown as text (never a mention).
-TEAM_NAMES = ("Red", "Blue", "Green", "Gold")
+from bot.i18n import N_, _
+
+#: The teams' names, shown as text (never a mention); translated where shown (:func:`team_name`).
+TEAM_NAMES = (N_("Red"), N_("Blue"), N_("Green"), N_("Gold"))
 MIN_TEAMS, MAX_TEAMS = 2, len(TEAM_NAMES)
 #: Fewer answers than this on a bank: a newcomer there (their accuracy is not judged).
 MIN_HISTORY = 3
@@ -28,8 +30,10 @@ class Candidate:
 
 
 def team_name(team: int) -> str:
-    """Team ``team`` (1-based) by name."""
-    return TEAM_NAMES[team - 1] if 1 <= team <= len(TEAM_NAMES) else f"Team {team}"
+    """Team ``team`` (1-based) by name, in the current language."""
+    if 1 <= team <= len(TEAM_NAMES):
+        return _(TEAM_NAMES[team - 1])
+    return _("Team {number}").format(number=team)
 
 
 def accuracy_of(correct: int, answered: int) -> float | None:

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain import Image, QuestionKind
+from bot.i18n import _, ngettext
+from bot.i18n import formatting as fmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,15 +320,19 @@ class DailyView:
     next_run_at: datetime | None = None
 
     def describe(self) -> str:
+        """One sentence, in the current language."""
         if not self.enabled:
-            return "No daily question here."
-        return (
-            f"A daily question from {self.bank} at {self.at_time} ({self.timezone}), "
-            f"open for {self.open_minutes} minutes."
+            return _("No daily question here.")
+        return ngettext(
+            "A daily question from {bank} at {time} ({zone}), open for {count} minute.",
+            "A daily question from {bank} at {time} ({zone}), open for {count} minutes.",
+            self.open_minutes,
+        ).format(
+            bank=self.bank,
+            time=self.at_time,
+            zone=self.timezone,
+            count=fmt.number(self.open_minutes),
         )
-
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,12 +353,32 @@ class QuizScheduleView:
     next_run_at: datetime
 
     def describe(self) -> str:
-        """One line: "#3: every Friday at 17:00 (Europe/London), 10 questions from demo"."""
-        when = "every day" if self.weekday is None else f"every {WEEKDAY_NAMES[self.weekday]}"
-        questions = f"{self.questions} questions" if self.questions else "the usual questions"
-        bank = f"from {self.bank}" if self.bank else "from the channel's bank"
-        seconds = f", {self.seconds} s each" if self.seconds else ""
-        return (
-            f"#{self.schedule_id}: a quiz {when} at {self.at_time} ({self.timezone}), "
-            f"{questions} {bank}{seconds}"
+        """One line, in the current language: "#3: a quiz every Friday at 17:00
+        (Europe/London), 10 questions from demo" (the ``#3: `` part in every language)."""
+        if self.weekday is None:
+            when = _("a quiz every day at {time} ({zone})")
+        else:
+            when = _("a quiz every {weekday} at {time} ({zone})")
+        when = when.format(
+            weekday=fmt.weekday(self.weekday) if self.weekday is not None else "",
+            time=self.at_time,
+            zone=self.timezone,
         )
+        if self.questions and self.bank:
+            what = ngettext(
+                "{count} question from {bank}", "{count} questions from {bank}", self.questions
+            )
+        elif self.questions:
+            what = ngettext(
+                "{count} question from the channel's bank",
+                "{count} questions from the channel's bank",
+                self.questions,
+            )
+        elif self.bank:
+            what = _("the usual questions from {bank}")
+        else:
+            what = _("the usual questions from the channel's bank")
+        what = what.format(count=self.questions, bank=self.bank)
+        if self.seconds:
+            what = _("{questions}, {seconds} s each").format(questions=what, seconds=self.seconds)
+        return f"#{self.schedule_id}: {when}, {what}"

@@ -56,6 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.answers import matches
 from bot.domain import OPTION_LETTERS, QuestionKind
+from bot.i18n import N_, _
 from bot.services.lobby import join
 from bot.services.records import PlayerIds
 from bot.store.models import (
@@ -70,7 +71,9 @@ from bot.store.models import (
 from bot.views import AnswerReceipt, AnswerStatus, ChannelRef, PlayerRef
 
 MAX_TYPED_ANSWER = 500
-NOT_HERE = "that question was not asked here"
+NOT_HERE = N_("that question was not asked here")
+#: The receipt of an answer to a closed round (its status is ``AnswerStatus.CLOSED``).
+TOO_LATE = N_("too late: this question has closed")
 
 _rounds = RoundRow.__table__
 _quizzes = QuizRow.__table__
@@ -347,13 +350,15 @@ def _check_choice(found: Any, choice: str, round_id: int) -> tuple[str, bool] | 
     if found.kind == QuestionKind.TYPED:
         shown = choice.strip()[:MAX_TYPED_ANSWER]
         if not shown:
-            return AnswerReceipt(AnswerStatus.INVALID, round_id, "type an answer")
+            return AnswerReceipt(AnswerStatus.INVALID, round_id, _("type an answer"))
         return shown, matches(shown, found.accepted)
     letters = OPTION_LETTERS[: len(found.option_order)]
     shown = choice.strip().upper().rstrip(").")
     if len(shown) != 1 or shown not in letters:
         return AnswerReceipt(
-            AnswerStatus.INVALID, round_id, f"answer with one of the letters {', '.join(letters)}"
+            AnswerStatus.INVALID,
+            round_id,
+            _("answer with one of the letters {letters}").format(letters=", ".join(letters)),
         )
     return shown, found.option_order[letters.index(shown)] == found.correct
 
@@ -386,7 +391,7 @@ async def record_answer(
     ).first()
     if found is None:
         return Recorded(
-            AnswerReceipt(AnswerStatus.INVALID, round_id, "that question no longer exists")
+            AnswerReceipt(AnswerStatus.INVALID, round_id, _("that question no longer exists"))
         )
     if seen is not None:
         seen.note(round_id, found)
@@ -395,7 +400,7 @@ async def record_answer(
         and (where.platform, where.workspace, where.channel)
         != (found.platform, found.workspace, found.channel)
     ):
-        return Recorded(AnswerReceipt(AnswerStatus.INVALID, round_id, NOT_HERE))
+        return Recorded(AnswerReceipt(AnswerStatus.INVALID, round_id, _(NOT_HERE)))
     player_id = players.known(who)
     if player_id is None:
         if found.player_id is not None and (not who.name or found.player_name == who.name):
@@ -404,12 +409,10 @@ async def record_answer(
             player_id = await players.id_of(conn, who)
     if found.mode == "review" and player_id != found.started_by:
         return Recorded(
-            AnswerReceipt(AnswerStatus.INVALID, round_id, "this review belongs to someone else")
+            AnswerReceipt(AnswerStatus.INVALID, round_id, _("this review belongs to someone else"))
         )
     if found.status != "open" or now >= found.deadline:
-        return Recorded(
-            AnswerReceipt(AnswerStatus.CLOSED, round_id, "too late: this question has closed")
-        )
+        return Recorded(AnswerReceipt(AnswerStatus.CLOSED, round_id, _(TOO_LATE)))
     checked = _check_choice(found, choice, round_id)
     if isinstance(checked, AnswerReceipt):
         return Recorded(checked)
@@ -437,7 +440,7 @@ async def record_answer(
             AnswerReceipt(
                 AnswerStatus.ALREADY_ANSWERED,
                 round_id,
-                f"you already answered: {earlier}",
+                _("you already answered: {choice}").format(choice=earlier),
                 choice=earlier,
                 answered=found.answered_count,
             )
@@ -445,7 +448,11 @@ async def record_answer(
     answered, from_earlier = counted.answered_count, counted.regulars_answered
     close_now = found.solo or 0 < counted.expected <= from_earlier
     receipt = AnswerReceipt(
-        AnswerStatus.RECORDED, round_id, f"recorded: {shown}", choice=shown, answered=answered
+        AnswerStatus.RECORDED,
+        round_id,
+        _("recorded: {choice}").format(choice=shown),
+        choice=shown,
+        answered=answered,
     )
     return Recorded(receipt, close_now=close_now, correct=correct)
 
@@ -502,7 +509,7 @@ async def record_answer_fast(
     receipt = AnswerReceipt(
         AnswerStatus.RECORDED,
         round_id,
-        f"recorded: {shown}",
+        _("recorded: {choice}").format(choice=shown),
         choice=shown,
         answered=row.answered_count,
     )

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import NotAllowedError, QuizbotError
-from bot.i18n import languages
+from bot.i18n import N_, _, languages
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
 from bot.services.records import dialect_insert, ensure_channel, ensure_player, find_channel
@@ -41,7 +41,7 @@ DEFAULT_RELAXED_SECONDS = 120
 ON_WORDS = ("on", "yes", "true", "1")
 OFF_WORDS = ("off", "no", "false", "0")
 DEFAULT_WORD = "default"
-MODERATORS_ONLY = "only a moderator can change this channel's settings"
+MODERATORS_ONLY = N_("only a moderator can change this channel's settings")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,11 @@ def _key(word: str) -> str:
     name = word.strip().lower().replace("-", "_")
     name = ALIASES.get(name, name)
     if name not in KEYS:
-        raise QuizbotError(f"unknown setting {word!r} (settings: {', '.join(KEYS)})")
+        raise QuizbotError(
+            _("unknown setting {word} (settings: {settings})").format(
+                word=repr(word), settings=", ".join(KEYS)
+            )
+        )
     return name
 
 
@@ -130,18 +134,24 @@ def _value(key: str, text: str) -> Any:
             return True
         if word in OFF_WORDS:
             return False
-        raise QuizbotError(f"{key} is on or off, not {text!r}")
+        raise QuizbotError(_("{key} is on or off, not {text}").format(key=key, text=repr(text)))
     if key == "bank":
         if not word:
-            raise QuizbotError("give a bank's name after bank:")
+            raise QuizbotError(_("give a bank's name after bank:"))
         return word
     if key == "language":
         try:
             return languages.check(word)
-        except ValueError as error:
-            raise QuizbotError(str(error)) from None
+        except ValueError:
+            raise QuizbotError(
+                _("unknown language {language} (languages: {languages})").format(
+                    language=repr(word), languages=", ".join(sorted(languages.LANGUAGES))
+                )
+            ) from None
     if not word.isdigit():
-        raise QuizbotError(f"{key} is a whole number, not {text!r}")
+        raise QuizbotError(
+            _("{key} is a whole number, not {text}").format(key=key, text=repr(text))
+        )
     number = int(word)
     check(key, number)
     return number
@@ -149,18 +159,23 @@ def _value(key: str, text: str) -> Any:
 
 def check(key: str, number: int) -> None:
     """Raise if a number is out of the range ``/quiz start`` accepts for it."""
-    from bot.services.quizzes import MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS
+    from bot.services.quizzes import (
+        MAX_QUESTIONS,
+        MAX_SECONDS,
+        MIN_SECONDS,
+        questions_range,
+        seconds_range,
+    )
 
     if key == "questions" and not 1 <= number <= MAX_QUESTIONS:
-        raise QuizbotError(f"the number of questions must be between 1 and {MAX_QUESTIONS}")
+        raise QuizbotError(questions_range(MAX_QUESTIONS))
     if key == "seconds" and not MIN_SECONDS <= number <= MAX_SECONDS:
-        raise QuizbotError(
-            f"the time per question must be between {MIN_SECONDS} and {MAX_SECONDS} seconds"
-        )
+        raise QuizbotError(seconds_range(MIN_SECONDS, MAX_SECONDS))
     if key == "relaxed_max_seconds" and not MIN_RELAXED_SECONDS <= number <= MAX_RELAXED_SECONDS:
         raise QuizbotError(
-            f"relaxed_max_seconds must be between {MIN_RELAXED_SECONDS} and "
-            f"{MAX_RELAXED_SECONDS} seconds"
+            _("relaxed_max_seconds must be between {low} and {high} seconds").format(
+                low=MIN_RELAXED_SECONDS, high=MAX_RELAXED_SECONDS
+            )
         )
 
 
@@ -174,15 +189,17 @@ def change(**values: Any) -> SettingsChange:
             out[key] = _value(key, value)
         elif value is None or isinstance(value, bool):
             if value is not None and key not in BOOLEAN_KEYS:
-                raise QuizbotError(f"{key} is not on or off")
+                raise QuizbotError(_("{key} is not on or off").format(key=key))
             out[key] = value
         elif isinstance(value, int):
             if key in BOOLEAN_KEYS or key in ("bank", "language"):
-                raise QuizbotError(f"{key} is not a number")
+                raise QuizbotError(_("{key} is not a number").format(key=key))
             check(key, value)
             out[key] = value
         else:
-            raise QuizbotError(f"{key}: unexpected value {value!r}")
+            raise QuizbotError(
+                _("{key}: unexpected value {value}").format(key=key, value=repr(value))
+            )
     return SettingsChange(tuple(out.items()))
 
 
@@ -194,12 +211,16 @@ def parse_changes(words: list[str]) -> SettingsChange:
         word = rest.pop(0)
         sep = ":" if ":" in word else "=" if "=" in word else ""
         if not sep:
-            raise QuizbotError(f"write each setting as name:value, e.g. questions:10, not {word!r}")
-        name, _, value = word.partition(sep)
+            raise QuizbotError(
+                _("write each setting as name:value, e.g. questions:10, not {word}").format(
+                    word=repr(word)
+                )
+            )
+        name, _sep, value = word.partition(sep)
         if not value and rest:
             value = rest.pop(0)
         if not value:
-            raise QuizbotError(f"give a value after {name}{sep}")
+            raise QuizbotError(_("give a value after {setting}").format(setting=name + sep))
         values[name] = value
     return change(**values)
 
@@ -210,6 +231,15 @@ async def settings_for(session: AsyncSession, where: ChannelRef) -> ChannelSetti
     if channel_id is None:
         return DEFAULTS
     return await _settings_of(session, channel_id)
+
+
+async def language_of(session: AsyncSession, channel_id: int) -> str:
+    """The language of a channel's public messages: its ``language`` setting, else the
+    install's (as :meth:`adapters.kit.languages.Languages.of_channel` decides)."""
+    stored = await session.scalar(
+        select(ChannelSettingsRow.language).where(ChannelSettingsRow.channel_id == channel_id)
+    )
+    return languages.normalize(stored) or languages.install_default()
 
 
 async def _settings_of(session: AsyncSession, channel_id: int) -> ChannelSettings:
@@ -310,7 +340,7 @@ class ChannelSettingsService:
     ) -> ChannelSettings:
         """Change settings; ``who`` None is the operator (the CLI). Moderators only."""
         if not is_moderator:
-            raise NotAllowedError(MODERATORS_ONLY)
+            raise NotAllowedError(_(MODERATORS_ONLY))
         async with self.db.transaction() as session:
             by = await ensure_player(session, who) if who is not None else None
             return await update_settings(session, where, changes, by=by, clock=self.clock)
@@ -319,6 +349,6 @@ class ChannelSettingsService:
         self, where: ChannelRef, who: PlayerRef | None, *, is_moderator: bool
     ) -> ChannelSettings:
         if not is_moderator:
-            raise NotAllowedError(MODERATORS_ONLY)
+            raise NotAllowedError(_(MODERATORS_ONLY))
         async with self.db.transaction() as session:
             return await reset_settings(session, where)

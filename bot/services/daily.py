@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import PLAYABLE_KINDS
 from bot.errors import NotAllowedError, QuizbotError
+from bot.i18n import _
 from bot.scoring import ScoringRules
 from bot.services.banks import find_bank
 from bot.services.mistakes import SettledAnswer
@@ -118,12 +119,14 @@ class Dailies:
     ) -> DailyView:
         """Give a channel a daily question (moderators only); replaces its schedule."""
         if not is_moderator:
-            raise NotAllowedError("only a moderator can set the daily question")
+            raise NotAllowedError(_("only a moderator can set the daily question"))
         at_time = parse_time(at)
         zone = parse_zone(timezone)
         minutes = open_minutes or DEFAULT_OPEN_MINUTES
         if not 1 <= minutes <= MAX_OPEN_MINUTES:
-            raise QuizbotError(f"a daily question stays open 1 to {MAX_OPEN_MINUTES} minutes")
+            raise QuizbotError(
+                _("a daily question stays open 1 to {most} minutes").format(most=MAX_OPEN_MINUTES)
+            )
         now = self.clock.now()
         async with self.db.transaction() as session:
             bank_row = await find_bank(session, bank)
@@ -151,7 +154,7 @@ class Dailies:
     async def off(self, where: ChannelRef, who: PlayerRef, *, is_moderator: bool) -> DailyView:
         """Stop a channel's daily question (moderators only)."""
         if not is_moderator:
-            raise NotAllowedError("only a moderator can turn the daily question off")
+            raise NotAllowedError(_("only a moderator can turn the daily question off"))
         async with self.db.transaction() as session:
             channel_id = await find_channel(session, where)
             schedule = None
@@ -162,7 +165,7 @@ class Dailies:
                     )
                 ).scalar()
             if schedule is None:
-                raise QuizbotError("this channel has no daily question")
+                raise QuizbotError(_("this channel has no daily question"))
             await session.delete(schedule)
         return DailyView(where, enabled=False)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import QuestionKind
 from bot.errors import EmptyBankError, QuizbotError
+from bot.i18n import _
 from bot.services.banks import find_bank, image_from_row
 from bot.services.records import ensure_player
 from bot.store.database import Database
@@ -50,7 +51,7 @@ class Flashcards:
             )
         ).scalar()
         if name is None:
-            raise EmptyBankError("no bank has flashcards yet")
+            raise EmptyBankError(_("no bank has flashcards yet"))
         return name
 
     async def next_card(self, who: PlayerRef, bank: str | None = None) -> FlashcardView:
@@ -111,7 +112,9 @@ class Flashcards:
         if question is None:
             total = select(func.count()).select_from(cards.subquery())
             if not (await session.execute(total)).scalar_one():
-                raise EmptyBankError(f"the bank {bank.name!r} has no flashcards")
+                raise EmptyBankError(
+                    _("the bank {bank} has no flashcards").format(bank=repr(bank.name))
+                )
             return FlashcardView(bank.name, None, "", "", 0, 0, next_due=upcoming, done=True)
         return FlashcardView(
             bank=bank.name,
@@ -130,7 +133,7 @@ class Flashcards:
         async with self.db.sessions() as session:
             question = await session.get(QuestionRow, card_id)
             if question is None or question.kind != QuestionKind.FLASHCARD.value:
-                raise QuizbotError("that flashcard no longer exists")
+                raise QuizbotError(_("that flashcard no longer exists"))
             bank = await session.get(BankRow, question.bank_id)
             assert bank is not None
             player_id = await ensure_player(session, who)
@@ -151,12 +154,14 @@ class Flashcards:
         """Record how well the player knew a card, reschedule it, and return the next card."""
         fsrs_rating = RATINGS.get(rating.strip().lower())
         if fsrs_rating is None:
-            raise QuizbotError(f"rate a card with one of: {', '.join(RATINGS)}")
+            raise QuizbotError(
+                _("rate a card with one of: {ratings}").format(ratings=", ".join(RATINGS))
+            )
         now = self.clock.now()
         async with self.db.transaction() as session:
             question = await session.get(QuestionRow, card_id)
             if question is None or question.kind != QuestionKind.FLASHCARD.value:
-                raise QuizbotError("that flashcard no longer exists")
+                raise QuizbotError(_("that flashcard no longer exists"))
             player_id = await ensure_player(session, who)
             state = (
                 await session.execute(

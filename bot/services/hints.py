@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.domain import OPTION_LETTERS, QuestionKind
 from bot.errors import QuizbotError
 from bot.hints import removed_option, typed_hint
+from bot.i18n import N_, _, ngettext
 from bot.scoring import ScoringRules
 from bot.services.records import dialect_insert, ensure_player
 from bot.store.database import Database
@@ -33,9 +34,9 @@ from bot.store.models import (
 )
 from bot.views import ChannelRef, PlayerRef
 
-HINTS_OFF = "hints are off in this channel"
-SECOND_HINT = "one hint per question: you have had yours for this one"
-NO_ROUND = "no question is open here to give a hint for"
+HINTS_OFF = N_("hints are off in this channel")
+SECOND_HINT = N_("one hint per question: you have had yours for this one")
+NO_ROUND = N_("no question is open here to give a hint for")
 #: Quizzes whose rounds take hints (a review of one's own mistakes has none).
 HINTED_MODES = ("normal", "daily")
 
@@ -55,11 +56,25 @@ class Hint:
     cost: int
 
     def text(self) -> str:
-        """The hint as one line (``code`` in backticks is its only markup)."""
-        cost = f"a right answer now scores {self.cost} points less"
+        """The hint as one line (``code`` in backticks is its only markup), in the current
+        language."""
         if self.kind is QuestionKind.TYPED:
-            return f"Hint for question {self.number}: `{self.shows}` ({cost})."
-        return f"Hint for question {self.number}: it is not {self.shows} ({cost})."
+            text = ngettext(
+                "Hint for question {number}: `{shows}` "
+                "(a right answer now scores {cost} point less).",
+                "Hint for question {number}: `{shows}` "
+                "(a right answer now scores {cost} points less).",
+                self.cost,
+            )
+        else:
+            text = ngettext(
+                "Hint for question {number}: it is not {shows} "
+                "(a right answer now scores {cost} point less).",
+                "Hint for question {number}: it is not {shows} "
+                "(a right answer now scores {cost} points less).",
+                self.cost,
+            )
+        return text.format(number=self.number, shows=self.shows, cost=self.cost)
 
 
 async def _hints_allowed(session: AsyncSession, where: ChannelRef) -> bool:
@@ -98,12 +113,12 @@ async def take_hint(
             query = query.where(RoundRow.id == round_id)
         found = (await session.execute(query)).first()
         if found is None or now >= found[0].deadline:
-            raise HintRefused(NO_ROUND)
+            raise HintRefused(_(NO_ROUND))
         rnd, quiz, question = found
         if who.platform != where.platform or who.workspace != where.workspace:
-            raise HintRefused(NO_ROUND)
+            raise HintRefused(_(NO_ROUND))
         if not await _hints_allowed(session, where):
-            raise HintRefused(HINTS_OFF)
+            raise HintRefused(_(HINTS_OFF))
         player_id = await ensure_player(session, who)
         answered = await session.scalar(
             select(AnswerRow.id).where(
@@ -111,14 +126,14 @@ async def take_hint(
             )
         )
         if answered is not None:
-            raise HintRefused("you have already answered this question")
+            raise HintRefused(_("you have already answered this question"))
         earlier = await session.scalar(
             select(RoundHintRow.shown).where(
                 RoundHintRow.round_id == rnd.id, RoundHintRow.player_id == player_id
             )
         )
         if earlier is not None:
-            raise HintRefused(SECOND_HINT)
+            raise HintRefused(_(SECOND_HINT))
         kind = QuestionKind(question.kind)
         seed = f"{quiz.seed}:{rnd.number}:hint"
         if kind is QuestionKind.TYPED:
@@ -130,7 +145,7 @@ async def take_hint(
             correct = OPTION_LETTERS[rnd.option_order.index(question.correct)]
             removed = removed_option(labels, correct, seed)
             if removed is None:
-                raise HintRefused("this question has no hint: it would give the answer away")
+                raise HintRefused(_("this question has no hint: it would give the answer away"))
             shows = removed
         inserted = await session.execute(
             dialect_insert(session, RoundHintRow)
@@ -139,6 +154,6 @@ async def take_hint(
             .returning(RoundHintRow.id)
         )
         if inserted.first() is None:  # another click of theirs got there first
-            raise HintRefused(SECOND_HINT)
+            raise HintRefused(_(SECOND_HINT))
         cost = ScoringRules.from_dict(quiz.scoring).hint_cost
         return Hint(rnd.id, rnd.number, kind, shows, cost)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.domain import BankInfo, Image, Question
 from bot.errors import BankFormatError
+from bot.i18n import _
 from bot.images import file_name
 from bot.store.models import ImageRow, QuestionRow
 
@@ -101,7 +102,9 @@ async def store_images(
             continue
         if image.data is None:
             raise BankFormatError(
-                source, line, f"image {digest[:16]} is not stored and has no data"
+                source,
+                line,
+                _("image {digest} is not stored and has no data").format(digest=digest[:16]),
             )
         rows.append(
             {

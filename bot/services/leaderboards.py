@@ -14,6 +14,7 @@ from sqlalchemy import Date, Integer, bindparam, func, select
 
 from bot.clock import Clock
 from bot.errors import QuizbotError
+from bot.i18n import N_, _
 from bot.services.periods import ALL_TIME, TOTAL_PERIODS, period_start, total_start
 from bot.services.records import rank
 from bot.store.database import Database
@@ -21,7 +22,19 @@ from bot.store.models import BankRow, ChannelRow, PlayerRow, PlayerTotalRow, Sco
 from bot.views import ChannelRef, LeaderboardView, Standing
 
 SCOPES = ("channel", "workspace", "all")
-PERIOD_TITLES = {"all": "all time", "today": "today", "week": "this week", "month": "this month"}
+#: Each period's words in a title, translated where shown (``_(PERIOD_TITLES[period])``).
+PERIOD_TITLES = {
+    "all": N_("all time"),
+    "today": N_("today"),
+    "week": N_("this week"),
+    "month": N_("this month"),
+}
+#: Each scope's words in a title (chat adapters use their platform's word for a workspace).
+PLACE_TITLES = {
+    "channel": N_("this channel"),
+    "workspace": N_("this workspace"),
+    "all": N_("everywhere"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +98,11 @@ class Leaderboards:
     ) -> LeaderboardView:
         """The leaderboard seen from a channel: of the channel, its workspace, or everyone."""
         if scope not in SCOPES:
-            raise QuizbotError(f"unknown scope {scope!r} (one of: {', '.join(SCOPES)})")
+            raise QuizbotError(
+                _("unknown scope {scope} (one of: {scopes})").format(
+                    scope=repr(scope), scopes=", ".join(SCOPES)
+                )
+            )
         since = period_start(period, self.clock.now().date())
         filters = LeaderboardFilter(
             platform=where.platform if scope != "all" else None,
@@ -101,11 +118,11 @@ class Leaderboards:
         else:
             rows = await self.query(filters, limit)
         # Chat adapters title boards in their platform's own words (a Discord "server").
-        place = {"channel": "this channel", "workspace": "this workspace", "all": "everywhere"}[
-            scope
-        ]
+        title = _("Leaderboard: {place}, {period}").format(
+            place=_(PLACE_TITLES[scope]), period=_(PERIOD_TITLES[period])
+        )
         return LeaderboardView(
-            title=f"Leaderboard: {place}, {PERIOD_TITLES[period]}",
+            title=title,
             scope=scope,
             period=period,
             rows=rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.errors import QuizbotError
+from bot.i18n import _
 
 PERIODS = ("all", "today", "week", "month")
 #: Periods kept as running totals per player (player_totals); "all" starts on this day.
@@ -22,7 +23,11 @@ def period_start(period: str, today: date) -> date | None:
         return today - timedelta(days=today.weekday())
     if period == "month":
         return today.replace(day=1)
-    raise QuizbotError(f"unknown period {period!r} (one of: {', '.join(PERIODS)})")
+    raise QuizbotError(
+        _("unknown period {period} (one of: {periods})").format(
+            period=repr(period), periods=", ".join(PERIODS)
+        )
+    )
 
 
 def total_start(period: str, today: date) -> date:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import QuizbotError
+from bot.i18n import _, ngettext
 from bot.store.database import Database
 from bot.store.models import (
     AnswerRow,
@@ -47,11 +48,15 @@ async def find_player(
     """Exactly one player, or an error that says how to narrow it down."""
     found = await find_players(session, who, platform, workspace)
     if not found:
-        raise QuizbotError(f"no player called {who!r}")
+        raise QuizbotError(_("no player called {who}").format(who=repr(who)))
     if len(found) > 1:
         where = ", ".join(f"{p.platform}/{p.workspace}/{p.user_id}" for p in found[:5])
         raise QuizbotError(
-            f"{len(found)} players match {who!r} ({where}): add --platform and --workspace"
+            ngettext(
+                "{count} player matches {who} ({where}): add --platform and --workspace",
+                "{count} players match {who} ({where}): add --platform and --workspace",
+                len(found),
+            ).format(count=len(found), who=repr(who), where=where)
         )
     return found[0]
 

@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import NotAllowedError, QuizbotError
+from bot.i18n import N_, _, ngettext
 from bot.services.banks import find_bank
+from bot.services.quizzes import questions_range, seconds_range
 from bot.services.records import ensure_channel, ensure_player, find_channel
 from bot.services.runs import claim_run, next_run_after, parse_time, parse_weekday, parse_zone
 from bot.store.database import Database
@@ -44,7 +46,7 @@ MAX_LATE = timedelta(minutes=30)
 MAX_PER_CHANNEL = 10
 MAX_QUESTIONS = 100
 MIN_SECONDS, MAX_SECONDS = 5, 3600
-NOT_MODERATOR = "only a moderator can schedule quizzes here"
+NOT_MODERATOR = N_("only a moderator can schedule quizzes here")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,9 @@ class DueQuiz:
 
 def _check_options(questions: int | None, seconds: int | None) -> None:
     if questions is not None and not 1 <= questions <= MAX_QUESTIONS:
-        raise QuizbotError(f"the number of questions must be between 1 and {MAX_QUESTIONS}")
+        raise QuizbotError(questions_range(MAX_QUESTIONS))
     if seconds is not None and not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise QuizbotError(
-            f"the time per question must be between {MIN_SECONDS} and {MAX_SECONDS} seconds"
-        )
+        raise QuizbotError(seconds_range(MIN_SECONDS, MAX_SECONDS))
 
 
 class QuizSchedules:
@@ -91,11 +91,15 @@ class QuizSchedules:
     ) -> QuizScheduleView:
         """Schedule a quiz in a channel (moderators only); the channel keeps its others."""
         if not is_moderator:
-            raise NotAllowedError(NOT_MODERATOR)
+            raise NotAllowedError(_(NOT_MODERATOR))
         if every not in EVERY:
-            raise QuizbotError(f"a quiz is scheduled daily or weekly, not {every!r}")
+            raise QuizbotError(
+                _("a quiz is scheduled daily or weekly, not {every}").format(every=repr(every))
+            )
         if every == "weekly" and weekday is None:
-            raise QuizbotError("a weekly quiz needs a day, e.g. `weekly fri 17:00 Europe/London`")
+            raise QuizbotError(
+                _("a weekly quiz needs a day, e.g. `weekly fri 17:00 Europe/London`")
+            )
         day = parse_weekday(weekday) if every == "weekly" and weekday is not None else None
         at_time = parse_time(at)
         zone = parse_zone(timezone)
@@ -111,8 +115,13 @@ class QuizSchedules:
             )
             if (existing or 0) >= MAX_PER_CHANNEL:
                 raise QuizbotError(
-                    f"this channel has {MAX_PER_CHANNEL} scheduled quizzes already: "
-                    "turn one off first (`schedule off ID`)"
+                    ngettext(
+                        "this channel has {count} scheduled quiz already: "
+                        "turn one off first (`schedule off ID`)",
+                        "this channel has {count} scheduled quizzes already: "
+                        "turn one off first (`schedule off ID`)",
+                        MAX_PER_CHANNEL,
+                    ).format(count=MAX_PER_CHANNEL)
                 )
             schedule = QuizScheduleRow(
                 channel_id=channel_id,
@@ -173,14 +182,16 @@ class QuizSchedules:
         """Remove one of a channel's scheduled quizzes (by id), or all of them (moderators
         only); returns what was removed."""
         if not is_moderator:
-            raise NotAllowedError(NOT_MODERATOR)
+            raise NotAllowedError(_(NOT_MODERATOR))
         removed = [
             s for s in await self.list(where) if schedule_id is None or s.schedule_id == schedule_id
         ]
         if not removed:
             if schedule_id is None:
-                raise QuizbotError("this channel has no scheduled quiz")
-            raise QuizbotError(f"this channel has no scheduled quiz #{schedule_id}")
+                raise QuizbotError(_("this channel has no scheduled quiz"))
+            raise QuizbotError(
+                _("this channel has no scheduled quiz #{number}").format(number=schedule_id)
+            )
         async with self.db.transaction() as session:
             await session.execute(
                 delete(QuizScheduleRow).where(

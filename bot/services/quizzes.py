@@ -29,6 +29,7 @@ from bot.errors import (
     QuizAlreadyRunningError,
     QuizbotError,
 )
+from bot.i18n import N_, _
 from bot.scoring import ScoringRules
 from bot.services import lobby
 from bot.services.answering import RoundsSeen, record_answer, record_answer_fast
@@ -78,29 +79,45 @@ MIN_SECONDS, MAX_SECONDS = 5, 3600
 ORDERS = ("random", "hardest")
 #: How many due rounds one pass of the ticker takes (it comes back at once for more).
 DUE_BATCH = 100
-ALREADY_RUNNING = "a quiz is already running here: answer it, or stop it first"
-QUIZ_OVER = "that quiz is over"
+ALREADY_RUNNING = N_("a quiz is already running here: answer it, or stop it first")
+QUIZ_OVER = N_("that quiz is over")
+NOT_STARTED_HERE = N_("that quiz was not started here")
 
 
 def _check_lobby(lobby_seconds: int, max_seconds: int | None, solo: bool) -> None:
     if solo:
-        raise QuizbotError("a quiz for one player has no lobby")
+        raise QuizbotError(_("a quiz for one player has no lobby"))
     if lobby_seconds and not lobby.MIN_LOBBY_SECONDS <= lobby_seconds <= lobby.MAX_LOBBY_SECONDS:
         raise QuizbotError(
-            f"the lobby must wait between {lobby.MIN_LOBBY_SECONDS} and "
-            f"{lobby.MAX_LOBBY_SECONDS} seconds"
+            _("the lobby must wait between {low} and {high} seconds").format(
+                low=lobby.MIN_LOBBY_SECONDS, high=lobby.MAX_LOBBY_SECONDS
+            )
         )
     if max_seconds is not None and not MIN_SECONDS <= max_seconds <= MAX_SECONDS:
-        raise QuizbotError(f"a relaxed round waits between {MIN_SECONDS} and {MAX_SECONDS} seconds")
+        raise QuizbotError(
+            _("a relaxed round waits between {low} and {high} seconds").format(
+                low=MIN_SECONDS, high=MAX_SECONDS
+            )
+        )
 
 
 def _check_sizes(count: int, seconds: int) -> None:
     if not 1 <= count <= MAX_QUESTIONS:
-        raise QuizbotError(f"the number of questions must be between 1 and {MAX_QUESTIONS}")
+        raise QuizbotError(questions_range(MAX_QUESTIONS))
     if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise QuizbotError(
-            f"the time per question must be between {MIN_SECONDS} and {MAX_SECONDS} seconds"
-        )
+        raise QuizbotError(seconds_range(MIN_SECONDS, MAX_SECONDS))
+
+
+def questions_range(most: int) -> str:
+    """The error for a number of questions out of 1 to ``most``, in the current language."""
+    return _("the number of questions must be between 1 and {most}").format(most=most)
+
+
+def seconds_range(low: int, high: int) -> str:
+    """The error for a time per question out of ``low`` to ``high`` seconds."""
+    return _("the time per question must be between {low} and {high} seconds").format(
+        low=low, high=high
+    )
 
 
 async def _hardest_first(session: AsyncSession, ids: list[int], rng: random.Random) -> list[int]:
@@ -167,13 +184,19 @@ class Quizzes:
         """
         _check_sizes(count, seconds)
         if teams is not None and not MIN_TEAMS <= teams <= MAX_TEAMS:
-            raise QuizbotError(f"a team game has {MIN_TEAMS} to {MAX_TEAMS} teams")
+            raise QuizbotError(
+                _("a team game has {low} to {high} teams").format(low=MIN_TEAMS, high=MAX_TEAMS)
+            )
         if teams is not None and solo:
-            raise QuizbotError("a quiz for one player has no teams")
+            raise QuizbotError(_("a quiz for one player has no teams"))
         if lobby_seconds is not None:
             _check_lobby(lobby_seconds, max_seconds, solo)
         if order not in ORDERS:
-            raise QuizbotError(f"unknown order {order!r} (one of: {', '.join(ORDERS)})")
+            raise QuizbotError(
+                _("unknown order {order} (one of: {orders})").format(
+                    order=repr(order), orders=", ".join(ORDERS)
+                )
+            )
         async with self.db.transaction() as session:
             bank_row = await find_bank(session, bank)
             query = (
@@ -189,8 +212,15 @@ class Quizzes:
                 query = query.where(func.lower(QuestionRow.topic) == topic.strip().lower())
             ids = list((await session.execute(query)).scalars())
             if not ids:
-                about = f" on the topic {topic!r}" if topic else ""
-                raise EmptyBankError(f"the bank {bank_row.name!r} has no questions to play{about}")
+                if topic:
+                    raise EmptyBankError(
+                        _("the bank {bank} has no questions to play on the topic {topic}").format(
+                            bank=repr(bank_row.name), topic=repr(topic)
+                        )
+                    )
+                raise EmptyBankError(
+                    _("the bank {bank} has no questions to play").format(bank=repr(bank_row.name))
+                )
             seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
             rng = random.Random(seed)
             if order == "hardest":
@@ -246,7 +276,7 @@ class Quizzes:
             )
             chosen = await review_question_ids(session, player_id, now, count)
             if not chosen:
-                raise EmptyBankError("you have no mistakes to review yet: play a quiz first")
+                raise EmptyBankError(_("you have no mistakes to review yet: play a quiz first"))
             seed = random.SystemRandom().randrange(2**31)
             return await self._create(
                 session, where, who, None, chosen, seconds, seed, mode="review", solo=True
@@ -280,7 +310,7 @@ class Quizzes:
                 )
             )
             if running.first() is not None:
-                raise QuizAlreadyRunningError(ALREADY_RUNNING)
+                raise QuizAlreadyRunningError(_(ALREADY_RUNNING))
         quiz = QuizRow(
             channel_id=channel_id,
             bank_id=bank_id,
@@ -303,7 +333,7 @@ class Quizzes:
         try:
             await session.flush()
         except IntegrityError:
-            raise QuizAlreadyRunningError(ALREADY_RUNNING) from None
+            raise QuizAlreadyRunningError(_(ALREADY_RUNNING)) from None
         if lobby_seconds is not None:
             await lobby.join(session, quiz.id, quiz.started_by, now)
             if lobby_seconds:
@@ -339,11 +369,11 @@ class Quizzes:
     ) -> QuizRow:
         quiz = await session.get(QuizRow, quiz_id, populate_existing=True)
         if quiz is None or not quiz.lobby:
-            raise QuizbotError("that quiz has no lobby")
+            raise QuizbotError(_("that quiz has no lobby"))
         if where is not None:
             channel = await session.get(ChannelRow, quiz.channel_id)
             if channel is None or channel_ref(channel) != where:
-                raise QuizbotError("that quiz was not started here")
+                raise QuizbotError(_(NOT_STARTED_HERE))
         return quiz
 
     async def join(
@@ -355,11 +385,11 @@ class Quizzes:
         async with self.db.transaction() as session:
             quiz = await self._lobby_quiz(session, quiz_id, where)
             if quiz.status != "running":
-                raise QuizbotError(QUIZ_OVER)
+                raise QuizbotError(_(QUIZ_OVER))
             channel = await session.get(ChannelRow, quiz.channel_id)
             assert channel is not None
             if (who.platform, who.workspace) != (channel.platform, channel.workspace):
-                raise QuizbotError("that quiz was not started here")
+                raise QuizbotError(_(NOT_STARTED_HERE))
             player_id = await ensure_player(session, who)
             new = await lobby.join(session, quiz.id, player_id, now)
             return await self._lobby_view(session, quiz), new
@@ -378,12 +408,17 @@ class Quizzes:
         async with self.db.transaction() as session:
             quiz = await self._lobby_quiz(session, quiz_id, where)
             if quiz.status != "running":
-                raise QuizbotError(QUIZ_OVER)
+                raise QuizbotError(_(QUIZ_OVER))
             player_id = await ensure_player(session, who)
             if quiz.started_by != player_id and not is_moderator:
                 starter = await session.get(PlayerRow, quiz.started_by)
-                name = (starter.name or starter.user_id) if starter else "its starter"
-                raise NotAllowedError(f"only {name}, who started this quiz, can start it")
+                if starter is None:
+                    raise NotAllowedError(_("only the player who started this quiz can start it"))
+                raise NotAllowedError(
+                    _("only {name}, who started this quiz, can start it").format(
+                        name=starter.name or starter.user_id
+                    )
+                )
             return await self._begin(session, quiz, now)
 
     async def _begin(self, session: AsyncSession, quiz: QuizRow, now: datetime) -> Begun | None:
@@ -559,13 +594,18 @@ class Quizzes:
                     )
                 ).scalar()
             if quiz is None:
-                raise NoQuizRunningError("no quiz is running here")
+                raise NoQuizRunningError(_("no quiz is running here"))
             player_id = await ensure_player(session, who)
             if quiz.started_by != player_id and not is_moderator:
                 starter = await session.get(PlayerRow, quiz.started_by)
-                name = (starter.name or starter.user_id) if starter else "its starter"
+                if starter is None:
+                    raise NotAllowedError(
+                        _("only the player who started this quiz, or a moderator, can stop it")
+                    )
                 raise NotAllowedError(
-                    f"only {name}, who started this quiz, or a moderator can stop it"
+                    _("only {name}, who started this quiz, or a moderator can stop it").format(
+                        name=starter.name or starter.user_id
+                    )
                 )
             stopped = await session.execute(
                 update(QuizRow)
@@ -573,7 +613,7 @@ class Quizzes:
                 .values(status="stopped", ended_at=now, stopped_by=player_id)
             )
             if stopped.rowcount != 1:
-                raise NoQuizRunningError("no quiz is running here")
+                raise NoQuizRunningError(_("no quiz is running here"))
             closed = await self._close_open_rounds(session, quiz.id, now)
             results = await quiz_results(session, quiz, stopped_by=who.display_name)
             return dataclasses.replace(results, closed_rounds=tuple(closed))

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OPTION_LETTERS, QuestionKind
 from bot.errors import QuizbotError
+from bot.i18n import N_, _
 from bot.scoring import ScoringRules
 from bot.services.banks import image_from_row
 from bot.services.daily import update_daily_streaks
@@ -53,7 +54,8 @@ from bot.store.models import (
 )
 from bot.views import ChannelRef, OptionView, QuestionView, QuizResults, RoundOutcome
 
-REVIEW_TITLE = "Your mistakes"
+#: A review's title where a bank's would be (written in the language current when made).
+REVIEW_TITLE = N_("Your mistakes")
 
 _answers, _players = AnswerRow.__table__, PlayerRow.__table__
 _hints = RoundHintRow.__table__
@@ -105,7 +107,7 @@ async def private_to(session: AsyncSession, quiz: QuizRow) -> str | None:
 
 def title_of(quiz: QuizRow, bank: BankRow | None) -> str:
     if quiz.mode == "review" or bank is None:
-        return REVIEW_TITLE
+        return _(REVIEW_TITLE)
     return bank.title or bank.name
 
 
@@ -162,7 +164,7 @@ async def open_round(
         )
     ).first()
     if found is None:  # the bank was removed under a running quiz
-        raise QuizbotError("a question of this quiz was removed from its bank")
+        raise QuizbotError(_("a question of this quiz was removed from its bank"))
     question, expected = found
     order = list(range(len(question.options)))
     if question.kind == QuestionKind.MULTIPLE_CHOICE:

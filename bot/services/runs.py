@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import QuizbotError
+from bot.i18n import _
 
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 #: Monday is 0, as :meth:`datetime.weekday` counts.
@@ -26,7 +27,9 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 def parse_time(text: str) -> time:
     match = TIME_PATTERN.match(text.strip())
     if not match:
-        raise QuizbotError(f"give the time as HH:MM (24-hour), not {text!r}")
+        raise QuizbotError(
+            _("give the time as HH:MM (24-hour), not {text}").format(text=repr(text))
+        )
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -35,7 +38,9 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise QuizbotError(
-            f"unknown time zone {name!r}: use a name like Europe/London or America/New_York"
+            _("unknown time zone {zone}: use a name like Europe/London or America/New_York").format(
+                zone=repr(name)
+            )
         ) from None
 
 
@@ -46,7 +51,9 @@ def parse_weekday(text: str) -> int:
         for number, name in enumerate(WEEKDAYS):
             if name.startswith(word):
                 return number
-    raise QuizbotError(f"give the day as mon, tue, wed, thu, fri, sat or sun, not {text!r}")
+    raise QuizbotError(
+        _("give the day as mon, tue, wed, thu, fri, sat or sun, not {text}").format(text=repr(text))
+    )
 
 
 def next_run_after(now: datetime, at: time, zone: ZoneInfo, weekday: int | None = None) -> datetime:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import use_language
+from bot.services.channel_settings import language_of
 from bot.services.lobby import joined
 from bot.store.models import AnswerRow, QuizPlayerRow, QuizRow, RoundRow, ScoreRow
 from bot.teams import Candidate, accuracy_of, balance, next_team, team_name
@@ -92,7 +94,10 @@ async def place_newcomers(session: AsyncSession, quiz: QuizRow) -> None:
 
 async def team_scores(session: AsyncSession, quiz: QuizRow) -> tuple[TeamStanding, ...]:
     """A team game's teams ranked by their players' points in its closed rounds (ties share
-    a rank; a team with nobody yet is listed too). Empty when it is not a team game."""
+    a rank; a team with nobody yet is listed too). Empty when it is not a team game.
+
+    The teams' names are words, shown to the whole channel: they are written in the
+    channel's language, whoever's click or command asked."""
     if not quiz.teams:
         return ()
     players = await joined(session, quiz.id)
@@ -110,11 +115,13 @@ async def team_scores(session: AsyncSession, quiz: QuizRow) -> tuple[TeamStandin
     )
     points = {int(team): int(total) for team, total in rows}
     numbers = sorted(range(1, quiz.teams + 1), key=lambda t: (-points.get(t, 0), t))
+    with use_language(await language_of(session, quiz.channel_id)):
+        names = {team: team_name(team) for team in numbers}
     standings = []
     rank = 0
     for place, team in enumerate(numbers, 1):
         if place == 1 or points.get(team, 0) != points.get(numbers[place - 2], 0):
             rank = place
         members = tuple(p.display_name for p in players if p.team == team)
-        standings.append(TeamStanding(rank, team, team_name(team), points.get(team, 0), members))
+        standings.append(TeamStanding(rank, team, names[team], points.get(team, 0), members))
     return tuple(standings)
