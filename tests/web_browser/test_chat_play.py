@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.dates import format_date
 
 from bot.clock import FakeClock
 from tests.conformance.drivers import DiscordDriver
@@ -257,7 +258,7 @@ def test_my_progress(browser: Browser, web: WebProcess, chat_quiz: ChatQuiz) -> 
     topics = {TOPICS[p] for p in chat_quiz.prompts}
     by_topic = details_table(browser, "Accuracy by topic")
     assert {row[0] for row in by_topic} == topics, by_topic
-    played_on = chat_quiz.played_on.isoformat()
+    played_on = format_date(chat_quiz.played_on, "medium", locale="en")  # "Dec 1, 2026"
     assert details_table(browser, "Answers per day") == [[played_on, str(QUESTIONS)]]
     due = details_table(browser, "Flashcards due")
     assert sum(int(row[1]) for row in due) == 1, due  # the demo deck's one card, rated Good
