@@ -13,6 +13,16 @@ and the bot's own membership of groups.
   replies to its own messages); the answer gets a reaction as its receipt.
 - Moderators are the chat's administrators (``getChatMember``).
 
+Languages: a button press and a typed answer are handled in the player's language (their
+``language_code``, else the chat's), so a press's receipt, a flashcard and a private review
+are in it; what the conductor posts in a group is in the group's. A command is run in the
+language of the chat its answer is shown in: a group has no replies only one member sees,
+so whatever the bot answers there is public and in the group's language (help, banks, the
+settings, a refusal, the button that opens the private chat); what goes to the player's
+private chat (stats, flashcards, a review, a hint) is in the player's. One exception: a
+refusal or a short notice of such a personal command (a second hint, no mistakes to review)
+is shown in the group in the player's language, the language the command ran in.
+
 :meth:`TelegramHandlers.refusal` is the one place a :class:`~bot.errors.QuizbotError` becomes
 what a user is told on Telegram (a reply to a command, or a button's receipt).
 """
@@ -45,7 +55,7 @@ from telegram.ext import (
 
 from adapters.kit import commands, rendering, texts, words
 from adapters.kit.dispatch import HintGiven, Notice, Reply, Request, ReviewStarted
-from adapters.kit.lobby import JOINED
+from adapters.kit.lobby import joined
 from adapters.telegram import lobby, render
 from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import (
@@ -56,6 +66,8 @@ from adapters.telegram.refs import (
 )
 from adapters.telegram.surface import NO_PREVIEW, NOT_STARTED
 from bot.errors import QuizbotError
+from bot.i18n import _, current_language, use_language
+from bot.services.answering import TOO_LATE
 from bot.views import (
     AnswerReceipt,
     AnswerStatus,
@@ -66,12 +78,14 @@ from bot.views import (
 )
 
 if TYPE_CHECKING:
+    from telegram import MaybeInaccessibleMessage
     from telegram.ext import Application
 
     from adapters.kit.conductor import Conductor
     from adapters.kit.dispatch import Dispatcher
     from adapters.telegram.surface import TelegramSurface
     from bot.services import QuizApp
+    from bot.views import ChannelRef
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +100,8 @@ RECEIPT = words.Markup(escape=str, bold=str, italic=str, emoji={"recorded": "✅
 #: Views that are one person's own: shown in their private chat, never in a group.
 PERSONAL = (PlayerStats, FlashcardView, ReviewStarted, QuestionView, HintGiven)
 MODERATOR_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
+#: Commands whose answer goes to the asker's private chat: run in the asker's language.
+PERSONAL_COMMANDS = (commands.Stats, commands.Flashcards, commands.Mistakes, commands.Hint)
 
 
 def receipt_text(receipt: AnswerReceipt) -> str:
@@ -143,7 +159,7 @@ class TelegramHandlers:
         if message is None or is_group(message.chat):
             return
         payload = (context.args or [""])[0]
-        kind, _, workspace = payload.partition("_")
+        kind, _sep, workspace = payload.partition("_")
         command = DEEP_LINKS.get(kind)
         if command is None or not workspace.lstrip("-").isdigit():
             await self.command(update, commands.Help())
@@ -158,7 +174,25 @@ class TelegramHandlers:
             return
         where = message_channel(message, workspace)
         request = Request(where, player(user, where.workspace), self._moderator(message, user))
-        await self.run(command, request, message, user)
+        with use_language(await self.command_language(command, where, message, user)):
+            await self.run(command, request, message, user)
+
+    async def command_language(
+        self, command: commands.Command, where: ChannelRef, message: Message, user: User
+    ) -> str:
+        """The language a command runs in: the group's when its answer is shown in the group
+        (public there), else the player's (``language_code``, else the chat's)."""
+        if is_group(message.chat) and not isinstance(command, PERSONAL_COMMANDS):
+            return await self.conductor.languages.of_channel(where)
+        return await self.conductor.languages.for_player(where, user.language_code)
+
+    async def player_language(
+        self, message: MaybeInaccessibleMessage | Message | None, user: User
+    ) -> str:
+        """The language of what only ``user`` sees: their ``language_code``, else the
+        language of the chat the message is in."""
+        where = message_channel(message) if isinstance(message, Message) else None
+        return await self.conductor.languages.for_player(where, user.language_code)
 
     def _moderator(self, message: Message, user: User):  # type: ignore[no-untyped-def]
         async def is_moderator() -> bool:
@@ -180,7 +214,7 @@ class TelegramHandlers:
         try:
             reply = await self.dispatcher.run(command, request)
         except QuizbotError as error:
-            reply = Reply(Notice(self.refusal(error)))
+            reply = Reply(Notice(self.refusal(error)), language=current_language())
         if reply is not None:
             await self.show(reply, request, message, user, command)
 
@@ -200,13 +234,18 @@ class TelegramHandlers:
         command: commands.Command,
     ) -> None:
         """Show a reply: what is personal in the user's private chat (or, if they never
-        started it, a button to open it), the rest where the command was typed."""
-        text = rendering.render(reply.view, render.RENDERER)
-        markup = None
-        if isinstance(reply.view, FlashcardView):
-            markup = render.flashcard_keyboard(reply.view, workspace=request.who.workspace)
-        image = reply.view.image if isinstance(reply.view, FlashcardView | QuestionView) else None
+        started it, a button to open it, in the group's language), the rest where the
+        command was typed (in ``reply.language``). Run in the command's language."""
         group = is_group(message.chat)
+        not_started = isinstance(reply.view, Notice) and (
+            _(NOT_STARTED).lower() in reply.view.text.lower()
+        )
+        with use_language(reply.language):
+            text = rendering.render(reply.view, render.RENDERER)
+            markup = None
+            if isinstance(reply.view, FlashcardView):
+                markup = render.flashcard_keyboard(reply.view, workspace=request.who.workspace)
+        image = reply.view.image if isinstance(reply.view, FlashcardView | QuestionView) else None
         if group and isinstance(reply.view, PERSONAL):
             try:
                 await send_picture(self.bot, user.id, image, self.surface.pictures)
@@ -219,13 +258,9 @@ class TelegramHandlers:
                 )
                 return
             except Forbidden:
-                text, markup = self._open_private_chat(request, command)
-        elif (
-            group
-            and isinstance(reply.view, Notice)
-            and NOT_STARTED.lower() in reply.view.text.lower()
-        ):
-            text, markup = self._open_private_chat(request, command)
+                text, markup = await self._open_private_chat(request, command)
+        elif group and not_started:
+            text, markup = await self._open_private_chat(request, command)
         else:
             await send_picture(
                 self.bot,
@@ -238,27 +273,38 @@ class TelegramHandlers:
             text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
         )
 
-    def _open_private_chat(
+    async def _open_private_chat(
         self, request: Request, command: commands.Command
     ) -> tuple[str, InlineKeyboardMarkup]:
+        """The group's message (public, so in the group's language) with a button that opens
+        the private chat and runs ``command`` there."""
         kind = next((k for k, c in DEEP_LINKS.items() if type(c) is type(command)), "stats")
         link = f"https://t.me/{self.bot.username}?start={kind}_{request.where.workspace}"
-        button = InlineKeyboardButton("Open our private chat", url=link)
-        text = (
-            "That is just for you, so it goes to our private chat: open it with the button "
-            "and tap Start."
-        )
-        return text, InlineKeyboardMarkup([[button]])
+        async with self.conductor.in_language_of(request.where):
+            button = InlineKeyboardButton(_("Open our private chat"), url=link)
+            text = _(
+                "That is just for you, so it goes to our private chat: open it with the button "
+                "and tap Start."
+            )
+        return render.esc(text), InlineKeyboardMarkup([[button]])
 
     # -- buttons ----------------------------------------------------------------------------
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer the press at once (its receipt), then what the answer set off (a reveal,
-        the next question): Telegram gives up on a query left unanswered for seconds."""
-        query = update.callback_query
-        if query is None or query.data is None:
+        """Answer the press at once (its receipt, in the presser's language), then what the
+        answer set off (a reveal, the next question: in the group's language): Telegram gives
+        up on a query left unanswered for seconds."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or query.data is None or user is None:
             return
-        kind, _, rest = query.data.partition(":")
+        with use_language(await self.player_language(query.message, user)):
+            await self.pressed(update, query.data)
+
+    async def pressed(self, update: Update, data: str) -> None:
+        """A button press, in the presser's language (see :meth:`on_button`)."""
+        query = update.callback_query
+        assert query is not None
+        kind, _sep, rest = data.partition(":")
         receipt, begun, alert = None, None, False
         try:
             if kind in (lobby.JOIN, lobby.START):
@@ -293,7 +339,7 @@ class TelegramHandlers:
         who = player(user, where.workspace)
         if kind == lobby.JOIN:
             await self.conductor.join(int(rest), who, where)
-            return JOINED, None
+            return joined(), None
         moderator = self._moderator(query.message, user)  # type: ignore[arg-type]
         return "", await self.conductor.begin_now(int(rest), who, where, moderator)
 
@@ -301,12 +347,12 @@ class TelegramHandlers:
         """Record a pressed option; None for a press that is no answer."""
         query, user = update.callback_query, update.effective_user
         assert query is not None and user is not None
-        round_text, _, label = rest.partition(":")
+        round_text, _sep, label = rest.partition(":")
         if not round_text.isdigit() or query.message is None:
             return None
         view = await self.app.round_view(int(round_text))
         if view is None:
-            raise QuizbotError("too late: this question has closed")
+            raise QuizbotError(_(TOO_LATE))
         workspace = view.channel.workspace
         where = message_channel(query.message, workspace)  # type: ignore[arg-type]
         return await self.app.answer(view.round_id, player(user, workspace), label, where)
@@ -340,13 +386,19 @@ class TelegramHandlers:
     # -- typed answers ----------------------------------------------------------------------
 
     async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A reply to a typed question's message answers it."""
+        """A reply to a typed question's message answers it (in the player's language: what
+        it sets off in a group is in the group's)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.reply_to_message is None:
             return
         target = message.reply_to_message
         if target.from_user is None or target.from_user.id != self.bot.id:
             return
+        with use_language(await self.player_language(message, user)):
+            await self.typed_answer(message, target, user)
+
+    async def typed_answer(self, message: Message, target: Message, user: User) -> None:
+        """A reply to one of the bot's messages: the answer to its typed question, if any."""
         ref = f"{target.chat_id}:{target.message_id}"
         view = await self.app.round_at_message(PLATFORM, ref)
         if view is None and is_group(message.chat):

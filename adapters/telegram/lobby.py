@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from adapters.kit import limits
 from adapters.kit.lobby import lobby_text
 from adapters.telegram.render import cut, esc
+from bot.i18n import _
 from bot.views import LobbyView
 
 JOIN = "lj"
@@ -23,14 +24,15 @@ def text(view: LobbyView) -> str:
 
 
 def keyboard(view: LobbyView) -> InlineKeyboardMarkup | None:
-    """Join and Start until the game begins (or it was stopped); then none."""
+    """Join and Start (in the current language: the group's) until the game begins (or it
+    was stopped); then none."""
     if view.begun or view.ended:
         return None
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Join", callback_data=f"{JOIN}:{view.quiz_id}"),
-                InlineKeyboardButton("Start", callback_data=f"{START}:{view.quiz_id}"),
+                InlineKeyboardButton(_("Join"), callback_data=f"{JOIN}:{view.quiz_id}"),
+                InlineKeyboardButton(_("Start"), callback_data=f"{START}:{view.quiz_id}"),
             ]
         ]
     )

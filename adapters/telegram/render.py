@@ -5,7 +5,9 @@ mode, the only markup used), so a question cannot add formatting, hidden links o
 and link previews are off for everything the bot sends. A message's visible text is cut to
 fit Telegram's 4,096 characters (counted after the markup is parsed); a reveal cuts the
 explanation and the options' texts before anything else, and is never lost. The lines all
-platforms share come from :mod:`adapters.kit.words`.
+platforms share come from :mod:`adapters.kit.words`. Everything is written in the current
+language (``bot.i18n``): the conductor sets a group's around what it posts, the handlers the
+player's around what only they see.
 
 Callback data (64 bytes at most) says what a button does, so any process serves a press:
 ``a:<round>:<letter>`` answers, ``fs:<card>:<workspace>`` shows a flashcard's back,
@@ -14,6 +16,7 @@ Callback data (64 bytes at most) says what a button does, so any process serves 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from datetime import UTC, datetime
 
@@ -22,6 +25,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from adapters.kit import limits, texts, words
 from adapters.kit.dispatch import DailyChanged
 from bot.domain import QuestionKind
+from bot.i18n import _, current_language, ngettext
+from bot.i18n import formatting as fmt
 from bot.views import (
     BankSummary,
     DailyView,
@@ -69,7 +74,14 @@ def code(text: str) -> str:
 
 
 def when(moment: datetime, *, day: bool = False) -> str:
-    return moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC" if day else "%H:%M UTC")
+    """A moment in UTC, the current language's way (with its weekday and date: ``day``)."""
+    moment = moment.astimezone(UTC)
+    time = fmt.time_of_day(moment)
+    if not day:
+        return _("{time} UTC").format(time=time)
+    return _("{weekday} {date}, {time} UTC").format(
+        weekday=fmt.weekday(moment.weekday(), "abbreviated"), date=fmt.date(moment), time=time
+    )
 
 
 def _fit(
@@ -95,7 +107,7 @@ def _fit(
 
 
 def question_text(view: QuestionView) -> str:
-    prompt, options, _ = _fit(view.prompt, [o.text for o in view.options])
+    prompt, options, _extra = _fit(view.prompt, [o.text for o in view.options])
     head = [f"<b>{words.heading(view.mode, view.number, view.total)}</b>"]
     if view.bank_title:
         head.append(esc(cut(view.bank_title, 100)))
@@ -105,13 +117,14 @@ def question_text(view: QuestionView) -> str:
     if view.options:
         lines.append("")
         lines += [f"<b>{o.label}.</b> {esc(t)}" for o, t in zip(view.options, options, strict=True)]
+    closes = when(view.deadline, day=view.seconds >= 3600)
     if view.kind is QuestionKind.TYPED:
-        hint = "Reply to this message with your answer"
+        hint = _("Reply to this message with your answer · closes at {time}")
     elif view.mode == "daily":
-        hint = "One answer each; the answer comes when it closes"
+        hint = _("One answer each; the answer comes when it closes · closes at {time}")
     else:
-        hint = "One answer each"
-    lines += ["", f"<i>{hint} · closes at {when(view.deadline, day=view.seconds >= 3600)}</i>"]
+        hint = _("One answer each · closes at {time}")
+    lines += ["", f"<i>{hint.format(time=closes)}</i>"]
     return "\n".join(lines)
 
 
@@ -136,8 +149,12 @@ def reveal_text(outcome: RoundOutcome, *, stopped: bool = False) -> str:
     prompt, options, explanation = _fit(
         outcome.prompt, [o.text for o in outcome.options], outcome.explanation
     )
-    closed = "closed: the quiz was stopped" if stopped else "closed"
-    lines = [f"<b>{words.heading(outcome.mode, outcome.number, outcome.total)}</b> ({closed})"]
+    heading = f"<b>{words.heading(outcome.mode, outcome.number, outcome.total)}</b>"
+    if stopped:
+        head = _("{heading} (closed: the quiz was stopped)").format(heading=heading)
+    else:
+        head = _("{heading} (closed)").format(heading=heading)
+    lines = [head]
     lines += ["", esc(prompt), ""]
     lines += words.revealed_options(outcome, HTML, options or None)
     if explanation:
@@ -152,9 +169,9 @@ def results_text(results: QuizResults) -> str:
     if results.private_to is not None:
         text, tip = words.review_over(results, HTML)
         return f"{text}\n<i>{tip}</i>"
-    rows = words.standings(results.standings[:50], HTML, "Nobody answered.")
+    rows = words.standings(results.standings[:50], HTML, _("Nobody answered."))
     if results.teams:
-        rows = ["<b>Teams</b>", *words.team_standings(results.teams, HTML), "", *rows]
+        rows = [HTML.bold(_("Teams")), *words.team_standings(results.teams, HTML), "", *rows]
     if results.links:
         rows += ["", words.web_links(results.links, HTML)]
     return words.results_heading(results, HTML) + "\n\n" + "\n".join(rows)
@@ -162,15 +179,19 @@ def results_text(results: QuizResults) -> str:
 
 def flashcard_text(card: FlashcardView, *, show_back: bool = False) -> str:
     if card.done or card.card_id is None:
-        text = f"No flashcards due in {esc(card.bank)}. 🎉"
+        text = _("No flashcards due in {bank}. 🎉").format(bank=esc(card.bank))
         if card.next_due is not None:
-            text += f"\nThe next one is due {when(card.next_due, day=True)}."
+            due = when(card.next_due, day=True)
+            text += "\n" + _("The next one is due {moment}.").format(moment=due)
         return text
-    front, _, back = _fit(card.front, [], card.back if show_back else "")
-    lines = [f"<b>Flashcard</b> · {esc(card.bank)} · {card.due} due · {card.new} new", ""]
+    front, _unused, back = _fit(card.front, [], card.back if show_back else "")
+    due = ngettext("{count} due", "{count} due", card.due).format(count=fmt.number(card.due))
+    new = ngettext("{count} new", "{count} new", card.new).format(count=fmt.number(card.new))
+    counts = f"{due} · {new}"
+    lines = [HTML.bold(_("Flashcard")) + f" · {esc(card.bank)} · {counts}", ""]
     lines.append(esc(front))
     if show_back:
-        lines += ["", "———", esc(back), "", "<i>How well did you remember it?</i>"]
+        lines += ["", "———", esc(back), "", HTML.italic(_("How well did you remember it?"))]
     return "\n".join(lines)
 
 
@@ -184,19 +205,44 @@ def flashcard_keyboard(
     if show_back:
         row = [
             InlineKeyboardButton(
-                r.capitalize(), callback_data=f"{RATE_CARD}:{card.card_id}:{r}:{workspace}"
+                texts.rating_label(r),
+                callback_data=f"{RATE_CARD}:{card.card_id}:{r}:{workspace}",
             )
             for r in texts.RATINGS
         ]
         return InlineKeyboardMarkup([row])
     data = f"{SHOW_CARD}:{card.card_id}:{workspace}"
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Show answer", callback_data=data)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(_("Show answer"), callback_data=data)]])
+
+
+def language_name(code: str) -> str:
+    """A language's name in the current language (``es``: Spanish, español, Spanisch)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(current_language()).languages
+    except (ValueError, UnknownLocaleError):
+        return code
+    tag = code.replace("-", "_")
+    return str(names.get(tag) or names.get(tag.split("_")[0].lower()) or code)
+
+
+def bank_line(bank: BankSummary) -> str:
+    """A bank in the list: the kit's line, then its questions' language when it has one,
+    then its web page's link (for a moderator)."""
+    line = words.bank_line(dataclasses.replace(bank, link=None), HTML)
+    if bank.language:
+        language = language_name(bank.language)
+        line += " · " + esc(_("questions in {language}").format(language=language))
+    if bank.link is not None:
+        line += " · " + HTML.link(bank.link.label, bank.link.url)
+    return line
 
 
 def daily_text(daily: DailyView) -> str:
     text = esc(daily.describe())
     if daily.enabled and daily.next_run_at is not None:
-        text += f"\nNext one: {when(daily.next_run_at, day=True)}."
+        text += "\n" + _("Next one: {moment}.").format(moment=when(daily.next_run_at, day=True))
     return text
 
 
@@ -208,25 +254,32 @@ class TelegramReplies:
 
     def help(self, reason: str) -> str:
         entries = texts.help_entries(options_style=False, workspace_word=WORKSPACE_WORD)
-        lines = ["<b>quizbot</b> — quizzes and flashcards for study groups"]
+        lines = ["<b>quizbot</b> — " + esc(_("quizzes and flashcards for study groups"))]
         lines += [f"<code>{esc(e.usage)}</code> — {code(e.does)}" for e in entries]
         lines += [
             "",
-            "Answer with the buttons; answer a typed question by replying to it. Reviews, "
-            "flashcards and your stats come in our private chat.",
+            esc(
+                _(
+                    "Answer with the buttons; answer a typed question by replying to it. "
+                    "Reviews, flashcards and your stats come in our private chat."
+                )
+            ),
         ]
         text = "\n".join(lines)
         return f"{code(reason)}\n\n{text}" if reason else text
 
     def banks(self, banks: tuple[BankSummary, ...]) -> str:
-        lines = ["<b>Question banks</b>", *(words.bank_line(bank, HTML) for bank in banks)]
-        return cut("\n".join(lines), MESSAGE_BUDGET) if banks else "No banks yet."
+        if not banks:
+            return esc(_("No banks yet."))
+        lines = [HTML.bold(_("Question banks")), *map(bank_line, banks)]
+        return cut("\n".join(lines), MESSAGE_BUDGET)
 
     def daily_changed(self, change: DailyChanged) -> str:
         name = esc(change.by)
         if change.action == "off":
-            return f"📅 {name} turned the daily question off."
-        return f"📅 {name} set a daily question. {daily_text(change.schedule)}"
+            return "📅 " + _("{name} turned the daily question off.").format(name=name)
+        said = _("{name} set a daily question.").format(name=name)
+        return f"📅 {said} {daily_text(change.schedule)}"
 
     def review_started(self, question: QuestionView) -> str:
         return code(texts.review_started(question.total))
@@ -239,16 +292,17 @@ class TelegramReplies:
 
     def leaderboard(self, board: LeaderboardView) -> str:
         title = texts.leaderboard_title(board.scope, board.period, WORKSPACE_WORD)
-        rows = words.standings(board.rows[:50], HTML, "No scores yet.")
+        rows = words.standings(board.rows[:50], HTML, _("No scores yet."))
         if board.links:
             rows += ["", words.web_links(board.links, HTML)]
         return f"<b>{esc(title)}</b>\n\n" + "\n".join(rows)
 
     def stats(self, stats: PlayerStats) -> str:
-        lines = [f"<b>Your quiz record, {esc(stats.name or stats.user)}</b>"]
+        title = _("Your quiz record, {name}").format(name=esc(stats.name or stats.user))
+        lines = [f"<b>{title}</b>"]
         lines += words.stats_lines(stats, HTML)
         if topics := words.topic_lines(stats, HTML):
-            lines += ["<b>By topic</b>", *topics]
+            lines += [HTML.bold(_("By topic")), *topics]
         if stats.links:
             lines += ["", words.web_links(stats.links, HTML)]
         return "\n".join(lines)

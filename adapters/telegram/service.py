@@ -8,6 +8,10 @@ Without it the bot long-polls (a laptop, or a worker process). A token Telegram 
 one line (:class:`bot.errors.ConfigError`) and exit code 1; so is Telegram not answering at
 start-up (:class:`adapters.kit.network.PlatformUnreachableError`). Once polling, the library
 retries a network that fails by itself.
+
+At start-up the bot's command menu is registered once per language quizbot speaks
+(``setMyCommands`` with ``language_code``: Telegram shows each user the list of their app's
+language), and in English for everyone else.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 import logging
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
@@ -31,6 +35,8 @@ from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.surface import TelegramSurface
 from bot.errors import ConfigError
+from bot.i18n import LANGUAGES, N_, _, use_language
+from bot.i18n.languages import FALLBACK
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +46,28 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 #: How often a flood-limited call is tried again (after Telegram's retry_after).
 RATE_LIMIT_RETRIES = 3
-COMMANDS = [
-    BotCommand("quiz", "Quizzes here: /quiz start, /quiz stop, /quiz help ..."),
-    BotCommand("flashcards", "Review your flashcards (in our private chat)"),
-    BotCommand("help", "How to play"),
-]
+#: The command menu: each command and what it does (translated with ``_()``, in the menu's
+#: language; the commands themselves are what people type, never translated).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("quiz", N_("Quizzes here: /quiz start, /quiz stop, /quiz help ...")),
+    ("flashcards", N_("Review your flashcards (in our private chat)")),
+    ("help", N_("How to play")),
+)
+
+
+def command_menu(language: str) -> list[BotCommand]:
+    """The command menu in ``language``."""
+    with use_language(language):
+        return [BotCommand(command, _(does)) for command, does in COMMANDS]
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu in English for any user (no ``language_code``), and in each other
+    language quizbot speaks for the users whose app is in it."""
+    await bot.set_my_commands(command_menu(FALLBACK))
+    for language in sorted(LANGUAGES):
+        if language != FALLBACK:
+            await bot.set_my_commands(command_menu(language), language_code=language)
 
 
 def build_application(settings: TelegramSettings) -> Application:  # type: ignore[type-arg]
@@ -56,7 +79,7 @@ def build_application(settings: TelegramSettings) -> Application:  # type: ignor
     )
     if settings.api_url:
         base = settings.api_url.rstrip("/")
-        root, _, last = base.rpartition("/")
+        root, _sep, last = base.rpartition("/")
         builder = builder.base_url(base).base_file_url(f"{root}/file/{last}")
     if settings.serves_http:
         builder = builder.updater(None)
@@ -98,11 +121,11 @@ class TelegramService:
         try:
             await self.application.initialize()  # getMe: checks the token
         except InvalidToken:
-            raise ConfigError("TELEGRAM_TOKEN was rejected by Telegram") from None
+            raise ConfigError(_("TELEGRAM_TOKEN was rejected by Telegram")) from None
         log.info("connected to Telegram as @%s", self.application.bot.username)
         await self.application.start()
         try:
-            await self.application.bot.set_my_commands(COMMANDS)
+            await register_commands(self.application.bot)
         except TelegramError:
             log.warning("could not register the bot's commands", exc_info=True)
         if self.settings.serves_http:

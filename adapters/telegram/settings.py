@@ -9,6 +9,8 @@
   process agrees on it without another setting;
 - ``TELEGRAM_API_URL`` (tests and staging only): another Bot API server than Telegram's,
   e.g. ``http://127.0.0.1:8081/bot``.
+
+What is wrong with them is said in the terminal's language (the variables' names stay).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.i18n import _
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -69,23 +72,25 @@ class TelegramSettings:
 
     def check(self) -> None:
         if not self.token:
-            raise ConfigError("TELEGRAM_TOKEN is not set: create a bot with @BotFather")
+            raise ConfigError(_("TELEGRAM_TOKEN is not set: create a bot with @BotFather"))
         if not TOKEN.match(self.token):
             raise ConfigError(
-                "TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters)"
+                _("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters)")
             )
         if self.webhook_url:
             parsed = urlparse(self.webhook_url)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise ConfigError(
-                    "TELEGRAM_WEBHOOK_URL must be the web process's public URL, e.g. "
-                    "https://quizbot.example.com/telegram/webhook"
+                    _(
+                        "TELEGRAM_WEBHOOK_URL must be the web process's public URL, e.g. "
+                        "https://quizbot.example.com/telegram/webhook"
+                    )
                 )
         if self.webhook_secret and not SECRET.match(self.webhook_secret):
             raise ConfigError(
-                "TELEGRAM_WEBHOOK_SECRET must be 1-256 letters, digits, _ or - (Telegram's rule)"
+                _("TELEGRAM_WEBHOOK_SECRET must be 1-256 letters, digits, _ or - (Telegram's rule)")
             )
         if self.api_url:
             parsed = urlparse(self.api_url)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ConfigError("TELEGRAM_API_URL must be an http(s) URL ending in /bot")
+                raise ConfigError(_("TELEGRAM_API_URL must be an http(s) URL ending in /bot"))

@@ -5,7 +5,8 @@ end of a daily question are new messages; a review of mistakes lives in the play
 private chat with the bot. Flood limits are waited out by python-telegram-bot's rate
 limiter (it retries after Telegram's ``retry_after``); a refusal that stays until someone
 acts (the bot removed from the group, its right to post taken away, a user who never
-started the bot) becomes :class:`~adapters.kit.surface.PostRefused`.
+started the bot) becomes :class:`~adapters.kit.surface.PostRefused`, its reason in the
+current language (the conductor's: a group's around its posts).
 """
 
 from __future__ import annotations
@@ -24,40 +25,45 @@ from adapters.kit.surface import Capabilities, PostRefused
 from adapters.telegram import lobby, render
 from adapters.telegram.pictures import send_picture
 from adapters.telegram.refs import PLATFORM, split_channel
+from bot.i18n import N_, _
 from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-NOT_STARTED = "start a private chat with me first (open me and tap Start)"
-#: Telegram's refusals (by a part of their description) and what to tell a person.
+NOT_STARTED = N_("start a private chat with me first (open me and tap Start)")
+#: Telegram's refusals (by a part of their description) and what to tell a person (shown
+#: with ``_()``).
 REFUSALS: tuple[tuple[str, str, bool], ...] = (
+    ("bot can't initiate conversation", NOT_STARTED, False),
+    ("bot was blocked by the user", N_("you blocked me: unblock me in our private chat"), False),
+    ("bot was kicked", N_("I was removed from this group"), True),
+    ("bot is not a member", N_("I am not a member of this group any more"), True),
     (
-        "bot can't initiate conversation",
-        "start a private chat with me first (open me and tap Start)",
+        "not enough rights",
+        N_("I am not allowed to send messages here: make me able to post"),
         False,
     ),
-    ("bot was blocked by the user", "you blocked me: unblock me in our private chat", False),
-    ("bot was kicked", "I was removed from this group", True),
-    ("bot is not a member", "I am not a member of this group any more", True),
-    ("not enough rights", "I am not allowed to send messages here: make me able to post", False),
-    ("chat not found", "this chat is gone", True),
-    ("message thread not found", "this topic is gone", True),
-    ("TOPIC_CLOSED", "this topic is closed", False),
+    ("chat not found", N_("this chat is gone"), True),
+    ("message thread not found", N_("this topic is gone"), True),
+    ("TOPIC_CLOSED", N_("this topic is closed"), False),
 )
 
 
 def refusal(exc: Exception) -> PostRefused | None:
-    """The refusal a Bot API error stands for, or None for a passing failure."""
+    """The refusal a Bot API error stands for (its reason in the current language), or None
+    for a passing failure."""
     if isinstance(exc, ChatMigrated):
-        return PostRefused("this group became a supergroup: start again there", gone=True)
+        return PostRefused(_("this group became a supergroup: start again there"), gone=True)
     if not isinstance(exc, Forbidden | BadRequest):
         return None
     for fragment, reason, gone in REFUSALS:
         if fragment.lower() in exc.message.lower():
-            return PostRefused(reason, gone=gone)
-    return PostRefused(f"Telegram refused: {exc.message}") if isinstance(exc, Forbidden) else None
+            return PostRefused(_(reason), gone=gone)
+    if isinstance(exc, Forbidden):
+        return PostRefused(_("Telegram refused: {reason}").format(reason=exc.message))
+    return None
 
 
 def message_ref(message: Message) -> str:
@@ -65,7 +71,7 @@ def message_ref(message: Message) -> str:
 
 
 def parse_message_ref(ref: str) -> tuple[int, int]:
-    chat, _, message = ref.rpartition(":")
+    chat, _sep, message = ref.rpartition(":")
     return int(chat), int(message)
 
 

@@ -153,13 +153,29 @@ async def _get_webhook_info(fake: FakeTelegram, p: dict[str, Any], f: dict[str, 
     return info
 
 
+def _iso_639_1() -> frozenset[str]:
+    """The two-letter ISO 639-1 language codes (CLDR's two-letter languages, from Babel)."""
+    from babel.localedata import locale_identifiers
+
+    return frozenset(name for name in locale_identifiers() if re.fullmatch(r"[a-z]{2}", name))
+
+
+ISO_639_1 = _iso_639_1()
+
+
 def _scope_key(p: dict[str, Any]) -> tuple[str, str]:
+    """A command list's key: its scope and its language_code ("A two-letter ISO 639-1
+    language code. If empty, commands will be applied to all users from the given scope")."""
     scope = p.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
+    language = str(p.get("language_code") or "")
+    if language and language not in ISO_639_1:
+        raise bad("invalid language code specified")  # wording not documented
+    return json.dumps(scope, sort_keys=True), language
 
 
 @api("setMyCommands")
 async def _set_my_commands(fake: FakeTelegram, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+    key = _scope_key(p)
     commands = p.get("commands") or []
     if len(commands) > 100:
         raise bad("too many commands")  # "At most 100 commands can be specified"
@@ -171,7 +187,7 @@ async def _set_my_commands(fake: FakeTelegram, p: dict[str, Any], f: dict[str, b
             raise bad("command description must be non-empty")
         if len(description) > 256:
             raise bad("BOT_COMMAND_DESCRIPTION_INVALID")  # wording not documented
-    fake.commands[_scope_key(p)] = [
+    fake.commands[key] = [
         {"command": c["command"], "description": c["description"]} for c in commands
     ]
     return True

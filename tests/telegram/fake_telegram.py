@@ -221,8 +221,18 @@ class FakeTelegram:
         *,
         is_bot: bool = False,
         last_name: str | None = None,
+        language_code: str | None = "en",
     ) -> FakeUser:
-        user = FakeUser(next(self._user_ids), first_name, username, last_name, is_bot=is_bot)
+        """A user (``language_code``: their app's language, an IETF tag such as ``es`` or
+        ``de-DE``, or None: Telegram leaves it out)."""
+        user = FakeUser(
+            next(self._user_ids),
+            first_name,
+            username,
+            last_name,
+            is_bot=is_bot,
+            language_code=language_code,
+        )
         self.users[user.id] = user
         return user
 
