@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings, default_sqlite_path
 from bot.errors import ConfigError
+from bot.i18n import _
 from bot.links import LinkSigner, check_secret
 
 if TYPE_CHECKING:
@@ -70,7 +71,11 @@ def pages_signer(env: Mapping[str, str] | None = None) -> LinkSigner | None:
     env = os.environ if env is None else env
     switch = env.get(SWITCH, "").strip().lower()
     if switch not in ("", "on", "off", "1", "0", "true", "false"):
-        raise ConfigError(f"{SWITCH} must be on or off, not {switch!r}")
+        raise ConfigError(
+            _("{variable} must be on or off, not {value}").format(
+                variable=SWITCH, value=repr(switch)
+            )
+        )
     settings = Settings.from_env(env)
     if switch in ("off", "0", "false"):
         return None
@@ -79,8 +84,10 @@ def pages_signer(env: Mapping[str, str] | None = None) -> LinkSigner | None:
             return None
     elif not settings.secret_key:
         raise ConfigError(
-            f"{SWITCH}=on but QUIZBOT_SECRET_KEY is not set: the web pages need it to sign "
-            "their links (set it to a long random string, the same in every process)"
+            _(
+                "{variable}=on but QUIZBOT_SECRET_KEY is not set: the web pages need it to sign "
+                "their links (set it to a long random string, the same in every process)"
+            ).format(variable=SWITCH)
         )
     return LinkSigner(check_secret(settings.secret_key), settings.base_url)
 
