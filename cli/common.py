@@ -65,9 +65,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def require_input(command: str) -> None:
     """End ``command`` in one line when standard input is closed: it reads answers there."""
     if sys.stdin is None or sys.stdin.closed:
+        from bot.i18n import _
+
         fail(
-            f"standard input is closed, and {command} reads your answers from it: "
-            f"run it in a terminal, or pipe the answers in (printf 'A\\nB\\n' | {command})"
+            _(
+                "standard input is closed, and {command} reads your answers from it: "
+                "run it in a terminal, or pipe the answers in (printf 'A\\nB\\n' | {command})"
+            ).format(command=command)
         )
 
 
@@ -125,6 +129,41 @@ def shown(value: Any) -> str:
     from bot.text import without_controls
 
     return without_controls(str(value))
+
+
+def number(value: int | float) -> str:
+    """A count or figure for people: as Python writes it in English (as before, and without
+    importing Babel: quick commands stay quick), the language's way otherwise (``1.234``)."""
+    from bot.i18n import current_language
+
+    if current_language() == "en" or isinstance(value, bool):
+        return str(value)
+    from bot.i18n import formatting
+
+    return formatting.number(value)
+
+
+def share(fraction: float) -> str:
+    """A fraction as a whole percentage: ``75%`` in English, ``75 %`` in Spanish and German."""
+    from bot.i18n import current_language
+
+    if current_language() == "en":
+        return f"{fraction:.0%}"
+    from bot.i18n import formatting
+
+    return formatting.percent(fraction)
+
+
+def day(value: Any) -> str:
+    """A date for people: ISO in English (``2026-09-01``, as before), the language's
+    way otherwise (``1 sept 2026``, ``01.09.2026``)."""
+    from bot.i18n import current_language
+
+    if current_language() == "en":
+        return str(value)
+    from bot.i18n import formatting
+
+    return formatting.date(value)
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -7,28 +7,34 @@ from pathlib import Path
 
 import click
 
+from bot.i18n import _, ngettext
 from cli.common import CliState, pass_state, run
+from cli.help import with_examples
 
 
-@click.group()
+@click.group(
+    help=with_examples(
+        _("Manage the database: its schema (upgrade, current) and backups (backup, restore)."),
+        "quizbot db upgrade",
+        "DATABASE_URL=postgres://user:pw@host/db quizbot db current",
+        "quizbot db backup backups/quizbot-2026-05-01.db",
+        "quizbot db restore backups/quizbot-2026-05-01.db",
+    )
+)
 def db() -> None:
-    """Manage the database: its schema (upgrade, current) and backups (backup, restore).
-
-    \b
-    Examples:
-      quizbot db upgrade
-      DATABASE_URL=postgres://user:pw@host/db quizbot db current
-      quizbot db backup backups/quizbot-2026-05-01.db
-      quizbot db restore backups/quizbot-2026-05-01.db
-    """
+    """The database's schema and backups."""
 
 
-@db.command()
-@click.option("--revision", default="head", show_default=True, help="Revision to upgrade to.")
+@db.command(
+    help=_(
+        "Create or upgrade the tables (run by the PaaS release phase), and what the configured "
+        "chat platforms keep in the database (Slack's installation tables, for OAuth)."
+    )
+)
+@click.option("--revision", default="head", show_default=True, help=_("Revision to upgrade to."))
 @pass_state
 def upgrade(state: CliState, revision: str) -> None:
-    """Create or upgrade the tables (run by the PaaS release phase), and what the configured
-    chat platforms keep in the database (Slack's installation tables, for OAuth)."""
+    """Create or upgrade the tables."""
     import os
 
     from adapters.kit import registry
@@ -48,19 +54,33 @@ def upgrade(state: CliState, revision: str) -> None:
         finally:
             await database.dispose()
         if before == after:
-            click.echo(f"{database.display_url}: already at revision {after}")
+            click.echo(
+                _("{database}: already at revision {revision}").format(
+                    database=database.display_url, revision=after
+                )
+            )
+        elif before is None:
+            click.echo(
+                _("{database}: upgraded from empty to {revision}").format(
+                    database=database.display_url, revision=after
+                )
+            )
         else:
-            click.echo(f"{database.display_url}: upgraded from {before or 'empty'} to {after}")
+            click.echo(
+                _("{database}: upgraded from {before} to {revision}").format(
+                    database=database.display_url, before=before, revision=after
+                )
+            )
         for note in notes:
             click.echo(note)
 
     run(go)
 
 
-@db.command()
+@db.command(help=_("Show the database's schema revision and the newest one available."))
 @pass_state
 def current(state: CliState) -> None:
-    """Show the database's schema revision and the newest one available."""
+    """The database's schema revision."""
     from bot.store import migrate
     from bot.store.database import Database
 
@@ -72,10 +92,13 @@ def current(state: CliState) -> None:
         finally:
             await database.dispose()
         head = migrate.head_revision()
-        status = "up to date" if revision == head else "needs 'quizbot db upgrade'"
+        if revision is None:
+            line = _("{database}: revision none (empty), newest {head} ({status})")
+        else:
+            line = _("{database}: revision {revision}, newest {head} ({status})")
+        status = _("up to date") if revision == head else _("needs 'quizbot db upgrade'")
         click.echo(
-            f"{database.display_url}: revision {revision or 'none (empty)'}, "
-            f"newest {head} ({status})"
+            line.format(database=database.display_url, revision=revision, head=head, status=status)
         )
 
     run(go)
@@ -87,20 +110,25 @@ def _upgrade_note(revision: str | None) -> str:
     head = migrate.head_revision()
     if revision is None or revision == head:
         return ""
-    return f" (schema revision {revision}: run 'quizbot db upgrade' before starting the bot)"
+    return _(
+        " (schema revision {revision}: run 'quizbot db upgrade' before starting the bot)"
+    ).format(revision=revision)
 
 
-@db.command()
+@db.command(
+    help=_("Back up the database to FILE, while bots keep running.")
+    + "\n\n"
+    + _(
+        "SQLite: a consistent copy through SQLite's online backup API. PostgreSQL: pg_dump's "
+        "custom format (pg_dump must be on PATH, of the server's major version or newer). "
+        "FILE appears only when the backup is complete."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--force", is_flag=True, help=_("Replace FILE if it exists."))
 @pass_state
 def backup(state: CliState, file: Path, force: bool) -> None:
-    """Back up the database to FILE, while bots keep running.
-
-    SQLite: a consistent copy through SQLite's online backup API. PostgreSQL: pg_dump's
-    custom format (pg_dump must be on PATH, of the server's major version or newer).
-    FILE appears only when the backup is complete.
-    """
+    """Back up the database to FILE."""
     from bot.store import backup as backups
 
     url = state.settings().database_url
@@ -108,34 +136,38 @@ def backup(state: CliState, file: Path, force: bool) -> None:
         copied = backups.backup_sqlite(backups.sqlite_file(url), file, overwrite=force)
     else:
         copied = backups.backup_postgres(url, file, overwrite=force)
-    click.echo(f"backed up {copied.megabytes} to {file}")
+    click.echo(_("backed up {size} to {file}").format(size=copied.megabytes, file=file))
 
 
-@db.command()
+@db.command(
+    help=_("Replace the database's contents by the backup FILE (all or nothing).")
+    + "\n\n"
+    + _(
+        "Refused while the database is in use: stop the bot first. SQLite: the backup must be "
+        "a quizbot database. PostgreSQL: a pg_dump custom-format file, restored with "
+        "pg_restore in one transaction (pg_restore must be on PATH)."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--force",
     is_flag=True,
-    help="Restore even while the database is in use (a running bot sees its data replaced).",
+    help=_("Restore even while the database is in use (a running bot sees its data replaced)."),
 )
 @pass_state
 def restore(state: CliState, file: Path, force: bool) -> None:
-    """Replace the database's contents by the backup FILE (all or nothing).
-
-    Refused while the database is in use: stop the bot first. SQLite: the backup must be a
-    quizbot database. PostgreSQL: a pg_dump custom-format file, restored with pg_restore in
-    one transaction (pg_restore must be on PATH).
-    """
+    """Replace the database's contents by a backup."""
     from bot.store import backup as backups
 
     url = state.settings().database_url
     if backups.is_sqlite(url):
         copied = backups.restore_sqlite(file, backups.sqlite_file(url), force=force)
-        click.echo(f"restored {copied.megabytes} from {file}{_upgrade_note(copied.revision)}")
+        restored = _("restored {size} from {file}").format(size=copied.megabytes, file=file)
+        click.echo(restored + _upgrade_note(copied.revision))
         return
     backups.check_dump(file)
     revision = run(lambda: _restore_postgres(url, file, force))
-    click.echo(f"restored {file} into the database{_upgrade_note(revision)}")
+    click.echo(_("restored {file} into the database").format(file=file) + _upgrade_note(revision))
 
 
 async def _restore_postgres(url: str, file: Path, force: bool) -> str | None:
@@ -152,8 +184,13 @@ async def _restore_postgres(url: str, file: Path, force: bool) -> str | None:
         await database.dispose()  # our own connections must not stand in pg_restore's way
         if others and not force:
             raise backups.BackupError(
-                f"the database {database.display_url} is in use ({others} other "
-                "connection(s): a running bot?): stop it and try again, or add --force"
+                ngettext(
+                    "the database {database} is in use ({count} other connection(s): a running "
+                    "bot?): stop it and try again, or add --force",
+                    "the database {database} is in use ({count} other connection(s): a running "
+                    "bot?): stop it and try again, or add --force",
+                    others,
+                ).format(database=database.display_url, count=others)
             )
         await asyncio.to_thread(backups.restore_postgres, url, file)
         return await migrate.current_revision(database)

@@ -26,6 +26,8 @@ from typing import Any, NoReturn
 
 import click
 
+from bot.i18n import _, ngettext
+
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
@@ -54,8 +56,10 @@ def report_error(exc: BaseException, code: int, *, as_json: bool) -> NoReturn:
     from bot.errors import BankFormatErrors
 
     if isinstance(exc, BankFormatErrors):
-        count = f"{exc.count} error{'s' if exc.count != 1 else ''}"
-        report(f"{count} in {exc.source}", code, as_json=as_json, details=exc.lines())
+        summary = ngettext(
+            "{count} error in {source}", "{count} errors in {source}", exc.count
+        ).format(count=exc.count, source=exc.source)
+        report(summary, code, as_json=as_json, details=exc.lines())
     report(str(exc), code, as_json=as_json)
 
 
@@ -65,24 +69,36 @@ def explain(exc: BaseException, database: str | None, *, verbose: bool) -> tuple
     from bot.store.failures import classify
 
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted", EXIT_INTERRUPTED
+        return _("interrupted"), EXIT_INTERRUPTED
     if isinstance(exc, QuizbotError):
         return str(exc), EXIT_FAILURE
     failure = classify(exc)
     if failure is not None:
-        return failure.describe(database or "in use"), EXIT_FAILURE
-    summary = f"unexpected error: {type(exc).__name__}: {_first_line(exc)}"
+        return failure.describe(database or _("in use")), EXIT_FAILURE
+    error = type(exc).__name__
+    first = _first_line(exc)
     if verbose:
         traceback.print_exception(exc, file=sys.stderr)
-        return summary, EXIT_FAILURE
+        return _("unexpected error: {error}: {message}").format(
+            error=error, message=first
+        ), EXIT_FAILURE
     kept = _keep_traceback(exc)
-    where = f"the full traceback is in {kept}" if kept else "run with -v to see the traceback"
-    return f"{summary} ({where}; please report it)", EXIT_FAILURE
+    if kept:
+        line = _(
+            "unexpected error: {error}: {message} (the full traceback is in {file}; "
+            "please report it)"
+        ).format(error=error, message=first, file=kept)
+    else:
+        line = _(
+            "unexpected error: {error}: {message} (run with -v to see the traceback; "
+            "please report it)"
+        ).format(error=error, message=first)
+    return line, EXIT_FAILURE
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else "(no message)"
+    return text.splitlines()[0] if text else _("(no message)")
 
 
 def crash_folder(env: Any = None) -> Path:
@@ -121,8 +137,10 @@ class QuizbotGroup(click.Group):
     ) -> click.Context:
         from bot.i18n import set_default_language
         from bot.i18n.languages import terminal
+        from cli.click_words import speak_click
 
         set_default_language(terminal())  # before a subcommand's module is imported
+        speak_click()  # click's own words (Usage:, its errors) in the same language
         return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -18,17 +18,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.i18n import N_, _
+
+ANOTHER_PATH = N_("choose another -o path")
 #: What to do about an error, by errno.
 _ADVICE = {
-    errno.EACCES: "check the folder's permissions or choose another -o path",
-    errno.EPERM: "check the folder's permissions or choose another -o path",
-    errno.EROFS: "the file system is read-only; choose another -o path",
-    errno.ENOSPC: "the disk is full; free some space or choose another -o path",
-    errno.EDQUOT: "the disk quota is used up; free some space or choose another -o path",
-    errno.EFBIG: "the file is too big for this file system or limit; choose another -o path",
-    errno.ENOENT: "create the folder first or choose another -o path",
-    errno.ENOTDIR: "a part of the path is a file, not a folder; choose another -o path",
-    errno.EISDIR: "it is a folder; give a file name",
+    errno.EACCES: N_("check the folder's permissions or choose another -o path"),
+    errno.EPERM: N_("check the folder's permissions or choose another -o path"),
+    errno.EROFS: N_("the file system is read-only; choose another -o path"),
+    errno.ENOSPC: N_("the disk is full; free some space or choose another -o path"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space or choose another -o path"),
+    errno.EFBIG: N_("the file is too big for this file system or limit; choose another -o path"),
+    errno.ENOENT: N_("create the folder first or choose another -o path"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder; choose another -o path"),
+    errno.EISDIR: N_("it is a folder; give a file name"),
 }
 
 
@@ -40,25 +43,29 @@ def check_output(given: str) -> str | None:
     """
     path = Path(given)
     if given.endswith(("/", os.sep)) or path.is_dir():
-        return (
-            f"cannot write {given}: it names a folder; give a file name (e.g. {path / 'bank'}.yaml)"
-        )
+        return _(
+            "cannot write {file}: it names a folder; give a file name (e.g. {example})"
+        ).format(file=given, example=f"{path / 'bank'}.yaml")
     folder = path.parent
     if not folder.exists():
-        return (
-            f"cannot write {given}: the folder {folder} does not exist; "
+        return _(
+            "cannot write {file}: the folder {folder} does not exist; "
             "create it first or choose another -o path"
-        )
+        ).format(file=given, folder=folder)
     if not folder.is_dir():
-        return f"cannot write {given}: {folder} is not a folder; choose another -o path"
+        return _("cannot write {file}: {folder} is not a folder; choose another -o path").format(
+            file=given, folder=folder
+        )
     return None
 
 
 def describe_os_error(given: str, exc: OSError) -> str:
     """One line for an error writing ``given``: what went wrong and what to do."""
     reason = exc.strerror or str(exc)
-    advice = _ADVICE.get(exc.errno or 0, "choose another -o path")
-    return f"cannot write {given}: {reason}; {advice} (nothing was written)"
+    advice = _ADVICE.get(exc.errno or 0, ANOTHER_PATH)
+    return _("cannot write {file}: {reason}; {advice} (nothing was written)").format(
+        file=given, reason=reason, advice=_(advice)
+    )
 
 
 def _umask() -> int:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.common import CliState, emit_json, in_session, pass_state, print_table
+from bot.i18n import _, ngettext, pgettext
+from cli.common import CliState, emit_json, in_session, pass_state, print_table, share
+from cli.help import with_examples
 from cli.options import BANK_NAME
 
 if TYPE_CHECKING:
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _share(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return "-" if value is None else share(value)
 
 
 def _r(value: float | None) -> str:
@@ -68,26 +70,29 @@ def _report_json(report: BankItemStats, shown: list[QuestionItem]) -> dict[str, 
     }
 
 
-@click.command("stats")
+@click.command(
+    "stats",
+    help=with_examples(
+        _("Item analysis of BANK from real play: which questions work.")
+        + "\n\n"
+        + _(
+            "Per question: times asked, share right, discrimination (point-biserial against "
+            "the player's share right on the bank's other questions: negative means stronger "
+            "players get it wrong more often), and each option's pick rate, by the bank's "
+            "letters (options are shuffled when asked; * marks the key). Answers to closed "
+            "rounds of quizzes and daily questions count; reviews of mistakes do not. Flags, "
+            "with the answers each needs, are listed at the end."
+        ),
+        "quizbot questions stats crm-podcast",
+        "quizbot questions stats crm-podcast --flagged --json",
+    ),
+)
 @click.argument("bank", type=BANK_NAME)
-@click.option("--flagged", is_flag=True, help="Only the questions with a flag.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--flagged", is_flag=True, help=_("Only the questions with a flag."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts."))
 @pass_state
 def stats(state: CliState, bank: str, flagged: bool, as_json: bool) -> None:
-    """Item analysis of BANK from real play: which questions work.
-
-    Per question: times asked, share right, discrimination (point-biserial against the
-    player's share right on the bank's other questions: negative means stronger players
-    get it wrong more often), and each option's pick rate, by the bank's letters (options
-    are shuffled when asked; * marks the key). Answers to closed rounds of quizzes and
-    daily questions count; reviews of mistakes do not. Flags, with the answers each needs,
-    are listed at the end.
-
-    \b
-    Examples:
-      quizbot questions stats crm-podcast
-      quizbot questions stats crm-podcast --flagged --json
-    """
+    """Item analysis of a bank from real play."""
     from bot.quality.items import describe_thresholds
     from bot.quality.text import quoted
     from bot.services.item_stats import bank_item_stats
@@ -97,16 +102,29 @@ def stats(state: CliState, bank: str, flagged: bool, as_json: bool) -> None:
     if as_json:
         emit_json(_report_json(report, shown))
         return
-    click.echo(
-        f"{report.bank}: {report.answers} answers by {report.players} players "
-        "(closed rounds of quizzes and daily questions)"
+    answers = ngettext(
+        "{count} answer by {players} (closed rounds of quizzes and daily questions)",
+        "{count} answers by {players} (closed rounds of quizzes and daily questions)",
+        report.answers,
     )
+    players = ngettext("{count} player", "{count} players", report.players).format(
+        count=report.players
+    )
+    click.echo(f"{report.bank}: " + answers.format(count=report.answers, players=players))
     if not report.answers:
-        click.echo("nobody has answered this bank's questions yet")
+        click.echo(_("nobody has answered this bank's questions yet"))
         return
     print_table(
         None,
-        ["Q", "question", "asked", "right", "discr.", "options (* key)", "flags"],
+        [
+            pgettext("table heading", "Q"),
+            pgettext("table heading", "question"),
+            pgettext("table heading", "asked"),
+            pgettext("table heading", "right"),
+            pgettext("table heading", "discr."),
+            pgettext("table heading", "options (* key)"),
+            pgettext("table heading", "flags"),
+        ],
         [
             (
                 entry.number,
@@ -123,6 +141,6 @@ def stats(state: CliState, bank: str, flagged: bool, as_json: bool) -> None:
     for entry in shown:
         for flag in entry.stats.flags:
             click.echo(f"Q{entry.number}: {flag.name}: {flag.message}")
-    click.echo("Flags are raised when:")
+    click.echo(_("Flags are raised when:"))
     for name, when in describe_thresholds(report.thresholds).items():
         click.echo(f"  {name}: {when}")

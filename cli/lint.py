@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.common import CliState, emit_json, fail, pass_state, with_app
+from bot.i18n import _, ngettext
+from cli.common import CliState, emit_json, fail, pass_state, share, with_app
+from cli.help import with_examples
 from cli.imports import FORMAT_NAMES
 
 if TYPE_CHECKING:
@@ -38,11 +40,11 @@ class Target:
 def _is_file(argument: str) -> bool:
     path = Path(argument)
     if path.is_dir():
-        fail(f"{argument}: is a folder; give bank files or bank names", 2)
+        fail(_("{path}: is a folder; give bank files or bank names").format(path=argument), 2)
     if path.is_file():
         return True
     if "/" in argument or "\\" in argument or path.suffix.lower() in _FILE_SUFFIXES:
-        fail(f"{argument}: no such file", 2)
+        fail(_("{path}: no such file").format(path=argument), 2)
     return False
 
 
@@ -67,17 +69,29 @@ def _summary(target: Target) -> str:
     assert target.report is not None
     report = target.report
     counts = _counts(report)
-    text = (
-        f"{target.name}: {report.figures.questions} questions, {counts['error']} error(s), "
-        f"{counts['warning']} warning(s), {counts['info']} info"
-    )
     figures = report.figures
+    text = ngettext(
+        "{name}: {questions} question, {errors} error(s), {warnings} warning(s), {infos} info",
+        "{name}: {questions} questions, {errors} error(s), {warnings} warning(s), {infos} info",
+        figures.questions,
+    ).format(
+        name=target.name,
+        questions=figures.questions,
+        errors=counts["error"],
+        warnings=counts["warning"],
+        infos=counts["info"],
+    )
     if figures.multiple_choice:
-        text += (
-            f"; the key is the longest option in {figures.key_longest}/"
-            f"{figures.multiple_choice} ({figures.key_longest_share:.0%}); absolute words in "
-            f"{figures.absolute_distractors}/{figures.distractors} distractors "
-            f"({figures.absolute_share:.0%})"
+        text += "; " + _(
+            "the key is the longest option in {longest}/{questions} ({share}); absolute words "
+            "in {absolute}/{distractors} distractors ({absolute_share})"
+        ).format(
+            longest=figures.key_longest,
+            questions=figures.multiple_choice,
+            share=share(figures.key_longest_share),
+            absolute=figures.absolute_distractors,
+            distractors=figures.distractors,
+            absolute_share=share(figures.absolute_share),
         )
     return text
 
@@ -126,24 +140,43 @@ def _print_rules() -> None:
         click.echo(f"{rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")
 
 
-@click.command()
+@click.command(
+    help=with_examples(
+        _("Check banks for what makes questions easy to guess or hard to use.")
+        + "\n\n"
+        + _(
+            "Each argument is a bank file (any format import reads) or the name of a bank in "
+            'the database. Findings are printed as FILE:LINE (or BANK Qn "question") with a '
+            "severity (error, warning, info) and the rule's name; docs/LINT.md explains each "
+            "rule."
+        )
+        + "\n\n"
+        + _(
+            "Exit status: 0 when nothing reaches --fail-on (warnings, by default), 1 when "
+            "something does, 2 when a bank or file cannot be found."
+        ),
+        "quizbot lint crm-podcast crm-flashcards",
+        "quizbot lint questions/*.yaml --fail-on error",
+        "quizbot lint my-bank.gift --ignore missing-explanation --json",
+    )
+)
 @click.argument("targets", nargs=-1, metavar="BANK|FILE...")
 @click.option(
     "--format",
     "format_name",
     type=click.Choice(FORMAT_NAMES),
-    help="The files' format (default: detected, as import does).",
+    help=_("The files' format (default: detected, as import does)."),
 )
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     default="warning",
     show_default=True,
-    help="Exit with 1 when a finding is this severe or worse ('never': always 0).",
+    help=_("Exit with 1 when a finding is this severe or worse ('never': always 0)."),
 )
-@click.option("--ignore", multiple=True, metavar="RULE", help="Skip a rule (repeatable).")
-@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--ignore", multiple=True, metavar="RULE", help=_("Skip a rule (repeatable)."))
+@click.option("--rules", "list_rules", is_flag=True, help=_("List the rules and exit."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the findings as JSON."))
 @pass_state
 def lint(
     state: CliState,
@@ -154,33 +187,24 @@ def lint(
     list_rules: bool,
     as_json: bool,
 ) -> None:
-    """Check banks for what makes questions easy to guess or hard to use.
-
-    Each argument is a bank file (any format import reads) or the name of a bank in the
-    database. Findings are printed as FILE:LINE (or BANK Qn "question") with a severity
-    (error, warning, info) and the rule's name; docs/LINT.md explains each rule.
-
-    Exit status: 0 when nothing reaches --fail-on (warnings, by default), 1 when something
-    does, 2 when a bank or file cannot be found.
-
-    \b
-    Examples:
-      quizbot lint crm-podcast crm-flashcards
-      quizbot lint questions/*.yaml --fail-on error
-      quizbot lint my-bank.gift --ignore missing-explanation --json
-    """
+    """Check banks (files or in the database) for questions easy to guess or hard to use."""
     if list_rules:
         _print_rules()
         return
     if not targets:
-        fail("give bank files or bank names to check (or --rules to list the rules)", 2)
+        fail(_("give bank files or bank names to check (or --rules to list the rules)"), 2)
     from adapters.kit.limits import LIMITS
     from bot.quality.files import lint_file
     from bot.quality.lint import RULES, lint
 
     unknown = sorted(set(ignore) - set(RULES))
     if unknown:
-        fail(f"unknown rule(s) for --ignore: {', '.join(unknown)} (see quizbot lint --rules)", 2)
+        fail(
+            _("unknown rule(s) for --ignore: {rules} (see quizbot lint --rules)").format(
+                rules=", ".join(unknown)
+            ),
+            2,
+        )
 
     checked: list[Target] = []
     banks: list[Target] = []

@@ -13,8 +13,10 @@ import importlib
 
 import click
 
+from bot.i18n import N_, _
 from cli.common import CliState
 from cli.failures import QuizbotGroup
+from cli.help import TranslatedOption, examples
 
 #: Each command's name, and the module and attribute of its click command.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -59,7 +61,9 @@ QUICK_COMMANDS = frozenset({"banks", "leaderboard", "players", "questions", "sta
 
 
 class LazyGroup(QuizbotGroup):
-    """The top-level group, importing a subcommand's module when it is asked for."""
+    """The top-level group, importing a subcommand's module when it is asked for. Its own
+    help is marked with ``N_`` (this module is imported before the terminal's language is
+    known) and translated as it is written."""
 
     #: Set by :func:`main` (the console script), so a quick command runs without the cyclic
     #: garbage collector; never for :data:`cli` invoked in another process (tests).
@@ -75,30 +79,46 @@ class LazyGroup(QuizbotGroup):
             self.add_command(load_command(cmd_name), cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(_(HELP))
 
-EPILOG = """\b
-Examples:
-  quizbot play --bank crm-podcast --count 5
-  quizbot leaderboard --period week
-  quizbot import my-questions.gift --bank biology
-  DATABASE_URL=postgresql://user@host/db quizbot db upgrade
-"""
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(examples(*EXAMPLES))
 
 
-@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+HELP = N_("quizbot: quizzes, trivia and flashcards for study groups.")
+EXAMPLES = (
+    "quizbot play --bank crm-podcast --count 5",
+    "quizbot leaderboard --period week",
+    "quizbot import my-questions.gift --bank biology",
+    "DATABASE_URL=postgresql://user@host/db quizbot db upgrade",
+)
+
+
+@click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database-url",
+    cls=TranslatedOption,
     envvar="DATABASE_URL",
     metavar="URL",
-    help="Database to use (default: a SQLite file in your data folder). Env: DATABASE_URL.",
+    help=N_("Database to use (default: a SQLite file in your data folder). Env: DATABASE_URL."),
 )
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Print the full traceback of an unexpected error."
+    "-v",
+    "--verbose",
+    cls=TranslatedOption,
+    is_flag=True,
+    help=N_("Print the full traceback of an unexpected error."),
 )
-@click.version_option(package_name="quizbot")
+@click.version_option(
+    package_name="quizbot", cls=TranslatedOption, help=N_("Show the version and exit.")
+)
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
-    """quizbot: quizzes, trivia and flashcards for study groups."""
     ctx.obj = CliState(database_url=database_url, verbose=verbose)
 
 

@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import click
 
+from bot.i18n import _, pgettext
 from cli.common import CliState, emit_json, in_session, pass_state, print_table
+from cli.help import with_examples
 from cli.options import BANK_NAME
 
 
-@click.group()
+@click.group(
+    help=with_examples(
+        _("Look through the questions of the banks."),
+        'quizbot questions search "customer retention"',
+    )
+)
 def questions() -> None:
-    """Look through the questions of the banks.
-
-    \b
-    Example:
-      quizbot questions search "customer retention"
-    """
+    """Questions across banks."""
 
 
-@questions.command()
+@questions.command(
+    help=with_examples(
+        _("Find questions (or flashcards) whose text contains TEXT, ignoring case."),
+        "quizbot questions search loyalty",
+        'quizbot questions search "scope creep" --bank crm-podcast --json',
+    )
+)
 @click.argument("text")
-@click.option("--bank", type=BANK_NAME, help="Only this bank.")
-@click.option("--limit", default=20, show_default=True, help="How many to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--bank", type=BANK_NAME, help=_("Only this bank."))
+@click.option("--limit", default=20, show_default=True, help=_("How many to show."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts."))
 @pass_state
 def search(state: CliState, text: str, bank: str | None, limit: int, as_json: bool) -> None:
-    """Find questions (or flashcards) whose text contains TEXT, ignoring case.
-
-    \b
-    Examples:
-      quizbot questions search loyalty
-      quizbot questions search "scope creep" --bank crm-podcast --json
-    """
+    """Find questions by their text."""
     from bot.services.banks import search_questions
 
     found = in_session(state, search_questions, text, bank, limit)
@@ -51,10 +53,15 @@ def search(state: CliState, text: str, bank: str | None, limit: int, as_json: bo
         )
         return
     if not found:
-        click.echo(f"no question contains {text!r}")
+        click.echo(_("no question contains {text}").format(text=repr(text)))
         return
     print_table(
-        f"Questions containing {text!r}",
-        ["bank", "id", "kind", "question"],
+        _("Questions containing {text}").format(text=repr(text)),
+        [
+            pgettext("table heading", "bank"),
+            pgettext("table heading", "id"),
+            pgettext("table heading", "kind"),
+            pgettext("table heading", "question"),
+        ],
         [(name, qid, q.kind.value, q.prompt) for name, qid, q in found],
     )

@@ -10,26 +10,28 @@ from typing import Any
 
 import click
 
+from bot.i18n import _, pgettext
 from cli.common import CliState, emit_json, pass_state, print_table, shown, with_app
+from cli.help import with_examples
 
 
-@click.group()
+@click.group(
+    help=with_examples(
+        _("Scheduled quizzes (added in chat with /quiz schedule)."),
+        "quizbot schedules list",
+        "quizbot schedules list --platform discord --json",
+    )
+)
 def schedules() -> None:
-    """Scheduled quizzes (added in chat with /quiz schedule).
-
-    \b
-    Examples:
-      quizbot schedules list
-      quizbot schedules list --platform discord --json
-    """
+    """Scheduled quizzes."""
 
 
-@schedules.command("list")
-@click.option("--platform", help="Only this platform's channels (discord, slack, telegram).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@schedules.command("list", help=_("Every scheduled quiz, the next to start first."))
+@click.option("--platform", help=_("Only this platform's channels (discord, slack, telegram)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts."))
 @pass_state
 def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
-    """Every scheduled quiz, the next to start first."""
+    """Every scheduled quiz."""
     from adapters.kit.schedules import next_run
     from cli.tenants import chat_platform
 
@@ -59,7 +61,7 @@ def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
         )
         return
     if not found:
-        click.echo("No quiz is scheduled.")
+        click.echo(_("No quiz is scheduled."))
         return
     rows = [
         (
@@ -70,4 +72,10 @@ def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
         )
         for s in found
     ]
-    print_table("Scheduled quizzes", ["id", "channel", "quiz", "next"], rows)
+    headings = [
+        pgettext("table heading", "id"),
+        pgettext("table heading", "channel"),
+        pgettext("table heading", "quiz"),
+        pgettext("table heading", "next"),
+    ]
+    print_table(_("Scheduled quizzes"), headings, rows)

@@ -15,6 +15,7 @@ from adapters.console.game import InputEndedError, local_player
 from adapters.console.lines import TerminalLines
 from adapters.console.pictures import picture_line
 from adapters.kit.images import Pictures
+from bot.i18n import _, ngettext
 from bot.services import QuizApp
 from bot.text import without_controls
 from bot.views import FlashcardView
@@ -37,15 +38,26 @@ MAX_BAD_LINES = 3
 
 
 def when(moment: datetime | None, now: datetime) -> str:
-    """'in 10 minutes', 'in 3 days' — how far off a moment is."""
+    """'Next card in 10 minutes.', 'Next card in 3 days.': when the next card is due."""
     if moment is None:
-        return "not scheduled"
+        return _("Next card not scheduled.")
     seconds = max(0, int((moment - now).total_seconds()))
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            value = seconds // size
-            return f"in {value} {unit}{'s' if value != 1 else ''}"
-    return "now"
+    if seconds >= 86400:
+        days = seconds // 86400
+        return ngettext("Next card in {count} day.", "Next card in {count} days.", days).format(
+            count=days
+        )
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("Next card in {count} hour.", "Next card in {count} hours.", hours).format(
+            count=hours
+        )
+    if seconds >= 60:
+        minutes = seconds // 60
+        return ngettext(
+            "Next card in {count} minute.", "Next card in {count} minutes.", minutes
+        ).format(count=minutes)
+    return _("Next card now.")
 
 
 async def review_flashcards(
@@ -78,7 +90,7 @@ async def review_flashcards(
 
     pictures = Pictures(app)
     card: FlashcardView = await app.next_flashcard(player, bank)
-    say(f"{card.bank}: {card.due} due, {card.new} new.")
+    say(_("{bank}: {due} due, {new} new.").format(bank=card.bank, due=card.due, new=card.new))
     rated = 0
     while not card.done and rated < limit:
         say()
@@ -86,14 +98,14 @@ async def review_flashcards(
         picture = await picture_line(pictures, card.image)
         if picture is not None:
             say(picture)
-        stdout.write("(Enter to see the answer) ")
+        stdout.write(_("(Enter to see the answer) "))
         stdout.flush()
         if await read() is None:
             break
         say(card.back)
         rating = None
-        for _ in range(MAX_BAD_LINES):
-            stdout.write("How well did you know it? again / hard / good / easy (q to stop) ")
+        for _attempt in range(MAX_BAD_LINES):
+            stdout.write(_("How well did you know it? again / hard / good / easy (q to stop) "))
             stdout.flush()
             line = await read()
             if line is None or line == "q":
@@ -101,16 +113,26 @@ async def review_flashcards(
             rating = RATING_WORDS.get(line)
             if rating:
                 break
-            say("type again, hard, good or easy (or 1-4)")
+            say(_("type again, hard, good or easy (or 1-4)"))
         if rating is None:
             if line is None or line == "q":
                 break
-            raise InputEndedError("no usable rating in 3 lines")
+            raise InputEndedError(
+                ngettext(
+                    "no usable rating in {count} line",
+                    "no usable rating in {count} lines",
+                    MAX_BAD_LINES,
+                ).format(count=MAX_BAD_LINES)
+            )
         card = await app.rate_flashcard(player, card.card_id, rating)
         rated += 1
     say()
     if card.done:
-        say(f"Nothing more due. Next card {when(card.next_due, app.now())}.")
+        say(_("Nothing more due.") + " " + when(card.next_due, app.now()))
     else:
-        say(f"Reviewed {rated}. Still waiting: {card.due} due, {card.new} new.")
+        say(
+            _("Reviewed {rated}. Still waiting: {due} due, {new} new.").format(
+                rated=rated, due=card.due, new=card.new
+            )
+        )
     return rated

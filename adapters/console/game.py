@@ -21,11 +21,13 @@ from adapters.console.surface import (
     PLATFORM,
     WORKSPACE,
     ConsoleSurface,
+    TerminalLanguages,
     local_player,
 )
 from adapters.kit.conductor import Conductor
 from adapters.kit.images import Pictures
 from bot.errors import EmptyBankError, NoQuizRunningError, QuizbotError
+from bot.i18n import _, ngettext
 from bot.services import QuizApp
 from bot.views import AnswerStatus, ChannelRef, PlayerRef, QuestionView, QuizResults
 
@@ -58,6 +60,7 @@ class ConsoleGame:
     def __post_init__(self) -> None:
         self.surface = ConsoleSurface(self.stdout, self.player, Pictures(self.app))
         self.conductor = Conductor(self.app, self.surface)
+        self.conductor.languages = TerminalLanguages()  # type: ignore[assignment]
         self.lines = TerminalLines(self.stdin)
 
     def say(self, text: str = "") -> None:
@@ -70,8 +73,15 @@ class ConsoleGame:
 
     async def _introduce(self, question: QuestionView) -> str:
         """Question 1, after a line saying what the quiz is."""
-        self.say(f"{question.bank_title}: {question.total} questions. Answer with a letter,")
-        self.say(f"or type the answer where there are no options; {HINT_LINE} asks for a hint.")
+        introduction = ngettext(
+            "{bank}: {count} question. Answer with a letter,\n"
+            "or type the answer where there are no options; {hint} asks for a hint.",
+            "{bank}: {count} questions. Answer with a letter,\n"
+            "or type the answer where there are no options; {hint} asks for a hint.",
+            question.total,
+        ).format(bank=question.bank_title, count=question.total, hint=HINT_LINE)
+        for line in introduction.splitlines():
+            self.say(line)
         return await self.surface.post_question(question)
 
     async def play(
@@ -89,8 +99,10 @@ class ConsoleGame:
         except EmptyBankError as error:
             if await is_flashcard_deck(self.app, bank) and not topic:
                 raise EmptyBankError(
-                    f"{error}: it is a flashcard deck, review it with "
-                    f"`quizbot flashcards --bank {bank}`"
+                    _(
+                        "{error}: it is a flashcard deck, review it with "
+                        "`quizbot flashcards --bank {bank}`"
+                    ).format(error=error, bank=bank)
                 ) from None
             raise
         return await self.run()
@@ -131,12 +143,12 @@ class ConsoleGame:
             while self.surface.results is None:
                 question = self.surface.current
                 if question is None:
-                    raise QuizbotError("the quiz ended without results")  # pragma: no cover
+                    raise QuizbotError(_("the quiz ended without results"))  # pragma: no cover
                 await self._ask(question)
         except asyncio.CancelledError:
             await self._give_up()
             self.say()
-            self.say("Stopped. Your answers so far are kept.")
+            self.say(_("Stopped. Your answers so far are kept."))
             raise
         return self.surface.results
 
@@ -146,7 +158,7 @@ class ConsoleGame:
             await self.app.stop_quiz(self.where, self.player, is_moderator=True)
         except NoQuizRunningError:
             return
-        self.say("(stopped an unfinished quiz from an earlier session)")
+        self.say(_("(stopped an unfinished quiz from an earlier session)"))
 
     async def _ask(self, question: QuestionView) -> None:
         """Read answers to ``question`` until one closes it."""
@@ -161,8 +173,10 @@ class ConsoleGame:
                 self.say()
                 await self._give_up()
                 raise InputEndedError(
-                    f"input ended at question {question.number} of {question.total}; "
-                    "the quiz was stopped and the score so far kept"
+                    _(
+                        "input ended at question {number} of {total}; "
+                        "the quiz was stopped and the score so far kept"
+                    ).format(number=question.number, total=question.total)
                 )
             if line == HINT_LINE:
                 await self._hint(question)
@@ -172,10 +186,10 @@ class ConsoleGame:
                 await self.conductor.announce(receipt.outcome)
                 return
             if receipt.status is AnswerStatus.CLOSED:
-                self.say("Time is up for this question.")
+                self.say(_("Time is up for this question."))
                 outcome = await self.app.close_round(question.round_id)
                 if outcome is None:
-                    raise QuizbotError("this question was closed elsewhere")
+                    raise QuizbotError(_("this question was closed elsewhere"))
                 await self.conductor.announce(outcome)
                 return
             bad_lines += 1
@@ -183,8 +197,11 @@ class ConsoleGame:
             if bad_lines >= MAX_BAD_LINES and not self.stdin.isatty():
                 await self._give_up()
                 raise InputEndedError(
-                    f"no usable answer to question {question.number} in {MAX_BAD_LINES} lines "
-                    f"({receipt.message})"
+                    ngettext(
+                        "no usable answer to question {number} in {count} line ({reason})",
+                        "no usable answer to question {number} in {count} lines ({reason})",
+                        MAX_BAD_LINES,
+                    ).format(number=question.number, count=MAX_BAD_LINES, reason=receipt.message)
                 )
 
     async def _hint(self, question: QuestionView) -> None:

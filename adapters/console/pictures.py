@@ -15,6 +15,7 @@ from pathlib import Path
 from adapters.kit.images import Pictures, image_path
 from bot.config import Settings
 from bot.domain import Image
+from bot.i18n import _
 from bot.images import EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,8 @@ async def picture_line(pictures: Pictures | None, image: Image | None) -> str | 
     """The line showing ``image``; None when there is none."""
     if image is None:
         return None
-    alt = f" ({image.alt})" if image.alt else ""
     if image.url:
-        return f"Image: {image.url}{alt}"
+        return _line(image.url, image.alt)
     data = await pictures.data(image) if pictures is not None else None
     if data is not None:
         path = image_folder() / f"{image.digest}{EXTENSIONS.get(image.media_type, '')}"
@@ -41,7 +41,14 @@ async def picture_line(pictures: Pictures | None, image: Image | None) -> str | 
                 temporary = path.with_suffix(path.suffix + ".part")
                 temporary.write_bytes(data)
                 temporary.replace(path)
-            return f"Image: {path}{alt}"
+            return _line(str(path), image.alt)
         except OSError as exc:
             log.debug("cannot write %s: %s", path, exc)
-    return f"Image: {Settings.from_env().base_url}{image_path(image)}{alt}"
+    return _line(f"{Settings.from_env().base_url}{image_path(image)}", image.alt)
+
+
+def _line(where: str, alt: str | None) -> str:
+    """``Image: WHERE (alt)`` in the reader's language."""
+    if alt:
+        return _("Image: {where} ({description})").format(where=where, description=alt)
+    return _("Image: {where}").format(where=where)

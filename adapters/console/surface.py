@@ -15,6 +15,7 @@ import getpass
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.kit.surface import Capabilities
+from bot.i18n import _, current_language, ngettext
 from bot.text import without_controls
 from bot.views import ChannelRef, PlayerRef, QuestionView, QuizResults, RoundOutcome
 
@@ -33,6 +34,22 @@ def local_player(name: str | None = None) -> PlayerRef:
     except (KeyError, OSError):
         user = name or "player"
     return PlayerRef(PLATFORM, WORKSPACE, user, user)
+
+
+class TerminalLanguages:
+    """The terminal's language for everything a terminal quiz writes (``LANG`` and friends,
+    set by the CLI as it starts), whatever the console channel's settings say: its one
+    reader chose it. Stands in for the conductor's :class:`adapters.kit.languages.Languages`.
+    """
+
+    async def of_channel(self, where: ChannelRef) -> str:
+        return current_language()
+
+    async def for_player(self, where: ChannelRef | None, client_locale: str | None) -> str:
+        return current_language()
+
+    def forget(self, where: ChannelRef) -> None:
+        return None
 
 
 class ConsoleSurface:
@@ -60,8 +77,15 @@ class ConsoleSurface:
     async def post_question(self, question: QuestionView) -> str:
         self.current = question
         self.say()
-        topic = f"  [{question.topic}]" if question.topic else ""
-        self.say(f"Question {question.number}/{question.total}{topic}")
+        if question.topic:
+            heading = _("Question {number}/{total}  [{topic}]").format(
+                number=question.number, total=question.total, topic=question.topic
+            )
+        else:
+            heading = _("Question {number}/{total}").format(
+                number=question.number, total=question.total
+            )
+        self.say(heading)
         self.say(question.prompt)
         from adapters.console.pictures import picture_line
 
@@ -81,7 +105,9 @@ class ConsoleSurface:
             if outcome.correct_label
             else outcome.correct_text
         )
-        self.say("Correct!" if right else f"Wrong. The answer was {answer}.")
+        self.say(
+            _("Correct!") if right else _("Wrong. The answer was {answer}.").format(answer=answer)
+        )
         if outcome.explanation:
             self.say(outcome.explanation)
 
@@ -92,8 +118,14 @@ class ConsoleSurface:
         mine = next((s for s in results.standings if s.player == self.player.user), None)
         correct = mine.correct if mine else 0
         points = mine.points if mine else 0
-        self.say(f"Final score: {correct}/{results.rounds_played} correct, {points} points.")
-        self.say("See the leaderboard with: quizbot leaderboard")
+        self.say(
+            ngettext(
+                "Final score: {correct}/{total} correct, {points} point.",
+                "Final score: {correct}/{total} correct, {points} points.",
+                points,
+            ).format(correct=correct, total=results.rounds_played, points=points)
+        )
+        self.say(_("See the leaderboard with: quizbot leaderboard"))
 
     async def end_daily(self, outcome: RoundOutcome) -> None:
         return None
