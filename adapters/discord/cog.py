@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Literal
 
 import discord
@@ -54,7 +55,7 @@ from adapters.kit import commands, lobby, texts
 from adapters.kit.conductor import Conductor, PostFirst, PostLobby
 from adapters.kit.dispatch import Dispatcher, Request
 from bot.errors import QuizbotError
-from bot.i18n import N_, _, current_language, use_language
+from bot.i18n import LANGUAGES, N_, current_language, use_language
 from bot.services import QuizApp
 from bot.services.channel_settings import MAX_RELAXED_SECONDS, MIN_RELAXED_SECONDS
 from bot.views import AnswerStatus, LobbyView, QuestionView, RoundOutcome
@@ -67,6 +68,8 @@ SECONDS = app_commands.Range[int, texts.SECONDS_RANGE[0], texts.SECONDS_RANGE[1]
 MISTAKES = app_commands.Range[int, texts.MISTAKES_RANGE[0], texts.MISTAKES_RANGE[1]]
 OPEN_MINUTES = app_commands.Range[int, texts.OPEN_MINUTES_RANGE[0], texts.OPEN_MINUTES_RANGE[1]]
 SCOPES = {"channel": "channel", "server": "workspace"}
+#: The languages quizbot speaks, each by its own name (the same in every client).
+LANGUAGE_CHOICES = [app_commands.Choice(name=name, value=code) for code, name in LANGUAGES.items()]
 TEAMS = app_commands.Range[int, commands.TEAMS_RANGE[0], commands.TEAMS_RANGE[1]]
 RELAXED_SECONDS = app_commands.Range[int, MIN_RELAXED_SECONDS, MAX_RELAXED_SECONDS]
 #: How long a form's language may take to learn (the form must be the response, within
@@ -118,13 +121,12 @@ class QuizCog(ext.Cog):
         where = interaction_channel(interaction) if interaction.guild_id else None
         return await self.conductor.languages.for_player(where, str(interaction.locale))
 
-    async def private(self, interaction: discord.Interaction, text: str) -> None:
-        """Acknowledge, then tell this user alone ``text`` (a message id marked with ``N_``),
-        in their language."""
+    async def private(self, interaction: discord.Interaction, text: Callable[[], str]) -> None:
+        """Acknowledge, then tell this user alone ``text()``, written in their language."""
         responder = Responder(interaction)
         await responder.acknowledge()
         with use_language(await self.language(interaction)):
-            await responder.private(_(text))
+            await responder.private(text())
 
     async def run(
         self,
@@ -256,8 +258,13 @@ class QuizCog(ext.Cog):
         await self.run(interaction, command, public=True)
 
     @quiz.command(name="banks", description=N_("The question banks you can play"))
-    async def banks(self, interaction: discord.Interaction) -> None:
-        await self.run(interaction, commands.Banks())
+    @app_commands.describe(language=N_("Only the banks whose questions are in this language"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def banks(
+        self, interaction: discord.Interaction, language: app_commands.Choice[str] | None = None
+    ) -> None:
+        chosen = language.value if language is not None else None
+        await self.run(interaction, commands.Banks(language=chosen))
 
     @quiz.command(name="help", description=N_("How to play"))
     async def help(self, interaction: discord.Interaction) -> None:
@@ -305,7 +312,7 @@ class QuizCog(ext.Cog):
         elif time.strip().lower() == choices.OFF:
             command = commands.Daily(action="off")
         elif not timezone:
-            await self.private(interaction, texts.NEED_TIME_ZONE)
+            await self.private(interaction, texts.need_time_zone)
             return
         else:
             command = commands.Daily("set", time.strip(), timezone, bank or None, minutes)
@@ -351,8 +358,10 @@ class QuizCog(ext.Cog):
         lobby=N_("Players join before the first question"),
         relaxed=N_("Each question waits for every player who joined"),
         relaxed_max_seconds=N_("The longest a relaxed question waits"),
+        language=N_("The language of this channel's messages (moderators)"),
         reset=N_("Forget this channel's settings (back to the defaults)"),
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def settings(
         self,
         interaction: discord.Interaction,
@@ -365,6 +374,7 @@ class QuizCog(ext.Cog):
         lobby: bool | None = None,
         relaxed: bool | None = None,
         relaxed_max_seconds: RELAXED_SECONDS | None = None,
+        language: app_commands.Choice[str] | None = None,
         reset: bool = False,
     ) -> None:
         given = {
@@ -377,6 +387,7 @@ class QuizCog(ext.Cog):
             "lobby": lobby,
             "relaxed": relaxed,
             "relaxed_max_seconds": relaxed_max_seconds,
+            "language": language.value if language is not None else None,
         }
         words = tuple(f"{key}:{_word(value)}" for key, value in given.items() if value is not None)
         if reset:
@@ -429,7 +440,7 @@ class QuizCog(ext.Cog):
         elif every == "off":
             command = commands.Schedule(action="off", schedule_id=number)
         elif not time or not timezone:
-            await self.private(interaction, texts.NEED_SCHEDULE_TIME)
+            await self.private(interaction, texts.need_schedule_time)
             return
         else:
             command = commands.Schedule(
@@ -583,7 +594,7 @@ class QuizCog(ext.Cog):
             await responder.acknowledge()
             with use_language(await self.language(interaction)):
                 await self.conductor.join(component.quiz_id, who, where)
-                await responder.private(_(lobby.JOINED))
+                await responder.private(lobby.joined())
             return
         await responder.acknowledge_update()
         request = self.request(interaction)

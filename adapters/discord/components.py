@@ -27,7 +27,7 @@ import discord
 
 from adapters.discord import render
 from adapters.kit import limits, lobby, texts
-from bot.i18n import N_, _, pgettext
+from bot.i18n import _, pgettext
 from bot.views import FlashcardView, LobbyView, QuestionView
 
 ANSWER_INPUT = "answer"
@@ -36,13 +36,6 @@ STYLES = {
     "hard": discord.ButtonStyle.secondary,
     "good": discord.ButtonStyle.primary,
     "easy": discord.ButtonStyle.success,
-}
-#: Each flashcard rating's button label (the rating itself stays in the custom id).
-RATING_LABELS = {
-    "again": N_("Again"),
-    "hard": N_("Hard"),
-    "good": N_("Good"),
-    "easy": N_("Easy"),
 }
 #: Option texts up to this long are written on their buttons; longer ones show letters only.
 SHORT_OPTION = 40
@@ -193,7 +186,7 @@ def flashcard_view(card: FlashcardView, *, show_back: bool = False) -> discord.u
     if show_back:
         for rating in texts.RATINGS:
             custom_id = f"fc:rate:{card.card_id}:{rating}:{bank}"
-            view.add_item(_button(_(RATING_LABELS[rating]), custom_id, STYLES[rating]))
+            view.add_item(_button(texts.rating_label(rating), custom_id, STYLES[rating]))
     else:
         custom_id = f"fc:show:{card.card_id}:{bank}"
         view.add_item(_button(_("Show answer"), custom_id, discord.ButtonStyle.primary))

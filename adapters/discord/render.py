@@ -299,7 +299,7 @@ def banks_embed(banks: list[BankSummary]) -> discord.Embed:
 def flashcard_embed(card: FlashcardView, *, show_back: bool = False) -> discord.Embed:
     """A flashcard's front (and back, once asked for), or the end of the review."""
     if card.done or card.card_id is None:
-        text = _(texts.NOTHING_DUE)
+        text = texts.nothing_due()
         if card.next_due is not None:
             text += "\n" + _("Next card due {time}.").format(time=timestamp(card.next_due))
         return discord.Embed(
@@ -420,7 +420,7 @@ def help_text(reason: str = "") -> str:
     """The command list (the same entries as every platform's help), under 2,000 characters."""
     entries = texts.help_entries(options_style=True, workspace_word=WORKSPACE_WORD)
     lines = [f"**{entry.usage}** — {entry.does}." for entry in entries]
-    text = "\n".join([*lines, "", _(texts.HOW_TO_ANSWER)])
+    text = "\n".join([*lines, "", texts.how_to_answer()])
     return cut(f"{reason}\n\n{text}" if reason else text, limits.DISCORD_CONTENT)
 
 

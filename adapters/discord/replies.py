@@ -28,7 +28,7 @@ from adapters.kit import rendering, texts
 from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
 from adapters.kit.images import Pictures
 from bot.errors import QuizbotError
-from bot.i18n import _, use_language
+from bot.i18n import use_language
 from bot.views import (
     BankSummary,
     DailyView,
@@ -166,7 +166,7 @@ class Responder:
             text = str(error)
         else:
             log.error("a Discord interaction failed", exc_info=error)
-            text = _(texts.SOMETHING_WENT_WRONG)
+            text = texts.something_went_wrong()
         try:
             await self.private(text)
         except discord.HTTPException:

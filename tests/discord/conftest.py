@@ -44,6 +44,10 @@ async def fake(
     yield server
     await server.stop()
     assert not server.unknown, f"the bot called endpoints the fake lacks: {server.unknown}"
+    # Real Discord refuses these, and the commands stay as they were (or are missing).
+    assert body_failed(request) or not server.refused_commands, (
+        f"Discord refused the slash commands: {server.refused_commands}"
+    )
     # Real Discord refuses these and the user sees "This interaction failed".
     assert body_failed(request) or not server.refused_callbacks, (
         f"Discord refused interaction responses: {server.refused_callbacks}"

@@ -42,6 +42,7 @@ from tests.discord.fake_rules import (
     ALREADY_ACKNOWLEDGED,
     BOT_PERMISSIONS,
     EMBED_LINKS,
+    INVALID_FORM_BODY,
     INVALID_WEBHOOK_TOKEN,
     MISSING_ACCESS,
     MISSING_PERMISSIONS,
@@ -57,6 +58,7 @@ from tests.discord.fake_rules import (
     Decision,
     DiscordRules,
     RateLimiter,
+    command_errors,
     invalid_form_body,
     message_errors,
     rate_limited_body,
@@ -285,6 +287,8 @@ class FakeDiscord:
         self.refused_callbacks: list[RefusedCallback] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.commands: list[dict[str, Any]] = []
+        #: The ``errors`` of each command sync Discord refused (400 50035).
+        self.refused_commands: list[dict[str, Any]] = []
         self.identifies: list[dict[str, Any]] = []
         self.sockets: list[web.WebSocketResponse] = []
         self.guilds: dict[int, FakeGuild] = {GUILD_ID: FakeGuild(GUILD_ID, "Study group")}
@@ -706,6 +710,9 @@ class FakeDiscord:
         )
 
     async def _put_commands(self, request: web.Request, call: RestCall) -> web.Response:
+        if self.rules.command_limits and (errors := command_errors(call.json)):
+            self.refused_commands.append(errors)
+            return self._json(invalid_form_body(errors), INVALID_FORM_BODY.status)
         self.commands = [
             dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
             for c in call.json
@@ -1019,7 +1026,9 @@ class FakeDiscord:
         message: dict[str, Any] | None = None,
         *,
         channel_id: int = CHANNEL_ID,
+        locale: str = "en-US",
     ) -> Sent:
+        """Send an interaction from ``user``, whose Discord client is set to ``locale``."""
         channel = self.channels[channel_id]
         iid = next(self._ids)
         token = f"interaction-token-{iid}"
@@ -1035,7 +1044,7 @@ class FakeDiscord:
             "member": user.member(),
             "data": data,
             "app_permissions": str(channel.bot_permissions),
-            "locale": "en-US",
+            "locale": locale,
             "guild_locale": "en-US",
             "entitlements": [],
             "context": 0,
@@ -1091,12 +1100,14 @@ class FakeDiscord:
         sub: str | None = None,
         *,
         channel_id: int = CHANNEL_ID,
+        locale: str = "en-US",
         **options: Any,
     ) -> Sent:
-        """Run a slash command as ``user``, e.g. ``slash(u, "quiz", "start", questions=3)``."""
+        """Run a slash command as ``user``, e.g. ``slash(u, "quiz", "start", questions=3)``
+        (``locale``: the user's Discord client language)."""
         guild_id = self.channels[channel_id].guild_id
         data = self._command(name, sub, options, guild_id=guild_id)
-        return await self.interact(user, COMMAND, data, channel_id=channel_id)
+        return await self.interact(user, COMMAND, data, channel_id=channel_id, locale=locale)
 
     async def autocomplete(
         self,
@@ -1115,7 +1126,13 @@ class FakeDiscord:
         return await self.interact(user, AUTOCOMPLETE, data, channel_id=channel_id)
 
     async def click(
-        self, user: FakeUser, message_id: int, custom_id: str, message: dict[str, Any] | None = None
+        self,
+        user: FakeUser,
+        message_id: int,
+        custom_id: str,
+        message: dict[str, Any] | None = None,
+        *,
+        locale: str = "en-US",
     ) -> Sent:
         """Click the button ``custom_id`` of a message the bot posted (in its channel).
 
@@ -1131,10 +1148,17 @@ class FakeDiscord:
             {"custom_id": custom_id, "component_type": 2},
             message=json.loads(json.dumps(message)),
             channel_id=int(message["channel_id"]),
+            locale=locale,
         )
 
     async def submit_modal(
-        self, user: FakeUser, custom_id: str, values: dict[str, str], message_id: int | None = None
+        self,
+        user: FakeUser,
+        custom_id: str,
+        values: dict[str, str],
+        message_id: int | None = None,
+        *,
+        locale: str = "en-US",
     ) -> Sent:
         rows = [
             {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
@@ -1148,6 +1172,7 @@ class FakeDiscord:
             {"custom_id": custom_id, "components": rows},
             message,
             channel_id=channel_id,
+            locale=locale,
         )
 
     async def say(

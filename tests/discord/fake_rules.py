@@ -25,7 +25,16 @@ Sources (docs.discord.com/developers, mirrored in github.com/discord/discord-api
   message, 10 embeds; content 2000 characters; change-log 2023-12-19 "Limit Number of Fields
   in Embeds" (more than 25 is now an error);
 - components/reference (legacy action rows): 5 action rows a message, 5 buttons a row,
-  button label 80, custom_id 100.
+  button label 80, custom_id 100;
+- interactions/application-commands ("Application Command Object", "Localization",
+  "Limits"): a name 1-32 letters, digits, ``-`` and ``_``,
+  lowercase where the letter has a lowercase; a CHAT_INPUT command's or option's description
+  1-100 characters; 25 options; 25 choices, each name 1-100 characters and string value up
+  to 100; ``name_localizations`` and ``description_localizations`` keyed by the locales of
+  reference#locales only, each value under the rules of the field it localizes; a
+  command's name, description and value properties (its options' and choices' too) at most
+  4,000 characters in all, counting only the longest localization of each field (the
+  default included).
 
 Not documented, and so taken as commonly observed (the headers of real responses):
 message create and edit in one channel share a bucket of 5 per 5 s; reactions 1 per 0.25 s
@@ -39,6 +48,7 @@ Permissions for Interactions and Webhooks" leaves EMBED_LINKS out).
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +144,8 @@ class DiscordRules:
     #: upload limit, 10 MiB since 2024-09): 413 40005 past the bytes, 400 50035 past the count.
     upload_files: int = 10
     upload_bytes: int = 10 * 1024 * 1024
+    #: The application command rules on a command sync (names, descriptions, localizations).
+    command_limits: bool = True
 
     def limit(self, bucket: str) -> Limit:
         return {
@@ -152,6 +164,7 @@ class DiscordRules:
             rate_limits=False,
             permissions=False,
             size_limits=False,
+            command_limits=False,
         )
 
 
@@ -317,3 +330,106 @@ def message_errors(body: dict[str, Any] | None) -> dict[str, Any]:
 
 def invalid_form_body(errors: dict[str, Any]) -> dict[str, Any]:
     return {**INVALID_FORM_BODY.body(), "errors": errors}
+
+
+# -- application commands (400 Invalid Form Body on a sync) -----------------------------------
+#: reference#locales: the only keys a localization dictionary may have.
+LOCALES = frozenset(
+    {
+        "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu",
+        "nl", "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru",
+        "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko",
+    }
+)  # fmt: skip
+COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+COMMAND_DESCRIPTION = 100
+COMMAND_OPTIONS = 25
+OPTION_CHOICES = 25
+CHOICE_NAME = 100
+CHOICE_VALUE = 100
+COMMAND_TOTAL = 4000
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+
+
+def _name_error(tree: dict[str, Any], path: list[str], name: Any) -> None:
+    if not isinstance(name, str) or not COMMAND_NAME.match(name) or name != name.lower():
+        _put(tree, path, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+
+
+def _length_error(tree: dict[str, Any], path: list[str], text: Any, limit: int) -> None:
+    if not isinstance(text, str) or not 1 <= len(text) <= limit:
+        _put(tree, path, "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {limit} in length.")
+
+
+def _localized(
+    tree: dict[str, Any], at: list[str], item: dict[str, Any], key: str, check: Any
+) -> int:
+    """Check ``item[key]`` and its localizations with ``check``; the longest one's length."""
+    check(tree, [*at, key], item.get(key))
+    longest = len(str(item.get(key) or ""))
+    localizations = item.get(f"{key}_localizations") or {}
+    for locale, text in localizations.items():
+        if locale not in LOCALES:
+            _put(
+                tree,
+                [*at, f"{key}_localizations", str(locale)],
+                "LOCALE_INVALID",
+                f"Invalid locale {locale!r}",
+            )
+            continue
+        check(tree, [*at, f"{key}_localizations", locale], text)
+        longest = max(longest, len(str(text or "")))
+    return longest
+
+
+def _description(limit: int) -> Any:
+    def check(tree: dict[str, Any], path: list[str], text: Any) -> None:
+        _length_error(tree, path, text, limit)
+
+    return check
+
+
+def _option_errors(tree: dict[str, Any], at: list[str], option: dict[str, Any]) -> int:
+    """Check one option (a subcommand's options too); the characters it counts."""
+    total = _localized(tree, at, option, "name", _name_error)
+    total += _localized(tree, at, option, "description", _description(COMMAND_DESCRIPTION))
+    choices = list(option.get("choices") or [])
+    _too_many(tree, [*at, "choices"], choices, OPTION_CHOICES)
+    for index, choice in enumerate(choices):
+        where = [*at, "choices", str(index)]
+        total += _localized(tree, where, choice, "name", _description(CHOICE_NAME))
+        value = choice.get("value")
+        if isinstance(value, str):
+            _too_long(tree, [*where, "value"], value, CHOICE_VALUE)
+        total += len(str(value))
+    children = list(option.get("options") or [])
+    if option.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        _too_many(tree, [*at, "options"], children, COMMAND_OPTIONS)
+        for index, child in enumerate(children):
+            total += _option_errors(tree, [*at, "options", str(index)], child)
+    return total
+
+
+def command_errors(commands: Any) -> dict[str, Any]:
+    """Discord's ``errors`` object for a bulk overwrite of slash commands ({} when valid)."""
+    tree: dict[str, Any] = {}
+    if not isinstance(commands, list):
+        _put(tree, [], "BASE_TYPE_ARRAY", "Must be an array.")
+        return tree
+    for index, command in enumerate(commands):
+        at = [str(index)]
+        total = _localized(tree, at, command, "name", _name_error)
+        if command.get("type", 1) == 1:  # CHAT_INPUT: a description is required
+            total += _localized(tree, at, command, "description", _description(100))
+        options = list(command.get("options") or [])
+        _too_many(tree, [*at, "options"], options, COMMAND_OPTIONS)
+        for number, option in enumerate(options):
+            total += _option_errors(tree, [*at, "options", str(number)], option)
+        if total > COMMAND_TOTAL:
+            _put(
+                tree,
+                at,
+                "APPLICATION_COMMAND_TOO_LARGE",
+                f"Command exceeds maximum size ({COMMAND_TOTAL})",
+            )
+    return tree
