@@ -25,11 +25,17 @@ def number(value: float, digits: int | None = None) -> str:
 
 
 def percent(fraction: float, digits: int = 0) -> str:
-    """``0.756`` -> ``76%`` (``76 %`` in German and Spanish)."""
+    """``0.756`` -> ``76%`` (``76 %`` in German and Spanish: the language's own pattern),
+    with ``digits`` after the decimal sign."""
+    from babel.core import Locale
     from babel.numbers import format_percent
 
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return format_percent(fraction, format=pattern, locale=current_language())
+    language = current_language()
+    pattern = Locale.parse(language).percent_formats[None].pattern
+    if digits > 0:
+        head, zero, tail = pattern.rpartition("0")
+        pattern = f"{head}{zero}.{'0' * digits}{tail}"
+    return format_percent(fraction, format=pattern, locale=language)
 
 
 def time_of_day(value: dt.time | dt.datetime) -> str:
