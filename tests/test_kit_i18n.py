@@ -170,7 +170,7 @@ def test_the_lobby_message_in_spanish() -> None:
     with use_language("es"):
         text = lobby.lobby_text(view)
         assert lobby.joined() == "Estás dentro: responde cada pregunta según vaya llegando."
-    assert text.startswith("Geography: 3 preguntas, 20 s cada una, creado por Ann. Pulsa Unirme")
+    assert text.startswith("Geography: 3 preguntas, 20 s cada una, iniciado por Ann. Pulsa Unirme")
     assert text.endswith("Se han unido (2): Ann, Bob")
 
 
