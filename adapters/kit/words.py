@@ -126,7 +126,8 @@ def questions(count: int) -> str:
 
 
 def results_heading(results: QuizResults, m: Markup) -> str:
-    title = f"{m.bold(_('Quiz over'))} · {m.escape(results.bank_title)} · "
+    over = m.bold(_("Quiz over"))
+    title = f"{over} · {m.escape(results.bank_title)} · "
     title += questions(results.rounds_played)
     if results.stopped_by:
         title += "\n" + _("Stopped by {name}.").format(name=m.escape(results.stopped_by))
@@ -156,7 +157,8 @@ def who_got_it(outcome: RoundOutcome, m: Markup) -> str:
     """The last line of a reveal: who got it right (or, in a review, how the player did)."""
     if outcome.private_to is not None:  # a review: its player alone reads this
         if outcome.winners:
-            return f"{m.icon('tada')} {_('You got it right')}".strip()
+            right = _("You got it right")
+            return f"{m.icon('tada')} {right}".strip()
         if outcome.answered:
             return _("You missed it: it will come back in a later review")
         return _("Not answered in time")
@@ -174,7 +176,8 @@ def revealed_options(
     """The options of a closed question, the right one marked (or the typed answer)."""
     if not outcome.options:
         answer = m.escape(outcome.correct_text)
-        return [f"{m.icon('right')} {m.bold(_('Answer:'))} {answer}".strip()]
+        label = m.bold(_("Answer:"))
+        return [f"{m.icon('right')} {label} {answer}".strip()]
     shown = texts_shown or [o.text for o in outcome.options]
     lines = []
     for option, text in zip(outcome.options, shown, strict=True):
@@ -256,8 +259,9 @@ def stats_lines(stats: PlayerStats, m: Markup) -> list[str]:
 def topic_lines(stats: PlayerStats, m: Markup, limit: int = TOPIC_LINES) -> list[str]:
     """Accuracy per topic, the most answered first."""
     topics = sorted(stats.topics, key=lambda t: (-t.answered, t.topic))
+    no_topic = _("No topic")
     lines = [
-        f"• {m.escape(t.topic) if t.topic else _('No topic')}: {t.correct}/{t.answered} "
+        f"• {m.escape(t.topic) if t.topic else no_topic}: {t.correct}/{t.answered} "
         f"({percent(t.correct, t.answered)})"
         for t in topics[:limit]
     ]
