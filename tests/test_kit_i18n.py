@@ -30,6 +30,7 @@ from bot.views import (
     QuizResults,
     QuizScheduleView,
     RoundOutcome,
+    Standing,
 )
 from tests.test_engine import ANN, HERE
 
@@ -142,6 +143,18 @@ def test_stats_percentages_and_a_daily_ending() -> None:
         assert words.heading("quiz", 2, 5) == "Frage 2/5"
     with use_language("en"):
         assert words.heading("daily", 1, 1) == "Daily question"
+
+
+def test_results_and_standings_in_german() -> None:
+    row = Standing(rank=1, player="u-ann", name="Ann", points=1500, correct=4, answered=5)
+    done = QuizResults(1, HERE, "Geography", 5, (row,), stopped_by="Bob")
+    with use_language("de"):
+        assert words.results_heading(done, words.PLAIN) == (
+            "Quiz vorbei · Geography · 5 Fragen\nBeendet von Bob."
+        )
+        assert words.standing(row, words.PLAIN) == "1. Ann — 1.500 Punkte (4/5 richtig)"
+    with use_language("en"):
+        assert words.standing(row, words.PLAIN) == "1. Ann — 1,500 points (4/5 right)"
 
 
 def test_help_lists_the_language_setting() -> None:
