@@ -7,10 +7,12 @@ A true/false question is a two-option multiple choice whose options are not shuf
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.i18n import _
+from bot.i18n import N_, _, use_language
+from bot.i18n.languages import normalize
 from bot.text import comparison_key
 
 
@@ -28,8 +30,21 @@ PLAYABLE_KINDS: frozenset[QuestionKind] = frozenset(
     {QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE, QuestionKind.TYPED}
 )
 
-TRUE_FALSE_OPTIONS: tuple[str, str] = ("True", "False")
+#: A true/false question's options as stored (in English, whatever the bank's language: they
+#: are quizbot's words, not its author's); shown by :func:`shown_options`.
+TRUE_FALSE_OPTIONS: tuple[str, str] = (N_("True"), N_("False"))
 OPTION_LETTERS = "ABCDEFGHIJ"
+
+
+def shown_options(options: Sequence[str], bank_language: str | None) -> tuple[str, ...]:
+    """A question's options as players see them: a true/false question's two in the language
+    of its bank's questions when quizbot speaks it (else as stored); others as written."""
+    if tuple(options) != TRUE_FALSE_OPTIONS or normalize(bank_language) is None:
+        return tuple(options)
+    with use_language(bank_language):
+        return (_(TRUE_FALSE_OPTIONS[0]), _(TRUE_FALSE_OPTIONS[1]))
+
+
 MAX_OPTIONS = len(OPTION_LETTERS)
 
 

@@ -174,3 +174,32 @@ async def test_team_names_are_in_the_channels_language_whoever_asks(app: QuizApp
         begun = await app.quizzes.begin(lobby.quiz_id, ann, HERE)
     assert begun is not None
     assert [t.name for t in begun.lobby.teams] == ["Rojo", "Azul"]
+
+
+SPANISH_TRUE_FALSE = """\
+bank: verdades
+title: Verdades
+language: es-MX
+questions:
+  - question: ¿El agua hierve a 100 °C al nivel del mar?
+    type: true_false
+    answer: true
+"""
+
+
+async def test_true_false_options_are_in_the_language_of_the_banks_questions(
+    app: QuizApp, clock: FakeClock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.formats import parse_path
+    from bot.services.importer import BankImporter
+
+    path = tmp_path / "verdades.yaml"
+    path.write_text(SPANISH_TRUE_FALSE, encoding="utf-8")
+    async with app.db.transaction() as session:
+        await BankImporter(session, app.clock).run(parse_path(path), str(path))
+    with use_language("de"):  # whoever starts it: the bank's questions are in Spanish
+        view = await app.start_quiz(HERE, ANN, "verdades", 1, 30)
+    assert [o.text for o in view.options] == ["Verdadero", "Falso"]
+    clock.advance(31)
+    outcome = (await app.close_due_rounds())[0]
+    assert outcome.correct_text == "Verdadero" and outcome.options[1].text == "Falso"

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import OPTION_LETTERS, QuestionKind
+from bot.domain import OPTION_LETTERS, QuestionKind, shown_options
 from bot.errors import QuizbotError
 from bot.i18n import N_, _
 from bot.scoring import ScoringRules
@@ -89,12 +89,15 @@ def channel_ref(channel: ChannelRow) -> ChannelRef:
     return ChannelRef(channel.platform, channel.workspace, channel.channel_id)
 
 
-def option_views(question: QuestionRow, order: list[Any]) -> tuple[OptionView, ...]:
+def option_views(
+    question: QuestionRow, order: list[Any], bank: BankRow | None = None
+) -> tuple[OptionView, ...]:
+    """The options in the order shown (true/false ones in the bank's language)."""
     if question.kind == QuestionKind.TYPED:
         return ()
+    texts = shown_options(question.options, bank.language if bank is not None else None)
     return tuple(
-        OptionView(OPTION_LETTERS[shown], question.options[original])
-        for shown, original in enumerate(order)
+        OptionView(OPTION_LETTERS[shown], texts[original]) for shown, original in enumerate(order)
     )
 
 
@@ -127,7 +130,7 @@ def question_view(
         total=quiz.total,
         kind=QuestionKind(question.kind),
         prompt=question.prompt,
-        options=option_views(question, rnd.option_order),
+        options=option_views(question, rnd.option_order, bank),
         deadline=rnd.deadline,
         seconds=quiz.seconds,
         topic=question.topic,
@@ -236,7 +239,7 @@ async def settle(
     correct_label = None
     if question.kind != QuestionKind.TYPED and question.correct is not None:
         correct_label = OPTION_LETTERS[order.index(question.correct)]
-        correct_text = question.options[question.correct]
+        correct_text = shown_options(question.options, bank.language)[question.correct]
     else:
         correct_text = " / ".join(question.accepted)
     return RoundOutcome(
@@ -248,7 +251,7 @@ async def settle(
         total=quiz.total,
         kind=QuestionKind(question.kind),
         prompt=question.prompt,
-        options=option_views(question, order),
+        options=option_views(question, order, bank),
         correct_label=correct_label,
         correct_text=correct_text,
         explanation=question.explanation,
