@@ -21,6 +21,7 @@ from adapters.kit.dispatch import BanksView, Dispatcher, Notice, Request
 from adapters.kit.surface import Capabilities, PostRefused
 from bot.errors import QuizbotError
 from bot.i18n import current_language, use_language
+from bot.i18n import formatting as fmt
 from bot.services import QuizApp
 from bot.services.channel_settings import ChannelSettings, parse_changes
 from bot.views import (
@@ -138,11 +139,12 @@ def test_scheduled_quizzes_name_weekdays_months_and_times_in_the_language() -> N
 
 def test_stats_percentages_and_a_daily_ending() -> None:
     with use_language("de"):
-        assert words.percent(3, 4) == "75%"
+        assert words.percent(3, 4) == fmt.percent(0.75) and words.percent(3, 4).startswith("75")
         assert words.percent(0, 0) == "k. A."
         assert words.heading("quiz", 2, 5) == "Frage 2/5"
     with use_language("en"):
         assert words.heading("daily", 1, 1) == "Daily question"
+        assert words.percent(3, 4) == "75%"
 
 
 def test_results_and_standings_in_german() -> None:
