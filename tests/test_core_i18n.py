@@ -112,6 +112,9 @@ def test_an_expired_link_is_told_by_its_code_whatever_the_language() -> None:
         signer.verify(token, NOW + timedelta(hours=2))
     assert expired.value.expired and str(expired.value) == "el enlace ha caducado"
     assert "expired" not in str(expired.value)  # the words no longer tell it; the code does
+    from adapters.web.routes import why
+
+    assert why(expired.value) == "The link has expired"  # the web page tells it in English
     with use_language("de"), pytest.raises(BadLink) as forged:
         signer.verify(token[:-2] + "xx", NOW)
     assert not forged.value.expired and str(forged.value) == "der Link ist ungültig"

@@ -61,7 +61,7 @@ def why(problem: BadLink | pages.OutOfScope) -> str:
     """Why a link is refused, in the current language."""
     if isinstance(problem, pages.OutOfScope):
         return _("This link does not cover that")
-    if "expired" in str(problem):
+    if problem.expired:  # told by its code: its message is in the language it was raised in
         return _("The link has expired")
     return _("The link is not valid")
 
