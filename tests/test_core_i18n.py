@@ -138,7 +138,7 @@ async def test_receipts_and_refusals_in_spanish_and_german(app: QuizApp, clock: 
     with use_language("de"), pytest.raises(NotAllowedError) as refused:
         await app.stop_quiz(HERE, BOB)
     assert str(refused.value) == (
-        "nur wer dieses Quiz gestartet hat (Ann), oder ein Moderator kann es beenden"
+        "nur wer dieses Quiz gestartet hat (Ann) oder ein Moderator kann es beenden"
     )
     with pytest.raises(NotAllowedError) as english:
         await app.stop_quiz(HERE, BOB)
