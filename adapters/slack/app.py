@@ -33,13 +33,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.kit.conductor import Conductor
 from adapters.kit.dispatch import Dispatcher
+from adapters.slack.locales import UserLocales
 from adapters.slack.refs import PLATFORM, workspace_of
 from adapters.slack.respond import Responder
 from adapters.slack.settings import SlackSettings
 from adapters.slack.surface import SlackSurface
 from bot.errors import ConfigError
+from bot.i18n import _
 from bot.services import QuizApp
-from bot.views import PlayerRef
+from bot.views import ChannelRef, PlayerRef
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,8 @@ class SlackBot:
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     #: (workspace, user) -> the app's DM channel with that user (conversations.open).
     dms: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Each user's Slack locale (users.info), for the replies only they see.
+    locales: UserLocales = field(default_factory=UserLocales)
 
     def __post_init__(self) -> None:
         self.surface = SlackSurface(self)
@@ -114,6 +118,15 @@ class SlackBot:
         return self.dms[key]
 
     # --- people --------------------------------------------------------------------------
+
+    async def language(
+        self, client: AsyncWebClient, workspace: str, user: str, channel: str | None
+    ) -> str:
+        """The language of a reply only ``user`` sees: their Slack locale when quizbot
+        speaks it, else the channel's (no channel: the install's). Ask it after ``ack()``."""
+        locale = await self.locales.locale(client, workspace, user)
+        where = ChannelRef(PLATFORM, workspace, channel) if channel else None
+        return await self.conductor.languages.for_player(where, locale)
 
     def player(self, context: AsyncBoltContext, user: str, name: str = "") -> PlayerRef:
         """The core's id for a Slack user of the request's workspace (remembering names)."""
@@ -198,7 +211,7 @@ def build_slack_bot(
         )
     else:
         if not settings.bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN is not set")
+            raise ConfigError(_("SLACK_BOT_TOKEN is not set"))
         bolt = AsyncApp(
             signing_secret=settings.signing_secret or "",
             token=settings.bot_token,

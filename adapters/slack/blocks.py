@@ -13,6 +13,10 @@ go back through the click's own ``response_url``); flashcard buttons carry
 
 The study features' messages (stats, daily schedules, short results) are in
 :mod:`adapters.slack.study_blocks`.
+
+Every text is written in the current language (:func:`bot.i18n.use_language`): the caller
+decides whose (the channel's for what the channel sees, the user's for what only they see).
+Bank text is never translated.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from adapters.kit import texts, words
 from adapters.slack.pictures import picture_blocks
 from bot.domain import QuestionKind
+from bot.i18n import _, current_language, ngettext, pgettext
 from bot.views import (
     BankSummary,
     FlashcardView,
@@ -47,6 +52,7 @@ PRIVATE_MARK = "p"
 RATINGS = texts.RATINGS
 
 SECTION_LIMIT = 3000  # characters of a section's text
+MODAL_TITLE_LIMIT = 24  # characters of a modal's title, submit and close texts
 BUTTON_LIMIT = 75  # characters of a button's label
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
 
@@ -146,23 +152,31 @@ def _heading(view: QuestionView) -> str:
     return "  ·  ".join(parts)
 
 
+def day_and_time() -> str:
+    """Slack's date tokens for "a day at a time", in the current language's words."""
+    return _("{date} at {time}").format(date="{date_short_pretty}", time="{time}")
+
+
 def _deadline(view: QuestionView) -> str:
     if view.seconds >= 3600:  # a daily question: open for hours
-        return "open until " + slack_date(view.deadline, "{date_short_pretty} at {time}")
+        when = slack_date(view.deadline, day_and_time())
+        return _("open until {when}").format(when=when)
     stamp = int(view.deadline.timestamp())
-    return f"<!date^{stamp}^closes at {{time_secs}}|closes in {view.seconds} s>"
+    shown = _("closes at {time}").format(time="{time_secs}")
+    fallback = _("closes in {seconds} s").format(seconds=view.seconds)
+    return f"<!date^{stamp}^{shown}|{fallback}>"
 
 
 def _hint(view: QuestionView) -> str:
     if view.kind is QuestionKind.TYPED:
         if view.private_to or view.mode == "review":
-            return "Answer with the button"
-        return "Type your answer in this channel, or answer privately"
+            return _("Answer with the button")
+        return _("Type your answer in this channel, or answer privately")
     if view.mode == "daily":
-        return "One answer each; the answer comes when it closes"
+        return _("One answer each; the answer comes when it closes")
     if view.private_to:
-        return "Just for you"
-    return "One answer each"
+        return _("Just for you")
+    return _("One answer each")
 
 
 def question_message(view: QuestionView) -> dict[str, Any]:
@@ -173,7 +187,7 @@ def question_message(view: QuestionView) -> dict[str, Any]:
     blocks: list[Block] = [section(f"{_heading(view)}\n{escape(view.prompt)}")]
     blocks += picture_blocks(view.image)
     if view.kind is QuestionKind.TYPED:
-        label = "Answer" if view.private_to else "Answer privately"
+        label = pgettext("button", "Answer") if view.private_to else _("Answer privately")
         blocks.append(
             {
                 "type": "actions",
@@ -206,9 +220,11 @@ def question_message(view: QuestionView) -> dict[str, Any]:
 
 def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, Any]:
     """The question message once closed: the right answer, the explanation, who got it."""
-    closed = "closed: the quiz was stopped" if stopped else "closed"
     title = _title(outcome.mode, outcome.number, outcome.total)
-    heading = f"*{title}* ({closed})"
+    if stopped:
+        heading = _("*{title}* (closed: the quiz was stopped)").format(title=title)
+    else:
+        heading = _("*{title}* (closed)").format(title=title)
     blocks: list[Block] = [section(f"{heading}\n{escape(outcome.prompt)}")]
     blocks += picture_blocks(outcome.image)
     blocks += sections(words.revealed_options(outcome, MRKDWN))
@@ -220,46 +236,69 @@ def reveal_message(outcome: RoundOutcome, stopped: bool = False) -> dict[str, An
     answer = outcome.correct_text
     if outcome.correct_label:
         answer = f"{outcome.correct_label}. {answer}"
-    return message(f"{title} closed. Answer: {escape(answer)}", blocks)
+    return message(
+        _("{title} closed. Answer: {answer}").format(title=title, answer=escape(answer)), blocks
+    )
 
 
 def results_message(results: QuizResults) -> dict[str, Any]:
     """The end of a quiz: the final standings."""
-    lines = words.standings(results.standings, MRKDWN, "Nobody answered.")
+    lines = words.standings(results.standings, MRKDWN, _("Nobody answered."))
     if results.teams:
-        lines = ["*Teams*", *words.team_standings(results.teams, MRKDWN), "", *lines]
+        lines = [_("*Teams*"), *words.team_standings(results.teams, MRKDWN), "", *lines]
     blocks = [section(words.results_heading(results, MRKDWN)), *sections(lines)]
     if results.links:
         blocks.append(context(words.web_links(results.links, MRKDWN)))
     winner = results.standings[0] if results.standings else None
-    fallback = "Quiz over."
+    fallback = _("Quiz over.")
     if winner:
-        fallback += f" Winner: {escape(winner.name or winner.player)} ({winner.points} points)"
+        fallback = ngettext(
+            "Quiz over. Winner: {name} ({points} point)",
+            "Quiz over. Winner: {name} ({points} points)",
+            winner.points,
+        ).format(name=escape(winner.name or winner.player), points=winner.points)
     return message(fallback, blocks)
 
 
 def leaderboard_message(board: LeaderboardView) -> dict[str, Any]:
     """A leaderboard table, titled in Slack's words (a workspace, not a server)."""
     title = texts.leaderboard_title(board.scope, board.period, "workspace")
-    lines = words.standings(board.rows, MRKDWN, "No scores yet.")
+    lines = words.standings(board.rows, MRKDWN, _("No scores yet."))
     blocks = [section(f"*{title}*"), *sections(lines)]
     if board.links:
         blocks.append(context(words.web_links(board.links, MRKDWN)))
     return message(title, blocks)
 
 
+def language_name(tag: str) -> str:
+    """A bank's language (``es``, ``pt-br``) named in the current language (``Spanish``,
+    ``portugués (Brasil)``); the tag itself when Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(current_language())
+    except (ValueError, TypeError, UnknownLocaleError):
+        return tag
+    return str(name or tag)
+
+
 def banks_message(banks: list[BankSummary]) -> dict[str, Any]:
-    """The banks one can play, with their sizes."""
+    """The banks one can play, with their sizes (and their language, when one is set)."""
     if not banks:
-        return message("No banks yet.", [section("No banks yet.")])
+        empty = _("No banks yet.")
+        return message(empty, [section(empty)])
     lines = []
     for bank in banks:
         line = words.bank_line(bank, MRKDWN)
+        if bank.language:
+            line += " · " + _("questions in {language}").format(
+                language=escape(language_name(bank.language))
+            )
         if bank.description:
             line += f"\n      {escape(bank.description)}"
         lines.append(line)
     text = "\n".join(lines)
-    blocks = [section("*Question banks*")]
+    blocks = [section(_("*Question banks*"))]
     # A section holds 3000 characters: split long lists over several sections.
     chunk: list[str] = []
     for line in lines:
@@ -269,27 +308,31 @@ def banks_message(banks: list[BankSummary]) -> dict[str, Any]:
         chunk.append(line)
     if chunk:
         blocks.append(section("\n".join(chunk)))
-    return message(_cut("Question banks:\n" + text, 3000), blocks[:50])
+    return message(_cut(_("Question banks:") + "\n" + text, 3000), blocks[:50])
 
 
 def flashcard_message(
     card: FlashcardView, requested_bank: str, show_back: bool = False
 ) -> dict[str, Any]:
     """A flashcard: its front and a "show answer" button, or its back and the rating buttons."""
-    counts = f"{card.due} due · {card.new} new"
+    counts = _("{due} due · {new} new").format(due=card.due, new=card.new)
     if card.done or card.card_id is None:
-        text = f"No flashcards due in {escape(card.bank)}. :tada:"
+        text = _("No flashcards due in {bank}. :tada:").format(bank=escape(card.bank))
         if card.next_due is not None:
             when = slack_date(card.next_due, "{date_short_pretty} {time}")
-            text += f"\nThe next one is due {when}."
+            text += "\n" + _("The next one is due {when}.").format(when=when)
         return message(text, [section(text)])
     value = f"{requested_bank}:{card.card_id}"
-    heading = f"*Flashcard* · {escape(card.bank)} · {counts}"
+    heading = _("*Flashcard* · {bank} · {counts}").format(bank=escape(card.bank), counts=counts)
     blocks: list[Block] = [section(f"{heading}\n{escape(card.front)}")]
     blocks += picture_blocks(card.image)
     if card.next_due is not None and not show_back:
         when = slack_date(card.next_due, "{date_short_pretty} {time}")
-        blocks.append(context(f"Due cards first, then new ones · after these, next due {when}"))
+        blocks.append(
+            context(
+                _("Due cards first, then new ones · after these, next due {when}").format(when=when)
+            )
+        )
     if show_back:
         blocks.append({"type": "divider"})
         blocks.append(section(escape(card.back)))
@@ -298,21 +341,21 @@ def flashcard_message(
                 "type": "actions",
                 "block_id": f"flash_rate_{card.card_id}",
                 "elements": [
-                    button(f"{FLASH_RATE_PREFIX}{rating}", rating.capitalize(), value)
+                    button(f"{FLASH_RATE_PREFIX}{rating}", texts.rating_label(rating), value)
                     for rating in RATINGS
                 ],
             }
         )
-        blocks.append(context("How well did you remember it?"))
+        blocks.append(context(_("How well did you remember it?")))
     else:
         blocks.append(
             {
                 "type": "actions",
                 "block_id": f"flash_show_{card.card_id}",
-                "elements": [button(FLASH_SHOW_ACTION, "Show answer", value, style="primary")],
+                "elements": [button(FLASH_SHOW_ACTION, _("Show answer"), value, style="primary")],
             }
         )
-    return message(f"Flashcard: {escape(card.front)}", blocks)
+    return message(_("Flashcard: {front}").format(front=escape(card.front)), blocks)
 
 
 def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
@@ -322,15 +365,18 @@ def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": TYPED_SUBMIT_CALLBACK,
         "private_metadata": f"{view.round_id}:{channel}{mark}",
-        "title": {"type": "plain_text", "text": _title(view.mode, view.number, view.total)},
-        "submit": {"type": "plain_text", "text": "Answer"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {
+            "type": "plain_text",
+            "text": _modal_title(_title(view.mode, view.number, view.total)),
+        },
+        "submit": {"type": "plain_text", "text": _modal_title(pgettext("button", "Answer"))},
+        "close": {"type": "plain_text", "text": _modal_title(_("Cancel"))},
         "blocks": [
             section(escape(view.prompt)),
             {
                 "type": "input",
                 "block_id": TYPED_INPUT_BLOCK,
-                "label": {"type": "plain_text", "text": "Your answer"},
+                "label": {"type": "plain_text", "text": _("Your answer")},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": TYPED_INPUT_ACTION,
@@ -341,20 +387,27 @@ def typed_answer_modal(view: QuestionView, channel: str) -> dict[str, Any]:
     }
 
 
-def closed_modal(reason: str = "This question has closed.") -> dict[str, Any]:
-    """The modal shown instead of the answer form (closed, or someone else's review)."""
+def _modal_title(text: str) -> str:
+    """A modal's title or button: Slack takes 24 characters (a translation may be longer)."""
+    return _cut(text, MODAL_TITLE_LIMIT)
+
+
+def closed_modal(reason: str = "", *, late: bool = True) -> dict[str, Any]:
+    """The modal shown instead of the answer form: the question closed (``late``), or
+    ``reason`` (someone else's review)."""
+    title = _("Too late") if late else _("Sorry")
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Too late" if "closed" in reason else "Sorry"},
-        "close": {"type": "plain_text", "text": "OK"},
-        "blocks": [section(escape(reason))],
+        "title": {"type": "plain_text", "text": _modal_title(title)},
+        "close": {"type": "plain_text", "text": _modal_title(_("OK"))},
+        "blocks": [section(escape(reason or _("This question has closed.")))],
     }
 
 
 def help_text() -> str:
     """The command list, in mrkdwn (the same entries as every platform's help)."""
     entries = texts.help_entries(options_style=False, workspace_word="workspace")
-    lines = ["*quizbot* — quizzes and flashcards for study groups"]
+    lines = [_("*quizbot* — quizzes and flashcards for study groups")]
     lines += [f"`{entry.usage}` — {entry.does}" for entry in entries]
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from adapters.kit.lobby import lobby_text
 from adapters.slack.blocks import Block, button, escape, message, section
+from bot.i18n import _
 from bot.views import LobbyView
 
 JOIN_ACTION = "quiz_lobby_join"
@@ -15,7 +16,8 @@ START_ACTION = "quiz_lobby_start"
 
 def lobby_message(view: LobbyView) -> dict[str, Any]:
     """The lobby message (for ``chat.postMessage`` / ``chat.update``): Join and Start until
-    the game begins (or it was stopped), then the text alone."""
+    the game begins (or it was stopped), then the text alone; in the current language (the
+    conductor's: the channel's)."""
     text = escape(lobby_text(view))
     shown: list[Block] = [section(text)]
     if not (view.begun or view.ended):
@@ -24,8 +26,8 @@ def lobby_message(view: LobbyView) -> dict[str, Any]:
             {
                 "type": "actions",
                 "elements": [
-                    button(JOIN_ACTION, "Join", value, "primary"),
-                    button(START_ACTION, "Start", value),
+                    button(JOIN_ACTION, _("Join"), value, "primary"),
+                    button(START_ACTION, _("Start"), value),
                 ],
             }
         )

@@ -17,12 +17,13 @@ from typing import Any
 from adapters.kit.images import image_url, public_url_setting
 from adapters.kit.limits import SLACK_IMAGE_ALT, SLACK_IMAGE_TYPES, SLACK_IMAGE_URL
 from bot.domain import Image
+from bot.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 Block = dict[str, Any]
 #: What a stored picture says when Slack has no address to fetch it from.
-NO_PUBLIC_URL = "(a picture goes with this question: set QUIZBOT_PUBLIC_URL to show it here)"
+NO_PUBLIC_URL = N_("(a picture goes with this question: set QUIZBOT_PUBLIC_URL to show it here)")
 
 
 @functools.cache
@@ -46,7 +47,7 @@ def _escape(text: str) -> str:
 
 
 def _alt(image: Image) -> str:
-    return (image.alt or "Picture")[:SLACK_IMAGE_ALT]
+    return (image.alt or _("Picture"))[:SLACK_IMAGE_ALT]
 
 
 def picture_blocks(image: Image | None) -> list[Block]:
@@ -56,7 +57,7 @@ def picture_blocks(image: Image | None) -> list[Block]:
         return []
     url = image_url(image, public_url())
     if url is None:
-        return [_context(NO_PUBLIC_URL)]
+        return [_context(_(NO_PUBLIC_URL))]
     showable = image.url or image.media_type in SLACK_IMAGE_TYPES
     if showable and len(url) <= SLACK_IMAGE_URL:
         return [{"type": "image", "image_url": url, "alt_text": _alt(image)}]
@@ -64,7 +65,7 @@ def picture_blocks(image: Image | None) -> list[Block]:
 
 
 def _link(url: str, alt: str) -> Block:
-    return _context(f"Image: <{url}|{_escape(alt)}>")
+    return _context(_("Image: {link}").format(link=f"<{url}|{_escape(alt)}>"))
 
 
 def _context(text: str) -> Block:
@@ -78,7 +79,7 @@ def has_images(content: dict[str, Any]) -> bool:
 def without_images(content: dict[str, Any]) -> dict[str, Any]:
     """``content`` with each image block as a link to the picture."""
     blocks = [
-        _link(block["image_url"], block.get("alt_text", "Picture"))
+        _link(block["image_url"], block.get("alt_text") or _("Picture"))
         if block.get("type") == "image"
         else block
         for block in content.get("blocks") or []

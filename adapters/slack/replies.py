@@ -2,7 +2,8 @@
 
 A command's reply goes back through the command's ``response_url``: ephemeral for the
 one who asked, ``in_channel`` for everyone. A quiz's final standings after ``/quiz stop``
-are a message of their own in the channel (as they are when a quiz ends by itself).
+are a message of their own in the channel (as they are when a quiz ends by itself). The
+caller renders a reply inside ``use_language(reply.language)``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncRespond
 
 from adapters.kit import rendering, texts
-from adapters.kit.dispatch import DailyChanged, Reply, ReplyView
+from adapters.kit.dispatch import DailyChanged, Notice, Reply, ReplyView
 from adapters.kit.surface import Surface
 from adapters.slack import blocks, study_blocks
+from bot.i18n import _, ngettext
 from bot.views import (
     BankSummary,
     DailyView,
@@ -24,9 +26,6 @@ from bot.views import (
     QuestionView,
     QuizResults,
 )
-
-#: Emoji in front of a notice, by what it says.
-ICONS = {texts.NO_MISTAKES: ":tada:"}
 
 
 def notice(text: str, icon: str = "") -> dict[str, Any]:
@@ -44,7 +43,7 @@ class SlackReplies:
     """Block Kit for each kind of reply (see :class:`adapters.kit.rendering.Renderer`)."""
 
     def notice(self, text: str) -> dict[str, Any]:
-        return notice(text, ICONS.get(text, ""))
+        return notice(text)
 
     def help(self, reason: str) -> dict[str, Any]:
         return blocks.help_message(reason)
@@ -55,16 +54,20 @@ class SlackReplies:
     def daily_changed(self, change: DailyChanged) -> dict[str, Any]:
         name = blocks.escape(change.by)
         if change.action == "off":
-            return study_blocks.daily_message(
-                change.schedule, f"{name} turned the daily question off"
-            )
-        return study_blocks.daily_message(change.schedule, f"{name} set a daily question")
+            changed = _("{name} turned the daily question off").format(name=name)
+        else:
+            changed = _("{name} set a daily question").format(name=name)
+        return study_blocks.daily_message(change.schedule, changed)
 
     def review_started(self, question: QuestionView) -> dict[str, Any]:
-        count = texts.plural(question.total, "missed question")
-        return blocks.notice(
-            f":mag: Your review of {count} is in your direct messages with me (just for you)."
-        )
+        text = ngettext(
+            "Your review of {count} missed question is in your direct messages with me "
+            "(just for you).",
+            "Your review of {count} missed questions is in your direct messages with me "
+            "(just for you).",
+            question.total,
+        ).format(count=question.total)
+        return blocks.notice(f":mag: {text}")
 
     def daily(self, daily: DailyView) -> dict[str, Any]:
         return study_blocks.daily_message(daily)
@@ -89,7 +92,9 @@ RENDERER = SlackReplies()
 
 
 def render(view: ReplyView) -> dict[str, Any]:
-    """The Slack message for a reply's view."""
+    """The Slack message for a reply's view (a notice with the emoji it names)."""
+    if isinstance(view, Notice) and view.icon:
+        return notice(view.text, blocks.MRKDWN.icon(view.icon))
     return rendering.render(view, RENDERER)
 
 

@@ -36,6 +36,7 @@ from adapters.slack.listeners import register
 from adapters.slack.settings import SlackSettings
 from adapters.slack.tables import ensure_tables
 from bot.errors import ConfigError
+from bot.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +171,10 @@ class SlackService:
             error = str(exc.response.get("error") or exc.response.status_code)
             if error in REJECTED:
                 raise ConfigError(
-                    f"SLACK_BOT_TOKEN was rejected by Slack ({error}): copy the Bot User OAuth "
-                    "Token (xoxb-...) from your Slack app's OAuth & Permissions page"
+                    _(
+                        "SLACK_BOT_TOKEN was rejected by Slack ({error}): copy the Bot User "
+                        "OAuth Token (xoxb-...) from your Slack app's OAuth & Permissions page"
+                    ).format(error=error)
                 ) from None
             log.warning("could not check SLACK_BOT_TOKEN (auth.test: %s); going on", error)
             return
@@ -199,9 +202,11 @@ class SlackService:
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             raise ConfigError(
-                f"SLACK_APP_TOKEN was rejected by Slack ({error}): Socket Mode needs an "
-                "app-level token (xapp-...) with the connections:write scope (Basic "
-                "Information > App-Level Tokens)"
+                _(
+                    "SLACK_APP_TOKEN was rejected by Slack ({error}): Socket Mode needs an "
+                    "app-level token (xapp-...) with the connections:write scope (Basic "
+                    "Information > App-Level Tokens)"
+                ).format(error=error)
             ) from None
         except UNREACHABLE as exc:
             raise unreachable("Slack", self.api_url, exc) from None
@@ -222,4 +227,5 @@ class SlackService:
             await asyncio.wait(tasks, timeout=within)
 
     async def close(self) -> None:
+        await self.bot.locales.close()
         await self.bot.responder.close()

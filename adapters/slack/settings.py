@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.i18n import _
 
 API_URL_VARIABLE = "SLACK_API_URL"
 
@@ -32,7 +33,9 @@ def api_url_from_env(env: Mapping[str, str]) -> str | None:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError(
-            f"{API_URL_VARIABLE} must be an http(s) URL such as http://127.0.0.1:8080/api/"
+            _("{variable} must be an http(s) URL such as http://127.0.0.1:8080/api/").format(
+                variable=API_URL_VARIABLE
+            )
         )
     return value if value.endswith("/") else value + "/"
 
@@ -92,39 +95,51 @@ class SlackSettings:
         if self.socket_mode:
             if not self.app_token:
                 raise ConfigError(
-                    "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token "
-                    "(xapp-...) with the connections:write scope (Basic Information > "
-                    "App-Level Tokens)"
+                    _(
+                        "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token "
+                        "(xapp-...) with the connections:write scope (Basic Information > "
+                        "App-Level Tokens)"
+                    )
                 )
             if not self.bot_token:
                 raise ConfigError(
-                    "SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token (xoxb-...) "
-                    "from OAuth & Permissions"
+                    _(
+                        "SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token (xoxb-...) "
+                        "from OAuth & Permissions"
+                    )
                 )
             if self.client_id or self.client_secret:
                 raise ConfigError(
-                    "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set: Socket Mode serves one "
-                    "workspace with SLACK_BOT_TOKEN, unset them"
+                    _(
+                        "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set: Socket Mode serves one "
+                        "workspace with SLACK_BOT_TOKEN, unset them"
+                    )
                 )
             return
         if not self.signing_secret:
             raise ConfigError(
-                "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic "
-                "Information > App Credentials"
+                _(
+                    "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic "
+                    "Information > App Credentials"
+                )
             )
         if self.client_id and not self.client_secret:
-            raise ConfigError("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is): set both")
+            raise ConfigError(_("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID is): set both"))
         if self.client_secret and not self.client_id:
-            raise ConfigError("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is): set both")
+            raise ConfigError(_("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is): set both"))
         bare = sorted(m for m in self.moderators if ":" not in m)
         if self.uses_oauth and bare:
             raise ConfigError(
-                f"SLACK_MODERATORS names {bare[0]} without its workspace: with many "
-                "workspaces write TEAM:USER (e.g. T0123ABC:U0456DEF), so a moderator of one "
-                "workspace is not one of every other"
+                _(
+                    "SLACK_MODERATORS names {user} without its workspace: with many "
+                    "workspaces write TEAM:USER (e.g. T0123ABC:U0456DEF), so a moderator of "
+                    "one workspace is not one of every other"
+                ).format(user=bare[0])
             )
         if not self.client_id and not self.bot_token:
             raise ConfigError(
-                "SLACK_BOT_TOKEN is not set: set it for one workspace, or SLACK_CLIENT_ID and "
-                "SLACK_CLIENT_SECRET to install the app in many"
+                _(
+                    "SLACK_BOT_TOKEN is not set: set it for one workspace, or SLACK_CLIENT_ID "
+                    "and SLACK_CLIENT_SECRET to install the app in many"
+                )
             )

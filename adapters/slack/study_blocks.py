@@ -10,7 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.kit import words
-from adapters.slack.blocks import MRKDWN, Block, context, escape, message, section, slack_date
+from adapters.slack.blocks import (
+    MRKDWN,
+    Block,
+    context,
+    day_and_time,
+    escape,
+    message,
+    section,
+    slack_date,
+)
+from bot.i18n import _, ngettext
 from bot.views import DailyView, PlayerStats, QuizResults, RoundOutcome
 
 
@@ -28,39 +38,49 @@ def stats_message(stats: PlayerStats) -> dict[str, Any]:
     """``/quiz stats``: the player's own record (sent ephemeral)."""
     name = escape(stats.name or stats.user)
     blocks: list[Block] = [
-        section(f"*Your quiz record, {name}*"),
+        section(_("*Your quiz record, {name}*").format(name=name)),
         section("\n".join(stats_lines(stats))),
     ]
     topics = topic_lines(stats)
     if topics:
-        blocks.append(section("*By topic*\n" + "\n".join(topics)))
+        blocks.append(section(_("*By topic*") + "\n" + "\n".join(topics)))
     hints = []
     if stats.mistakes_due:
-        hints.append("`/quiz mistakes` reviews what you got wrong")
+        hints.append(_("`/quiz mistakes` reviews what you got wrong"))
     if stats.cards_due:
-        hints.append("`/quiz flashcards` reviews your cards")
+        hints.append(_("`/quiz flashcards` reviews your cards"))
     if hints:
         blocks.append(context(" · ".join(hints)))
     if stats.links:
         blocks.append(context(words.web_links(stats.links, MRKDWN)))
-    fallback = (
-        f"Your record: {stats.answered} answers, {stats.correct} right, "
-        f"streak {stats.streak}, {stats.cards_due} flashcards due"
+    fallback = ngettext(
+        "Your record: {answered} answer, {correct} right, streak {streak}, {cards} flashcards due",
+        "Your record: {answered} answers, {correct} right, streak {streak}, {cards} flashcards due",
+        stats.answered,
+    ).format(
+        answered=stats.answered,
+        correct=stats.correct,
+        streak=stats.streak,
+        cards=stats.cards_due,
     )
     return message(fallback, blocks)
 
 
 def daily_message(daily: DailyView, changed: str = "") -> dict[str, Any]:
-    """A channel's daily-question schedule (``changed``: what was just done, e.g. "Set")."""
+    """A channel's daily-question schedule (``changed``: what was just done, a sentence
+    without its full stop, e.g. "ann set a daily question")."""
     text = escape(daily.describe())
     if daily.enabled and daily.next_run_at is not None:
-        text += "\nNext one: " + slack_date(daily.next_run_at, "{date_short_pretty} at {time}")
+        when = slack_date(daily.next_run_at, day_and_time())
+        text += "\n" + _("Next one: {when}").format(when=when)
     if changed:
         text = f":calendar: {changed}. {text}"
     blocks = [section(text)]
     if not daily.enabled:
         blocks.append(
-            context("A moderator can set one: `/quiz daily 09:00 Europe/London [bank] [minutes]`")
+            context(
+                _("A moderator can set one: `/quiz daily 09:00 Europe/London [bank] [minutes]`")
+            )
         )
     return message(text, blocks)
 
@@ -69,7 +89,7 @@ def daily_results_message(outcome: RoundOutcome) -> dict[str, Any]:
     """The short ending of a daily question, posted when it closes (the question's own
     message shows the full reveal)."""
     text = words.daily_end(outcome, MRKDWN)
-    streaks = "Right answers on days in a row build a streak: `/quiz stats`"
+    streaks = _("Right answers on days in a row build a streak: `/quiz stats`")
     return message(text, [section(text), context(streaks)])
 
 

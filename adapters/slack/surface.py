@@ -9,6 +9,8 @@ Slack's refusals that stay until someone acts (the app is not in the channel, th
 was archived or deleted, the app was uninstalled) become
 :class:`~adapters.kit.surface.PostRefused`, so the conductor stops the quiz and says why;
 rate limits are waited out by the client's retry handler (see :mod:`adapters.slack.app`).
+Everything is written in the language the conductor sets (the channel's for the channel,
+the player's for what only they see).
 """
 
 from __future__ import annotations
@@ -23,20 +25,21 @@ from adapters.kit.surface import Capabilities, PostRefused
 from adapters.slack import blocks, study_blocks
 from adapters.slack.lobby_blocks import lobby_message
 from adapters.slack.pictures import has_images, warn_without_public_url, without_images
+from bot.i18n import N_, _
 from bot.views import ChannelRef, LobbyView, QuestionView, QuizResults, RoundOutcome
 
 log = logging.getLogger(__name__)
 
 #: Slack errors that mean the bot cannot post there until someone acts, and what to say.
 REFUSALS: dict[str, str] = {
-    "not_in_channel": "I'm not a member of this channel: invite me with `/invite @quizbot`",
-    "channel_not_found": "I can't see this channel any more",
-    "is_archived": "this channel was archived",
-    "restricted_action": "this workspace doesn't let me post in this channel",
-    "missing_scope": "I lack a permission (scope) to post here: reinstall the app",
-    "account_inactive": "the app was removed from this workspace",
-    "token_revoked": "the app's access to this workspace was revoked",
-    "invalid_auth": "the app's access to this workspace is no longer valid",
+    "not_in_channel": N_("I'm not a member of this channel: invite me with `/invite @quizbot`"),
+    "channel_not_found": N_("I can't see this channel any more"),
+    "is_archived": N_("this channel was archived"),
+    "restricted_action": N_("this workspace doesn't let me post in this channel"),
+    "missing_scope": N_("I lack a permission (scope) to post here: reinstall the app"),
+    "account_inactive": N_("the app was removed from this workspace"),
+    "token_revoked": N_("the app's access to this workspace was revoked"),
+    "invalid_auth": N_("the app's access to this workspace is no longer valid"),
 }
 #: Refusals after which nothing can be said there at all.
 GONE = {"channel_not_found", "is_archived", "account_inactive", "token_revoked", "invalid_auth"}
@@ -53,7 +56,7 @@ def refusal(exc: SlackApiError) -> PostRefused | None:
     error = str(exc.response.get("error") or "")
     if error not in REFUSALS:
         return None
-    return PostRefused(REFUSALS[error], gone=error in GONE)
+    return PostRefused(_(REFUSALS[error]), gone=error in GONE)
 
 
 class Workspaces(Protocol):
@@ -82,7 +85,7 @@ class SlackSurface:
         try:
             return await self.bot.client_for(workspace)
         except LookupError:
-            raise PostRefused(REFUSALS["account_inactive"], gone=True) from None
+            raise PostRefused(_(REFUSALS["account_inactive"]), gone=True) from None
 
     async def _call(self, method: str, client: AsyncWebClient, **params: Any) -> Any:
         """Call a Web API method; a lasting refusal becomes PostRefused."""
@@ -105,7 +108,7 @@ class SlackSurface:
         try:
             return await self.bot.private_channel(client, workspace, user)
         except SlackApiError as exc:
-            raise refusal(exc) or PostRefused("I can't open a direct message with you") from None
+            raise refusal(exc) or PostRefused(_("I can't open a direct message with you")) from None
 
     async def post_question(self, question: QuestionView) -> str:
         client = await self._client(question.channel.workspace)

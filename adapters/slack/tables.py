@@ -17,6 +17,7 @@ from sqlalchemy import inspect
 from adapters.kit.contract import PlatformSettings
 from adapters.slack.settings import SlackSettings
 from bot.errors import ConfigError
+from bot.i18n import _
 from bot.store.database import Database
 
 TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
@@ -42,7 +43,7 @@ async def prepare(db: Database, settings: PlatformSettings) -> list[str]:
     if not missing:
         return []
     await create_tables(db, settings.client_id)
-    return [f"slack: created {', '.join(missing)}"]
+    return [_("slack: created {tables}").format(tables=", ".join(missing))]
 
 
 async def ensure_tables(db: Database, client_id: str) -> None:
@@ -54,6 +55,8 @@ async def ensure_tables(db: Database, client_id: str) -> None:
         await create_tables(db, client_id)
         return
     raise ConfigError(
-        f"Slack's installation tables are missing ({', '.join(missing)}): "
-        "run `quizbot db upgrade` (the Procfile's release step does)"
+        _(
+            "Slack's installation tables are missing ({tables}): "
+            "run `quizbot db upgrade` (the Procfile's release step does)"
+        ).format(tables=", ".join(missing))
     )

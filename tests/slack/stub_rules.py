@@ -29,7 +29,15 @@ are Slack's. Sources (docs.slack.dev, formerly api.slack.com):
   ``message_not_found``; every method: ``not_authed``, ``invalid_auth``,
   ``account_inactive`` ("token is for a deleted user or workspace"), ``token_revoked``
   ("... or the app has been removed");
-- interactivity/handling (response_url): "up to 5 times within 30 minutes".
+- interactivity/handling (response_url): "up to 5 times within 30 minutes";
+- reference/methods/users.info: scope ``users:read`` (bot tokens), errors ``user_not_found``
+  and ``user_not_visible``; ``include_locale`` "Set this to true to receive the locale for
+  this user. Defaults to false" (the changelog "Locale locale locale", 2017-09: the
+  ``locale`` field is an IETF language tag such as ``es-ES``, ``de-DE``, and is only sent to
+  whoever asks for it); a token without a method's scope gets ``missing_scope`` with
+  ``needed`` and ``provided`` (reference/scopes, the error of every method);
+- each method's "Required scopes": chat.postMessage, chat.update, chat.postEphemeral
+  ``chat:write``; conversations.open ``im:write`` (for a DM); users.info ``users:read``.
 
 Not documented, so taken as commonly observed: how long chat.postMessage's burst may be
 (reports see 25 or more posts go through before 429s; 10 here, below that).
@@ -59,6 +67,47 @@ METHOD_TIERS: dict[str, int] = {
     "oauth.v2.access": TIER_4,
     "apps.connections.open": TIER_1,
 }
+
+#: The bot scope each method needs (methods not listed need none the app could lack).
+METHOD_SCOPES: dict[str, str] = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "conversations.open": "im:write",
+    "users.info": "users:read",
+}
+#: The scopes the app asks for (manifest.yml), which a token has unless a test takes one.
+APP_SCOPES = frozenset(
+    {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "users:read",
+        "im:write",
+        "channels:history",
+        "groups:history",
+        "im:history",
+    }
+)
+
+
+def scope_error(method: str, granted: frozenset[str]) -> dict[str, Any] | None:
+    """``missing_scope`` when a token with ``granted`` scopes calls ``method``, else None."""
+    needed = METHOD_SCOPES.get(method)
+    if needed is None or needed in granted:
+        return None
+    return {
+        "ok": False,
+        "error": "missing_scope",
+        "needed": needed,
+        "provided": ",".join(sorted(granted)),
+    }
+
+
+def truthy(value: Any) -> bool:
+    """A boolean argument as Slack reads it (``true``, ``1``; slack_sdk sends ``1``)."""
+    return value is True or str(value).strip().lower() in ("1", "true")
+
 
 #: Methods that take a ``channel`` and so answer the channel's errors.
 CHANNEL_METHODS = frozenset(

@@ -15,7 +15,11 @@ uninstalled the app), rate limits per method per workspace by tier and chat.post
 per channel (HTTP 429, ``Retry-After``, ``ratelimited``), Block Kit limits
 (``invalid_blocks``, ``invalid_arguments`` for views), errors set per channel
 (``not_in_channel``, ``channel_not_found``, ``is_archived``), ``message_not_found`` for an
-update of a message it never posted, and response_url's five uses. :attr:`StubSlackApi.calls`
+update of a message it never posted, response_url's five uses, and scopes (``missing_scope``
+for a token without the method's scope: :meth:`StubSlackApi.take_scope`). ``users.info``
+answers the users in :attr:`StubSlackApi.users` (``user_not_found`` for those in
+:attr:`StubSlackApi.unknown_users`), with their ``locale`` only when asked
+``include_locale=true``. :attr:`StubSlackApi.calls`
 holds what Slack accepted; :attr:`StubSlackApi.errors` what it refused (the 429s also in
 :attr:`StubSlackApi.rate_limited`), :attr:`StubSlackApi.requests` everything.
 :attr:`StubSlackApi.rules` changes or switches off any rule, :attr:`StubSlackApi.latency`
@@ -37,6 +41,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.slack.stub_rules import (
+    APP_SCOPES,
     CHANNEL_METHODS,
     MESSAGE_BLOCKS,
     MESSAGE_METHODS,
@@ -46,6 +51,8 @@ from tests.slack.stub_rules import (
     block_problems,
     message_error,
     retry_after,
+    scope_error,
+    truthy,
     view_error,
 )
 
@@ -126,10 +133,15 @@ class StubSlackApi:
     """The stub's state: recorded calls, the users ``users.info`` knows, the tokens issued.
 
     ``tokens`` maps each valid bot token to its team (oauth.v2.access adds the one it
-    issues); ``app_tokens`` are the app-level tokens apps.connections.open takes.
+    issues); ``app_tokens`` are the app-level tokens apps.connections.open takes. ``users``
+    holds each user's fields beyond the defaults (``is_admin``, ``locale``, ``profile``...).
     """
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Users users.info does not find (``user_not_found``).
+    unknown_users: set[str] = field(default_factory=set)
+    #: token -> the scopes it was granted (a token not listed has the app's, APP_SCOPES).
+    scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     oauth_token: str = "xoxb-installed-token"
     oauth_team: str = "T0TWO"
@@ -185,11 +197,28 @@ class StubSlackApi:
     def heal_channel(self, channel: str, team: str | None = None) -> None:
         self.channel_errors.pop((team, channel), None)
 
+    def take_scope(self, scope: str, team: str | None = None) -> None:
+        """The tokens (of ``team``, or all) lose ``scope``: an install made before the app
+        asked for it. Methods needing it answer ``missing_scope``."""
+        for token, owner in self.tokens.items():
+            if team is None or owner == team:
+                self.scopes[token] = self.granted(token) - {scope}
+
+    def granted(self, token: str | None) -> frozenset[str]:
+        return self.scopes.get(token or "", APP_SCOPES)
+
     # --- recording and waiting ------------------------------------------------------------
 
     def of(self, method: str) -> list[Call]:
         """The recorded calls of one method, in order."""
         return [c for c in self.calls if c.method == method]
+
+    def user_lookups(self, *, locales: bool = False) -> list[Call]:
+        """The ``users.info`` calls asking who a user is (a name, an admin), or with
+        ``locales`` the ones asking their locale (``include_locale=true``)."""
+        return [
+            c for c in self.of("users.info") if truthy(c.params.get("include_locale")) == locales
+        ]
 
     async def command_replies(self, count: int = 1, within: float = 30.0) -> list[Call]:
         """The first ``count`` replies to slash commands (through their response_url)."""
@@ -386,6 +415,8 @@ class StubSlackApi:
                 return refused
         if method == "chat.update" and (channel, str(params.get("ts"))) not in self.messages:
             return {"ok": False, "error": "message_not_found"}
+        if method == "users.info" and str(params.get("user")) in self.unknown_users:
+            return {"ok": False, "error": "user_not_found"}
         return None
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -402,8 +433,10 @@ class StubSlackApi:
             status, headers = 429, {"Retry-After": retry_after(wait)}
             answer = {"ok": False, "error": "ratelimited"}
         else:
-            answer = self._refusal(method, params, team or "") or self._answer(
-                method, params, token
+            answer = (
+                (None if method in NO_TOKEN_METHODS else scope_error(method, self.granted(token)))
+                or self._refusal(method, params, team or "")
+                or self._answer(method, params, token)
             )
         self.record(Call(method, params, token, request.path, answer, status, team))
         await self._delay(method)
@@ -446,6 +479,8 @@ class StubSlackApi:
             user_id = str(params.get("user"))
             user = {"id": user_id, "name": user_id.lower(), "is_admin": False, "is_owner": False}
             user.update(self.users.get(user_id, {}))
+            if not truthy(params.get("include_locale")):
+                user.pop("locale", None)  # only for those who ask
             return {"ok": True, "user": user}
         if method == "conversations.open":
             users = str(params.get("users", "U"))

@@ -226,7 +226,7 @@ async def test_typed_answer_in_channel_and_in_modal(
     assert "2 answers" in revealed
     results = (await stub.wait_for("chat.postMessage", count=2))[1]
     assert "Quiz over" in text_of(results)
-    assert len(stub.of("users.info")) == 1  # only bob, once: names are then remembered
+    assert len(stub.user_lookups()) == 1  # only bob, once: names are then remembered
     assert len(receipts_for(slack, "U0BOB")) == 1
 
 
@@ -245,7 +245,7 @@ async def test_stop_by_someone_else_is_refused_then_an_admin_stops(
     [refusal] = await stub.command_replies()
     assert "only alice" in refusal.params["text"].lower()
     assert refusal.params["response_type"] == "ephemeral"
-    assert [c.params["user"] for c in stub.of("users.info")] == ["U0BOB"]
+    assert [c.params["user"] for c in stub.user_lookups()] == ["U0BOB"]
     assert await quiz.open_round(where) is not None
     assert len(stub.of("chat.postMessage")) == 1
 
@@ -266,7 +266,7 @@ async def test_stop_by_someone_else_is_refused_then_an_admin_stops(
     await stub.wait_for("chat.postMessage", count=3)
     await slack.command("stop", "U0MOD", "mod")
     await stub.wait_for("chat.postMessage", count=4)
-    assert "U0MOD" not in [c.params["user"] for c in stub.of("users.info")]
+    assert "U0MOD" not in [c.params["user"] for c in stub.user_lookups()]
 
 
 # --- flashcards and the Home tab -----------------------------------------------------------

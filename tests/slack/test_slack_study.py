@@ -274,7 +274,7 @@ async def test_daily_question_set_posted_answered_revealed_and_off(
     [refused] = await replies(slack, 1)
     assert refused.params["response_type"] == "ephemeral"
     assert "only a moderator" in refused.params["text"].lower()
-    assert [c.params["user"] for c in stub.of("users.info")] == ["U0BOB"]
+    assert [c.params["user"] for c in stub.user_lookups()] == ["U0BOB"]
 
     await slack.command("daily 09:00 Europe/London slack-study 60", "U0ADMIN", "admin")
     set_reply = (await replies(slack, 2))[1]
@@ -325,7 +325,7 @@ async def test_daily_question_set_posted_answered_revealed_and_off(
     off = (await replies(slack, 5))[4]
     assert off.params["response_type"] == "in_channel"
     assert "mod turned the daily question off" in off.params["text"]
-    assert "U0MOD" not in [c.params["user"] for c in stub.of("users.info")]
+    assert "U0MOD" not in [c.params["user"] for c in stub.user_lookups()]
     messages = len(posted(slack))
     clock.advance(days=1)
     await slack.tick()

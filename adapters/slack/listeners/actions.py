@@ -1,7 +1,9 @@
 """Buttons: answering a question (an option, or opening the typed-answer form), turning
 and rating flashcards, and the Home tab's review buttons.
 
-Every click is acknowledged first. A receipt goes to the clicker alone, back through the
+Every click is acknowledged first, then served in the clicker's language (their Slack
+locale, else the channel's); what the channel sees is written in the channel's by the
+conductor. A receipt goes to the clicker alone, back through the
 click's own ``response_url`` (an ephemeral message). What follows a recorded answer (a
 reveal, the next question) is the conductor's.
 """
@@ -23,6 +25,7 @@ from adapters.slack import blocks, replies
 from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
 from bot.errors import QuizbotError
+from bot.i18n import _, use_language
 from bot.views import AnswerReceipt, ChannelRef, FlashcardView, PlayerRef
 
 if TYPE_CHECKING:
@@ -94,8 +97,8 @@ class AnswerActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(ANSWER_ACTION)(told(self.on_answer))
-        self.bot.bolt.action(blocks.TYPED_OPEN_ACTION)(told(self.on_typed_open))
+        self.bot.bolt.action(ANSWER_ACTION)(told(self.on_answer, self.bot))
+        self.bot.bolt.action(blocks.TYPED_OPEN_ACTION)(told(self.on_typed_open, self.bot))
 
     async def on_answer(
         self,
@@ -107,16 +110,19 @@ class AnswerActions:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        round_text, _, rest = str(action.get("value", "")).partition(":")
-        label, _, mark = rest.partition(":")
+        round_text, _sep, rest = str(action.get("value", "")).partition(":")
+        label, _sep, mark = rest.partition(":")
         if not round_text.isdigit():
             return
         who = clicker(self.bot, body, context)
         channel = clicked_channel(body)
         where = ChannelRef(PLATFORM, who.workspace, channel)
-        receipt = await self.bot.quiz.answer(int(round_text), who, label, where)
-        review = mark == blocks.PRIVATE_MARK
-        await deliver_receipt(self.bot, client, channel, receipt, who.user, respond, review=review)
+        with use_language(await self.bot.language(client, who.workspace, who.user, channel)):
+            receipt = await self.bot.quiz.answer(int(round_text), who, label, where)
+            review = mark == blocks.PRIVATE_MARK
+            await deliver_receipt(
+                self.bot, client, channel, receipt, who.user, respond, review=review
+            )
 
     async def on_typed_open(
         self,
@@ -128,17 +134,24 @@ class AnswerActions:
     ) -> None:
         await ack()
         channel = clicked_channel(body)
+        user = body["user"]["id"]
+        with use_language(await self.bot.language(client, workspace_of(context), user, channel)):
+            modal = await self._modal(action, channel, user, workspace_of(context))
+        await client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    async def _modal(
+        self, action: dict[str, Any], channel: str, user: str, workspace: str
+    ) -> dict[str, Any]:
+        """The typed-answer form of the clicked question, or why it cannot be answered."""
         value = str(action.get("value") or "")
         view = await self.bot.quiz.round_view(int(value)) if value.isdigit() else None
-        if view is not None and view.channel.workspace != workspace_of(context):
+        if view is not None and view.channel.workspace != workspace:
             view = None  # another workspace's round: as good as closed here
         if view is None:
-            modal = blocks.closed_modal()
-        elif view.private_to not in (None, body["user"]["id"]):
-            modal = blocks.closed_modal("This review belongs to someone else.")
-        else:
-            modal = blocks.typed_answer_modal(view, channel)
-        await client.views_open(trigger_id=body["trigger_id"], view=modal)
+            return blocks.closed_modal()
+        if view.private_to not in (None, user):
+            return blocks.closed_modal(_("This review belongs to someone else."), late=False)
+        return blocks.typed_answer_modal(view, channel)
 
 
 class FlashcardActions:
@@ -148,8 +161,8 @@ class FlashcardActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(blocks.FLASH_SHOW_ACTION)(told(self.on_show))
-        self.bot.bolt.action(RATE_ACTION)(told(self.on_rate))
+        self.bot.bolt.action(blocks.FLASH_SHOW_ACTION)(told(self.on_show, self.bot))
+        self.bot.bolt.action(RATE_ACTION)(told(self.on_rate, self.bot))
 
     async def on_show(
         self,
@@ -191,11 +204,14 @@ class FlashcardActions:
         show_back: bool,
     ) -> None:
         """Ask the core for the card to show, then show it in place of the clicked one."""
-        bank, _, card_text = str(action.get("value", "")).rpartition(":")
+        bank, _colon, card_text = str(action.get("value", "")).rpartition(":")
         if not card_text.isdigit():
             return
-        card = await call(clicker(self.bot, body, context), int(card_text))
-        content = blocks.flashcard_message(card, bank, show_back=show_back)
+        who = clicker(self.bot, body, context)
+        channel = (body.get("container") or {}).get("channel_id")
+        with use_language(await self.bot.language(client, who.workspace, who.user, channel)):
+            card = await call(who, int(card_text))
+            content = blocks.flashcard_message(card, bank, show_back=show_back)
         container = body.get("container", {})
         if container.get("is_ephemeral") or not container.get("message_ts"):
             await respond(replace_original=True, response_type="ephemeral", **content)
@@ -212,8 +228,8 @@ class HomeActions:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.action(blocks.HOME_FLASHCARDS_ACTION)(told(self.on_flashcards))
-        self.bot.bolt.action(blocks.HOME_MISTAKES_ACTION)(told(self.on_mistakes))
+        self.bot.bolt.action(blocks.HOME_FLASHCARDS_ACTION)(told(self.on_flashcards, self.bot))
+        self.bot.bolt.action(blocks.HOME_MISTAKES_ACTION)(told(self.on_mistakes, self.bot))
 
     async def on_flashcards(
         self,
@@ -226,12 +242,13 @@ class HomeActions:
         await ack()
         who = clicker(self.bot, body, context)
         bank = str(action.get("value") or "")
-        try:
-            card = await self.bot.quiz.next_flashcard(who, bank=bank or None)
-        except QuizbotError as exc:
-            content = replies.notice(texts.sentence(str(exc)))
-        else:
-            content = blocks.flashcard_message(card, bank)
+        with use_language(await self.bot.language(client, who.workspace, who.user, None)):
+            try:
+                card = await self.bot.quiz.next_flashcard(who, bank=bank or None)
+            except QuizbotError as exc:
+                content = replies.notice(texts.sentence(str(exc)))
+            else:
+                content = blocks.flashcard_message(card, bank)
         dm = await self.bot.private_channel(client, who.workspace, who.user)
         await client.chat_postMessage(channel=dm, **content)
 
@@ -241,6 +258,11 @@ class HomeActions:
         await ack()
         who = clicker(self.bot, body, context)
         dm = await self.bot.private_channel(client, who.workspace, who.user)
+        with use_language(await self.bot.language(client, who.workspace, who.user, None)):
+            await self._review(client, who, dm)
+
+    async def _review(self, client: AsyncWebClient, who: PlayerRef, dm: str) -> None:
+        """Start a review of ``who``'s mistakes in their DM (or say there why not)."""
         request = Request(
             where=ChannelRef(PLATFORM, who.workspace, dm),
             who=who,

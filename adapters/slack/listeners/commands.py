@@ -1,5 +1,10 @@
 """``/quiz``: the words after it are parsed by the kit's command model and run by its
-dispatcher; the reply is rendered by :mod:`adapters.slack.replies`."""
+dispatcher; the reply is rendered by :mod:`adapters.slack.replies`.
+
+The command runs in its user's language (their Slack locale, else the channel's), asked
+once the command is acknowledged; the reply is rendered in the language the dispatcher says
+(the channel's for a public one).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from adapters.kit.dispatch import Request
 from adapters.slack import replies
 from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
+from bot.i18n import use_language
 from bot.views import ChannelRef
 
 if TYPE_CHECKING:
@@ -26,7 +32,7 @@ class QuizCommand:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.command("/quiz")(told(self.on_quiz))
+        self.bot.bolt.command("/quiz")(told(self.on_quiz, self.bot))
 
     async def on_quiz(
         self,
@@ -39,11 +45,14 @@ class QuizCommand:
         await ack()
         bot = self.bot
         user = command["user_id"]
+        workspace = workspace_of(context)
         request = Request(
-            where=ChannelRef(PLATFORM, workspace_of(context), command["channel_id"]),
+            where=ChannelRef(PLATFORM, workspace, command["channel_id"]),
             who=bot.player(context, user, command.get("user_name", "")),
-            is_moderator=lambda: bot.is_moderator(client, workspace_of(context), user),
+            is_moderator=lambda: bot.is_moderator(client, workspace, user),
         )
-        reply = await bot.dispatcher.run(commands.parse(command.get("text", "")), request)
+        with use_language(await bot.language(client, workspace, user, command["channel_id"])):
+            reply = await bot.dispatcher.run(commands.parse(command.get("text", "")), request)
         if reply is not None:
-            await replies.send(reply, respond, bot.surface)
+            with use_language(reply.language):
+                await replies.send(reply, respond, bot.surface)

@@ -2,6 +2,9 @@
 a reply in Slack, for every listener: to that user alone, through the request's
 ``response_url`` where it has one, else as an ephemeral message in the channel.
 
+The error is told in the user's language (their Slack locale, else the channel's; see
+:meth:`adapters.slack.app.SlackBot.language`).
+
 Listeners are registered through :func:`told`, which catches the error inside the listener:
 left to Bolt's error handler, an error raised after ``ack()`` makes Bolt's runner forget the
 acknowledgement when the listener fails within its 10 ms poll (a fast "no such bank"), and
@@ -20,14 +23,16 @@ import traceback
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncRespond
+from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import replies
+from adapters.slack.refs import workspace_of
 from bot.errors import QuizbotError
+from bot.i18n import use_language
 
 if TYPE_CHECKING:
     from adapters.slack.app import SlackBot
@@ -66,12 +71,23 @@ async def tell(
         log.warning("could not tell the user: %s", exc.response.get("error"))
 
 
+async def language_of(
+    bot: SlackBot | None, body: dict[str, Any], client: AsyncWebClient, workspace: str
+) -> str | None:
+    """The language to tell the user who sent ``body`` something in (None: as it is)."""
+    channel, user = _channel_and_user(body)
+    if bot is None or not user:
+        return None
+    return await bot.language(client, workspace, user, channel)
+
+
 Listener = Callable[..., Awaitable[None]]
 
 
-def told(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None]]:
+def told(listener: Listener, bot: SlackBot | None = None) -> Callable[[AsyncArgs], Awaitable[None]]:
     """``listener`` as Bolt should run it: a user's error is told to them (acknowledging the
-    request first if the listener had not), and never reaches Bolt's runner."""
+    request first if the listener had not), in their language when ``bot`` is given, and
+    never reaches Bolt's runner."""
     names = list(inspect.signature(listener).parameters)
 
     async def run(args: AsyncArgs) -> None:
@@ -80,7 +96,9 @@ def told(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None]]:
         except QuizbotError as error:
             if args.ack is not None and args.ack.response is None:
                 await args.ack()
-            await tell(error, args.body, args.client, args.respond)
+            workspace = workspace_of(args.context)
+            with use_language(await language_of(bot, args.body, args.client, workspace)):
+                await tell(error, args.body, args.client, args.respond)
 
     run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
     return run
@@ -114,6 +132,7 @@ class ErrorReplies:
         body: dict[str, Any],
         client: AsyncWebClient,
         respond: AsyncRespond | None = None,
+        context: AsyncBoltContext | None = None,
     ) -> BoltResponse | None:
         if unreadable_payload(error):
             log.warning(
@@ -125,5 +144,7 @@ class ErrorReplies:
         if not isinstance(error, QuizbotError):
             log.error("a Slack listener failed", exc_info=error)
             return None
-        await tell(error, body, client, respond)
+        workspace = workspace_of(context) if context is not None else ""
+        with use_language(await language_of(self.bot, body, client, workspace)):
+            await tell(error, body, client, respond)
         return None

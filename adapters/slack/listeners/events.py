@@ -1,5 +1,7 @@
 """Events: a channel message that answers an open typed question, the Home tab, and the
-app leaving a workspace (uninstalled, or its tokens revoked)."""
+app leaving a workspace (uninstalled, or its tokens revoked). A typed answer's receipt and
+the Home tab are written in the user's language (their Slack locale, else the channel's or
+the install's)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from adapters.slack import home
 from adapters.slack.listeners.actions import deliver_receipt
 from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM, workspace_of
+from bot.i18n import use_language
 from bot.views import AnswerStatus, ChannelRef
 
 if TYPE_CHECKING:
@@ -31,8 +34,8 @@ class ChannelEvents:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.event("message")(told(self.on_message))
-        self.bot.bolt.event("app_home_opened")(told(self.on_home_opened))
+        self.bot.bolt.event("message")(told(self.on_message, self.bot))
+        self.bot.bolt.event("app_home_opened")(told(self.on_home_opened, self.bot))
 
     async def on_message(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -45,22 +48,26 @@ class ChannelEvents:
         bot = self.bot
         where = ChannelRef(PLATFORM, workspace_of(context), channel)
         key = (where.workspace, user)
-        if key not in bot.names:
-            # Only look the name up for someone who may be answering a typed question.
+        if key not in bot.names or not bot.locales.known(where.workspace, user):
+            # Only look the user up for someone who may be answering a typed question.
             if await bot.quiz.open_typed_round(where) is None:
                 return
-            bot.names[key] = await bot.display_name(client, user)
-        receipt = await bot.quiz.answer_text(where, bot.player(context, user), text)
-        # Only the first message of a player is an answer; say nothing about the chat after it.
-        if receipt is not None and receipt.status is not AnswerStatus.ALREADY_ANSWERED:
-            await deliver_receipt(bot, client, channel, receipt, user)
+            if key not in bot.names:
+                bot.names[key] = await bot.display_name(client, user)
+        with use_language(await bot.language(client, where.workspace, user, channel)):
+            receipt = await bot.quiz.answer_text(where, bot.player(context, user), text)
+            # Only a player's first message is an answer; say nothing about the chat after it.
+            if receipt is not None and receipt.status is not AnswerStatus.ALREADY_ANSWERED:
+                await deliver_receipt(bot, client, channel, receipt, user)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         if event.get("tab", "home") != "home":
             return
-        await home.publish(self.bot, client, self.bot.player(context, event["user"]))
+        who = self.bot.player(context, event["user"])
+        with use_language(await self.bot.language(client, who.workspace, who.user, None)):
+            await home.publish(self.bot, client, who)
 
 
 class InstallationEvents:
@@ -72,8 +79,8 @@ class InstallationEvents:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.event("app_uninstalled")(told(self.on_uninstalled))
-        self.bot.bolt.event("tokens_revoked")(told(self.on_tokens_revoked))
+        self.bot.bolt.event("app_uninstalled")(told(self.on_uninstalled, self.bot))
+        self.bot.bolt.event("tokens_revoked")(told(self.on_tokens_revoked, self.bot))
 
     async def _halt(self, workspace: str, why: str) -> None:
         halted = await self.bot.quiz.halt_workspace(PLATFORM, workspace)

@@ -1,4 +1,4 @@
-"""Modal submissions: the typed-answer form."""
+"""Modal submissions: the typed-answer form, served in its user's language."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from adapters.slack import blocks
 from adapters.slack.listeners.actions import clicker, deliver_receipt
 from adapters.slack.listeners.errors import told
 from adapters.slack.refs import PLATFORM
+from bot.i18n import use_language
 from bot.views import ChannelRef
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class TypedAnswerForm:
         self.bot = bot
 
     def register(self) -> None:
-        self.bot.bolt.view(blocks.TYPED_SUBMIT_CALLBACK)(told(self.on_submit))
+        self.bot.bolt.view(blocks.TYPED_SUBMIT_CALLBACK)(told(self.on_submit, self.bot))
 
     async def on_submit(
         self,
@@ -35,8 +36,8 @@ class TypedAnswerForm:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        round_text, _, rest = str(view.get("private_metadata", "")).partition(":")
-        channel, _, mark = rest.partition(":")
+        round_text, _sep, rest = str(view.get("private_metadata", "")).partition(":")
+        channel, _sep, mark = rest.partition(":")
         if not round_text.isdigit() or not channel:
             return
         values = view.get("state", {}).get("values", {})
@@ -44,8 +45,9 @@ class TypedAnswerForm:
         who = clicker(self.bot, body, context)
         where = ChannelRef(PLATFORM, who.workspace, channel)
         answer = str(typed.get("value") or "")
-        receipt = await self.bot.quiz.answer(int(round_text), who, answer, where)
-        if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
-            await self.bot.conductor.answered(receipt)  # the reveal says it all
-        else:
-            await deliver_receipt(self.bot, client, channel, receipt, who.user)
+        with use_language(await self.bot.language(client, who.workspace, who.user, channel)):
+            receipt = await self.bot.quiz.answer(int(round_text), who, answer, where)
+            if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
+                await self.bot.conductor.answered(receipt)  # the reveal says it all
+            else:
+                await deliver_receipt(self.bot, client, channel, receipt, who.user)
