@@ -373,3 +373,28 @@ def test_command_names_are_never_translated() -> None:
         == "Cuántas preguntas (1-5)"
     )
     assert localized.translated(locale_str("off"), Where.choice_name, "de") == "entfernen"
+
+
+async def test_a_changed_translation_registers_the_commands_again(
+    fake: FakeDiscord, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def syncs() -> int:
+        return sum(1 for c in fake.calls if c.method == "PUT" and c.path.endswith("/commands"))
+
+    bot = await start_bot()
+    assert syncs() == 1
+    await bot.stop()
+    bot = await start_bot()  # the same commands and translations: not registered again
+    assert syncs() == 1
+    await bot.stop()
+
+    real = localized.gettext
+
+    def retranslated(message: str) -> str:
+        text = real(message)
+        return "Quiz hier" if text == "Quiz in diesem Kanal" else text
+
+    monkeypatch.setattr(localized, "gettext", retranslated)
+    await start_bot()
+    await fake.wait_for(lambda: syncs() == 2, what="the commands registered again")
+    assert _command(fake, "quiz")["description_localizations"]["de"] == "Quiz hier"
