@@ -28,6 +28,7 @@ from adapters.kit import texts, words
 from adapters.slack.pictures import picture_blocks
 from bot.domain import QuestionKind
 from bot.i18n import _, current_language, ngettext, pgettext
+from bot.i18n import formatting as fmt
 from bot.views import (
     BankSummary,
     FlashcardView,
@@ -256,7 +257,7 @@ def results_message(results: QuizResults) -> dict[str, Any]:
             "Quiz over. Winner: {name} ({points} point)",
             "Quiz over. Winner: {name} ({points} points)",
             winner.points,
-        ).format(name=escape(winner.name or winner.player), points=winner.points)
+        ).format(name=escape(winner.name or winner.player), points=fmt.number(winner.points))
     return message(fallback, blocks)
 
 
