@@ -224,10 +224,13 @@ class Database:
     async def check(self) -> None:
         """Connect once, turning connection failures into one clear ConfigError. (On SQLite
         with a reader's connection: a check takes no write lock, and a read-only command
-        then needs no writer's connection at all.)"""
+        then needs no writer's connection at all.) On PostgreSQL the first connection is
+        the check: SQLAlchemy's dialect runs its own queries on it (server version, schema,
+        isolation level), so a ``SELECT 1`` would only add a BEGIN, a query and a ROLLBACK."""
         try:
             async with self.read_engine.connect() as conn:
-                await conn.exec_driver_sql("SELECT 1")
+                if self.dialect == "sqlite":
+                    await conn.exec_driver_sql("SELECT 1")
         except (OperationalError, DBAPIError, OSError) as exc:
             failure = classify(exc)
             if failure is not None and failure.kind is not FailureKind.UNAVAILABLE:
