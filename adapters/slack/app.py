@@ -120,11 +120,20 @@ class SlackBot:
     # --- people --------------------------------------------------------------------------
 
     async def language(
-        self, client: AsyncWebClient, workspace: str, user: str, channel: str | None
+        self,
+        client: AsyncWebClient,
+        workspace: str,
+        user: str,
+        channel: str | None,
+        *,
+        answering: bool = False,
     ) -> str:
         """The language of a reply only ``user`` sees: their Slack locale when quizbot
-        speaks it, else the channel's (no channel: the install's). Ask it after ``ack()``."""
-        locale = await self.locales.locale(client, workspace, user)
+        speaks it, else the channel's (no channel: the install's). Ask it after ``ack()``.
+        ``answering``: an answer is waiting to be recorded, and its time is the player's, so
+        only a locale already known is used (else the channel's; it is looked up meanwhile
+        for their next request)."""
+        locale = await self.locales.locale(client, workspace, user, wait=0 if answering else None)
         where = ChannelRef(PLATFORM, workspace, channel) if channel else None
         return await self.conductor.languages.for_player(where, locale)
 

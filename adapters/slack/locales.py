@@ -71,8 +71,12 @@ class UserLocales:
         kept = self._kept.get((workspace, user))
         return kept is not None and kept[0] > self.clock()
 
-    async def locale(self, client: AsyncWebClient, workspace: str, user: str) -> str | None:
-        """The user's Slack locale (``es-ES``), or None when it cannot be had in time."""
+    async def locale(
+        self, client: AsyncWebClient, workspace: str, user: str, *, wait: float | None = None
+    ) -> str | None:
+        """The user's Slack locale (``es-ES``), or None when it cannot be had in time
+        (``wait`` seconds, default :attr:`wait`; 0: only a kept one, the lookup going on in
+        the background for the user's next request)."""
         key = (workspace, user)
         now = self.clock()
         kept = self._kept.get(key)
@@ -85,8 +89,11 @@ class UserLocales:
             task = asyncio.ensure_future(self._ask(client, workspace, user))
             self._asking[key] = task
             task.add_done_callback(lambda _done: self._asking.pop(key, None))
+        limit = self.wait if wait is None else wait
+        if limit <= 0:
+            return None
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.wait)
+            return await asyncio.wait_for(asyncio.shield(task), limit)
         except TimeoutError:
             self._log_once("timeout", "users.info took over %.1f s", self.wait)
             return None

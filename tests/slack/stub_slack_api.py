@@ -347,9 +347,13 @@ class StubSlackApi:
         return params
 
     async def _delay(self, method: str) -> None:
-        seconds = self.latency.get(method, 0.0)
-        if seconds:
-            await asyncio.sleep(seconds)
+        """Answer ``method`` after its latency (lowering the latency ends a wait under way)."""
+        start = time.monotonic()
+        while True:
+            left = self.latency.get(method, 0.0) - (time.monotonic() - start)
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, 0.05))
 
     def _response_url_error(self, key: str, params: dict[str, Any]) -> tuple[int, str] | None:
         """Why a response_url post is refused: used up (5 times in 30 minutes; Slack does not

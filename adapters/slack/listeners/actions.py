@@ -117,7 +117,8 @@ class AnswerActions:
         who = clicker(self.bot, body, context)
         channel = clicked_channel(body)
         where = ChannelRef(PLATFORM, who.workspace, channel)
-        with use_language(await self.bot.language(client, who.workspace, who.user, channel)):
+        language = await self.bot.language(client, who.workspace, who.user, channel, answering=True)
+        with use_language(language):
             receipt = await self.bot.quiz.answer(int(round_text), who, label, where)
             review = mark == blocks.PRIVATE_MARK
             await deliver_receipt(

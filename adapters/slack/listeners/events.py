@@ -54,7 +54,8 @@ class ChannelEvents:
                 return
             if key not in bot.names:
                 bot.names[key] = await bot.display_name(client, user)
-        with use_language(await bot.language(client, where.workspace, user, channel)):
+        language = await bot.language(client, where.workspace, user, channel, answering=True)
+        with use_language(language):
             receipt = await bot.quiz.answer_text(where, bot.player(context, user), text)
             # Only a player's first message is an answer; say nothing about the chat after it.
             if receipt is not None and receipt.status is not AnswerStatus.ALREADY_ANSWERED:

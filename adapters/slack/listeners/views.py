@@ -45,7 +45,8 @@ class TypedAnswerForm:
         who = clicker(self.bot, body, context)
         where = ChannelRef(PLATFORM, who.workspace, channel)
         answer = str(typed.get("value") or "")
-        with use_language(await self.bot.language(client, who.workspace, who.user, channel)):
+        language = await self.bot.language(client, who.workspace, who.user, channel, answering=True)
+        with use_language(language):
             receipt = await self.bot.quiz.answer(int(round_text), who, answer, where)
             if mark == blocks.PRIVATE_MARK and receipt.outcome is not None:
                 await self.bot.conductor.answered(receipt)  # the reveal says it all
