@@ -131,13 +131,14 @@ def shown(value: Any) -> str:
     return without_controls(str(value))
 
 
-def number(value: int | float) -> str:
-    """A count or figure for people: as Python writes it in English (as before, and without
-    importing Babel: quick commands stay quick), the language's way otherwise (``1.234``)."""
+def number(value: int | float, *, grouped: bool = False) -> str:
+    """A count or figure for people: as Python writes it in English (``1234``, ``1,234`` when
+    ``grouped``; as before, and without importing Babel: quick commands stay quick), the
+    language's way otherwise (``1.234``)."""
     from bot.i18n import current_language
 
     if current_language() == "en" or isinstance(value, bool):
-        return str(value)
+        return f"{value:,}" if grouped and not isinstance(value, bool) else str(value)
     from bot.i18n import formatting
 
     return formatting.number(value)

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import CliState, emit_json, fail, in_session, pass_state, with_app
+from bot.i18n import N_, _, ngettext
+from cli.common import CliState, emit_json, fail, in_session, number, pass_state, with_app
 from cli.files import check_output, describe_os_error, replace_when_done
+from cli.help import with_examples
 from cli.options import BANK_NAME, LANGUAGE_TAG
 
 if TYPE_CHECKING:
@@ -35,27 +37,29 @@ format_option = click.option(
     "--format",
     "format_name",
     type=click.Choice(FORMAT_NAMES),
-    help="The files' format (default: detected from the extension and content).",
+    help=_("The files' format (default: detected from the extension and content)."),
 )
 on_duplicate_option = click.option(
     "--on-duplicate",
     type=click.Choice(["error", "first", "last"]),
     default="error",
     show_default=True,
-    help="A question repeated in a file with other answers or options (same kind and "
-    "text): an error naming both lines, or keep the first or the last. A repeat with the "
-    "same answers (word for word, or other feedback) is imported once with a warning, "
-    "the first kept ('last' keeps the last).",
+    help=_(
+        "A question repeated in a file with other answers or options (same kind and "
+        "text): an error naming both lines, or keep the first or the last. A repeat with the "
+        "same answers (word for word, or other feedback) is imported once with a warning, "
+        "the first kept ('last' keeps the last)."
+    ),
 )
 strict_option = click.option(
     "--strict",
     is_flag=True,
-    help="Treat every warning (repeats, skipped questions, text cleaned up) as an error.",
+    help=_("Treat every warning (repeats, skipped questions, text cleaned up) as an error."),
 )
 allow_empty_option = click.option(
     "--allow-empty",
     is_flag=True,
-    help="Accept a file without questions (an error otherwise; never with --replace).",
+    help=_("Accept a file without questions (an error otherwise; never with --replace)."),
 )
 
 
@@ -83,37 +87,86 @@ class Progress:
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task(f"{self.path.name}: 0 questions")
+            self._task = self._progress.add_task(self._description())
         return self
+
+    def _description(self) -> str:
+        return ngettext("{file}: {count} question", "{file}: {count} questions", self.done).format(
+            file=self.path.name, count=number(self.done, grouped=True)
+        )
 
     def __call__(self, count: int) -> None:
         self.done += count
         if self._progress is not None:
-            self._progress.update(
-                self._task, description=f"{self.path.name}: {self.done:,} questions"
-            )
+            self._progress.update(self._task, description=self._description())
 
     def __exit__(self, *_exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
 
-@click.command("import")
+#: Each --format of import: what it is (its extensions are not translated).
+FORMATS_HELP = (
+    ("native", N_("quizbot YAML or JSON"), "(.yaml .yml .json)"),
+    ("csv", N_("spreadsheet with a header row: CSV or TSV"), "(.csv .tsv)"),
+    ("gift", N_("Moodle GIFT"), "(.gift .txt)"),
+    ("aiken", N_("Moodle Aiken"), "(.txt)"),
+    ("moodlexml", N_("Moodle XML, Moodle's question bank export"), "(.xml)"),
+    ("anki", N_("Anki or Quizlet text export"), "(.txt .tsv .csv)"),
+    ("apkg", N_("Anki packages"), "(.apkg/.colpkg)"),
+    ("redtrivia", N_("Red-DiscordBot trivia list"), "(.yaml .yml)"),
+    ("opentdb", N_("Open Trivia DB API response"), "(.json)"),
+)
+
+
+def _import_help() -> str:
+    """``quizbot import --help``: what it does, one line per format, the rules, examples."""
+    formats = "\n".join(
+        f"  {name:<10} {_(what)} {extensions}" for name, what, extensions in FORMATS_HELP
+    )
+    return with_examples(
+        _("Import question banks from files (all or nothing).")
+        + "\n\n\b\n"
+        + _("Formats (--format, usually detected; see docs/FORMATS.md):")
+        + "\n"
+        + formats
+        + "\n\n"
+        + _("Importing the same file again changes nothing.")
+        + "\n\n"
+        + _(
+            "Every error of a file is listed (file:line each) and nothing is written. A "
+            "question repeated with the same answers is imported once with a warning; "
+            "repeated with other answers or options it is an error unless --on-duplicate "
+            "first|last. --strict makes warnings errors. A file without questions is an error "
+            "unless --allow-empty (and always with --replace)."
+        ),
+        "quizbot import biology.gift --bank biology",
+        "quizbot import export.txt --format anki --dry-run",
+        "quizbot import questions/*.yaml --replace",
+        "quizbot import historia.gift --bank historia --language es",
+    )
+
+
+@click.command("import", help=_import_help())
 @files_argument
-@click.option("--bank", type=BANK_NAME, help="Import into this bank (default: named by the file).")
+@click.option(
+    "--bank", type=BANK_NAME, help=_("Import into this bank (default: named by the file).")
+)
 @format_option
 @click.option(
     "--language",
     type=LANGUAGE_TAG,
-    help="The language the questions are written in (es, de, pt-br...; default: what the "
-    "file says, for the native format's 'language:').",
+    help=_(
+        "The language the questions are written in (es, de, pt-br...; default: what the "
+        "file says, for the native format's 'language:')."
+    ),
 )
-@click.option("--dry-run", is_flag=True, help="Read and check everything, write nothing.")
-@click.option("--replace", is_flag=True, help="Retire the bank's questions not in the files.")
+@click.option("--dry-run", is_flag=True, help=_("Read and check everything, write nothing."))
+@click.option("--replace", is_flag=True, help=_("Retire the bank's questions not in the files."))
 @on_duplicate_option
 @strict_option
 @allow_empty_option
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @pass_state
 def import_command(
     state: CliState,
@@ -128,35 +181,7 @@ def import_command(
     as_json: bool,
     language: str | None = None,
 ) -> None:
-    """Import question banks from files (all or nothing).
-
-    \b
-    Formats (--format, usually detected; see docs/FORMATS.md):
-      native     quizbot YAML or JSON (.yaml .yml .json)
-      csv        spreadsheet with a header row: CSV or TSV (.csv .tsv)
-      gift       Moodle GIFT (.gift .txt)
-      aiken      Moodle Aiken (.txt)
-      moodlexml  Moodle XML, Moodle's question bank export (.xml)
-      anki       Anki or Quizlet text export (.txt .tsv .csv)
-      apkg       Anki packages (.apkg/.colpkg)
-      redtrivia  Red-DiscordBot trivia list (.yaml .yml)
-      opentdb    Open Trivia DB API response (.json)
-
-    Importing the same file again changes nothing.
-
-    Every error of a file is listed (file:line each) and nothing is written. A question
-    repeated with the same answers is imported once with a warning; repeated with other
-    answers or options it is an error unless --on-duplicate first|last. --strict makes
-    warnings errors. A file without questions is an error unless --allow-empty (and
-    always with --replace).
-
-    \b
-    Examples:
-      quizbot import biology.gift --bank biology
-      quizbot import export.txt --format anki --dry-run
-      quizbot import questions/*.yaml --replace
-      quizbot import historia.gift --bank historia --language es
-    """
+    """Import bank files into the database."""
     from bot.formats import parse_path
     from bot.services.importer import BankImporter, ImportSummary
 
@@ -209,19 +234,32 @@ def import_command(
         return
     for summary in summaries:
         for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(_("warning: {message}").format(message=warning), err=True)
         click.echo(f"{summary.source} -> {summary.bank}: {summary.describe()}")
     if dry_run:
-        click.echo("dry run: nothing was written")
+        click.echo(_("dry run: nothing was written"))
 
 
-@click.command()
+@click.command(
+    help=with_examples(
+        _("Check bank files with the same parsers and rules as import; writes nothing.")
+        + "\n\n"
+        + _(
+            "Exits with 1 at the first file that has an error, listing every error of that "
+            "file (file:line each). Repeats, skipped questions and questions longer than a "
+            "chat platform shows whole are warnings, each at its file:line; --strict makes "
+            "them errors. `quizbot lint` checks much more."
+        ),
+        "quizbot validate questions/crm-podcast.yaml",
+        "quizbot validate *.gift --format gift",
+    )
+)
 @files_argument
 @format_option
 @on_duplicate_option
 @strict_option
 @allow_empty_option
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the results as JSON."))
 def validate(
     files: tuple[Path, ...],
     format_name: str | None,
@@ -230,18 +268,7 @@ def validate(
     allow_empty: bool,
     as_json: bool,
 ) -> None:
-    """Check bank files with the same parsers and rules as import; writes nothing.
-
-    Exits with 1 at the first file that has an error, listing every error of that file
-    (file:line each). Repeats, skipped questions and questions longer than a chat
-    platform shows whole are warnings, each at its file:line; --strict makes them
-    errors. `quizbot lint` checks much more.
-
-    \b
-    Examples:
-      quizbot validate questions/crm-podcast.yaml
-      quizbot validate *.gift --format gift
-    """
+    """Check bank files as import does, writing nothing."""
     from adapters.kit.limits import LIMITS
     from bot.errors import BankFormatError, QuizbotError
     from bot.formats import parse_path
@@ -263,7 +290,9 @@ def validate(
             checked.raise_errors()
             if not count and not allow_empty:
                 raise BankFormatError(
-                    str(path), None, "no questions in this file (give --allow-empty to accept it)"
+                    str(path),
+                    None,
+                    _("no questions in this file (give --allow-empty to accept it)"),
                 )
         except QuizbotError as exc:
             report_error(exc, EXIT_FAILURE, as_json=as_json)
@@ -280,11 +309,20 @@ def validate(
         )
         if not as_json:
             for warning in warnings:
-                click.echo(f"warning: {warning}", err=True)
-            extra = f", {len(checked.skipped)} skipped" if checked.skipped else ""
+                click.echo(_("warning: {message}").format(message=warning), err=True)
+            line = ngettext(
+                "{file}: ok, {count} questions", "{file}: ok, {count} questions", count
+            ).format(file=path, count=number(count))
+            if checked.skipped:
+                skipped = len(checked.skipped)
+                line += ngettext(", {count} skipped", ", {count} skipped", skipped).format(
+                    count=number(skipped)
+                )
             if repeats:
-                extra += f", {repeats} repeat{'s' if repeats != 1 else ''} skipped"
-            click.echo(f"{path}: ok, {count} questions{extra}")
+                line += ngettext(
+                    ", {count} repeat skipped", ", {count} repeats skipped", repeats
+                ).format(count=number(repeats))
+            click.echo(line)
     if as_json:
         emit_json(results)
 
@@ -313,18 +351,28 @@ def export_format(given: str | None, output: str | None) -> str:
     choices = "|".join(EXPORT_FORMATS)
     if given is None:
         if implied is None:
-            what = f"its extension {suffix!r} is not one of" if suffix else "it has no extension of"
+            if suffix:
+                problem = _(
+                    "cannot tell the export format from {file}: its extension {extension} "
+                    "is not one of {known}; give --format {choices} or rename the file"
+                )
+            else:
+                problem = _(
+                    "cannot tell the export format from {file}: it has no extension of "
+                    "{known}; give --format {choices} or rename the file"
+                )
             fail(
-                f"cannot tell the export format from {output}: {what} {known}; "
-                f"give --format {choices} or rename the file",
+                problem.format(file=output, extension=repr(suffix), known=known, choices=choices),
                 2,
             )
             raise AssertionError("unreachable")
         return implied
     if implied is not None and implied != given:
         fail(
-            f"--format {given} contradicts {output} ({suffix} is {implied}); "
-            f"leave --format out or give the file a {given} extension",
+            _(
+                "--format {given} contradicts {file} ({extension} is {implied}); "
+                "leave --format out or give the file a {given} extension"
+            ).format(given=given, file=output, extension=suffix, implied=implied),
             2,
         )
     return given
@@ -338,18 +386,31 @@ def _gift_warnings(bank: str, questions: list[Question]) -> list[str]:
     skipped = [(q, why) for q in questions if (why := gift_skip_reason(q)) is not None]
     if questions and len(skipped) == len(questions):
         cards = sum(1 for q in questions if q.kind is QuestionKind.FLASHCARD)
-        what = (
-            f"has only flashcards ({cards}) and GIFT cannot hold flashcards"
-            if cards == len(questions)
-            else f"has no question GIFT can hold ({cards} flashcards, "
-            f"{len(questions) - cards} typed questions whose answers contain '->')"
-        )
-        fail(
-            f"the bank {bank!r} {what}; nothing was written: "
-            f"export it as yaml or csv instead (--format yaml, or -o {bank}.yaml)"
-        )
+        if cards == len(questions):
+            problem = _(
+                "the bank {bank} has only flashcards ({cards}) and GIFT cannot hold "
+                "flashcards; nothing was written: export it as yaml or csv instead "
+                "(--format yaml, or -o {name}.yaml)"
+            )
+        else:
+            problem = _(
+                "the bank {bank} has no question GIFT can hold ({cards} flashcards, {typed} "
+                "typed questions whose answers contain '->'); nothing was written: export it "
+                "as yaml or csv instead (--format yaml, or -o {name}.yaml)"
+            )
+        fail(problem.format(bank=repr(bank), cards=cards, typed=len(questions) - cards, name=bank))
     cards = sum(1 for q, _why in skipped if q.kind is QuestionKind.FLASHCARD)
-    warnings = [f"GIFT has no flashcards: {cards} left out"] if cards else []
+    warnings = (
+        [
+            ngettext(
+                "GIFT has no flashcards: {count} left out",
+                "GIFT has no flashcards: {count} left out",
+                cards,
+            ).format(count=cards)
+        ]
+        if cards
+        else []
+    )
     for question, why in skipped:
         if question.kind is not QuestionKind.FLASHCARD:
             first = question.prompt.strip().split("\n", 1)[0][:60]
@@ -364,47 +425,64 @@ def _moodle_warnings(bank: str, questions: list[Question]) -> list[str]:
     cards = sum(1 for q in questions if skip_reason(q) is not None)
     if questions and cards == len(questions):
         fail(
-            f"the bank {bank!r} has only flashcards ({cards}) and Moodle XML cannot hold "
-            f"flashcards; nothing was written: export it as yaml or csv instead "
-            f"(--format yaml, or -o {bank}.yaml)"
+            _(
+                "the bank {bank} has only flashcards ({cards}) and Moodle XML cannot hold "
+                "flashcards; nothing was written: export it as yaml or csv instead "
+                "(--format yaml, or -o {name}.yaml)"
+            ).format(bank=repr(bank), cards=cards, name=bank)
         )
-    return [f"Moodle XML has no flashcards: {cards} left out"] if cards else []
+    if not cards:
+        return []
+    return [
+        ngettext(
+            "Moodle XML has no flashcards: {count} left out",
+            "Moodle XML has no flashcards: {count} left out",
+            cards,
+        ).format(count=cards)
+    ]
 
 
-@click.command()
+@click.command(
+    help=with_examples(
+        _("Export a bank; importing the export gives the same bank back.")
+        + "\n\n"
+        + _(
+            "The format is --format if given, else the -o file's extension (.yaml/.yml, "
+            ".gift, .csv, .xml for Moodle XML), else yaml on standard output. Another "
+            "extension (.txt) needs --format; a --format that contradicts the extension "
+            "(--format gift -o x.csv) is an error."
+        )
+        + "\n\n"
+        + _(
+            "GIFT and Moodle XML cannot hold flashcards: they are left out with a warning, "
+            "and a bank of only flashcards cannot be exported to them. Moodle XML embeds "
+            "pictures."
+        ),
+        "quizbot export crm-podcast > crm-podcast.yaml",
+        "quizbot export crm-podcast -o crm.gift",
+        "quizbot export crm-podcast --format gift -o crm.txt",
+        "quizbot export crm-podcast -o crm.xml",
+    )
+)
 @click.argument("bank", type=BANK_NAME)
 @click.option(
     "--format",
     "format_name",
     type=click.Choice(EXPORT_FORMATS),
-    help="Output format (default: from the -o file's extension; yaml on standard output).",
+    help=_("Output format (default: from the -o file's extension; yaml on standard output)."),
 )
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
-    help="Write to this file (default: standard output). It is replaced only once the "
-    "export is complete.",
+    help=_(
+        "Write to this file (default: standard output). It is replaced only once the "
+        "export is complete."
+    ),
 )
 @pass_state
 def export(state: CliState, bank: str, format_name: str | None, output: str | None) -> None:
-    """Export a bank; importing the export gives the same bank back.
-
-    The format is --format if given, else the -o file's extension (.yaml/.yml, .gift,
-    .csv, .xml for Moodle XML), else yaml on standard output. Another extension (.txt)
-    needs --format; a --format that contradicts the extension (--format gift -o x.csv)
-    is an error.
-
-    GIFT and Moodle XML cannot hold flashcards: they are left out with a warning, and a
-    bank of only flashcards cannot be exported to them. Moodle XML embeds pictures.
-
-    \b
-    Examples:
-      quizbot export crm-podcast > crm-podcast.yaml
-      quizbot export crm-podcast -o crm.gift
-      quizbot export crm-podcast --format gift -o crm.txt
-      quizbot export crm-podcast -o crm.xml
-    """
+    """Export a bank to a file or standard output."""
     if output is not None and (problem := check_output(output)) is not None:
         fail(problem)
     fmt = export_format(format_name, output)
@@ -422,11 +500,16 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
         stored = sum(1 for q in questions if q.image is not None and q.image.digest)
         if stored:
             warnings.append(
-                f"{stored} question(s) refer to picture files that are written only with "
-                "-o FILE (beside it)"
+                ngettext(
+                    "{count} question(s) refer to picture files that are written only with "
+                    "-o FILE (beside it)",
+                    "{count} question(s) refer to picture files that are written only with "
+                    "-o FILE (beside it)",
+                    stored,
+                ).format(count=stored)
             )
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {message}").format(message=warning), err=True)
     writer = EXPORTERS[fmt]
     if output is None:
         try:
@@ -444,9 +527,30 @@ def export(state: CliState, bank: str, format_name: str | None, output: str | No
 
             written = write_image_files(questions, Path(output).parent)
             if written:
-                click.echo(f"wrote {written} picture(s) beside {output}", err=True)
+                click.echo(
+                    ngettext(
+                        "wrote {count} picture(s) beside {file}",
+                        "wrote {count} picture(s) beside {file}",
+                        written,
+                    ).format(count=written, file=output),
+                    err=True,
+                )
     except OSError as exc:
         fail(describe_os_error(output, exc))
     else:
-        left_out = f" ({result.skipped} left out)" if result.skipped else ""
-        click.echo(f"wrote {result.written} questions of {bank} to {output}{left_out}", err=True)
+        if result.skipped:
+            wrote = ngettext(
+                "wrote {count} question of {bank} to {file} ({skipped} left out)",
+                "wrote {count} questions of {bank} to {file} ({skipped} left out)",
+                result.written,
+            )
+        else:
+            wrote = ngettext(
+                "wrote {count} question of {bank} to {file}",
+                "wrote {count} questions of {bank} to {file}",
+                result.written,
+            )
+        click.echo(
+            wrote.format(count=result.written, bank=bank, file=output, skipped=result.skipped),
+            err=True,
+        )

@@ -23,13 +23,19 @@ class BankNameType(click.ParamType):
     ) -> str:
         text = str(value)
         if not text.strip():
-            what = "empty" if not text else "only whitespace"
-            self.fail(
-                f"a bank name cannot be {what}; "
-                "give a bank's name ('quizbot banks list' shows them)",
-                param,
-                ctx,
-            )
+            from bot.i18n import _
+
+            if not text:
+                problem = _(
+                    "a bank name cannot be empty; give a bank's name ('quizbot banks list' "
+                    "shows them)"
+                )
+            else:
+                problem = _(
+                    "a bank name cannot be only whitespace; give a bank's name "
+                    "('quizbot banks list' shows them)"
+                )
+            self.fail(problem, param, ctx)
         return text
 
 
