@@ -33,6 +33,7 @@ import yaml
 from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.formats.csv_format import EXPORT_COLUMNS, join_cell
 from bot.formats.gift import category_path, escape
+from bot.i18n import _
 from bot.images import file_name
 
 
@@ -46,8 +47,14 @@ class ExportResult:
 
     def skip(self, question: Question, why: str) -> None:
         self.skipped += 1
-        where = f" (line {question.line})" if question.line is not None else ""
-        self.notes.append(f"{_first_line(question.prompt)!r}{where}: {why}")
+        named = repr(_first_line(question.prompt))
+        if question.line is not None:
+            note = _("{question} (line {line}): {reason}").format(
+                question=named, line=question.line, reason=why
+            )
+        else:
+            note = f"{named}: {why}"
+        self.notes.append(note)
 
 
 Exporter = Callable[[BankInfo, Iterable[Question], TextIO], ExportResult]
@@ -175,9 +182,9 @@ def _img(image: Image) -> str:
 def gift_skip_reason(question: Question) -> str | None:
     """Why GIFT cannot hold this question, or None when it can."""
     if question.kind is QuestionKind.FLASHCARD:
-        return "flashcard skipped (GIFT has no flashcards)"
+        return _("flashcard skipped (GIFT has no flashcards)")
     if question.kind is QuestionKind.TYPED and all("->" in a for a in question.accepted):
-        return "typed question skipped (GIFT would read '->' as matching)"
+        return _("typed question skipped (GIFT would read '->' as matching)")
     return None
 
 

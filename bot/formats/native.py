@@ -17,6 +17,7 @@ from bot.domain import OPTION_LETTERS, BankInfo, Image, Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats._yaml import compose
 from bot.formats.errors import ErrorList
+from bot.i18n import _, ngettext
 from bot.i18n.languages import content_tag
 from bot.images import image_from_location, image_from_url
 
@@ -54,26 +55,29 @@ class _Reader:
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping of keys to values")
+            raise self.fail(node, _("{what} must be a mapping of keys to values").format(what=what))
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
-                raise self.fail(key_node, f"{what} has a key that is not text")
+                raise self.fail(key_node, _("{what} has a key that is not text").format(what=what))
             if key in result:
-                raise self.fail(key_node, f"{what} has the key {key!r} twice")
+                raise self.fail(
+                    key_node, _("{what} has the key {key} twice").format(what=what, key=repr(key))
+                )
             result[key] = value_node
         return result
 
     def text(self, node: yaml.Node, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
-            raise self.fail(node, f"{what} must be text")
+            raise self.fail(node, _("{what} must be text").format(what=what))
         return str(node.value).strip()
 
     def text_list(self, node: yaml.Node, what: str) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"{what} must be a list")
-        return tuple(self.text(item, f"each item of {what}") for item in node.value)
+            raise self.fail(node, _("{what} must be a list").format(what=what))
+        each = _("each item of {key}").format(key=what)
+        return tuple(self.text(item, each) for item in node.value)
 
 
 def _language(reader: _Reader, node: yaml.Node) -> str:
@@ -98,24 +102,35 @@ def _infer_kind(fields: dict[str, yaml.Node]) -> QuestionKind:
 
 
 def _question(reader: _Reader, node: yaml.Node) -> Question:
-    fields = reader.mapping(node, "a question")
+    fields = reader.mapping(node, _("a question"))
     for key, value in fields.items():
         if key not in QUESTION_KEYS:
             allowed = ", ".join(sorted(QUESTION_KEYS))
-            raise reader.fail(value, f"unknown key {key!r} in a question (allowed: {allowed})")
+            raise reader.fail(
+                value,
+                _("unknown key {key} in a question (allowed: {allowed})").format(
+                    key=repr(key), allowed=allowed
+                ),
+            )
     if "type" in fields:
         raw = reader.text(fields["type"], "type")
         try:
             kind = QuestionKind(raw)
         except ValueError:
             kinds = ", ".join(k.value for k in QuestionKind)
-            raise reader.fail(fields["type"], f"unknown type {raw!r} (one of: {kinds})") from None
+            raise reader.fail(
+                fields["type"],
+                _("unknown type {type} (one of: {kinds})").format(type=repr(raw), kinds=kinds),
+            ) from None
     else:
         kind = _infer_kind(fields)
 
     prompt_key = "front" if kind is QuestionKind.FLASHCARD and "front" in fields else "question"
     if prompt_key not in fields:
-        raise reader.fail(node, f"a {kind.value} question needs {prompt_key!r}")
+        raise reader.fail(
+            node,
+            _("a {kind} question needs {key}").format(kind=kind.value, key=repr(prompt_key)),
+        )
     extra = {
         "prompt": reader.text(fields[prompt_key], prompt_key),
         "explanation": reader.text(fields["explanation"], "explanation")
@@ -130,7 +145,7 @@ def _question(reader: _Reader, node: yaml.Node) -> Question:
 
     if kind is QuestionKind.MULTIPLE_CHOICE:
         if "options" not in fields or "answer" not in fields:
-            raise reader.fail(node, "a multiple_choice question needs 'options' and 'answer'")
+            raise reader.fail(node, _("a multiple_choice question needs 'options' and 'answer'"))
         options = reader.text_list(fields["options"], "options")
         answer = reader.text(fields["answer"], "answer")
         correct = _correct_index(reader, fields["answer"], answer, options)
@@ -139,7 +154,8 @@ def _question(reader: _Reader, node: yaml.Node) -> Question:
         answer_node = fields.get("answer")
         if not (isinstance(answer_node, yaml.ScalarNode) and answer_node.tag.endswith(":bool")):
             raise reader.fail(
-                answer_node or node, "a true_false question needs 'answer: true' or 'answer: false'"
+                answer_node or node,
+                _("a true_false question needs 'answer: true' or 'answer: false'"),
             )
         value = yaml.safe_load(yaml.serialize(answer_node))
         question = Question.true_false(answer=bool(value), **extra)
@@ -149,11 +165,11 @@ def _question(reader: _Reader, node: yaml.Node) -> Question:
         elif "answer" in fields:
             accepted = (reader.text(fields["answer"], "answer"),)
         else:
-            raise reader.fail(node, "a typed question needs 'answers' (a list) or 'answer'")
+            raise reader.fail(node, _("a typed question needs 'answers' (a list) or 'answer'"))
         question = Question(kind=kind, accepted=accepted, **extra)  # type: ignore[arg-type]
     else:
         if "back" not in fields:
-            raise reader.fail(node, "a flashcard needs 'back'")
+            raise reader.fail(node, _("a flashcard needs 'back'"))
         question = Question(kind=kind, back=reader.text(fields["back"], "back"), **extra)  # type: ignore[arg-type]
 
     problems = question.problems()
@@ -172,14 +188,17 @@ def _image(reader: _Reader, node: yaml.Node) -> Image:
         for key, value in fields.items():
             if key not in IMAGE_KEYS:
                 raise reader.fail(
-                    value, f"unknown key {key!r} in an image (allowed: alt, file, url)"
+                    value,
+                    _("unknown key {key} in an image (allowed: alt, file, url)").format(
+                        key=repr(key)
+                    ),
                 )
         if ("file" in fields) == ("url" in fields):
-            raise reader.fail(node, "an image needs one of 'file' or 'url'")
+            raise reader.fail(node, _("an image needs one of 'file' or 'url'"))
         location = reader.text(fields.get("file") or fields["url"], "image")
         alt = reader.text(fields["alt"], "alt") if "alt" in fields else ""
     if not location:
-        raise reader.fail(node, "the image has no file or address")
+        raise reader.fail(node, _("the image has no file or address"))
     if isinstance(node, yaml.MappingNode) and "url" in fields:
         return image_from_url(location, alt=alt, source=reader.source, line=_line(node))
     return image_from_location(location, alt=alt, source=reader.source, line=_line(node))
@@ -190,12 +209,24 @@ def _correct_index(reader: _Reader, node: yaml.Node, answer: str, options: tuple
     if len(letter) == 1 and letter in OPTION_LETTERS:
         index = OPTION_LETTERS.index(letter)
         if index >= len(options):
-            raise reader.fail(node, f"answer {answer!r} but there are only {len(options)} options")
+            raise reader.fail(
+                node,
+                ngettext(
+                    "answer {answer} but there is only {count} option",
+                    "answer {answer} but there are only {count} options",
+                    len(options),
+                ).format(answer=repr(answer), count=len(options)),
+            )
         return index
     for index, option in enumerate(options):
         if option == answer:
             return index
-    raise reader.fail(node, f"answer {answer!r} is neither an option letter nor one of the options")
+    raise reader.fail(
+        node,
+        _("answer {answer} is neither an option letter nor one of the options").format(
+            answer=repr(answer)
+        ),
+    )
 
 
 def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
@@ -204,26 +235,32 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     try:
         text = stream.read()
     except UnicodeDecodeError:
-        raise BankFormatError(source, None, "the file is not UTF-8 text") from None
+        raise BankFormatError(source, None, _("the file is not UTF-8 text")) from None
     if text.lstrip().startswith("{"):
         # JSON: a tab can only be whitespace there, but YAML forbids tabs as indentation.
         text = text.replace("\t", " ")
     root = compose(text, source)
     if root is None:
-        raise BankFormatError(source, 1, "the file is empty")
-    top = reader.mapping(root, "a bank file")
+        raise BankFormatError(source, 1, _("the file is empty"))
+    top = reader.mapping(root, _("a bank file"))
     for key, value in top.items():
         if key not in TOP_KEYS:
             allowed = ", ".join(sorted(TOP_KEYS))
             raise reader.fail(
-                value, f"unknown key {key!r} at the top of a bank (allowed: {allowed})"
+                value,
+                _("unknown key {key} at the top of a bank (allowed: {allowed})").format(
+                    key=repr(key), allowed=allowed
+                ),
             )
     if "bank" not in top:
-        raise reader.fail(root, "a bank file needs 'bank: NAME'")
+        raise reader.fail(root, _("a bank file needs 'bank: NAME'"))
     name = reader.text(top["bank"], "bank")
     if not NAME_PATTERN.match(name):
         raise reader.fail(
-            top["bank"], f"bank name {name!r} must be lower-case letters, digits, '-' or '_'"
+            top["bank"],
+            _("bank name {name} must be lower-case letters, digits, '-' or '_'").format(
+                name=repr(name)
+            ),
         )
     yield BankInfo(
         name=name,
@@ -235,7 +272,7 @@ def parse(stream: TextIO, source: str) -> Iterator[BankInfo | Question]:
     questions = top.get("questions")
     if not isinstance(questions, yaml.SequenceNode):
         raise reader.fail(
-            questions or root, "a bank file needs 'questions:' with a list of questions"
+            questions or root, _("a bank file needs 'questions:' with a list of questions")
         )
     with ErrorList(source) as errors:  # every bad question reported at the end
         for item in questions.value:
