@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import BankInfo, Image, Question, QuestionKind
 from bot.errors import QuizbotError, UnknownBankError
+from bot.i18n import _, ngettext
 from bot.i18n.languages import content_tag
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 from bot.views import BankSummary
@@ -47,8 +48,17 @@ async def find_bank(session: AsyncSession, name: str) -> BankRow:
     bank = (await session.execute(select(BankRow).where(BankRow.name == name))).scalar()
     if bank is None:
         names = list((await session.execute(select(BankRow.name).order_by(BankRow.name))).scalars())
-        known = ", ".join(names) if names else "none yet: import one with 'quizbot import FILE'"
-        raise UnknownBankError(f"no bank called {name!r} (banks: {known})")
+        if not names:
+            raise UnknownBankError(
+                _(
+                    "no bank called {name} (banks: none yet: import one with 'quizbot import FILE')"
+                ).format(name=repr(name))
+            )
+        raise UnknownBankError(
+            _("no bank called {name} (banks: {banks})").format(
+                name=repr(name), banks=", ".join(names)
+            )
+        )
     return bank
 
 
@@ -107,8 +117,12 @@ def _in_language(language: str | None) -> list[ColumnElement[bool]]:
         return []
     try:
         tag = content_tag(language)
-    except ValueError as error:
-        raise QuizbotError(str(error)) from None
+    except ValueError:
+        raise QuizbotError(
+            _("{tag} is not a language tag (use a code such as en, es, de or pt-br)").format(
+                tag=repr(language)
+            )
+        ) from None
     if "-" in tag:
         return [BankRow.language == tag]
     return [or_(BankRow.language == tag, BankRow.language.startswith(tag + "-"))]
@@ -168,7 +182,11 @@ async def remove_bank(session: AsyncSession, name: str) -> int:
     )
     if running:
         raise QuizbotError(
-            f"the bank {name!r} is being played in {running} channel(s); stop them first"
+            ngettext(
+                "the bank {name} is being played in {count} channel; stop it first",
+                "the bank {name} is being played in {count} channels; stop them first",
+                running,
+            ).format(name=repr(name), count=running)
         )
     questions = await session.scalar(
         select(func.count()).select_from(QuestionRow).where(QuestionRow.bank_id == bank.id)
@@ -186,7 +204,7 @@ async def search_questions(
     """Active questions whose text, options, answers or back contain ``text`` (any case)."""
     needle = text.strip().lower()
     if not needle:
-        raise QuizbotError("give some text to search for")
+        raise QuizbotError(_("give some text to search for"))
     query = (
         select(BankRow.name, QuestionRow)
         .join(BankRow, BankRow.id == QuestionRow.bank_id)

@@ -54,6 +54,7 @@ from bot.errors import BankFormatError
 from bot.formats.errors import ErrorList
 from bot.formats.hygiene import located, tidy
 from bot.formats.native import NAME_PATTERN
+from bot.i18n import _, ngettext
 from bot.services.banks import shipped_banks_dir
 from bot.services.images import store_images
 from bot.store.locks import hold_until_commit
@@ -124,14 +125,33 @@ class ImportSummary:
         return self.new + self.updated + self.unchanged
 
     def describe(self) -> str:
-        text = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        """The counts, in the current language: "3 new, 0 updated, 5 unchanged"."""
+        parts = [
+            ngettext("{count} new", "{count} new", self.new).format(count=self.new),
+            ngettext("{count} updated", "{count} updated", self.updated).format(count=self.updated),
+            ngettext("{count} unchanged", "{count} unchanged", self.unchanged).format(
+                count=self.unchanged
+            ),
+        ]
         if self.skipped:
-            text += f", {self.skipped} skipped"
+            parts.append(
+                ngettext("{count} skipped", "{count} skipped", self.skipped).format(
+                    count=self.skipped
+                )
+            )
         if self.repeats:
-            text += f", {self.repeats} repeat{'s' if self.repeats != 1 else ''} skipped"
+            parts.append(
+                ngettext("{count} repeat skipped", "{count} repeats skipped", self.repeats).format(
+                    count=self.repeats
+                )
+            )
         if self.removed:
-            text += f", {self.removed} removed"
-        return text
+            parts.append(
+                ngettext("{count} removed", "{count} removed", self.removed).format(
+                    count=self.removed
+                )
+            )
+        return ", ".join(parts)
 
 
 def _image_values(image: Image | None) -> dict[str, Any]:
@@ -301,25 +321,76 @@ def judge_repeat(
     ``on_duplicate`` is ``last``. A conflicting one (other options or answers) is an error
     unless ``on_duplicate`` is ``first`` or ``last``, which says which of the two is kept.
     """
-    at = f"line {earlier}" if earlier else "an earlier question"
+    text, error, keep_later = _repeat_verdict(how, on_duplicate, earlier is not None)
+    return Repeat(line, text.format(earlier=earlier), error, keep_later)
+
+
+def _repeat_verdict(how: str, on_duplicate: str, known: bool) -> tuple[str, bool, bool]:
+    """What a repeat's verdict says (in the current language; ``{earlier}`` is the first
+    one's line when ``known``), whether it is an error, and whether the later one is kept."""
     if how == IDENTICAL:
-        return Repeat(line, f"repeats {at} word for word: imported once", False, False)
+        if known:
+            return _("repeats line {earlier} word for word: imported once"), False, False
+        return _("repeats an earlier question word for word: imported once"), False, False
     if how == SAME_ANSWERS:
-        differs = f"repeats {at} with the same answers but other wording or explanation"
         if on_duplicate == "last":
-            return Repeat(line, f"{differs}: this one kept (--on-duplicate last)", False, True)
-        return Repeat(line, f"{differs}: {at} kept", False, False)
-    differs = f"the same question as {at} with other answers or options"
+            if known:
+                text = _(
+                    "repeats line {earlier} with the same answers but other wording or "
+                    "explanation: this one kept (--on-duplicate last)"
+                )
+            else:
+                text = _(
+                    "repeats an earlier question with the same answers but other wording or "
+                    "explanation: this one kept (--on-duplicate last)"
+                )
+            return text, False, True
+        if known:
+            text = _(
+                "repeats line {earlier} with the same answers but other wording or "
+                "explanation: line {earlier} kept"
+            )
+        else:
+            text = _(
+                "repeats an earlier question with the same answers but other wording or "
+                "explanation: an earlier question kept"
+            )
+        return text, False, False
     if on_duplicate == "first":
-        return Repeat(line, f"{differs}: {at} kept (--on-duplicate first)", False, False)
+        if known:
+            text = _(
+                "the same question as line {earlier} with other answers or options: "
+                "line {earlier} kept (--on-duplicate first)"
+            )
+        else:
+            text = _(
+                "the same question as an earlier question with other answers or options: "
+                "an earlier question kept (--on-duplicate first)"
+            )
+        return text, False, False
     if on_duplicate == "last":
-        return Repeat(line, f"{differs}: this one kept (--on-duplicate last)", False, True)
-    return Repeat(
-        line,
-        f"{differs}; keep one, or choose with --on-duplicate first|last",
-        True,
-        False,
-    )
+        if known:
+            text = _(
+                "the same question as line {earlier} with other answers or options: "
+                "this one kept (--on-duplicate last)"
+            )
+        else:
+            text = _(
+                "the same question as an earlier question with other answers or options: "
+                "this one kept (--on-duplicate last)"
+            )
+        return text, False, True
+    if known:
+        text = _(
+            "the same question as line {earlier} with other answers or options; "
+            "keep one, or choose with --on-duplicate first|last"
+        )
+    else:
+        text = _(
+            "the same question as an earlier question with other answers or options; "
+            "keep one, or choose with --on-duplicate first|last"
+        )
+    return text, True, False
 
 
 class Findings:
@@ -373,7 +444,12 @@ class Findings:
         """The warnings, each ``file:line: message``, in the order of their lines."""
         listed = [text for _line, text in sorted(self.notes, key=itemgetter(0))]
         if self.unlisted_repeats:
-            listed.append(f"{self.source}: and {self.unlisted_repeats} more repeats, not listed")
+            more = ngettext(
+                "and {count} more repeat, not listed",
+                "and {count} more repeats, not listed",
+                self.unlisted_repeats,
+            ).format(count=self.unlisted_repeats)
+            listed.append(f"{self.source}: {more}")
         return listed
 
 
@@ -738,15 +814,19 @@ class BankImporter:
                 raise BankFormatError(
                     source,
                     None,
-                    f"no questions in this file: --replace would retire every question of the "
-                    f"bank {bank.name!r}; nothing was changed",
+                    _(
+                        "no questions in this file: --replace would retire every question of "
+                        "the bank {bank}; nothing was changed"
+                    ).format(bank=repr(bank.name)),
                 )
             if not self.allow_empty:
                 raise BankFormatError(
                     source,
                     None,
-                    "no questions in this file; nothing was imported "
-                    "(give --allow-empty to import it anyway)",
+                    _(
+                        "no questions in this file; nothing was imported "
+                        "(give --allow-empty to import it anyway)"
+                    ),
                 )
         if self.replace:
             summary.removed = await self._retire_unseen(bank)
@@ -836,7 +916,11 @@ class BankImporter:
         name = self.bank_name or (info.name if info else slug(Path(source).stem))
         if not NAME_PATTERN.match(name):
             raise BankFormatError(
-                source, None, f"bank name {name!r} must be lower-case letters, digits, '-' or '_'"
+                source,
+                None,
+                _("bank name {name} must be lower-case letters, digits, '-' or '_'").format(
+                    name=repr(name)
+                ),
             )
         # One import per bank at a time: this one waits for any other to commit, then reads
         # what it committed (a new bank is created once; --replace sees every change).
