@@ -277,3 +277,26 @@ def test_validate_prints_file_line_and_the_terminals_language(
     result = CliRunner().invoke(cli, ["validate", str(path)], env={"LANG": language})
     assert result.exit_code != 0
     assert f"{path}:1: {expected}" in result.output
+
+
+# -- native YAML -------------------------------------------------------------------------------
+
+NATIVE_BAD_ANSWER = "bank: x\nquestions:\n  - question: Q?\n    options: [a, b]\n    answer: C\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "b.yaml:5: answer 'C' but there are only 2 options"),
+        ("es", "b.yaml:5: respuesta 'C', pero solo hay 2 opciones"),
+        ("de", "b.yaml:5: Antwort 'C', aber es gibt nur 2 Optionen"),
+    ],
+)
+def test_a_native_error_keeps_the_key_names_and_the_line(
+    language: str | None, expected: str
+) -> None:
+    from bot.formats import native
+
+    with use_language(language), pytest.raises(BankFormatError) as caught:
+        list(native.parse(io.StringIO(NATIVE_BAD_ANSWER), "b.yaml"))
+    assert str(caught.value) == expected
