@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from bot.domain import Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, BankFormatErrors
-from bot.formats import aiken, gift, moodle_xml
+from bot.formats import aiken, gift, moodle_xml, native
 from bot.formats.hygiene import tidy
 from bot.i18n import formatting as fmt
 from bot.i18n import use_language
@@ -295,8 +295,6 @@ NATIVE_BAD_ANSWER = "bank: x\nquestions:\n  - question: Q?\n    options: [a, b]\
 def test_a_native_error_keeps_the_key_names_and_the_line(
     language: str | None, expected: str
 ) -> None:
-    from bot.formats import native
-
     with use_language(language), pytest.raises(BankFormatError) as caught:
         list(native.parse(io.StringIO(NATIVE_BAD_ANSWER), "b.yaml"))
     assert str(caught.value) == expected
