@@ -206,3 +206,34 @@ async def test_true_false_options_are_in_the_language_of_the_banks_questions(
     clock.advance(31)
     outcome = (await app.close_due_rounds())[0]
     assert outcome.correct_text == "Verdadero" and outcome.options[1].text == "Falso"
+
+
+def test_import_summaries_and_repeat_verdicts_in_the_language() -> None:
+    from bot.services.importer import CONFLICTING, IDENTICAL, ImportSummary, judge_repeat
+
+    summary = ImportSummary("f.gift", new=3, unchanged=1, repeats=1)
+    assert summary.describe() == "3 new, 0 updated, 1 unchanged, 1 repeat skipped"
+    conflicting = judge_repeat(12, 4, CONFLICTING)
+    assert conflicting.error and conflicting.message == (
+        "the same question as line 4 with other answers or options; "
+        "keep one, or choose with --on-duplicate first|last"
+    )
+    with use_language("es"):
+        assert summary.describe() == "3 nuevas, 0 actualizadas, 1 sin cambios, 1 repetida omitida"
+        assert judge_repeat(12, None, IDENTICAL).message == (
+            "repite una pregunta anterior palabra por palabra: importada una sola vez"
+        )
+    with use_language("de"):
+        verdict = judge_repeat(12, 4, CONFLICTING, on_duplicate="last")
+        assert not verdict.error and verdict.later_wins
+        assert verdict.message == (
+            "dieselbe Frage wie in Zeile 4 mit anderen Antworten oder Optionen: "
+            "diese behalten (--on-duplicate last)"
+        )
+
+
+async def test_an_unknown_bank_is_named_in_the_askers_language(app: QuizApp) -> None:
+    with use_language("de"), pytest.raises(QuizbotError) as unknown:
+        await app.start_quiz(HERE, ANN, "nope", 2, 30)
+    assert str(unknown.value).startswith("keine Fragenbank namens 'nope' (Fragenbanken: ")
+    assert "crm-podcast" in str(unknown.value)
