@@ -90,6 +90,20 @@ class LazyGroup(QuizbotGroup):
             formatter.write_text(examples(*EXAMPLES))
 
 
+def print_version(ctx: click.Context, asked: bool) -> None:
+    """``quizbot --version``: the installed version, in the terminal's language."""
+    if not asked or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(
+        _("{program}, version {version}").format(
+            program=ctx.find_root().info_name, version=version("quizbot")
+        )
+    )
+    ctx.exit()
+
+
 HELP = N_("quizbot: quizzes, trivia and flashcards for study groups.")
 EXAMPLES = (
     "quizbot play --bank crm-podcast --count 5",
@@ -114,8 +128,14 @@ EXAMPLES = (
     is_flag=True,
     help=N_("Print the full traceback of an unexpected error."),
 )
-@click.version_option(
-    package_name="quizbot", cls=TranslatedOption, help=N_("Show the version and exit.")
+@click.option(
+    "--version",
+    cls=TranslatedOption,
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: print_version(ctx, value),
+    help=N_("Show the version and exit."),
 )
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:

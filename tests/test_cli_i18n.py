@@ -139,6 +139,8 @@ def test_command_help_in_german(base_env: dict[str, str]) -> None:
     assert "Ändert die Einstellungen eines Kanals" in out
     assert "language:es" in out and "Die Sprache der Nachrichten im Kanal" in out
     assert "[erforderlich]" in out
+    version = quizbot(base_env, ["--version"], LANG="de_DE.UTF-8")
+    assert version.stdout.startswith("quizbot, Version ")
 
 
 def test_errors_in_german_keep_their_prefix(base_env: dict[str, str]) -> None:
@@ -167,6 +169,7 @@ def test_english_is_unchanged(base_env: dict[str, str]) -> None:
     )
     usage = quizbot(base_env, ["play", "--bogus"])
     assert "Error: No such option '--bogus'." in usage.stderr
+    assert quizbot(base_env, ["--version"]).stdout.startswith("quizbot, version ")
 
 
 def test_json_for_scripts_stays_english(base_env: dict[str, str]) -> None:
