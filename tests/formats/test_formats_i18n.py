@@ -8,10 +8,12 @@ rule codes stay as they are in every language. Without a language everything is 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bot.domain import Question, QuestionKind, Skipped
 from bot.errors import BankFormatError, BankFormatErrors
@@ -22,7 +24,6 @@ from bot.i18n import use_language
 from bot.quality.files import lint_file
 from bot.quality.items import DEFAULT_THRESHOLDS, describe_thresholds
 from bot.quality.lint import RULES, lint
-from cli.main import cli
 
 UNCLOSED_GIFT = "::T1:: Capital of France? {=Paris ~Lyon\n"
 NOT_MOODLE = b'<?xml version="1.0" encoding="UTF-8"?>\n<questions>\n</questions>\n'
@@ -272,11 +273,21 @@ def test_a_file_lint_keeps_the_line_of_each_parse_error(tmp_path: Path) -> None:
 def test_validate_prints_file_line_and_the_terminals_language(
     tmp_path: Path, language: str, expected: str
 ) -> None:
+    # A process of its own: the CLI reads the terminal's language once, when it starts.
     path = tmp_path / "bad.gift"
     path.write_text(UNCLOSED_GIFT, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(path)], env={"LANG": language})
-    assert result.exit_code != 0
-    assert f"{path}:1: {expected}" in result.output
+    env = {**os.environ, "LANG": language}
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "validate", str(path)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"{path}:1: {expected}" in result.stdout + result.stderr
 
 
 # -- native YAML -------------------------------------------------------------------------------
