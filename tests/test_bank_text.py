@@ -328,7 +328,7 @@ def test_play_prints_no_control_characters_from_old_rows(prepared_sqlite_url: st
     assert played.exit_code == 0, played.output
     out = played.stdout
     assert not _has_controls(out), repr(out)
-    assert "Old]0;pwned bank" not in out and "Old bank: 1 questions" in out
+    assert "Old]0;pwned bank" not in out and "Old bank: 1 question." in out
     assert "Clear me?" in out and ") yes\n" in out and ") no\n" in out
     assert "answer with one of the letters A, B" in out
     assert "Correct!" in out or "Wrong. The answer was A) no." in out
