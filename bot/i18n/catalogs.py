@@ -2,8 +2,9 @@
 
 The ``.po`` files are the source (translators edit them; nothing compiled is kept in the
 repository): the first time a process needs a language other than English, its catalogs
-are read and turned into a :class:`gettext.GNUTranslations` in memory (a few milliseconds),
-fuzzy and empty entries left out so they fall back to English. English needs no catalog.
+are read and turned into a :class:`gettext.GNUTranslations` in memory (about 0.1 s for
+1,300 messages, Babel's import included), fuzzy and empty entries left out so they fall
+back to English. English needs no catalog.
 """
 
 from __future__ import annotations
