@@ -131,8 +131,9 @@ class SlackBot:
         """The language of a reply only ``user`` sees: their Slack locale when quizbot
         speaks it, else the channel's (no channel: the install's). Ask it after ``ack()``.
         ``answering``: an answer is waiting to be recorded, and its time is the player's, so
-        only a locale already known is used (else the channel's; it is looked up meanwhile
-        for their next request)."""
+        only a locale already known is used, else the channel's (the language the question
+        itself is in); nothing is asked for a click, which keeps a busy quiz's clicks at one
+        Web API call each (the receipt); their next command or form asks."""
         locale = await self.locales.locale(client, workspace, user, wait=0 if answering else None)
         where = ChannelRef(PLATFORM, workspace, channel) if channel else None
         return await self.conductor.languages.for_player(where, locale)

@@ -75,8 +75,7 @@ class UserLocales:
         self, client: AsyncWebClient, workspace: str, user: str, *, wait: float | None = None
     ) -> str | None:
         """The user's Slack locale (``es-ES``), or None when it cannot be had in time
-        (``wait`` seconds, default :attr:`wait`; 0: only a kept one, the lookup going on in
-        the background for the user's next request)."""
+        (``wait`` seconds, default :attr:`wait`; 0: only one already kept, nothing asked)."""
         key = (workspace, user)
         now = self.clock()
         kept = self._kept.get(key)
@@ -84,14 +83,14 @@ class UserLocales:
             return kept[1]
         if self._refused.get(workspace, 0.0) > now:
             return None
+        limit = self.wait if wait is None else wait
+        if limit <= 0:
+            return None
         task = self._asking.get(key)
         if task is None:
             task = asyncio.ensure_future(self._ask(client, workspace, user))
             self._asking[key] = task
             task.add_done_callback(lambda _done: self._asking.pop(key, None))
-        limit = self.wait if wait is None else wait
-        if limit <= 0:
-            return None
         try:
             return await asyncio.wait_for(asyncio.shield(task), limit)
         except TimeoutError:
