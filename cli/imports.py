@@ -182,7 +182,6 @@ def import_command(
     language: str | None = None,
 ) -> None:
     """Import bank files into the database."""
-    from bot.formats import parse_path
     from bot.services.importer import BankImporter, ImportSummary
 
     class DryRun(Exception):
@@ -205,9 +204,7 @@ def import_command(
                             allow_empty=allow_empty,
                             language=language,
                         )
-                        summaries.append(
-                            await importer.run(parse_path(path, format_name), str(path))
-                        )
+                        summaries.append(await importer.run_file(path, format_name))
                 if dry_run:
                     raise DryRun  # rolls the transaction back
         return summaries

@@ -29,12 +29,12 @@ from bot.errors import BankFormatError
 from bot.formats import parse_path
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
+from bot.services.import_rows import json_text as _json_text
 from bot.services.importer import (
     BATCH_SIZE,
     BankImporter,
     CheckedItems,
     _Batches,
-    _json_text,
 )
 from bot.store.models import BankRow
 from cli.main import cli
@@ -163,8 +163,8 @@ async def test_stopping_early_stops_the_thread_and_closes_the_stream(threaded: b
     stream = _Stream()
     batches = _Batches(CheckedItems(iter(stream), "stream"), "stream", threaded=threaded, size=10)
     first = await batches.next()
-    assert [q.line for q in first.questions] == list(range(1, 11))
-    batches.close()  # what the importer does when writing a batch fails
+    assert list(first.lines.values()) == list(range(1, 11))
+    await batches.close()  # what the importer does when writing a batch fails
     assert _parser_threads() == []
     assert stream.closed
     assert stream.read < 10 * 10  # the thread did not run on: the queue holds a few batches
@@ -179,11 +179,11 @@ async def test_the_parsers_error_comes_after_the_batches_before_it(threaded: boo
         assert len((await batches.next()).rows) == 10
         assert len((await batches.next()).rows) == 10
         last = await batches.next()  # the questions before the error, then the error
-        assert last.last and [q.line for q in last.questions] == [21, 22, 23, 24]
+        assert last.last and list(last.lines.values()) == [21, 22, 23, 24]
         with pytest.raises(BankFormatError, match=r"^stream:25: bad question$"):
             checked.raise_errors()
     finally:
-        batches.close()
+        await batches.close()
     assert _parser_threads() == []
 
 

@@ -29,7 +29,7 @@ from bot.quality.files import lint_file
 from bot.quality.text import quoted
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
-from bot.services.importer import _row_values
+from bot.services.import_rows import row_values as _row_values
 from bot.store.models import BankRow, QuestionRow
 from bot.text import INVISIBLE, clean, comparison_key, without_controls
 from cli.main import cli

@@ -36,9 +36,13 @@ def _native(folder: Path, body: str) -> Path:
     return path
 
 
-async def _import(app: QuizApp, path: Path, format_name: str | None = None) -> None:
+async def _import(
+    app: QuizApp, path: Path, format_name: str | None = None, *, process: bool = False
+) -> None:
+    """Import ``path``, parsed here or, with ``process``, in a second process (whose
+    pictures cross to the importer with their questions)."""
     async with app.db.transaction() as session:
-        await BankImporter(session, app.clock).run(parse_path(path, format_name), str(path))
+        await BankImporter(session, app.clock).run_file(path, format_name, process=process)
 
 
 async def _questions(app: QuizApp, bank: str = "pictures") -> list[Question]:
@@ -77,8 +81,9 @@ async def test_each_kind_of_picture_is_stored_by_digest_and_read_back(
     assert loaded.image is not None and loaded.image.data == data
 
 
+@pytest.mark.parametrize("process", [False, True], ids=["here", "parse-process"])
 async def test_one_picture_is_stored_once_for_many_questions_and_imports(
-    app: QuizApp, tmp_path: Path
+    app: QuizApp, tmp_path: Path, process: bool
 ) -> None:
     (tmp_path / "same.png").write_bytes(png(7))
     (tmp_path / "other.gif").write_bytes(GIF)
@@ -87,11 +92,11 @@ async def test_one_picture_is_stored_once_for_many_questions_and_imports(
     )
     body += "  - question: And this one?\n    image: other.gif\n    answer: no\n"
     path = _native(tmp_path, body)
-    await _import(app, path)
-    await _import(app, path)  # again: unchanged, nothing stored twice
+    await _import(app, path, process=process)
+    await _import(app, path, process=process)  # again: unchanged, nothing stored twice
     csv = tmp_path / "more.csv"
     csv.write_text("question,answer,image,image_alt\nSame picture?,yes,same.png,Grey\n")
-    await _import(app, csv)
+    await _import(app, csv, process=process)
     assert await _image_count(app) == 2
     questions = await _questions(app)
     assert len(questions) == 6
@@ -146,7 +151,8 @@ async def test_same_text_with_different_pictures_is_different_questions(
     assert [q.accepted for q in await _questions(app)] == [("c0",), ("c1",), ("c2",)]
 
 
-async def test_gift_and_anki_pictures(app: QuizApp, tmp_path: Path) -> None:
+@pytest.mark.parametrize("process", [False, True], ids=["here", "parse-process"])
+async def test_gift_and_anki_pictures(app: QuizApp, tmp_path: Path, process: bool) -> None:
     (tmp_path / "dot.png").write_bytes(png(3))
     gift = tmp_path / "pictures.gift"
     gift.write_text(
@@ -156,7 +162,7 @@ async def test_gift_and_anki_pictures(app: QuizApp, tmp_path: Path) -> None:
         '::Q3::[html]Flag?<img src\\="https\\://example.org/f.png"> {T}\n',
         encoding="utf-8",
     )
-    await _import(app, gift)
+    await _import(app, gift, process=process)
     q1, q2, q3 = await _questions(app)
     digest = hashlib.sha256(png(3)).hexdigest()
     assert (q1.prompt, q1.image.digest, q1.image.alt) == ("What is this?", digest, "A dot")  # type: ignore[union-attr]
@@ -205,8 +211,9 @@ async def test_gift_and_anki_pictures(app: QuizApp, tmp_path: Path) -> None:
     ],
     ids=["missing", "not-an-image", "too-big"],
 )
+@pytest.mark.parametrize("process", [False, True], ids=["here", "parse-process"])
 async def test_a_bad_picture_is_an_error_at_its_line_and_nothing_is_written(
-    app: QuizApp, tmp_path: Path, make: bytes | None, message: str
+    app: QuizApp, tmp_path: Path, make: bytes | None, message: str, process: bool
 ) -> None:
     if make is not None:
         (tmp_path / "pic.png").write_bytes(make)
@@ -217,7 +224,7 @@ async def test_a_bad_picture_is_an_error_at_its_line_and_nothing_is_written(
         "  - question: Broken?\n    answer: yes\n    image: pic.png\n",
     )
     with pytest.raises(BankFormatError) as raised:
-        await _import(app, path)
+        await _import(app, path, process=process)
     assert str(raised.value).startswith(f"{path}:8: ")
     assert message in str(raised.value)
     async with app.db.sessions() as session:

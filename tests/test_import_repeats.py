@@ -6,7 +6,9 @@ repeats with other feedback), import with their repeats reported; a conflicting 
 error naming both lines unless ``--on-duplicate first|last``, which really keeps the first
 or the last, also across batches; ``--strict`` makes warnings errors; a file without
 questions is refused unless ``--allow-empty``, and always with ``--replace``; a file with
-many errors lists them all (up to the cap) and writes nothing.
+many errors lists them all (up to the cap) and writes nothing. Every test runs twice: the
+file parsed in the importing process, and in a second one (``QUIZBOT_IMPORT_PROCESS=on``,
+:mod:`bot.services.parse_process`), with the same results.
 """
 
 from __future__ import annotations
@@ -21,12 +23,20 @@ from click.testing import CliRunner, Result
 
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
+from bot.services.parse_process import SETTING
 from cli.main import cli
 from tests.test_import_cli import counts
 
 FIXTURES = Path(__file__).parent / "formats" / "fixtures"
 MOODLE = FIXTURES / "moodle_examples_shaped.gift"
 run = asyncio.run
+
+
+@pytest.fixture(autouse=True, params=["in-process", "parse-process"])
+def parsing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where the imports parse their files (see the module's docstring)."""
+    monkeypatch.setenv(SETTING, "off" if request.param == "in-process" else "on")
+    return str(request.param)
 
 
 def quizbot(*args: str) -> Result:

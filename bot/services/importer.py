@@ -1,9 +1,12 @@
 """Importing parsed questions into a bank, and loading the shipped banks.
 
 An import reads parsed items as a stream and writes in batches inside the caller's
-transaction, so the caller decides all-or-nothing (commit) or a dry run (rollback). On
-PostgreSQL the stream is parsed in a worker thread a few batches ahead of the writes, so
-parsing overlaps the waits for the database.
+transaction, so the caller decides all-or-nothing (commit) or a dry run (rollback). What
+is written comes from :mod:`bot.services.import_rows` (checked questions as batches of
+rows). A big file given by its path (:meth:`BankImporter.run_file`) is parsed in a second
+process while this one writes (:mod:`bot.services.parse_process`); otherwise, on PostgreSQL,
+the stream is parsed in a thread a few batches ahead of the writes, so parsing overlaps
+the waits for the database.
 A question is identified by its kind and text (``identity_key``); importing the same
 question again is "unchanged", with other content "updated". Within one file, a repeat of
 a question is imported once with a warning when it is identical or has the same answers,
@@ -15,9 +18,9 @@ file is reported together.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import hashlib
-import json
 import queue
 import re
 import threading
@@ -26,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -49,21 +52,28 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.domain import BankInfo, Image, Notice, Question, Skipped
+from bot.domain import BankInfo
 from bot.errors import BankFormatError
-from bot.formats.errors import ErrorList
-from bot.formats.hygiene import located, tidy
 from bot.formats.native import NAME_PATTERN
-from bot.i18n import _, ngettext
+from bot.i18n import _, current_language, ngettext
 from bot.services.banks import shipped_banks_dir
 from bot.services.images import store_images
+from bot.services.import_rows import (
+    BATCH_SIZE,
+    JSON_COLUMNS,
+    ON_DUPLICATE,
+    Batch,
+    CheckedItems,
+    Findings,
+    batches,
+    compare_repeat,
+    judge_repeat,
+    update_values,
+)
+from bot.services.parse_process import ParseProcess, worth_a_process
 from bot.store.locks import hold_until_commit
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 
-BATCH_SIZE = 1000
-#: A batch ends early once its questions' new pictures reach this many bytes, so an import
-#: holds only a few batches' images in memory whatever the file.
-BATCH_IMAGE_BYTES = 16 * 1024 * 1024
 #: How many parsed batches may wait for the database: the parsing thread runs at most this
 #: many batches ahead of the writes, so an import's memory stays flat whatever the file size.
 QUEUE_BATCHES = 2
@@ -154,72 +164,6 @@ class ImportSummary:
         return ", ".join(parts)
 
 
-def _image_values(image: Image | None) -> dict[str, Any]:
-    """A question's image columns (:class:`bot.store.models.QuestionRow`)."""
-    if image is None:
-        return {"image_digest": None, "image_type": "", "image_url": "", "image_alt": ""}
-    return {
-        "image_digest": image.digest or None,
-        "image_type": image.media_type if image.digest else "",
-        "image_url": "" if image.digest else image.url,
-        "image_alt": image.alt,
-    }
-
-
-def _row_values(question: Question) -> dict[str, Any]:
-    return {
-        "kind": question.kind.value,
-        "prompt": question.prompt,
-        "options": list(question.options),
-        "correct": question.correct,
-        "accepted": list(question.accepted),
-        "back": question.back,
-        "explanation": question.explanation,
-        "topic": question.topic[:200],
-        "tags": list(question.tags),
-        "source": question.source,
-        "identity_key": question.identity_key(),
-        "content_hash": question.content_hash(),
-        "active": True,
-        **_image_values(question.image),
-    }
-
-
-#: The list columns (JSON) an import writes as JSON text it makes itself: json.dumps through
-#: the column type, three times a row, costs a third of a bulk insert's time in Python.
-_JSON_COLUMNS = ("options", "accepted", "tags")
-_encode_str = json.encoder.encode_basestring_ascii  # what json.dumps does to a string
-
-
-def _json_text(items: Iterable[Any]) -> str:
-    """The text ``json.dumps(list(items))`` gives, made quicker for a list of strings."""
-    try:
-        return "[" + ", ".join(map(_encode_str, items)) + "]"
-    except TypeError:  # not all strings: json.dumps's own way
-        return json.dumps(list(items))
-
-
-def _insert_values(question: Question) -> dict[str, Any]:
-    """:func:`_row_values` with the list columns as JSON text, for :func:`_question_insert`
-    (written out rather than made from :func:`_row_values`: it runs for every question)."""
-    return {
-        "kind": question.kind.value,
-        "prompt": question.prompt,
-        "options": _json_text(question.options),
-        "correct": question.correct,
-        "accepted": _json_text(question.accepted),
-        "back": question.back,
-        "explanation": question.explanation,
-        "topic": question.topic[:200],
-        "tags": _json_text(question.tags),
-        "source": question.source,
-        "identity_key": question.identity_key(),
-        "content_hash": question.content_hash(),
-        "active": True,
-        **_image_values(question.image),
-    }
-
-
 #: The columns an import inserts (all but the id).
 _INSERT_COLUMNS = [column.key for column in QuestionRow.__table__.columns if column.key != "id"]
 _QuestionInsert = tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]
@@ -228,7 +172,7 @@ _question_inserts: dict[tuple[str, str, str], _QuestionInsert] = {}
 
 def _question_insert(dialect: Dialect) -> _QuestionInsert:
     """INSERT INTO questions as the driver's SQL, and what makes a row's parameters for it
-    (a tuple, in the statement's order) from :func:`_insert_values`.
+    (a tuple, in the statement's order) from :func:`~bot.services.import_rows.insert_values`.
 
     SQLAlchemy compiles the statement (once per dialect); the rows skip its per-row parameter
     processing, which costs about as much as the database's own work on the insert. They
@@ -244,10 +188,10 @@ def _question_insert(dialect: Dialect) -> _QuestionInsert:
             for name in _INSERT_COLUMNS
             if columns[name].type.dialect_impl(dialect).bind_processor(dialect) is not None
         }
-        unexpected = processed - {*_JSON_COLUMNS, "active"}
+        unexpected = processed - {*JSON_COLUMNS, "active"}
         if unexpected:
             raise RuntimeError(f"the import's insert cannot convert {sorted(unexpected)}")
-        as_text = {column: bindparam(column, type_=Text) for column in _JSON_COLUMNS}
+        as_text = {column: bindparam(column, type_=Text) for column in JSON_COLUMNS}
         if dialect.name == "postgresql":
             values: dict[str, Any] = {column: cast(bind, JSON) for column, bind in as_text.items()}
         else:
@@ -260,197 +204,6 @@ def _question_insert(dialect: Dialect) -> _QuestionInsert:
         assert compiled.positional and compiled.positiontup is not None
         _question_inserts[key] = (compiled.string, itemgetter(*compiled.positiontup))
     return _question_inserts[key]
-
-
-#: What ``--on-duplicate`` may say about a conflicting repeat: an error (the default), or
-#: which of the two is kept.
-ON_DUPLICATE = ("error", "first", "last")
-#: How many repeats an import or validate lists as warnings; the rest are counted.
-MAX_REPEAT_NOTES = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Repeat:
-    """What to do with a question whose identity key (kind and text) came earlier in the file.
-
-    ``later_wins``: the later one replaces the earlier (``--on-duplicate last`` on a
-    conflict); otherwise the later is dropped. ``message`` names both lines; ``error`` says
-    whether it is an error (a conflict without ``--on-duplicate``) or a warning.
-    """
-
-    line: int | None
-    message: str
-    error: bool
-    later_wins: bool
-
-
-def answers_digest(question: Question) -> str:
-    """A digest of what a question asks players to choose or type: its options, its right
-    option, its accepted answers and its back. Two repeats of a question with equal digests
-    differ only in wording (spacing, case), explanation, topic, tags or source.
-
-    Python's own hash of those values (a few times quicker than SHA-256, and the strings
-    keep their hashes): valid within one process, which is all an import or a validate
-    needs (the import's key table is temporary).
-    """
-    value = hash((question.options, question.correct, question.accepted, question.back))
-    return format(value & 0xFFFF_FFFF_FFFF_FFFF, "x")
-
-
-#: How a repeat compares with the question it repeats (see :func:`judge_repeat`).
-IDENTICAL, SAME_ANSWERS, CONFLICTING = "identical", "same answers", "conflicting"
-
-
-def compare_repeat(earlier: tuple[str, str], later: tuple[str, str]) -> str:
-    """:data:`IDENTICAL`, :data:`SAME_ANSWERS` or :data:`CONFLICTING`, from the
-    (content hash, :func:`answers_digest`) of a question and of its repeat."""
-    if earlier[0] == later[0]:
-        return IDENTICAL
-    return SAME_ANSWERS if earlier[1] == later[1] else CONFLICTING
-
-
-def judge_repeat(
-    line: int | None, earlier: int | None, how: str, on_duplicate: str = "error"
-) -> Repeat:
-    """The verdict on a repeat at ``line`` of the question first at line ``earlier``;
-    ``how`` is what :func:`compare_repeat` says.
-
-    An identical repeat (same content hash) is imported once, with a warning. One with the
-    same options and answers but other wording, explanation, topic or tags (Moodle's own
-    example GIFT file has such repeats) is imported once too, the first kept unless
-    ``on_duplicate`` is ``last``. A conflicting one (other options or answers) is an error
-    unless ``on_duplicate`` is ``first`` or ``last``, which says which of the two is kept.
-    """
-    text, error, keep_later = _repeat_verdict(how, on_duplicate, earlier is not None)
-    return Repeat(line, text.format(earlier=earlier), error, keep_later)
-
-
-def _repeat_verdict(how: str, on_duplicate: str, known: bool) -> tuple[str, bool, bool]:
-    """What a repeat's verdict says (in the current language; ``{earlier}`` is the first
-    one's line when ``known``), whether it is an error, and whether the later one is kept."""
-    if how == IDENTICAL:
-        if known:
-            return _("repeats line {earlier} word for word: imported once"), False, False
-        return _("repeats an earlier question word for word: imported once"), False, False
-    if how == SAME_ANSWERS:
-        if on_duplicate == "last":
-            if known:
-                text = _(
-                    "repeats line {earlier} with the same answers but other wording or "
-                    "explanation: this one kept (--on-duplicate last)"
-                )
-            else:
-                text = _(
-                    "repeats an earlier question with the same answers but other wording or "
-                    "explanation: this one kept (--on-duplicate last)"
-                )
-            return text, False, True
-        if known:
-            text = _(
-                "repeats line {earlier} with the same answers but other wording or "
-                "explanation: line {earlier} kept"
-            )
-        else:
-            text = _(
-                "repeats an earlier question with the same answers but other wording or "
-                "explanation: an earlier question kept"
-            )
-        return text, False, False
-    if on_duplicate == "first":
-        if known:
-            text = _(
-                "the same question as line {earlier} with other answers or options: "
-                "line {earlier} kept (--on-duplicate first)"
-            )
-        else:
-            text = _(
-                "the same question as an earlier question with other answers or options: "
-                "an earlier question kept (--on-duplicate first)"
-            )
-        return text, False, False
-    if on_duplicate == "last":
-        if known:
-            text = _(
-                "the same question as line {earlier} with other answers or options: "
-                "this one kept (--on-duplicate last)"
-            )
-        else:
-            text = _(
-                "the same question as an earlier question with other answers or options: "
-                "this one kept (--on-duplicate last)"
-            )
-        return text, False, True
-    if known:
-        text = _(
-            "the same question as line {earlier} with other answers or options; "
-            "keep one, or choose with --on-duplicate first|last"
-        )
-    else:
-        text = _(
-            "the same question as an earlier question with other answers or options; "
-            "keep one, or choose with --on-duplicate first|last"
-        )
-    return text, True, False
-
-
-class Findings:
-    """A file's warnings and errors as an import or validate finds them.
-
-    Warnings are kept as ``file:line: message`` in the order of their lines (repeats beyond
-    :data:`MAX_REPEAT_NOTES` are counted, not listed); errors go to an
-    :class:`~bot.formats.errors.ErrorList`. ``strict`` (``--strict``) makes every warning
-    an error.
-    """
-
-    def __init__(self, source: str, *, strict: bool = False) -> None:
-        self.source = source
-        self.strict = strict
-        self.errors = ErrorList(source)
-        self.notes: list[tuple[int, str]] = []
-        self.repeats = 0
-        self.unlisted_repeats = 0
-
-    def warn(self, line: int | None, message: str) -> None:
-        if self.strict:
-            self.errors.error(line, message)
-        else:
-            self.notes.append((line or 0, located(self.source, line, message)))
-
-    def inform(self, line: int | None, message: str) -> None:
-        """A warning that stays one under ``strict``: a parser's :class:`Notice` (what the
-        format cannot carry, such as an Anki package's scheduling), not a fault of the file."""
-        self.notes.append((line or 0, located(self.source, line, message)))
-
-    def repeat(self, verdict: Repeat) -> None:
-        if verdict.error:
-            self.errors.error(verdict.line, verdict.message)
-            return
-        self.repeats += 1
-        if self.strict or self.repeats <= MAX_REPEAT_NOTES:
-            self.warn(verdict.line, verdict.message)
-        else:
-            self.unlisted_repeats += 1
-
-    def absorb(self, other: Findings) -> None:
-        """Take in the warnings, repeats and errors ``other`` found in the same file."""
-        self.notes += other.notes
-        self.repeats += other.repeats
-        self.unlisted_repeats += other.unlisted_repeats
-        combined = other.errors.combined()
-        if combined is not None:
-            self.errors.add(combined)
-
-    def warnings(self) -> list[str]:
-        """The warnings, each ``file:line: message``, in the order of their lines."""
-        listed = [text for _line, text in sorted(self.notes, key=itemgetter(0))]
-        if self.unlisted_repeats:
-            more = ngettext(
-                "and {count} more repeat, not listed",
-                "and {count} more repeats, not listed",
-                self.unlisted_repeats,
-            ).format(count=self.unlisted_repeats)
-            listed.append(f"{self.source}: {more}")
-        return listed
 
 
 #: The identity keys an import has seen so far, kept in the database rather than in memory
@@ -486,6 +239,21 @@ _REMEMBER_KEYS = {
 _REMEMBER_STATEMENTS = {dialect: text(sql) for dialect, sql in _REMEMBER_KEYS.items()}
 
 
+class _BatchStream(Protocol):
+    """Where an import's batches come from: :class:`_Batches` (this process) or
+    :class:`~bot.services.parse_process.ParseProcess` (a second one)."""
+
+    @property
+    def findings(self) -> Findings: ...
+
+    @property
+    def skipped(self) -> int: ...
+
+    async def next(self) -> Batch: ...
+
+    async def close(self) -> None: ...
+
+
 def _remember_keys(session: AsyncSession) -> TextClause:
     """INSERT the keys of a JSON object ``{identity_key: [line, content_hash, answers]}`` (the
     ``keys``) that are not in the import's key table yet, with the batch number (the bind
@@ -493,153 +261,9 @@ def _remember_keys(session: AsyncSession) -> TextClause:
     return _REMEMBER_STATEMENTS[session.get_bind().dialect.name]
 
 
-class CheckedItems:
-    """The questions of a parsed stream, tidied (:func:`bot.formats.hygiene.tidy`: text
-    limits, control characters, NFC) and checked for repeats, with its bank info, skips,
-    warnings and errors (:attr:`findings`).
-
-    Import and validate share it, so both apply the same rules. Every parsed item passes
-    through here, whatever its format.
-
-    Errors do not stop the iteration: the parser's (raised when it stops), the text limits'
-    and conflicting repeats go to the findings' errors, so one run reports them all; the
-    questions that are fine are still yielded. The consumer calls :meth:`raise_errors` at
-    the end.
-
-    With ``check_repeats`` (validate) a repeat of a question (same kind and text) is judged
-    here (:func:`judge_repeat`), remembering each key in memory; the import leaves that to
-    its key table in the database (``check_repeats=False``), so its memory stays flat.
-    """
-
-    def __init__(
-        self,
-        items: Iterable[Any],
-        source: str,
-        *,
-        check_repeats: bool = True,
-        on_duplicate: str = "error",
-        strict: bool = False,
-    ) -> None:
-        self.items = items
-        self.source = source
-        self.check_repeats = check_repeats
-        self.on_duplicate = on_duplicate
-        self.info: BankInfo | None = None
-        self.skipped: list[Skipped] = []
-        #: identity key -> (line, (content hash, answers digest)) of the question kept
-        self.seen: dict[str, tuple[int | None, tuple[str, str]]] = {}
-        self.findings = Findings(source, strict=strict)
-        self.count = 0  # questions kept
-
-    @property
-    def errors(self) -> ErrorList:
-        return self.findings.errors
-
-    def __iter__(self) -> Iterator[Question]:
-        findings = self.findings
-        try:  # a BankFormatError out of the loop is the parser's: it stopped there
-            for parsed in self.items:
-                try:
-                    item, note = tidy(parsed, self.source)
-                except BankFormatError as error:
-                    findings.errors.add(error)
-                    continue
-                line = None if isinstance(item, BankInfo) else item.line
-                if note:
-                    findings.warn(line, note)
-                if isinstance(item, BankInfo):
-                    self.info = item
-                elif isinstance(item, Skipped):
-                    self.skipped.append(item)
-                    findings.warn(line, item.reason)
-                elif isinstance(item, Notice):
-                    findings.inform(line, item.reason)
-                elif not self.check_repeats:
-                    yield item
-                else:
-                    key = item.identity_key()
-                    digests = (item.content_hash(), answers_digest(item))
-                    earlier = self.seen.get(key)
-                    if earlier is not None:
-                        how = compare_repeat(earlier[1], digests)
-                        verdict = judge_repeat(item.line, earlier[0], how, self.on_duplicate)
-                        findings.repeat(verdict)
-                        if verdict.later_wins:
-                            self.seen[key] = (item.line, digests)
-                        continue
-                    self.seen[key] = (item.line, digests)
-                    self.count += 1
-                    yield item
-        except BankFormatError as error:  # the parser's own errors, or a fatal one
-            findings.errors.add(error)
-
-    def raise_errors(self, more: ErrorList | None = None) -> None:
-        """Raise every error found (with those in ``more``), if any: one, or several as a
-        :class:`bot.errors.BankFormatErrors`."""
-        if more:
-            self.errors.add(more.combined())  # type: ignore[arg-type]
-        self.errors.raise_if_any()
-
-    def warnings(self) -> list[str]:
-        """What was skipped, removed or repeated, each as ``file:line: what``, in the order
-        of their lines."""
-        return self.findings.warnings()
-
-
-@dataclass(slots=True)
-class _Batch:
-    """Parsed questions as the row values to write (made where the stream is parsed)."""
-
-    questions: list[Question]
-    rows: list[dict[str, Any]]  # each question's :func:`_insert_values`
-    lines: dict[str, int | None]  # each row's identity key -> the line of its question
-    keys: str  # ``{key: [line, content_hash, answers]}`` as JSON, for :func:`_remember_keys`
-    info: BankInfo | None  # the bank info read so far
-    last: bool  # the stream's last batch (it may be empty)
-    #: The verdicts on questions repeated within the batch (the import records them).
-    repeats: list[Repeat] = field(default_factory=list)
-    answers: list[str] = field(default_factory=list)  # each row's answers_digest
-
-
-def _prepare(
-    questions: list[Question], info: BankInfo | None, last: bool, on_duplicate: str = "error"
-) -> _Batch:
-    """A batch's row values; a key twice in the batch is a repeat, judged here
-    (:func:`judge_repeat`): only the question that wins is kept."""
-    rows: list[dict[str, Any]] = []
-    kept: list[Question] = []
-    answers: list[str] = []
-    at: dict[str, int] = {}  # identity key -> index in rows
-    lines: dict[str, int | None] = {}
-    remembered: dict[str, list[Any]] = {}
-    repeats: list[Repeat] = []
-    for question in questions:
-        values = _insert_values(question)
-        digest = answers_digest(question)
-        key = values["identity_key"]
-        index = at.get(key)
-        if index is None:
-            at[key] = len(rows)
-            rows.append(values)
-            kept.append(question)
-            answers.append(digest)
-            lines[key] = question.line
-            remembered[key] = [question.line, values["content_hash"], digest]
-            continue
-        how = compare_repeat(
-            (rows[index]["content_hash"], answers[index]), (values["content_hash"], digest)
-        )
-        verdict = judge_repeat(question.line, kept[index].line, how, on_duplicate)
-        repeats.append(verdict)
-        if verdict.later_wins:
-            rows[index], kept[index], answers[index] = values, question, digest
-            lines[key] = question.line
-            remembered[key] = [question.line, values["content_hash"], digest]
-    return _Batch(kept, rows, lines, json.dumps(remembered), info, last, repeats, answers)
-
-
 class _Batches:
-    """A parsed stream as :class:`_Batch` es, parsed inline or in a worker thread.
+    """A parsed stream as :class:`~bot.services.import_rows.Batch` es, parsed inline or in a
+    worker thread (for a big file, see :mod:`bot.services.parse_process` instead).
 
     In a thread (``threaded``), the stream is parsed ahead of the writes: parsing and building
     rows is Python work, while writing a batch to PostgreSQL is mostly waiting on asyncpg's
@@ -666,30 +290,30 @@ class _Batches:
     ) -> None:
         self._checked = checked
         self._source = source
-        self._size = size
-        self._on_duplicate = on_duplicate
-        self._batches = self._parse()
+        self._batches = batches(checked, size, on_duplicate)
         self._thread: threading.Thread | None = None
         if threaded:
-            self._queue: queue.Queue[_Batch | BaseException] = queue.Queue(QUEUE_BATCHES)
+            self._queue: queue.Queue[Batch | BaseException] = queue.Queue(QUEUE_BATCHES)
             self._stop = threading.Event()
             self._loop = asyncio.get_running_loop()
             self._ready = asyncio.Event()  # set (on the loop) after each put
-            self._thread = threading.Thread(
-                target=self._produce, name="quizbot-import-parser", daemon=True
+            self._thread = threading.Thread(  # in the importer's context: its language
+                target=contextvars.copy_context().run,
+                args=(self._produce,),
+                name="quizbot-import-parser",
+                daemon=True,
             )
             self._thread.start()
 
-    def _parse(self) -> Iterator[_Batch]:
-        checked, batch, image_bytes = self._checked, [], 0
-        for question in checked:
-            batch.append(question)
-            if question.image is not None and question.image.data is not None:
-                image_bytes += len(question.image.data)
-            if len(batch) >= self._size or image_bytes >= BATCH_IMAGE_BYTES:
-                yield _prepare(batch, checked.info, False, self._on_duplicate)
-                batch, image_bytes = [], 0
-        yield _prepare(batch, checked.info, True, self._on_duplicate)
+    @property
+    def findings(self) -> Findings:
+        """What the checks found so far (all of it after the last batch)."""
+        return self._checked.findings
+
+    @property
+    def skipped(self) -> int:
+        """How many items the parser skipped so far."""
+        return len(self._checked.skipped)
 
     def _produce(self) -> None:
         """The thread: parse, hand each batch (or the parser's exception) over, in order."""
@@ -702,7 +326,7 @@ class _Batches:
         finally:
             self._batches.close()
 
-    def _put(self, item: _Batch | BaseException) -> bool:
+    def _put(self, item: Batch | BaseException) -> bool:
         """Hand ``item`` over, waiting for room; False when stopped meanwhile."""
         while not self._stop.is_set():
             try:
@@ -713,7 +337,7 @@ class _Batches:
             return True
         return False
 
-    async def next(self) -> _Batch:
+    async def next(self) -> Batch:
         """The next batch; raises what the parser raised in its place."""
         if self._thread is None:
             return next(self._batches)
@@ -729,7 +353,7 @@ class _Batches:
                 raise item
             return item
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Stop parsing (a thread after the batch it is on), wait for the thread, and close
         the stream (a parser's generator closes its file)."""
         if self._thread is not None:
@@ -782,32 +406,61 @@ class BankImporter:
     async def run(self, items: Iterable[Any], source: str) -> ImportSummary:
         """Import every question of ``items``; raises BankFormatError on bad input (all the
         errors of the file, see :class:`bot.errors.BankFormatErrors`)."""
-        summary = ImportSummary(source=source)
         checked = CheckedItems(items, source, check_repeats=False, strict=self.strict)
-        self.findings = Findings(source, strict=self.strict)
-        await self.session.run_sync(
-            lambda s: (
-                IMPORT_KEYS.drop(s.connection(), checkfirst=True),
-                IMPORT_KEYS.create(s.connection()),
-            )
-        )
-        bank: BankRow | None = None
         threaded = self.session.get_bind().dialect.name == "postgresql"  # see _Batches
         with _fewer_collections():
-            batches = _Batches(checked, source, threaded=threaded, on_duplicate=self.on_duplicate)
-            try:
-                last = False
-                while not last:
-                    batch = await batches.next()
-                    bank = bank or await self._bank(batch.info, source)
-                    for verdict in batch.repeats:
-                        self.findings.repeat(verdict)
-                    await self._write(bank, batch, summary, source)
-                    last = batch.last
-            finally:
-                batches.close()
-        checked.findings.absorb(self.findings)
-        checked.raise_errors()
+            stream = _Batches(checked, source, threaded=threaded, on_duplicate=self.on_duplicate)
+            return await self._import(stream, source)
+
+    async def run_file(
+        self, path: Path, format_name: str | None = None, *, process: bool | None = None
+    ) -> ImportSummary:
+        """Import the bank file ``path`` (its format detected unless given), like
+        :meth:`run`. A big file is parsed in a second process while this one writes
+        (:mod:`bot.services.parse_process`); ``process`` says whether, instead of
+        :func:`~bot.services.parse_process.worth_a_process`."""
+        from bot.formats import parse_path
+
+        source = str(path)
+        if not (worth_a_process(path) if process is None else process):
+            return await self.run(parse_path(path, format_name), source)
+        stream = ParseProcess(
+            path,
+            format_name,
+            source=source,
+            language=current_language(),
+            on_duplicate=self.on_duplicate,
+            strict=self.strict,
+        )
+        with _fewer_collections():
+            await stream.start()
+            return await self._import(stream, source)
+
+    async def _import(self, stream: _BatchStream, source: str) -> ImportSummary:
+        """Write every batch of ``stream``, then report (or raise) what was found."""
+        summary = ImportSummary(source=source)
+        self.findings = Findings(source, strict=self.strict)
+        bank: BankRow | None = None
+        try:
+            await self.session.run_sync(
+                lambda s: (
+                    IMPORT_KEYS.drop(s.connection(), checkfirst=True),
+                    IMPORT_KEYS.create(s.connection()),
+                )
+            )
+            last = False
+            while not last:
+                batch = await stream.next()
+                bank = bank or await self._bank(batch.info, source)
+                for verdict in batch.repeats:
+                    self.findings.repeat(verdict)
+                await self._write(bank, batch, summary, source)
+                last = batch.last
+        finally:
+            await stream.close()
+        found = stream.findings
+        found.absorb(self.findings)
+        found.errors.raise_if_any()
         assert bank is not None  # the last batch made it
         if not summary.total:
             if self.replace:
@@ -832,18 +485,19 @@ class BankImporter:
             summary.removed = await self._retire_unseen(bank)
         await self.session.run_sync(lambda s: IMPORT_KEYS.drop(s.connection()))
         summary.bank = bank.name
-        summary.skipped = len(checked.skipped)
-        summary.repeats = checked.findings.repeats
-        summary.warnings = checked.warnings()
+        summary.skipped = stream.skipped
+        summary.repeats = found.repeats
+        summary.warnings = found.warnings()
         return summary
 
-    async def _remember(self, batch: _Batch) -> dict[str, str | None]:
+    async def _remember(self, batch: Batch) -> dict[str, str | None]:
         """Record the batch's keys as seen. A key seen in an earlier batch is a repeat,
         judged by :func:`judge_repeat` against what the key table holds for it (the line and
         content hash of the question kept); a repeat that loses is taken out of the batch.
         Returns the keys whose question replaces the one an earlier batch wrote
         (``--on-duplicate last``), each with the content hash the bank had for it before
-        the import (None: none). Repeats within the batch were judged by :func:`_prepare`.
+        the import (None: none). Repeats within the batch were judged by
+        :func:`~bot.services.import_rows.prepare_batch`.
         """
         # An index probe per key (a SELECT on the temporary table, which has no planner
         # statistics, can turn into a scan that grows with the file). The batch's keys go
@@ -871,34 +525,32 @@ class BankImporter:
                 )
             )
         }
-        questions: list[Question] = []
         rows: list[dict[str, Any]] = []
         replaced: dict[str, str | None] = {}
         winners: list[dict[str, Any]] = []
-        for question, values, digest in zip(
-            batch.questions, batch.rows, batch.answers, strict=True
-        ):
+        for values, digest in zip(batch.rows, batch.answers, strict=True):
             key = values["identity_key"]
             before = earlier.get(key)
             if before is not None:
+                line = batch.lines[key]
                 how = compare_repeat(before[1], (values["content_hash"], digest))
-                verdict = judge_repeat(question.line, before[0], how, self.on_duplicate)
+                verdict = judge_repeat(line, before[0], how, self.on_duplicate)
                 self.findings.repeat(verdict)
                 if not verdict.later_wins:
                     del batch.lines[key]
+                    batch.pictured.pop(key, None)
                     continue
                 replaced[key] = before[2]
                 winners.append(
                     {
                         "key": key,
-                        "new_line": question.line,
+                        "new_line": line,
                         "new_hash": values["content_hash"],
                         "new_answers": digest,
                     }
                 )
-            questions.append(question)
             rows.append(values)
-        batch.questions, batch.rows = questions, rows
+        batch.rows = rows
         if winners:  # the key table names the question kept, for later repeats
             await self.session.execute(
                 update(IMPORT_KEYS)
@@ -947,7 +599,7 @@ class BankImporter:
         return bank
 
     async def _write(
-        self, bank: BankRow, batch: _Batch, summary: ImportSummary, source: str
+        self, bank: BankRow, batch: Batch, summary: ImportSummary, source: str
     ) -> None:
         if not batch.rows:
             return
@@ -955,7 +607,7 @@ class BankImporter:
         if self.findings.errors:
             return  # the import fails: its keys are still remembered, to find every repeat
         rows = batch.rows
-        await store_images(self.session, batch.questions, self.clock, source)
+        await store_images(self.session, batch.pictured.values(), self.clock, source)
         looked_up = list(replaced) if self.new_bank else list(batch.lines)
         existing = (
             {
@@ -988,14 +640,14 @@ class BankImporter:
         replacing: list[dict[str, Any]] = []
         originals: list[dict[str, Any]] = []  # --on-duplicate last: what the bank had
         last = self.on_duplicate == "last"
-        for question, values in zip(batch.questions, rows, strict=True):
+        for values in rows:
             key = values["identity_key"]
             old = existing.get(key)
             if old is not None and key in replaced:
                 # --on-duplicate last: the earlier question of the file, already written
                 # and counted, takes this one's content; counted again against the bank's
                 if old.content_hash != values["content_hash"]:
-                    replacing.append({**_row_values(question), "id": old.id})
+                    replacing.append({**update_values(values), "id": old.id})
                 original = replaced[key]
                 if original is not None:
                     was = old.content_hash == original
@@ -1012,7 +664,7 @@ class BankImporter:
                 original = old.content_hash if old.active else "-"
                 originals.append({"key": key, "original_hash": original})
             if old.content_hash != values["content_hash"] or not old.active:
-                changed.append({**_row_values(question), "id": old.id})
+                changed.append({**update_values(values), "id": old.id})
             else:
                 summary.unchanged += 1
         if originals:
