@@ -224,17 +224,20 @@ def vm_status(field_name: str, pid: int | str = "self") -> float:
 
 
 class PeakWatcher:
-    """Watches a child's VmHWM (its own peak RSS) until it exits.
+    """Watches a child's VmHWM (its own peak RSS) until it exits, and its children's.
 
     ``ru_maxrss`` from ``os.wait4`` is no good for a child of a big process: Linux keeps the
     pre-exec peak, i.e. the forking parent's RSS, so a bench run after others (``run_all``)
     would report the parent's size. VmHWM belongs to the process image after exec; it only
-    rises, so the last reading before the child ends is its peak.
+    rises, so the last reading before the child ends is its peak. The child's own children
+    (an import's parsing process) are watched the same way: :attr:`children_peak` is the
+    highest VmHWM any of them reached (NaN: it had none).
     """
 
     def __init__(self, pid: int, every: float = 0.02) -> None:
         self.pid = pid
         self.peak = float("nan")
+        self.children_peak = float("nan")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
         self._thread.start()
@@ -244,6 +247,11 @@ class PeakWatcher:
             reading = vm_status("VmHWM", self.pid)
             if reading == reading:  # not NaN: the child is still there
                 self.peak = reading if self.peak != self.peak else max(self.peak, reading)
+            for child in _children(self.pid):
+                reading = vm_status("VmHWM", child)
+                if reading == reading:
+                    known = self.children_peak
+                    self.children_peak = reading if known != known else max(known, reading)
             self._stop.wait(every)
 
     def stop(self) -> float:
@@ -251,6 +259,17 @@ class PeakWatcher:
         self._stop.set()
         self._thread.join()
         return self.peak
+
+
+def _children(pid: int) -> list[int]:
+    """The pids of a process's children (none where /proc cannot tell)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return found
 
 
 # -- tables -----------------------------------------------------------------------------
