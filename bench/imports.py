@@ -115,7 +115,7 @@ async def child_import(path: Path, url: str) -> int:
 def row_values(path: Path) -> list[dict[str, Any]]:
     from bot.domain import Question
     from bot.formats import parse_path
-    from bot.services.import_rows import row_values as _row_values
+    from bot.importing.rows import row_values as _row_values
 
     rows = []
     for item in parse_path(path):

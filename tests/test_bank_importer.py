@@ -27,9 +27,9 @@ from bot.clock import FakeClock
 from bot.domain import Question, QuestionKind
 from bot.errors import BankFormatError
 from bot.formats import parse_path
+from bot.importing.rows import json_text as _json_text
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
-from bot.services.import_rows import json_text as _json_text
 from bot.services.importer import (
     BATCH_SIZE,
     BankImporter,

@@ -25,11 +25,11 @@ from bot.clock import FakeClock
 from bot.domain import BankInfo, Question, QuestionKind
 from bot.formats._yaml import MAX_ALIAS_TEXT
 from bot.formats.hygiene import COUNT_LIMITS, TEXT_LIMITS
+from bot.importing.rows import row_values as _row_values
 from bot.quality.files import lint_file
 from bot.quality.text import quoted
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
-from bot.services.import_rows import row_values as _row_values
 from bot.store.models import BankRow, QuestionRow
 from bot.text import INVISIBLE, clean, comparison_key, without_controls
 from cli.main import cli

@@ -209,7 +209,7 @@ async def test_true_false_options_are_in_the_language_of_the_banks_questions(
 
 
 def test_import_summaries_and_repeat_verdicts_in_the_language() -> None:
-    from bot.services.import_rows import CONFLICTING, IDENTICAL, judge_repeat
+    from bot.importing.rows import CONFLICTING, IDENTICAL, judge_repeat
     from bot.services.importer import ImportSummary
 
     summary = ImportSummary("f.gift", new=3, unchanged=1, repeats=1)

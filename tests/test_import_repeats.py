@@ -8,7 +8,7 @@ or the last, also across batches; ``--strict`` makes warnings errors; a file wit
 questions is refused unless ``--allow-empty``, and always with ``--replace``; a file with
 many errors lists them all (up to the cap) and writes nothing. Every test runs twice: the
 file parsed in the importing process, and in a second one (``QUIZBOT_IMPORT_PROCESS=on``,
-:mod:`bot.services.parse_process`), with the same results.
+:mod:`bot.importing.parse_process`), with the same results.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from bot.importing.parse_process import SETTING
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
-from bot.services.parse_process import SETTING
 from cli.main import cli
 from tests.test_import_cli import counts
 

@@ -1,12 +1,12 @@
 """A big file parsed in a second process imports exactly as it does in one, on both backends.
 
-:meth:`BankImporter.run_file` hands a big file to ``python -m bot.services.parse_process``
-(:mod:`bot.services.parse_process`), a real child process, and writes its batches as they
+:meth:`BankImporter.run_file` hands a big file to ``python -m bot.importing.parse_process``
+(:mod:`bot.importing.parse_process`), a real child process, and writes its batches as they
 come. Checked here: the same rows, counts, warnings and repeats as the same file parsed in
 the importing process, across several batches; every error of a bad file, at its file:line,
 and nothing written; messages in the importer's language; a child that dies fails the import
 (nothing written) and one that is no longer wanted is stopped; and when the process is
-used at all (:func:`~bot.services.parse_process.worth_a_process`).
+used at all (:func:`~bot.importing.parse_process.worth_a_process`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from sqlalchemy import select
 from bench.rich_imports import write_rich_gift
 from bot.errors import BankFormatError
 from bot.i18n import use_language
-from bot.services import QuizApp
-from bot.services.importer import BATCH_SIZE, BankImporter, ImportSummary
-from bot.services.parse_process import (
+from bot.importing.parse_process import (
     MIN_BYTES,
     SETTING,
     ParseProcessError,
     worth_a_process,
 )
+from bot.services import QuizApp
+from bot.services.importer import BATCH_SIZE, BankImporter, ImportSummary
 from bot.store.models import BankRow, QuestionRow
 
 QUESTIONS = 2 * BATCH_SIZE + 300  # three batches
@@ -44,7 +44,7 @@ def _children() -> set[int]:
                 command = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"bot.services.parse_process" in command:
+            if b"bot.importing.parse_process" in command:
                 found.add(int(pid))
     return found
 

@@ -2,9 +2,9 @@
 
 An import reads parsed items as a stream and writes in batches inside the caller's
 transaction, so the caller decides all-or-nothing (commit) or a dry run (rollback). What
-is written comes from :mod:`bot.services.import_rows` (checked questions as batches of
+is written comes from :mod:`bot.importing.rows` (checked questions as batches of
 rows). A big file given by its path (:meth:`BankImporter.run_file`) is parsed in a second
-process while this one writes (:mod:`bot.services.parse_process`); otherwise, on PostgreSQL,
+process while this one writes (:mod:`bot.importing.parse_process`); otherwise, on PostgreSQL,
 the stream is parsed in a thread a few batches ahead of the writes, so parsing overlaps
 the waits for the database.
 A question is identified by its kind and text (``identity_key``); importing the same
@@ -56,9 +56,8 @@ from bot.domain import BankInfo
 from bot.errors import BankFormatError
 from bot.formats.native import NAME_PATTERN
 from bot.i18n import _, current_language, ngettext
-from bot.services.banks import shipped_banks_dir
-from bot.services.images import store_images
-from bot.services.import_rows import (
+from bot.importing.parse_process import ParseProcess, worth_a_process
+from bot.importing.rows import (
     BATCH_SIZE,
     JSON_COLUMNS,
     ON_DUPLICATE,
@@ -70,7 +69,8 @@ from bot.services.import_rows import (
     judge_repeat,
     update_values,
 )
-from bot.services.parse_process import ParseProcess, worth_a_process
+from bot.services.banks import shipped_banks_dir
+from bot.services.images import store_images
 from bot.store.locks import hold_until_commit
 from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 
@@ -172,7 +172,7 @@ _question_inserts: dict[tuple[str, str, str], _QuestionInsert] = {}
 
 def _question_insert(dialect: Dialect) -> _QuestionInsert:
     """INSERT INTO questions as the driver's SQL, and what makes a row's parameters for it
-    (a tuple, in the statement's order) from :func:`~bot.services.import_rows.insert_values`.
+    (a tuple, in the statement's order) from :func:`~bot.importing.rows.insert_values`.
 
     SQLAlchemy compiles the statement (once per dialect); the rows skip its per-row parameter
     processing, which costs about as much as the database's own work on the insert. They
@@ -241,7 +241,7 @@ _REMEMBER_STATEMENTS = {dialect: text(sql) for dialect, sql in _REMEMBER_KEYS.it
 
 class _BatchStream(Protocol):
     """Where an import's batches come from: :class:`_Batches` (this process) or
-    :class:`~bot.services.parse_process.ParseProcess` (a second one)."""
+    :class:`~bot.importing.parse_process.ParseProcess` (a second one)."""
 
     @property
     def findings(self) -> Findings: ...
@@ -262,8 +262,8 @@ def _remember_keys(session: AsyncSession) -> TextClause:
 
 
 class _Batches:
-    """A parsed stream as :class:`~bot.services.import_rows.Batch` es, parsed inline or in a
-    worker thread (for a big file, see :mod:`bot.services.parse_process` instead).
+    """A parsed stream as :class:`~bot.importing.rows.Batch` es, parsed inline or in a
+    worker thread (for a big file, see :mod:`bot.importing.parse_process` instead).
 
     In a thread (``threaded``), the stream is parsed ahead of the writes: parsing and building
     rows is Python work, while writing a batch to PostgreSQL is mostly waiting on asyncpg's
@@ -417,8 +417,8 @@ class BankImporter:
     ) -> ImportSummary:
         """Import the bank file ``path`` (its format detected unless given), like
         :meth:`run`. A big file is parsed in a second process while this one writes
-        (:mod:`bot.services.parse_process`); ``process`` says whether, instead of
-        :func:`~bot.services.parse_process.worth_a_process`."""
+        (:mod:`bot.importing.parse_process`); ``process`` says whether, instead of
+        :func:`~bot.importing.parse_process.worth_a_process`."""
         from bot.formats import parse_path
 
         source = str(path)
@@ -497,7 +497,7 @@ class BankImporter:
         Returns the keys whose question replaces the one an earlier batch wrote
         (``--on-duplicate last``), each with the content hash the bank had for it before
         the import (None: none). Repeats within the batch were judged by
-        :func:`~bot.services.import_rows.prepare_batch`.
+        :func:`~bot.importing.rows.prepare_batch`.
         """
         # An index probe per key (a SELECT on the temporary table, which has no planner
         # statistics, can turn into a scan that grows with the file). The batch's keys go

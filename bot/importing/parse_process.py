@@ -4,9 +4,9 @@ Reading a file, checking every question and building its rows is Python work: ab
 thirds of a big import on SQLite. A thread cannot take it over there (the writes run in
 aiosqlite's thread, and sqlite3 releases and takes back the GIL around every row it steps,
 so a parsing thread holding the GIL stalls each row for up to the interpreter's switch
-interval); a process can. The child, ``python -m bot.services.parse_process SPEC``, parses
-the file through :class:`bot.services.import_rows.CheckedItems` and sends each
-:class:`~bot.services.import_rows.Batch` to the importer as it is made, while the importer
+interval); a process can. The child, ``python -m bot.importing.parse_process SPEC``, parses
+the file through :class:`bot.importing.rows.CheckedItems` and sends each
+:class:`~bot.importing.rows.Batch` to the importer as it is made, while the importer
 writes the one before. What the checks found (warnings, errors, skips) comes with the last
 batch, so an import reports and refuses exactly what it would in one process.
 
@@ -35,7 +35,7 @@ import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.services.import_rows import BATCH_SIZE, Batch, Findings
+from bot.importing.rows import BATCH_SIZE, Batch, Findings
 
 try:
     import fcntl
@@ -183,7 +183,7 @@ def _send(out: BinaryIO, kind: str, payload: Any) -> None:
 def _parse(spec: dict[str, Any], out: BinaryIO) -> None:
     from bot.formats import parse_path
     from bot.i18n import use_language
-    from bot.services.import_rows import CheckedItems, batches
+    from bot.importing.rows import CheckedItems, batches
 
     gc.set_threshold(10_000, *gc.get_threshold()[1:])  # as the importer does (IMPORT_GC_...)
     gc.freeze()  # the modules just imported are never garbage

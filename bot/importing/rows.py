@@ -4,7 +4,7 @@ Every parsed item passes through :class:`CheckedItems` (text limits, control cha
 repeats for validate), then goes out in batches of row values (:func:`batches`), each with
 its identity keys and the verdicts on repeats within the batch. Nothing here touches the
 database or imports SQLAlchemy, so the parsing process of a big import
-(:mod:`bot.services.parse_process`) starts quickly; :mod:`bot.services.importer` writes what
+(:mod:`bot.importing.parse_process`) starts quickly; :mod:`bot.services.importer` writes what
 comes out. Import and validate share the rules on repeats (:func:`judge_repeat`).
 """
 
