@@ -25,6 +25,7 @@ from bot.i18n import use_language
 from bot.importing.parse_process import (
     MIN_BYTES,
     SETTING,
+    ParseProcess,
     ParseProcessError,
     worth_a_process,
 )
@@ -215,3 +216,38 @@ def test_when_a_parsing_process_is_used(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(SETTING, "off")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert not worth_a_process(big)
+
+
+async def test_a_bug_in_the_parsing_process_comes_back_with_its_traceback(
+    app: QuizApp, tmp_path: Path
+) -> None:
+    path = tmp_path / "any.gift"
+    path.write_text("Yes? {T}\n", encoding="utf-8")
+    stream = ParseProcess(path, None, source=str(path), language="en")
+    stream._spec.pop("size")  # a child that cannot know its batch size: a bug, not the file
+    await stream.start()
+    try:
+        with pytest.raises(ParseProcessError) as raised:
+            await stream.next()
+    finally:
+        await stream.close()
+    first, *rest = str(raised.value).splitlines()
+    assert first == f"the process parsing {path} failed: KeyError: 'size'"
+    assert rest[0] == "Traceback (most recent call last):"
+    assert _children() == set()
+
+
+async def test_an_unknown_format_is_the_same_error_in_a_parsing_process(
+    app: QuizApp, tmp_path: Path
+) -> None:
+    path = tmp_path / "any.gift"
+    path.write_text("Yes? {T}\n", encoding="utf-8")
+    errors = []
+    for process in (False, True):
+        with pytest.raises(BankFormatError) as raised:
+            async with app.db.transaction() as session:
+                await BankImporter(session, app.clock, bank_name="any").run_file(
+                    path, "nope", process=process
+                )
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1] and "unknown format" in errors[1]

@@ -147,9 +147,12 @@ class ParseProcess:
                 f"the process parsing {self.source} ended early (exit code {code})"
             ) from None
         kind, payload = pickle.loads(frame)
-        if kind == "crash":
+        if kind == "crash":  # the child's traceback; its last line says what
             await child.wait()
-            raise ParseProcessError(f"the process parsing {self.source} failed:\n{payload}")
+            what = payload.strip().splitlines()[-1] if payload.strip() else "?"
+            raise ParseProcessError(
+                f"the process parsing {self.source} failed: {what}\n{payload.rstrip()}"
+            )
         if kind == "last":
             batch, outcome = payload
             self.findings = Findings.from_state(outcome["findings"])
