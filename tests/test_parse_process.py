@@ -27,6 +27,7 @@ from bot.importing.parse_process import (
     SETTING,
     ParseProcess,
     ParseProcessError,
+    usable_cpus,
     worth_a_process,
 )
 from bot.services import QuizApp
@@ -205,17 +206,22 @@ def test_when_a_parsing_process_is_used(tmp_path: Path, monkeypatch: pytest.Monk
     small, big = tmp_path / "small.gift", tmp_path / "big.gift"
     small.write_text("Yes? {T}\n", encoding="utf-8")
     big.write_bytes(b"Yes? {T}\n\n" * (MIN_BYTES // 10 + 1))
+    no_quota = tmp_path / "cgroup"  # no CPU quota here, whatever this machine has
+
+    def worth(path: Path) -> bool:
+        return worth_a_process(path, no_quota)
+
     monkeypatch.delenv(SETTING, raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    assert worth_a_process(big) and not worth_a_process(small)
-    assert not worth_a_process(tmp_path / "missing.gift")  # reported by the parser, here
+    assert worth(big) and not worth(small)
+    assert not worth(tmp_path / "missing.gift")  # reported by the parser, here
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # one CPU: no gain
-    assert not worth_a_process(big)
+    assert not worth(big)
     monkeypatch.setenv(SETTING, "on")
-    assert worth_a_process(small)
+    assert worth(small)
     monkeypatch.setenv(SETTING, "off")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    assert not worth_a_process(big)
+    assert not worth(big)
 
 
 async def test_a_bug_in_the_parsing_process_comes_back_with_its_traceback(
@@ -251,3 +257,20 @@ async def test_an_unknown_format_is_the_same_error_in_a_parsing_process(
                 )
         errors.append(str(raised.value))
     assert errors[0] == errors[1] and "unknown format" in errors[1]
+
+
+def test_a_containers_cpu_quota_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert usable_cpus(tmp_path) == 4  # no cgroup files: the affinity
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert usable_cpus(tmp_path) == 4
+    (tmp_path / "cpu.max").write_text("150000 100000\n")  # one and a half CPUs
+    assert usable_cpus(tmp_path) == 1.5
+    (tmp_path / "cpu.max").unlink()
+    v1 = tmp_path / "cpu,cpuacct"
+    v1.mkdir()
+    (v1 / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    assert usable_cpus(tmp_path) == 1  # a one-CPU dyno on a big host: no parsing process
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")  # v1's "no quota"
+    assert usable_cpus(tmp_path) == 4

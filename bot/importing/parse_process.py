@@ -56,16 +56,38 @@ _LENGTH = 8  # bytes of a frame's length, little-endian
 _PROJECT = Path(__file__).resolve().parents[2]  # the folder holding the bot package
 
 
-def usable_cpus() -> int:
-    """How many CPUs this process may run on (its affinity, where the system tells)."""
+def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> float:
+    """How many CPUs this process may use: its affinity (where the system tells), or less
+    where a container's CPU quota says so (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``;
+    a PaaS dyno or a container may see every CPU of the host but be allowed one)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus: float = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    quota = _cpu_quota(cgroup)
+    return min(cpus, quota) if quota is not None else cpus
 
 
-def worth_a_process(path: Path) -> bool:
-    """Whether to parse ``path`` in a second process (see the module's docstring)."""
+def _cpu_quota(cgroup: Path) -> float | None:
+    """CPUs' worth of time the container may use (None: no quota, or none found)."""
+    try:
+        limit, period = (cgroup / "cpu.max").read_text().split()[:2]  # v2: "max 100000"
+        return None if limit == "max" else int(limit) / int(period)
+    except (OSError, ValueError):
+        pass
+    for folder in (cgroup / "cpu", cgroup / "cpu,cpuacct"):  # v1
+        try:
+            limit = int((folder / "cpu.cfs_quota_us").read_text())
+            period = int((folder / "cpu.cfs_period_us").read_text())
+        except (OSError, ValueError):
+            continue
+        return None if limit <= 0 or period <= 0 else limit / period
+    return None
+
+
+def worth_a_process(path: Path, cgroup: Path = Path("/sys/fs/cgroup")) -> bool:
+    """Whether to parse ``path`` in a second process (see the module's docstring;
+    ``cgroup`` is where :func:`usable_cpus` looks for a container's CPU quota)."""
     setting = os.environ.get(SETTING, "auto").strip().lower()
     if setting in ("off", "0", "no", "false"):
         return False
@@ -75,7 +97,7 @@ def worth_a_process(path: Path) -> bool:
         size = path.stat().st_size
     except OSError:
         return False  # the parser reports the file as unreadable, in this process
-    return size >= MIN_BYTES and usable_cpus() >= 2
+    return size >= MIN_BYTES and usable_cpus(cgroup) >= 2
 
 
 class ParseProcessError(RuntimeError):
