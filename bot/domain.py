@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from bot.i18n import N_, _, use_language
 from bot.i18n.languages import normalize
-from bot.text import comparison_key
+from bot.text import comparison_key, shows_nothing
 
 
 class QuestionKind(StrEnum):
@@ -120,24 +120,26 @@ class Question:
         """What is wrong with this question, as messages in the current language; empty when
         it is sound."""
         found: list[str] = []
-        if not comparison_key(self.prompt):  # blank, or nothing that shows
+        if shows_nothing(self.prompt):  # blank, or nothing that shows
             found.append(_("the question text is empty"))
-        if self.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE):
-            if len(self.options) < 2:
+        kind = self.kind
+        if kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE):
+            options = self.options
+            if len(options) < 2:
                 found.append(_("a multiple-choice question needs at least 2 options"))
-            if len(self.options) > MAX_OPTIONS:
+            if len(options) > MAX_OPTIONS:
                 found.append(_("a question has at most {most} options").format(most=MAX_OPTIONS))
-            keys = [comparison_key(o) for o in self.options]
+            keys = [comparison_key(o) for o in options]
             if not all(keys):
                 found.append(_("an option is empty"))
             if len(set(keys)) != len(keys):
                 found.append(_("two options are the same"))
-            if self.correct is None or not 0 <= self.correct < len(self.options):
+            if self.correct is None or not 0 <= self.correct < len(options):
                 found.append(_("exactly one option must be marked correct"))
-        elif self.kind is QuestionKind.TYPED:
-            if not any(map(comparison_key, self.accepted)):
+        elif kind is QuestionKind.TYPED:
+            if all(map(shows_nothing, self.accepted)):
                 found.append(_("a typed-answer question needs at least one accepted answer"))
-        elif self.kind is QuestionKind.FLASHCARD and not comparison_key(self.back):
+        elif kind is QuestionKind.FLASHCARD and shows_nothing(self.back):
             found.append(_("the flashcard has no back"))
         return found
 

@@ -8,6 +8,7 @@
 - :func:`comparison_key`: what makes two texts "the same" (two options, two questions): NFC,
   invisible characters (zero-width spaces and joiners, soft hyphens, BOMs, variation
   selectors; :data:`INVISIBLE`) and controls ignored, spacing squashed, case folded.
+- :func:`shows_nothing`: whether that comparison key is empty (quicker than making it).
 - :func:`without_invisible`: the invisible characters removed (for typed answers).
 
 Each has a fast path for text with nothing to do, since imports call them on every field.
@@ -54,9 +55,11 @@ _BEYOND_BMP = "\U00010000"
 
 def is_clean(text: str) -> bool:
     """Whether :func:`clean` would leave ``text`` as it is (a quick look)."""
+    if text.isascii():  # printable ASCII holds no control character: no search needed
+        return text.isprintable() or _CONTROL.search(text) is None
     if _CONTROL.search(text) is not None:
         return False
-    return text.isascii() or unicodedata.is_normalized("NFC", text)
+    return unicodedata.is_normalized("NFC", text)
 
 
 def without_controls(text: str) -> str:
@@ -93,7 +96,10 @@ def comparison_key(text: str) -> str:
     ignored, canonical equivalents alike (``é`` and ``e`` + U+0301), runs of whitespace as
     one space, none at the ends, case folded."""
     if text.isascii():
-        if _CONTROL.search(text) is not None:
+        if text.isprintable():  # no controls, and no whitespace but spaces
+            if "  " not in text and text[:1] != " " and text[-1:] != " ":
+                return text.casefold()  # spaced as it should be already
+        elif _CONTROL.search(text) is not None:
             text = without_controls(text)
         return " ".join(text.split()).casefold()  # str.split: \s, quicker than a regex
     if _BMP_ODD.search(text) is not None or (
@@ -102,3 +108,11 @@ def comparison_key(text: str) -> str:
         text = _INVISIBLE.sub("", without_controls(text))
     # case folding commutes with canonical equivalence, so one NFC at the end is enough
     return unicodedata.normalize("NFC", " ".join(text.split()).casefold())
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether :func:`comparison_key` of ``text`` is empty (blank, or only controls and
+    invisible characters), without making the key when a quick look tells."""
+    if text.isascii() and text.isprintable():  # its only whitespace can be spaces
+        return not text or text.isspace()
+    return not comparison_key(text)

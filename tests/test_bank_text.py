@@ -31,7 +31,14 @@ from bot.quality.text import quoted
 from bot.services import QuizApp
 from bot.services.banks import bank_contents
 from bot.store.models import BankRow, QuestionRow
-from bot.text import INVISIBLE, clean, comparison_key, without_controls
+from bot.text import (
+    INVISIBLE,
+    clean,
+    comparison_key,
+    is_clean,
+    shows_nothing,
+    without_controls,
+)
 from cli.main import cli
 from tests.test_bank_importer import _bank_count
 
@@ -118,6 +125,31 @@ def test_invisible_is_every_format_character_but_those_scripts_need() -> None:
 )
 def test_texts_that_look_the_same_compare_the_same(one: str, other: str) -> None:
     assert comparison_key(one) == comparison_key(other)
+
+
+#: Text of the characters the quick looks of bot.text tell apart: spaces and other
+#: whitespace, controls and letters of both cases; and with an invisible one, a combining one.
+_PRINTABLE = st.text(alphabet=" aB[")
+_ASCII = st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x01\x1b[\x7faAb")
+_SPACED = st.text(alphabet=" \t\n\x1c\x85\xa0\x01\x9baAb\u200b\u034f\u0301é")
+_AWKWARD = ["", " ", "  ", "a ", " a", "a  b", "A b", "a\tb", "\x01", " \x1c ", "\u200b", "\u034f"]
+
+
+def _assert_the_quick_looks_agree(text: str) -> None:
+    assert shows_nothing(text) == (not comparison_key(text))
+    assert is_clean(text) == (clean(text)[0] == text)
+    if text.isascii():  # the key's quick path: spacing squashed, case folded
+        assert comparison_key(text) == " ".join(without_controls(text).split()).casefold()
+
+
+@pytest.mark.parametrize("text", _AWKWARD)
+def test_the_quick_looks_agree_on_awkward_spacing(text: str) -> None:
+    _assert_the_quick_looks_agree(text)
+
+
+@given(_PRINTABLE | _ASCII | _SPACED | st.text(alphabet=st.characters(codec="utf-8")))
+def test_the_quick_looks_agree_with_the_keys_and_the_cleaning(text: str) -> None:
+    _assert_the_quick_looks_agree(text)
 
 
 def test_texts_that_look_different_compare_different() -> None:

@@ -25,27 +25,45 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.domain import Image, Question, QuestionKind, Skipped
+from bot.domain import TRUE_FALSE_OPTIONS, Image, Question, QuestionKind, Skipped
 from bot.errors import BankFormatError
 from bot.formats._text import checked, strip_html
 from bot.formats.errors import ErrorList
 from bot.i18n import _
 from bot.images import html_image, image_from_location, markdown_image
 
-# Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for characters of Unicode's
-# private-use plane 15 while the structure is parsed, as Moodle does with its "&&058;"
-# placeholders, then swapped back (text holding those characters itself would come out
-# changed; no real bank does).
-_PROTECT = {char: chr(0xF0100 + index) for index, char in enumerate("~=#{}:\\n")}
+# Escaped characters (\~ \= \# \{ \} \: \\ and \n) are swapped for marks while the
+# structure is parsed, as Moodle does with its "&&058;" placeholders, then swapped back. The
+# marks are the ASCII control characters U+0001-U+0008, which keep the text narrow (one byte
+# a character, so every find, split and strip stays quick) and let one bytes.translate swap
+# them all back; a block that holds one of them itself (a file may, and hygiene removes them
+# later with a warning) gets the characters of Unicode's private-use plane 15 instead. Those
+# are swapped back in either case, so text holding them itself comes out changed, as it
+# always has (no real bank does).
+_ESCAPED = "~=#{}:\\n"
+_PROTECT = {char: chr(0xF0100 + index) for index, char in enumerate(_ESCAPED)}
+_NARROW = {char: chr(1 + index) for index, char in enumerate(_ESCAPED)}
+_NARROW_MARKS = "".join(_NARROW.values()).encode()
+_UNESCAPED = _ESCAPED.replace("n", "\n")
+
+
 # Swapped by str.replace, a C loop per kind of escape: a regular expression with a function
 # per match, or str.translate's look-up per character, cost several times more on text with
 # many escapes. An escaped backslash goes first, so "\\:" is a backslash and then a colon,
 # as reading left to right gives (what is left after it is one backslash before a character).
-_PROTECT_PAIRS = (
-    ("\\\\", _PROTECT["\\"]),
-    *(("\\" + char, mark) for char, mark in _PROTECT.items() if char != "\\"),
-)
-_RESTORE_PAIRS = tuple((mark, "\n" if char == "n" else char) for char, mark in _PROTECT.items())
+def _protect_pairs(marks: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return (
+        ("\\\\", marks["\\"]),
+        *(("\\" + char, mark) for char, mark in marks.items() if char != "\\"),
+    )
+
+
+_PROTECT_PAIRS = _protect_pairs(_PROTECT)
+_NARROW_PROTECT_PAIRS = _protect_pairs(_NARROW)
+_RESTORE_PAIRS = tuple(zip(_PROTECT.values(), _UNESCAPED, strict=True))
+_NARROW_RESTORE_PAIRS = tuple(zip(_NARROW.values(), _UNESCAPED, strict=True))
+#: The narrow marks swapped back in one pass over the UTF-8 bytes (a mark is one byte there).
+_NARROW_TABLE = bytes.maketrans(_NARROW_MARKS, _UNESCAPED.encode())
 _FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
@@ -89,58 +107,72 @@ def category_path(topic: str) -> str:
     return _escape_chars(topic).replace("/", "//")
 
 
-def _protect(text: str) -> str:
+def _protect(text: str) -> tuple[str, bool]:
+    """``text`` with its escapes swapped for marks, and whether the marks are the narrow ones
+    (what :func:`_restore` is told)."""
     if "\\" not in text:
-        return text
+        return text, False
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _NARROW_MARKS)) == len(data):  # none of them in the text
+        for pair, mark in _NARROW_PROTECT_PAIRS:
+            text = text.replace(pair, mark)
+        return text, True
     for pair, mark in _PROTECT_PAIRS:
         text = text.replace(pair, mark)
-    return text
+    return text, False
 
 
-def _restore(text: str) -> str:
+def _restore(text: str, narrow: bool = False) -> str:
+    """Protected text with its marks swapped back (``narrow``: :func:`_protect`'s flag)."""
     if text.isascii():
+        if narrow and not text.isprintable():  # a mark, or a tab or a line break
+            return text.encode().translate(_NARROW_TABLE).decode()
         return text
+    if narrow:
+        for mark, char in _NARROW_RESTORE_PAIRS:
+            text = text.replace(mark, char)
     for mark, char in _RESTORE_PAIRS:
         text = text.replace(mark, char)
     return text
 
 
-def _topic(path: str) -> str:
+def _topic(path: str, narrow: bool = False) -> str:
     """The last segment of a category path; ``//`` is a literal slash."""
     segments = path.replace("//", _SLASH).split("/")
     for segment in reversed(segments):
         if segment.strip():
-            return _restore(segment.replace(_SLASH, "/")).strip()
+            return _restore(segment.replace(_SLASH, "/"), narrow).strip()
     return ""
 
 
-def _text(raw: str, default_format: str = "moodle") -> tuple[str, str]:
+def _text(raw: str, default_format: str = "moodle", narrow: bool = False) -> tuple[str, str]:
     """Protected raw text as plain text, and its format (from a ``[format]`` prefix)."""
     raw = raw.strip()
     if not raw:
         return "", default_format
     if raw[0] != "[" and default_format != "html":  # the common case, made quick
-        return _restore(raw).strip(), default_format
+        return _restore(raw, narrow).strip(), default_format
     fmt = default_format
     match = _FORMAT_PREFIX.match(raw) if raw[0] == "[" else None
     if match:
         fmt = match.group(1).lower()
         raw = raw[match.end() :]
-    text = _restore(raw)
+    text = _restore(raw, narrow)
     if fmt == "html":
         text = strip_html(text)
     return text.strip(), fmt
 
 
-def _field(raw: str, fmt: str) -> str:
-    """``_text(raw, fmt)[0]``: the text alone, quicker for the usual plain text."""
+def _field(raw: str, fmt: str, narrow: bool = False) -> str:
+    """``_text(raw, fmt, narrow)[0]``: the text alone, quicker for the usual plain text."""
     if fmt != "html":
         raw = raw.strip()
         if not raw:
             return ""
         if raw[0] != "[":
-            return _restore(raw).strip()
-    return _text(raw, fmt)[0]
+            # printable text holds no mark (control or private-use characters) to swap back
+            return raw if raw.isprintable() else _restore(raw, narrow).strip()
+    return _text(raw, fmt, narrow)[0]
 
 
 @dataclass(slots=True)
@@ -162,19 +194,22 @@ class _Context:
     tags: tuple[str, ...]
     origin: str = ""
     image: Image | None = None  # an <img> of an [html] question text
+    narrow: bool = False  # the block's marks (see _protect)
 
-    def fields(self, feedback: str) -> dict[str, object]:
-        """The question's fields; the explanation is the general feedback, else ``feedback``
-        (the right answer's, as written)."""
-        return {
-            "prompt": self.prompt,
-            "explanation": self.general or _field(feedback, self.fmt),
-            "topic": self.topic,
-            "tags": self.tags,
-            "source": self.origin,
-            "image": self.image,
-            "line": self.start,
-        }
+    def question(self, kind: QuestionKind, feedback: str, **answers: object) -> Question:
+        """The question of ``kind`` with these answers; the explanation is the general
+        feedback, else ``feedback`` (the right answer's, as written)."""
+        return Question(
+            kind=kind,
+            prompt=self.prompt,
+            explanation=self.general or _field(feedback, self.fmt, self.narrow),
+            topic=self.topic,
+            tags=self.tags,
+            source=self.origin,
+            image=self.image,
+            line=self.start,
+            **answers,  # type: ignore[arg-type]
+        )
 
 
 class _Reader:
@@ -193,28 +228,37 @@ class _Reader:
         origin = ""
         for index, line in enumerate(lines):
             if "//" in line and line.lstrip().startswith("//"):
-                tags.extend(tag.strip() for tag in _TAG.findall(line) if tag.strip())
-                found = _SOURCE.match(line)
-                if found:
-                    origin = _source_text(found.group(1))
+                if "[tag:" in line:
+                    tags.extend(tag.strip() for tag in _TAG.findall(line) if tag.strip())
+                if "source:" in line:
+                    found = _SOURCE.match(line)
+                    if found:
+                        origin = _source_text(found.group(1))
                 lines[index] = ""  # comments are dropped; the line numbers stay
         skip = 0
         while skip < len(lines) and not lines[skip].strip():
             skip += 1
         if skip < len(lines) and lines[skip].lstrip().startswith(_CATEGORY):
-            self.topic = _topic(_protect(lines[skip].lstrip())[len(_CATEGORY) :])
+            path, narrow = _protect(lines[skip].lstrip())
+            self.topic = _topic(path[len(_CATEGORY) :], narrow)
             skip += 1
             while skip < len(lines) and not lines[skip].strip():
                 skip += 1
         if skip == len(lines):
             return None
-        full = _protect("\n".join(lines[skip:] if skip else lines))
-        return self.question(first + skip, full, tuple(tags), origin)
+        full, narrow = _protect("\n".join(lines[skip:] if skip else lines))
+        return self.question(first + skip, full, tuple(tags), origin, narrow)
 
     def question(
-        self, start: int, full: str, tags: tuple[str, ...], origin: str = ""
+        self,
+        start: int,
+        full: str,
+        tags: tuple[str, ...],
+        origin: str = "",
+        narrow: bool = False,
     ) -> Question | Skipped:
-        """A question from its text (escapes protected), starting at line ``start``."""
+        """A question from its text (escapes protected, with narrow marks when ``narrow``),
+        starting at line ``start``."""
 
         def line_at(index: int) -> int:
             return start + full.count("\n", 0, index)
@@ -257,16 +301,16 @@ class _Reader:
             )
         before = full[pos:opening]
         prompt_raw = before + "_____" + after if after.strip() else before
-        prompt, fmt = _text(prompt_raw)
+        prompt, fmt = _text(prompt_raw, "moodle", narrow)
         answers = full[opening + 1 : closing].strip()
         general = ""
         split = answers.rfind("####")
         if split >= 0:
-            general = _text(answers[split + 4 :], fmt)[0]
+            general = _text(answers[split + 4 :], fmt, narrow)[0]
             answers = answers[:split].strip()
-        context = _Context(start, prompt, fmt, general, self.topic, tags, origin)
+        context = _Context(start, prompt, fmt, general, self.topic, tags, origin, None, narrow)
         if fmt == "html" and "<img" in prompt_raw.lower():
-            found = html_image(_restore(prompt_raw))
+            found = html_image(_restore(prompt_raw, narrow))
             if found is not None:
                 context.image = image_from_location(
                     found[0],
@@ -293,9 +337,11 @@ class _Reader:
         head = answers.split("#", 1)[0].strip().upper()
         if head in _TRUE_FALSE:
             bits = answers.split("#", 2)
-            question = Question.true_false(
-                answer=_TRUE_FALSE[head],
-                **context.fields(bits[2] if len(bits) > 2 else ""),  # type: ignore[arg-type]
+            question = context.question(
+                QuestionKind.TRUE_FALSE,
+                bits[2] if len(bits) > 2 else "",
+                options=TRUE_FALSE_OPTIONS,
+                correct=0 if _TRUE_FALSE[head] else 1,
             )
             return checked(question, self.source, start)
         return self.short_answer(pieces, context)
@@ -308,21 +354,24 @@ class _Reader:
         return parts
 
     @staticmethod
-    def weighed(piece: str, default: float, fmt: str) -> _Answer:
+    def weighed(piece: str, default: float, fmt: str, narrow: bool = False) -> _Answer:
         weight = default
         match = _WEIGHT.match(piece) if piece.startswith("%") else None
         if match:
             weight = float(match.group(1))
             piece = piece[match.end() :]
         text, _mark, feedback = piece.partition("#")
-        return _Answer(_field(text, fmt), weight, feedback)
+        return _Answer(_field(text, fmt, narrow), weight, feedback)
 
     def multiple_choice(self, answers: str, context: _Context) -> Question | Skipped:
-        # weighed() and pieces() written out: this loop runs for every option of a file
+        # weighed(), pieces() and _field() written out: this loop runs for every option of a
+        # file
         fmt = context.fmt
+        narrow = context.narrow
         texts: list[str] = []
-        weights: list[float] = []
         feedbacks: list[str] = []
+        right: list[int] = []
+        partial = False  # an option of some weight but not full
         parts = answers.replace("=", "~=").split("~")
         if not parts[0].strip():
             del parts[0]
@@ -336,17 +385,25 @@ class _Reader:
                 if match:
                     weight = float(match.group(1))
                     piece = piece[match.end() :]
+            if weight >= 100:
+                right.append(len(texts))
+            elif weight > 0:
+                partial = True
             text, _mark, feedback = piece.partition("#")
-            texts.append(_field(text, fmt))
-            weights.append(weight)
+            if fmt == "html" or text[:1] == "[" or text[:1].isspace():
+                text = _field(text, fmt, narrow)
+            else:
+                text = text.rstrip()
+                if not text.isprintable():  # printable text holds no mark to swap back
+                    text = _restore(text, narrow).strip()
+            texts.append(text)
             feedbacks.append(feedback)
-        right = [index for index, weight in enumerate(weights) if weight >= 100]
         if len(right) > 1:
             return Skipped(
                 context.start, _("multiple-choice question with several right answers skipped")
             )
         if not right:
-            if any(weight > 0 for weight in weights):
+            if partial:
                 return Skipped(
                     context.start, _("multiple-answer question (partial credit only) skipped")
                 )
@@ -354,16 +411,16 @@ class _Reader:
                 context.start,
                 _("the multiple-choice question has no right answer (mark it with '=')"),
             )
-        question = Question(
-            kind=QuestionKind.MULTIPLE_CHOICE,
+        question = context.question(
+            QuestionKind.MULTIPLE_CHOICE,
+            feedbacks[right[0]],
             options=tuple(texts),
             correct=right[0],
-            **context.fields(feedbacks[right[0]]),  # type: ignore[arg-type]
         )
         return checked(question, self.source, context.start)
 
     def short_answer(self, pieces: list[str], context: _Context) -> Question | Skipped:
-        parsed = [self.weighed(piece, 100.0, context.fmt) for piece in pieces]
+        parsed = [self.weighed(piece, 100.0, context.fmt, context.narrow) for piece in pieces]
         right = [answer for answer in parsed if answer.weight >= 100 and answer.text]
         if not right:
             if parsed:
@@ -371,10 +428,10 @@ class _Reader:
                     context.start, _("short-answer question with no fully right answer skipped")
                 )
             raise self.fail(context.start, _("the short-answer question has no answers"))
-        question = Question(
-            kind=QuestionKind.TYPED,
+        question = context.question(
+            QuestionKind.TYPED,
+            right[0].feedback,
             accepted=tuple(answer.text for answer in right),
-            **context.fields(right[0].feedback),  # type: ignore[arg-type]
         )
         return checked(question, self.source, context.start)
 

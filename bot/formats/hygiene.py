@@ -138,8 +138,27 @@ def _texts(question: Question) -> tuple[str, ...]:
     )
 
 
-def _within_limits(question: Question) -> bool:
-    """Whether every text and list of the question is within its limit (a quick look)."""
+#: The least limit of a question's texts but its tags': when all its texts together are no
+#: longer, each is within its own limit.
+_SHORT = min(
+    TEXT_LIMITS[kind]
+    for kind in ("question", "option", "answer", "back", "explanation", "topic", "source")
+)
+
+
+def _within_limits(question: Question, length: int) -> bool:
+    """Whether every text and list of the question is within its limit (a quick look);
+    ``length`` is that of all its texts together."""
+    tags = question.tags
+    if (
+        length <= _SHORT
+        and len(question.accepted) <= COUNT_LIMITS["answers"]
+        and (
+            not tags
+            or (len(tags) <= COUNT_LIMITS["tags"] and max(map(len, tags)) <= TEXT_LIMITS["tag"])
+        )
+    ):
+        return True  # the usual case: short texts
     return (
         len(question.prompt) <= TEXT_LIMITS["question"]
         and max(map(len, question.options), default=0) <= TEXT_LIMITS["option"]
@@ -147,18 +166,19 @@ def _within_limits(question: Question) -> bool:
         and len(question.back) <= TEXT_LIMITS["back"]
         and len(question.explanation) <= TEXT_LIMITS["explanation"]
         and len(question.topic) <= TEXT_LIMITS["topic"]
-        and max(map(len, question.tags), default=0) <= TEXT_LIMITS["tag"]
+        and max(map(len, tags), default=0) <= TEXT_LIMITS["tag"]
         and len(question.source) <= TEXT_LIMITS["source"]
         and len(question.accepted) <= COUNT_LIMITS["answers"]
-        and len(question.tags) <= COUNT_LIMITS["tags"]
+        and len(tags) <= COUNT_LIMITS["tags"]
     )
 
 
 def _tidy_question(question: Question, source: str) -> tuple[Question, str | None]:
-    if not _within_limits(question):
+    joined = "".join(_texts(question))
+    if not _within_limits(question, len(joined)):
         counts = {"answers": len(question.accepted), "tags": len(question.tags)}
         _check_limits(list(_question_fields(question)), counts, _Where(source, question.line))
-    if is_clean("".join(_texts(question))):
+    if is_clean(joined):
         return question, None  # the usual case: nothing to do
     cleaned, dirty = _cleaned(list(_question_fields(question)))
     texts = iter(cleaned)

@@ -9,6 +9,7 @@ import pytest
 from bot.domain import Question, QuestionKind, Skipped
 from bot.errors import BankFormatErrors
 from bot.formats import gift
+from bot.formats.hygiene import tidy
 from tests.formats.helpers import (
     assert_error,
     parse_fixture,
@@ -145,6 +146,26 @@ def test_backslash_n_is_a_new_line_and_escaped_backslash_stays() -> None:
     (q,) = parse_text(gift.parse, r"One\ntwo \\ three {=a\\b ~c}")
     assert q.prompt == "One\ntwo \\ three"
     assert q.options == ("a\\b", "c")
+
+
+@pytest.mark.parametrize("escape", ["", r" \: \~ \= \# \{ \} \\ \n."])
+def test_control_characters_in_a_block_stay_for_the_hygiene_to_remove(escape: str) -> None:
+    """The escapes are swapped for marks while a block is read: control characters of the
+    file itself, those marks' look-alikes, reach the hygiene as they are (it removes them
+    with a warning), and the escapes beside them come out right."""
+    unescaped = " : ~ = # { } \\ \n." if escape else ""
+    controls = "".join(map(chr, range(1, 9)))
+    text = f"// [tag:t]\nAsk\x01{escape} {{=yes\x02{escape} ~no#why\x08 ####Why\x07{escape}}}\n"
+    (q,) = parse_text(gift.parse, text)
+    assert q.prompt == f"Ask\x01{unescaped}"
+    assert q.options == (f"yes\x02{unescaped}", "no")
+    assert q.explanation == f"Why\x07{unescaped}"
+    (q,) = parse_text(gift.parse, f"Ask{controls}{escape} {{=yes ~no}}\n")
+    assert q.prompt == f"Ask{controls}{unescaped}".strip()
+    tidied, note = tidy(q, "bank.txt")
+    assert isinstance(tidied, Question)
+    assert tidied.prompt == f"Ask{unescaped}".strip()
+    assert note == "control characters removed from the question text"
 
 
 def test_category_slash_can_be_escaped_by_doubling() -> None:
