@@ -61,10 +61,13 @@ def _protect_pairs(marks: dict[str, str]) -> tuple[tuple[str, str], ...]:
 _PROTECT_PAIRS = _protect_pairs(_PROTECT)
 _NARROW_PROTECT_PAIRS = _protect_pairs(_NARROW)
 _RESTORE_PAIRS = tuple(zip(_PROTECT.values(), _UNESCAPED, strict=True))
-_NARROW_RESTORE_PAIRS = tuple(zip(_NARROW.values(), _UNESCAPED, strict=True))
 #: The narrow marks swapped back in one pass over the UTF-8 bytes (a mark is one byte there).
 _NARROW_TABLE = bytes.maketrans(_NARROW_MARKS, _UNESCAPED.encode())
-_FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+#: How the plane-15 marks (U+F0100-U+F0107) begin in UTF-8.
+_WIDE_MARK = _PROTECT["~"].encode()[:3]
+_FORMATS = ("html", "moodle", "plain", "markdown")
+_LONGEST_FORMAT = max(map(len, _FORMATS))
+_FORMAT_PREFIX = re.compile(rf"^\[({'|'.join(_FORMATS)})\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
 #: A whole-line comment ``// source: TEXT`` gives the question its source; quizbot's export
@@ -128,11 +131,14 @@ def _restore(text: str, narrow: bool = False) -> str:
         if narrow and not text.isprintable():  # a mark, or a tab or a line break
             return text.encode().translate(_NARROW_TABLE).decode()
         return text
+    if text.isprintable():  # the marks are control and private-use characters
+        return text
+    data = text.encode("utf-8", "surrogatepass")  # which gives any text back unchanged
     if narrow:
-        for mark, char in _NARROW_RESTORE_PAIRS:
+        text = data.translate(_NARROW_TABLE).decode("utf-8", "surrogatepass")
+    if _WIDE_MARK in data:
+        for mark, char in _RESTORE_PAIRS:
             text = text.replace(mark, char)
-    for mark, char in _RESTORE_PAIRS:
-        text = text.replace(mark, char)
     return text
 
 
@@ -153,10 +159,16 @@ def _text(raw: str, default_format: str = "moodle", narrow: bool = False) -> tup
     if raw[0] != "[" and default_format != "html":  # the common case, made quick
         return _restore(raw, narrow).strip(), default_format
     fmt = default_format
-    match = _FORMAT_PREFIX.match(raw) if raw[0] == "[" else None
-    if match:
-        fmt = match.group(1).lower()
-        raw = raw[match.end() :]
+    if raw[0] == "[":
+        end = raw.find("]", 1, _LONGEST_FORMAT + 2)
+        if end > 0 and raw[1:end] in _FORMATS:  # in lower case: as the expression gives
+            fmt = raw[1:end]
+            raw = raw[end + 1 :]
+        else:
+            match = _FORMAT_PREFIX.match(raw)
+            if match:
+                fmt = match.group(1).lower()
+                raw = raw[match.end() :]
     text = _restore(raw, narrow)
     if fmt == "html":
         text = strip_html(text)
@@ -196,19 +208,28 @@ class _Context:
     image: Image | None = None  # an <img> of an [html] question text
     narrow: bool = False  # the block's marks (see _protect)
 
-    def question(self, kind: QuestionKind, feedback: str, **answers: object) -> Question:
+    def question(
+        self,
+        kind: QuestionKind,
+        feedback: str,
+        options: tuple[str, ...] = (),
+        correct: int | None = None,
+        accepted: tuple[str, ...] = (),
+    ) -> Question:
         """The question of ``kind`` with these answers; the explanation is the general
         feedback, else ``feedback`` (the right answer's, as written)."""
         return Question(
             kind=kind,
             prompt=self.prompt,
+            options=options,
+            correct=correct,
+            accepted=accepted,
             explanation=self.general or _field(feedback, self.fmt, self.narrow),
             topic=self.topic,
             tags=self.tags,
             source=self.origin,
             image=self.image,
             line=self.start,
-            **answers,  # type: ignore[arg-type]
         )
 
 
@@ -340,8 +361,8 @@ class _Reader:
             question = context.question(
                 QuestionKind.TRUE_FALSE,
                 bits[2] if len(bits) > 2 else "",
-                options=TRUE_FALSE_OPTIONS,
-                correct=0 if _TRUE_FALSE[head] else 1,
+                TRUE_FALSE_OPTIONS,
+                0 if _TRUE_FALSE[head] else 1,
             )
             return checked(question, self.source, start)
         return self.short_answer(pieces, context)
@@ -412,10 +433,7 @@ class _Reader:
                 _("the multiple-choice question has no right answer (mark it with '=')"),
             )
         question = context.question(
-            QuestionKind.MULTIPLE_CHOICE,
-            feedbacks[right[0]],
-            options=tuple(texts),
-            correct=right[0],
+            QuestionKind.MULTIPLE_CHOICE, feedbacks[right[0]], tuple(texts), right[0]
         )
         return checked(question, self.source, context.start)
 
@@ -429,9 +447,7 @@ class _Reader:
                 )
             raise self.fail(context.start, _("the short-answer question has no answers"))
         question = context.question(
-            QuestionKind.TYPED,
-            right[0].feedback,
-            accepted=tuple(answer.text for answer in right),
+            QuestionKind.TYPED, right[0].feedback, accepted=tuple(answer.text for answer in right)
         )
         return checked(question, self.source, context.start)
 

@@ -168,6 +168,14 @@ def test_control_characters_in_a_block_stay_for_the_hygiene_to_remove(escape: st
     assert note == "control characters removed from the question text"
 
 
+@pytest.mark.parametrize("control", ["", "\x01"])
+def test_escapes_in_text_beyond_ascii(control: str) -> None:
+    text = f"Qué\\: ¿{control}\\n bien? {{=sí\\= ✓ ~no\\~ \U0001f600 #\\#1}}\n"
+    (q,) = parse_text(gift.parse, text)
+    assert q.prompt == f"Qué: ¿{control}\n bien?"
+    assert q.options == ("sí= ✓", "no~ \U0001f600")
+
+
 def test_category_slash_can_be_escaped_by_doubling() -> None:
     text = "$CATEGORY: top/Input//Output\n\nQ {T}\n"
     (q,) = parse_text(gift.parse, text)
