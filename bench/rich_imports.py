@@ -228,7 +228,7 @@ def run(backend_choice: str, quick: bool, reps: int, only: list[int] | None = No
     table.note("peak RSS = the import process's own VmHWM (ru_maxrss keeps the forking parent's)")
     table.note(
         "parser RSS = the VmHWM of the process parsing the file beside the importer "
-        "(bot.importing.parse_process, for files of 1 MB or more on 2+ CPUs; '-' where none); "
+        "(bot.importing.parse_process, for files of 2 MB or more on 2+ CPUs; '-' where none); "
         "import CPU includes it"
     )
     table.note(f"flat = peak RSS + parser RSS at most {FLAT_MB:.0f} MB above the smallest file's")
