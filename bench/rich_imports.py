@@ -14,7 +14,9 @@ Measured, for 10,000 and 100,000 questions (1,000 and 2,000 with --quick), on ea
   the console script's code), timed from spawn to exit, on a fresh database that is migrated
   and has the shipped banks loaded, as a user's database has. Its peak resident memory is
   the child's own VmHWM (watched in /proc; ``ru_maxrss`` would keep the forking parent's),
-  so a 10,000 and a 100,000 file compare.
+  so a 10,000 and a 100,000 file compare; the process parsing the file beside it
+  (:mod:`bot.importing.parse_process`, for files of 2 MB or more) is watched the same way
+  ("parser RSS"), and its CPU time is in the import's.
 - "bare": the baseline of :mod:`bench.imports`, the same file's question rows (the
   importer's own row values, built before the clock starts) inserted by a bare Core
   ``insert(questions)`` in chunks of 5,000 and committed, on a fresh migrated database.
