@@ -1,6 +1,10 @@
 """Matching typed answers: normalise both sides, then allow a small edit distance on long ones.
 
 "The Beatles", "beatles" and "Beatels" all match "The Beatles"; "Cat" does not match "Car".
+A leading article is set aside in each language quizbot speaks ("el mercado" matches
+"mercado", "Kundenbindung" matches "die Kundenbindung"), on both sides, whatever the bank's
+language: a word such as "die" or "la" begins an answer in another language rarely, and
+then both sides lose it alike.
 Both sides are compared in one Unicode form with invisible characters (zero-width spaces,
 soft hyphens...) and control characters set aside, so what looks the same matches.
 """
@@ -12,7 +16,13 @@ import unicodedata
 
 from bot.text import without_controls, without_invisible
 
-_ARTICLES = re.compile(r"^(the|a|an)\s+")
+#: Leading articles, after accents and case are gone: English, Spanish, German.
+_ARTICLE_WORDS = (
+    "the a an",
+    "el la los las un una unos unas",
+    "der die das den dem des ein eine einen einem einer eines",
+)
+_ARTICLES = re.compile(rf"^({'|'.join(' '.join(_ARTICLE_WORDS).split())})\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 
@@ -21,8 +31,8 @@ TYPO_MIN_LENGTH = 5
 
 
 def normalise(text: str) -> str:
-    """Lower-case, strip accents, punctuation, invisible characters and a leading article,
-    squash spaces."""
+    """Lower-case, strip accents, punctuation, invisible characters and a leading article
+    (:data:`_ARTICLE_WORDS`), squash spaces."""
     text = without_invisible(without_controls(text))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

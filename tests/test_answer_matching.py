@@ -22,6 +22,10 @@ from bot.answers import edit_distance, matches, normalise
         ("customer retentoin", ["customer retention"]),  # two typos in a longer one
         ("rock & roll", ["rock and roll"]),
         ("Lyon", ["Paris", "Lyon"]),
+        ("mercado", ["el mercado"]),  # Spanish and German articles too
+        ("La fidelización", ["fidelizacion"]),
+        ("Kundenbindung", ["die Kundenbindung"]),
+        ("einen Kunden", ["Kunden"]),
     ],
 )
 def test_matches(given: str, accepted: list[str]) -> None:
@@ -37,6 +41,8 @@ def test_matches(given: str, accepted: list[str]) -> None:
         ("Pars", ["Lyon"]),
         ("Beetlz", ["The Beatles"]),  # too many typos
         ("Paris", [""]),
+        ("die", ["tod"]),  # an article alone is a word, not set aside
+        ("el", ["la"]),
     ],
 )
 def test_does_not_match(given: str, accepted: list[str]) -> None:
