@@ -35,8 +35,7 @@ from adapters.telegram.handlers import TelegramHandlers
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.surface import TelegramSurface
 from bot.errors import ConfigError
-from bot.i18n import LANGUAGES, N_, _, use_language
-from bot.i18n.languages import FALLBACK
+from bot.i18n import LANGUAGES, N_, _, default_language, use_language
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +61,13 @@ def command_menu(language: str) -> list[BotCommand]:
 
 
 async def register_commands(bot: Bot) -> None:
-    """The command menu in English for any user (no ``language_code``), and in each other
-    language quizbot speaks for the users whose app is in it."""
-    await bot.set_my_commands(command_menu(FALLBACK))
+    """The command menu in the install's language (``QUIZBOT_LANGUAGE``, else English) for
+    any user (no ``language_code``), and in each other language quizbot speaks for the users
+    whose app is in it."""
+    default = default_language()
+    await bot.set_my_commands(command_menu(default))
     for language in sorted(LANGUAGES):
-        if language != FALLBACK:
+        if language != default:
             await bot.set_my_commands(command_menu(language), language_code=language)
 
 

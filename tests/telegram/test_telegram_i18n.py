@@ -217,6 +217,28 @@ async def test_the_command_menu_in_each_language(
     assert len({menu["flashcards"] for menu in menus.values()}) == 3
 
 
+async def test_the_default_menu_is_in_the_installs_language(
+    fake: FakeTelegram,
+    prepared_sqlite_url: str,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QUIZBOT_LANGUAGE", "es")  # an app in another language gets its own
+    async with running_bot(fake, prepared_sqlite_url, clock, tmp_path) as bot:
+        assert all(call.ok for call in fake.of("setMyCommands"))
+        assert set(fake.commands) == {
+            (DEFAULT_SCOPE, ""),
+            (DEFAULT_SCOPE, "en"),
+            (DEFAULT_SCOPE, "de"),
+        }
+        ptb = bot.service.application.bot
+        default = {c.command: c.description for c in await ptb.get_my_commands()}
+        english = {c.command: c.description for c in await ptb.get_my_commands(language_code="en")}
+    assert default["help"] == "Cómo se juega"
+    assert english["help"] == "How to play"
+
+
 def test_each_menu_keeps_the_bot_apis_rules() -> None:
     for language in ("en", "es", "de"):
         menu = command_menu(language)
