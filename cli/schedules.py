@@ -1,7 +1,8 @@
 """``quizbot schedules``: the scheduled quizzes of every channel, for the operator.
 
 Moderators add and remove them in chat (``/quiz schedule``); this lists them all, with when
-each starts next in UTC and in its own time zone.
+each starts next in UTC and in its own time zone, and removes one by its id (where no
+moderator can, in a channel the bot can no longer post in, say).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cli.help import with_examples
         _("Scheduled quizzes (added in chat with /quiz schedule)."),
         "quizbot schedules list",
         "quizbot schedules list --platform discord --json",
+        "quizbot schedules remove 12",
     )
 )
 def schedules() -> None:
@@ -79,3 +81,38 @@ def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
         pgettext("table heading", "next"),
     ]
     print_table(_("Scheduled quizzes"), headings, rows)
+
+
+@schedules.command(
+    "remove",
+    help=with_examples(
+        _("Remove one scheduled quiz by its id (the first column of 'quizbot schedules list')."),
+        "quizbot schedules remove 12",
+    ),
+)
+@click.argument("schedule_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts."))
+@pass_state
+def remove_command(state: CliState, schedule_id: int, as_json: bool) -> None:
+    """Remove one scheduled quiz."""
+    removed = with_app(state, lambda app: app.remove_scheduled_quiz(schedule_id), load_banks=False)
+    where = removed.channel
+    if as_json:
+        emit_json(
+            {
+                "id": removed.schedule_id,
+                "platform": where.platform,
+                "workspace": where.workspace,
+                "channel": where.channel,
+                "removed": True,
+            }
+        )
+        return
+    click.echo(
+        _("Removed {schedule}, in {platform} {workspace} #{channel}.").format(
+            schedule=removed.describe(),
+            platform=where.platform,
+            workspace=shown(where.workspace),
+            channel=shown(where.channel),
+        )
+    )

@@ -107,3 +107,35 @@ def test_quizbot_schedules_list(prepared_sqlite_url: str) -> None:
     assert json.loads(runner.invoke(cli, [*base, "--platform", "slack", "--json"]).output) == []
     refused = runner.invoke(cli, [*base, "--platform", "myspace"])
     assert refused.exit_code != 0 and "unknown platform" in refused.output
+
+
+def test_quizbot_schedules_remove(database_url: str) -> None:
+    url = database_url
+    runner = CliRunner()
+    asyncio.run(_schedule(url))
+    asyncio.run(_schedule(url))  # a second one, in the same channel
+    listed = json.loads(
+        runner.invoke(cli, ["--database-url", url, "schedules", "list", "--json"]).output
+    )
+    first, second = (row["id"] for row in listed)
+    base = ["--database-url", url, "schedules", "remove"]
+    result = runner.invoke(cli, [*base, str(first)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Removed #{first}: a quiz every Friday at 17:00 (Europe/London), 4 questions "
+        "from demo, in discord G1 #C1.\n"
+    )
+    left = json.loads(
+        runner.invoke(cli, ["--database-url", url, "schedules", "list", "--json"]).output
+    )
+    assert [row["id"] for row in left] == [second]  # only that one
+    again = runner.invoke(cli, [*base, str(first)])
+    assert again.exit_code == 1 and f"there is no scheduled quiz #{first}" in again.output
+    assert runner.invoke(cli, [*base, "0"]).exit_code == 2  # a usage error: ids start at 1
+    assert json.loads(runner.invoke(cli, [*base, str(second), "--json"]).output) == {
+        "id": second,
+        "platform": "discord",
+        "workspace": "G1",
+        "channel": "C1",
+        "removed": True,
+    }

@@ -406,6 +406,10 @@ class QuizApp:
             return await self.quiz_schedules.everywhere()
         return await self.quiz_schedules.list(where)
 
+    async def remove_scheduled_quiz(self, schedule_id: int) -> QuizScheduleView:
+        """Remove one scheduled quiz by its id, in any channel (for operators)."""
+        return await self.quiz_schedules.remove(schedule_id)
+
     async def unschedule_quizzes(
         self,
         where: ChannelRef,

@@ -200,6 +200,29 @@ class QuizSchedules:
             )
         return removed
 
+    async def remove(self, schedule_id: int) -> QuizScheduleView:
+        """Remove the scheduled quiz ``schedule_id`` wherever it is (for operators: the admin
+        CLI, which asks no one's permission); returns what was removed."""
+        async with self.db.transaction() as session:
+            found = (
+                await session.execute(
+                    select(QuizScheduleRow, BankRow.name, ChannelRow)
+                    .join(ChannelRow, ChannelRow.id == QuizScheduleRow.channel_id)
+                    .outerjoin(BankRow, BankRow.id == QuizScheduleRow.bank_id)
+                    .where(QuizScheduleRow.id == schedule_id)
+                )
+            ).first()
+            if found is None:
+                raise QuizbotError(
+                    _("there is no scheduled quiz #{number}").format(number=schedule_id)
+                )
+            row, bank, channel = found
+            removed = _view(
+                ChannelRef(channel.platform, channel.workspace, channel.channel_id), row, bank
+            )
+            await session.execute(delete(QuizScheduleRow).where(QuizScheduleRow.id == schedule_id))
+        return removed
+
     async def halt(self, where: ChannelRef) -> int:
         """Remove all of a channel's scheduled quizzes because the channel is gone (no one's
         permission is asked); how many there were."""
