@@ -11,6 +11,7 @@ used at all (:func:`~bot.importing.parse_process.worth_a_process`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from pathlib import Path
@@ -274,3 +275,22 @@ def test_a_containers_cpu_quota_counts(tmp_path: Path, monkeypatch: pytest.Monke
     assert usable_cpus(tmp_path) == 1  # a one-CPU dyno on a big host: no parsing process
     (v1 / "cpu.cfs_quota_us").write_text("-1\n")  # v1's "no quota"
     assert usable_cpus(tmp_path) == 4
+
+
+async def test_the_parsing_process_runs_only_a_few_batches_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "ahead.gift"
+    write_rich_gift(path, 30 * BATCH_SIZE)  # ~12 MB of frames: far more than pipe and buffer
+    stream = ParseProcess(path, None, source=str(path), language="en")
+    await stream.start()
+    try:
+        rows = [len((await stream.next()).rows)]
+        await asyncio.sleep(2)  # time to parse it all (~1 s here), were it not held back
+        assert _children() == {stream.pid}  # still there, waiting for room in the pipe
+        while True:
+            batch = await stream.next()
+            rows.append(len(batch.rows))
+            if batch.last:
+                break
+        assert rows == [BATCH_SIZE] * 30 + [0]  # every batch, then the last (empty): none lost
+    finally:
+        await stream.close()

@@ -11,10 +11,11 @@ writes the one before. What the checks found (warnings, errors, skips) comes wit
 batch, so an import reports and refuses exactly what it would in one process.
 
 The batches go through a pipe, one frame each (eight bytes of length, then a pickle): the
-child waits when the pipe is full, so it runs at most a batch or two ahead and both
-processes' memory stays flat whatever the file. The child writes nothing else on its
-standard output (anything printed goes to standard error) and dies with the import: it is
-killed when the import stops early.
+child waits when the pipe (1 MiB) and the importer's read buffer (:data:`READ_LIMIT`, read
+ahead up to twice that) are full, so it runs a few batches ahead at most (a batch of 1,000
+rich questions pickles to ~0.4 MB) and both processes' memory stays flat whatever the file.
+The child writes nothing else on its standard output (anything printed goes to standard
+error) and dies with the import: it is killed when the import stops early.
 
 :func:`worth_a_process` says when to use it: a file of at least :data:`MIN_BYTES` on a
 machine that gives this process two or more CPUs (on one, the two processes would take
@@ -49,8 +50,9 @@ MIN_BYTES = 2 * 1024 * 1024
 #: The environment variable that turns the parsing process off ("off") or on for any file
 #: ("on"); unset or "auto": :func:`worth_a_process` decides.
 SETTING = "QUIZBOT_IMPORT_PROCESS"
-#: How many bytes the importer reads from the pipe at a time (a batch pickles to ~0.5 MB).
-READ_LIMIT = 4 * 1024 * 1024
+#: The importer's read buffer for the pipe: asyncio stops reading ahead at twice this (a
+#: bigger frame, a batch of pictures, is still read whole).
+READ_LIMIT = 512 * 1024
 #: How much the pipe from the child may hold, where the system lets it be set.
 PIPE_BYTES = 1024 * 1024
 _LENGTH = 8  # bytes of a frame's length, little-endian
