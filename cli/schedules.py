@@ -85,6 +85,7 @@ def list_command(state: CliState, platform: str | None, as_json: bool) -> None:
 
 @schedules.command(
     "remove",
+    short_help=_("Remove one scheduled quiz by its id."),
     help=with_examples(
         _("Remove one scheduled quiz by its id (the first column of 'quizbot schedules list')."),
         "quizbot schedules remove 12",
