@@ -36,7 +36,7 @@ import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.importing.rows import BATCH_SIZE, Batch, Findings
+from bot.importing.rows import BATCH_SIZE, IMPORT_GC_THRESHOLD, Batch, Findings
 
 try:
     import fcntl
@@ -213,7 +213,7 @@ def _parse(spec: dict[str, Any], out: BinaryIO) -> None:
     from bot.i18n import use_language
     from bot.importing.rows import CheckedItems, batches
 
-    gc.set_threshold(10_000, *gc.get_threshold()[1:])  # as the importer does (IMPORT_GC_...)
+    gc.set_threshold(IMPORT_GC_THRESHOLD, *gc.get_threshold()[1:])  # as the importer does
     gc.freeze()  # the modules just imported are never garbage
     with use_language(spec["language"]):
         items = parse_path(Path(spec["path"]), spec["format"])

@@ -26,6 +26,9 @@ BATCH_SIZE = 1000
 #: A batch ends early once its questions' new pictures reach this many bytes, so an import
 #: holds only a few batches' images in memory whatever the file.
 BATCH_IMAGE_BYTES = 16 * 1024 * 1024
+#: The cyclic garbage collector's first threshold while a file is imported (Python's is 700;
+#: see :func:`bot.services.importer._fewer_collections`), in the parsing process too.
+IMPORT_GC_THRESHOLD = 10_000
 
 
 def image_values(image: Image | None) -> dict[str, Any]:

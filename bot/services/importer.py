@@ -59,6 +59,7 @@ from bot.i18n import _, current_language, ngettext
 from bot.importing.parse_process import ParseProcess, worth_a_process
 from bot.importing.rows import (
     BATCH_SIZE,
+    IMPORT_GC_THRESHOLD,
     JSON_COLUMNS,
     ON_DUPLICATE,
     Batch,
@@ -78,8 +79,6 @@ from bot.store.models import BankRow, QuestionRow, ShippedBankRow
 #: many batches ahead of the writes, so an import's memory stays flat whatever the file size.
 QUEUE_BATCHES = 2
 
-#: The cyclic garbage collector's first threshold while a file is imported (Python's is 700).
-IMPORT_GC_THRESHOLD = 10_000
 _collecting_less = 0  # imports running in this process with the threshold raised
 
 
