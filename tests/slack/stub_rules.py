@@ -49,7 +49,10 @@ import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 TIER_1, TIER_2, TIER_3, TIER_4 = 1, 20, 50, 100
 
@@ -76,18 +79,12 @@ METHOD_SCOPES: dict[str, str] = {
     "conversations.open": "im:write",
     "users.info": "users:read",
 }
-#: The scopes the app asks for (manifest.yml), which a token has unless a test takes one.
+#: The scopes the app asks for in its manifest (what installing it grants), which a token has
+#: unless a test takes one; read from manifest.yml, not copied from the app's code.
 APP_SCOPES = frozenset(
-    {
-        "commands",
-        "chat:write",
-        "chat:write.public",
-        "users:read",
-        "im:write",
-        "channels:history",
-        "groups:history",
-        "im:history",
-    }
+    yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text(encoding="utf-8"))[
+        "oauth_config"
+    ]["scopes"]["bot"]
 )
 
 
