@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.rich_imports import write_rich_gift
-from bot.errors import BankFormatError
+from bot.errors import BankFormatError, ConfigError
 from bot.i18n import use_language
 from bot.importing.parse_process import (
     MIN_BYTES,
@@ -223,6 +223,13 @@ def test_when_a_parsing_process_is_used(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(SETTING, "off")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert not worth(big)
+    monkeypatch.setenv(SETTING, "auto")
+    assert worth(big)
+    monkeypatch.setenv(SETTING, "sometimes")
+    with pytest.raises(
+        ConfigError, match="QUIZBOT_IMPORT_PROCESS must be on, off or auto, not 'sometimes'"
+    ):
+        worth(big)
 
 
 async def test_a_bug_in_the_parsing_process_comes_back_with_its_traceback(

@@ -20,7 +20,8 @@ error) and dies with the import: it is killed when the import stops early.
 :func:`worth_a_process` says when to use it: a file of at least :data:`MIN_BYTES` on a
 machine that gives this process two or more CPUs (on one, the two processes would take
 turns and the pickling would be a loss). ``QUIZBOT_IMPORT_PROCESS=off`` turns it off,
-``=on`` uses it for any file.
+``=on`` uses it for any file, ``=auto`` (or unset) lets it decide; another value is a
+:class:`~bot.errors.ConfigError`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from bot.errors import ConfigError
+from bot.i18n import _
 from bot.importing.rows import BATCH_SIZE, IMPORT_GC_THRESHOLD, Batch, Findings
 
 try:
@@ -91,11 +94,17 @@ def _cpu_quota(cgroup: Path) -> float | None:
 def worth_a_process(path: Path, cgroup: Path = Path("/sys/fs/cgroup")) -> bool:
     """Whether to parse ``path`` in a second process (see the module's docstring;
     ``cgroup`` is where :func:`usable_cpus` looks for a container's CPU quota)."""
-    setting = os.environ.get(SETTING, "auto").strip().lower()
+    setting = os.environ.get(SETTING, "auto").strip().lower() or "auto"
     if setting in ("off", "0", "no", "false"):
         return False
     if setting in ("on", "1", "yes", "true"):
         return True
+    if setting != "auto":
+        raise ConfigError(
+            _("{variable} must be on, off or auto, not {value}").format(
+                variable=SETTING, value=repr(os.environ[SETTING])
+            )
+        )
     try:
         size = path.stat().st_size
     except OSError:
